@@ -1,0 +1,112 @@
+"""`establishment add | list | update | delete`."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, replace
+from typing import Any
+
+from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.establishments.finess import is_overseas_finess
+from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
+
+_FIELDS = {  # option dest -> EstablishmentInput field
+    "name": "name", "kind": "kind", "region": "region", "beds": "beds",
+    "care_units": "care_units", "ght": "ght_name", "ght_support": "is_ght_support",
+    "legal_entity": "legal_entity_finess", "overseas": "overseas", "new_finess": "finess",
+}
+
+
+def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--name", required=required)
+    parser.add_argument("--kind", required=required,
+                        help="chu, ch, clinic, ehpad, had, pui or other")
+    parser.add_argument("--region", help="French region, e.g. 'Auvergne-Rhône-Alpes'")
+    parser.add_argument("--beds", type=int)
+    parser.add_argument("--care-units", type=int, help="number of care units (UF)")
+    parser.add_argument("--ght", help="name of the GHT the establishment belongs to")
+    parser.add_argument("--ght-support", action=argparse.BooleanOptionalAction, default=None,
+                        help="the establishment is the GHT's support establishment")
+    parser.add_argument("--legal-entity", metavar="FINESS", help="FINESS of the legal entity")
+    parser.add_argument("--overseas", action=argparse.BooleanOptionalAction, default=None,
+                        help="overseas establishment (default: from the FINESS prefix 97/98)")
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("establishment", help="establishments").add_subparsers(
+        dest="establishment_command", metavar="ACTION", required=True)
+
+    add = group.add_parser("add", help="add an establishment")
+    add.add_argument("--finess", required=True)
+    _add_field_options(add, required=True)
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=_add)
+
+    listing = group.add_parser("list", help="list establishments")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    update = group.add_parser("update", help="change an establishment's details")
+    update.add_argument("finess")
+    update.add_argument("--new-finess", metavar="FINESS")
+    _add_field_options(update, required=False)
+    update.add_argument("--json", action="store_true")
+    update.set_defaults(handler=_update)
+
+    delete = group.add_parser("delete", help="delete an establishment")
+    delete.add_argument("finess")
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.set_defaults(handler=_delete)
+
+
+def _changes(args: argparse.Namespace) -> dict[str, Any]:
+    return {field: getattr(args, dest) for dest, field in _FIELDS.items()
+            if getattr(args, dest, None) is not None}
+
+
+def _show(record: Establishment, as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(record)
+    else:
+        print(f"establishment {verb}: {record.finess} {record.name} ({record.kind})")
+
+
+def _add(args: argparse.Namespace) -> int:
+    changes = _changes(args)
+    changes.setdefault("overseas", is_overseas_finess(args.finess))
+    data = EstablishmentInput(finess=args.finess, **changes)
+    with services_for(args) as services:
+        record = services.establishments.add(data)
+    _show(record, args.json, "added")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        records = services.establishments.list()
+    if args.json:
+        print_json(records)
+        return EXIT_OK
+    for r in records:
+        print(f"{r.finess}  {r.kind:<7} {r.name}" + (f"  [{r.region}]" if r.region else ""))
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        current = services.establishments.by_finess(args.finess)
+        fields = {k: v for k, v in asdict(current).items() if k != "id"}
+        data = replace(EstablishmentInput(**fields), **_changes(args))
+        record = services.establishments.update(current.id, data)
+    _show(record, args.json, "updated")
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CliError(f"deleting {args.finess} cannot be undone: add --yes to confirm")
+    with services_for(args) as services:
+        record = services.establishments.by_finess(args.finess)
+        services.establishments.delete(record.id)
+    print(f"establishment deleted: {record.finess} {record.name}")
+    return EXIT_OK

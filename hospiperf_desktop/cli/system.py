@@ -1,0 +1,108 @@
+"""`init`, `demo`, `audit verify` and `profile` commands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from hospiperf_desktop.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    print_json,
+    services_for,
+)
+from hospiperf_desktop.profiles.service import Role
+
+
+def register(commands: Any) -> None:
+    init = commands.add_parser("init", help="create or upgrade the database")
+    init.set_defaults(handler=_init)
+
+    demo = commands.add_parser("demo", help="fill the database with fictitious demonstration data")
+    demo.add_argument("--json", action="store_true")
+    demo.set_defaults(handler=_demo)
+
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True)
+    verify = audit.add_parser("verify", help="check that no audit entry was altered or removed")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=_audit_verify)
+
+    profile = commands.add_parser("profile", help="user profiles").add_subparsers(
+        dest="profile_command", metavar="ACTION", required=True)
+    add = profile.add_parser("add", help="add a user profile")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--use", action="store_true", help="make it the current profile")
+    add.set_defaults(handler=_profile_add)
+    listing = profile.add_parser("list", help="list user profiles")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_profile_list)
+    use = profile.add_parser("use", help="choose the current profile (author of changes)")
+    use.add_argument("profile_id", type=int)
+    use.set_defaults(handler=_profile_use)
+
+
+def _init(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        print(f"database ready: {services.database_path}")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.demo import run_demo
+
+    with services_for(args) as services:
+        summary = run_demo(services)
+        services.settings.mark_demo_offered()
+    if args.json:
+        print_json({"added": summary.added, "total": summary.total})
+    else:
+        details = ", ".join(f"{count} {name}" for name, count in summary.added.items())
+        print(f"demonstration data added: {details}")
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        report = services.audit.verify()
+    if args.json:
+        print_json({"ok": report.ok, "entries_checked": report.entries_checked,
+                    "problems": [vars(p) for p in report.problems]})
+    elif report.ok:
+        print(f"audit trail intact: {report.entries_checked} entries checked")
+    else:
+        print(f"audit trail BROKEN: {len(report.problems)} problem(s) "
+              f"in {report.entries_checked} entries")
+        for problem in report.problems:
+            where = f"entry {problem.entry_id}" if problem.entry_id else "chain head"
+            print(f"  {where}: {problem.message}")
+    return EXIT_OK if report.ok else EXIT_CHECK_FAILED
+
+
+def _profile_add(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        profile = services.profiles.add(args.name, args.role)
+        if args.use:
+            services.profiles.set_current(profile.id)
+    print(f"profile {profile.id} added: {profile.name} ({profile.role})")
+    return EXIT_OK
+
+
+def _profile_list(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        profiles = services.profiles.list()
+        current = services.profiles.current()
+    if args.json:
+        print_json([{**vars(p), "current": p == current} for p in profiles])
+        return EXIT_OK
+    for p in profiles:
+        print(f"{'*' if p == current else ' '} {p.id:>3}  {p.name}  ({p.role})")
+    return EXIT_OK
+
+
+def _profile_use(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        profile = services.profiles.set_current(args.profile_id)
+    print(f"current profile: {profile.name} ({profile.role})")
+    return EXIT_OK

@@ -1,0 +1,41 @@
+"""Demo step of the foundation: user profiles and the establishments of a fictitious GHT."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from hospiperf_desktop.errors import NotFoundError
+from hospiperf_desktop.establishments.model import EstablishmentInput
+from hospiperf_desktop.paths import resource_path
+from hospiperf_desktop.progress import Progress
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+def _data() -> dict[str, Any]:
+    text = resource_path("demo", "foundation.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def add_profiles(services: Services, progress: Progress) -> int:
+    existing = {p.name for p in services.profiles.list()}
+    added = [services.profiles.add(p["name"], p["role"])
+             for p in _data()["profiles"] if p["name"] not in existing]
+    if added and services.profiles.current() is None:
+        services.profiles.set_current(added[0].id)
+    return len(added)
+
+
+def add_establishments(services: Services, progress: Progress) -> int:
+    count = 0
+    for item in _data()["establishments"]:
+        progress.check_cancelled()
+        try:
+            services.establishments.by_finess(item["finess"])
+        except NotFoundError:
+            services.establishments.add(EstablishmentInput(**item))
+            count += 1
+    return count

@@ -1,0 +1,109 @@
+"""Establishment use cases: list, add, edit, delete — each one audited transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.establishments.model import (
+    Establishment,
+    EstablishmentInput,
+    normalized,
+    validate,
+)
+from hospiperf_desktop.storage import models
+from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.repositories import EstablishmentRepository
+
+ENTITY = "establishment"
+_INPUT_FIELDS = tuple(f.name for f in fields(EstablishmentInput))
+
+
+def _to_record(row: models.Establishment) -> Establishment:
+    return Establishment(id=row.id, **{name: getattr(row, name) for name in _INPUT_FIELDS})
+
+
+def _checked(data: EstablishmentInput) -> EstablishmentInput:
+    clean = normalized(data)
+    if issues := validate(clean):
+        raise ValidationError(issues)
+    return clean
+
+
+def _duplicate(finess: str) -> ValidationError:
+    return ValidationError(
+        [FieldIssue("finess", "finess_duplicate", f"establishment {finess} already exists",
+                    {"finess": finess})]
+    )
+
+
+class EstablishmentService:
+    def __init__(self, database: Database, audit: AuditService) -> None:
+        self._db = database
+        self._audit = audit
+
+    def list(self) -> list[Establishment]:
+        with self._db.read() as session:
+            return [_to_record(row) for row in EstablishmentRepository(session).all()]
+
+    def get(self, establishment_id: int) -> Establishment:
+        with self._db.read() as session:
+            row = EstablishmentRepository(session).get(establishment_id)
+            if row is None:
+                raise NotFoundError(f"no establishment with id {establishment_id}")
+            return _to_record(row)
+
+    def by_finess(self, finess: str) -> Establishment:
+        with self._db.read() as session:
+            row = EstablishmentRepository(session).by_finess(finess.strip().upper())
+            if row is None:
+                raise NotFoundError(f"no establishment with FINESS {finess}")
+            return _to_record(row)
+
+    def add(self, data: EstablishmentInput) -> Establishment:
+        clean = _checked(data)
+        with self._db.write() as session:
+            repo = EstablishmentRepository(session)
+            if repo.by_finess(clean.finess):
+                raise _duplicate(clean.finess)
+            now = datetime.now(UTC)
+            row = repo.add(models.Establishment(**asdict(clean), created_at=now, updated_at=now))
+            record = _to_record(row)
+            self._audit.record(session, action="create", entity=ENTITY,
+                               entity_id=record.finess, after=asdict(record))
+        return record
+
+    def update(self, establishment_id: int, data: EstablishmentInput) -> Establishment:
+        clean = _checked(data)
+        with self._db.write() as session:
+            repo = EstablishmentRepository(session)
+            row = repo.get(establishment_id)
+            if row is None:
+                raise NotFoundError(f"no establishment with id {establishment_id}")
+            other = repo.by_finess(clean.finess)
+            if other is not None and other.id != establishment_id:
+                raise _duplicate(clean.finess)
+            before = _to_record(row)
+            for name, value in asdict(clean).items():
+                setattr(row, name, value)
+            row.updated_at = datetime.now(UTC)
+            session.flush()
+            after = _to_record(row)
+            if after != before:
+                self._audit.record(session, action="update", entity=ENTITY,
+                                   entity_id=after.finess, before=asdict(before),
+                                   after=asdict(after))
+        return after
+
+    def delete(self, establishment_id: int) -> None:
+        with self._db.write() as session:
+            repo = EstablishmentRepository(session)
+            row = repo.get(establishment_id)
+            if row is None:
+                raise NotFoundError(f"no establishment with id {establishment_id}")
+            before = _to_record(row)
+            repo.delete(row)
+            self._audit.record(session, action="delete", entity=ENTITY,
+                               entity_id=before.finess, before=asdict(before))

@@ -1,0 +1,1 @@
+"""User profiles: who is using the application, recorded as the author of every change."""

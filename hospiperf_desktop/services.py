@@ -1,0 +1,45 @@
+"""The application's services, wired on one database. The CLI and the UI both start here.
+
+Each later module (diagnostics, stock, activity, calculators, bundles) adds its service as a
+field of `Services` and builds it in `open_services()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.establishments.service import EstablishmentService
+from hospiperf_desktop.profiles.service import ProfileService
+from hospiperf_desktop.settings import SettingsService
+from hospiperf_desktop.storage.database import Database, open_database
+
+
+@dataclass(frozen=True)
+class Services:
+    database: Database
+    audit: AuditService
+    profiles: ProfileService
+    establishments: EstablishmentService
+    settings: SettingsService
+
+    @property
+    def database_path(self) -> Path:
+        return self.database.path
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_services(database_path: Path) -> Services:
+    """Open (and migrate) the database at `database_path` and build every service on it."""
+    database = open_database(database_path)
+    audit = AuditService(database, ProfileService.actor_name)
+    return Services(
+        database=database,
+        audit=audit,
+        profiles=ProfileService(database, audit),
+        establishments=EstablishmentService(database, audit),
+        settings=SettingsService(database),
+    )

@@ -1,0 +1,88 @@
+"""SQLAlchemy ORM models of the local database. Only storage and services see these rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Establishment(Base):
+    __tablename__ = "establishments"
+    __table_args__ = (
+        CheckConstraint("beds IS NULL OR beds >= 0", name="beds_not_negative"),
+        CheckConstraint("care_units IS NULL OR care_units >= 0", name="care_units_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finess: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(80))
+    overseas: Mapped[bool] = mapped_column(default=False)
+    ght_name: Mapped[str | None] = mapped_column(String(200))
+    is_ght_support: Mapped[bool] = mapped_column(default=False)
+    beds: Mapped[int | None]
+    care_units: Mapped[int | None]
+    legal_entity_finess: Mapped[str | None] = mapped_column(String(9))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class UserProfile(Base):
+    __tablename__ = "user_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class Setting(Base):
+    """Small key/value settings that belong with the data (current profile, first run)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One change, chained to the previous entry by `prev_hash`. Triggers forbid edits."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    recorded_at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The single row naming the last audit entry, so that a deleted tail is detected."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"))
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,69 @@
+"""Queries over the ORM models. Repositories take a Session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hospiperf_desktop.storage.models import Establishment, Setting, UserProfile
+
+
+class EstablishmentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> Sequence[Establishment]:
+        return self._session.scalars(select(Establishment).order_by(Establishment.name)).all()
+
+    def get(self, establishment_id: int) -> Establishment | None:
+        return self._session.get(Establishment, establishment_id)
+
+    def by_finess(self, finess: str) -> Establishment | None:
+        return self._session.scalar(select(Establishment).where(Establishment.finess == finess))
+
+    def add(self, row: Establishment) -> Establishment:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def delete(self, row: Establishment) -> None:
+        self._session.delete(row)
+        self._session.flush()
+
+
+class ProfileRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> Sequence[UserProfile]:
+        return self._session.scalars(select(UserProfile).order_by(UserProfile.name)).all()
+
+    def get(self, profile_id: int) -> UserProfile | None:
+        return self._session.get(UserProfile, profile_id)
+
+    def by_name(self, name: str) -> UserProfile | None:
+        return self._session.scalar(select(UserProfile).where(UserProfile.name == name))
+
+    def add(self, row: UserProfile) -> UserProfile:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+
+class SettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: str) -> str | None:
+        row = self._session.get(Setting, key)
+        return row.value if row else None
+
+    def set(self, key: str, value: str) -> None:
+        row = self._session.get(Setting, key)
+        if row is None:
+            self._session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        self._session.flush()
