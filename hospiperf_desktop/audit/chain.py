@@ -55,8 +55,12 @@ def verify_chain(
         count += 1
         if entry.prev_hash != expected_prev:
             problems.append(
-                ChainProblem(entry.id, "broken_link", "does not follow the previous entry "
-                             "(an entry before it was removed or changed)")
+                ChainProblem(
+                    entry.id,
+                    "broken_link",
+                    "does not follow the previous entry "
+                    "(an entry before it was removed or changed)",
+                )
             )
         if entry_hash(entry) != stored_hash:
             problems.append(ChainProblem(entry.id, "altered", "its content was changed"))
@@ -64,7 +68,11 @@ def verify_chain(
         last = (entry.id, stored_hash)
     if last != head:
         problems.append(
-            ChainProblem(None, "head_mismatch", "the last entries were removed or the head "
-                         f"was changed (head {head}, last entry {last})")
+            ChainProblem(
+                None,
+                "head_mismatch",
+                "the last entries were removed or the head "
+                f"was changed (head {head}, last entry {last})",
+            )
         )
     return count, problems

@@ -31,8 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="HospiPerf Desktop from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"hospiperf {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (default: $HOSPIPERF_DB, else the user data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: $HOSPIPERF_DB, else the user data folder)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for module in COMMAND_MODULES:

@@ -11,30 +11,47 @@ from hospiperf_desktop.establishments.finess import is_overseas_finess
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 
 _FIELDS = {  # option dest -> EstablishmentInput field
-    "name": "name", "kind": "kind", "region": "region", "beds": "beds",
-    "care_units": "care_units", "ght": "ght_name", "ght_support": "is_ght_support",
-    "legal_entity": "legal_entity_finess", "overseas": "overseas", "new_finess": "finess",
+    "name": "name",
+    "kind": "kind",
+    "region": "region",
+    "beds": "beds",
+    "care_units": "care_units",
+    "ght": "ght_name",
+    "ght_support": "is_ght_support",
+    "legal_entity": "legal_entity_finess",
+    "overseas": "overseas",
+    "new_finess": "finess",
 }
 
 
 def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--name", required=required)
-    parser.add_argument("--kind", required=required,
-                        help="chu, ch, clinic, ehpad, had, pui or other")
+    parser.add_argument(
+        "--kind", required=required, help="chu, ch, clinic, ehpad, had, pui or other"
+    )
     parser.add_argument("--region", help="French region, e.g. 'Auvergne-Rhône-Alpes'")
     parser.add_argument("--beds", type=int)
     parser.add_argument("--care-units", type=int, help="number of care units (UF)")
     parser.add_argument("--ght", help="name of the GHT the establishment belongs to")
-    parser.add_argument("--ght-support", action=argparse.BooleanOptionalAction, default=None,
-                        help="the establishment is the GHT's support establishment")
+    parser.add_argument(
+        "--ght-support",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the establishment is the GHT's support establishment",
+    )
     parser.add_argument("--legal-entity", metavar="FINESS", help="FINESS of the legal entity")
-    parser.add_argument("--overseas", action=argparse.BooleanOptionalAction, default=None,
-                        help="overseas establishment (default: from the FINESS prefix 97/98)")
+    parser.add_argument(
+        "--overseas",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="overseas establishment (default: from the FINESS prefix 97/98)",
+    )
 
 
 def register(commands: Any) -> None:
     group = commands.add_parser("establishment", help="establishments").add_subparsers(
-        dest="establishment_command", metavar="ACTION", required=True)
+        dest="establishment_command", metavar="ACTION", required=True
+    )
 
     add = group.add_parser("add", help="add an establishment")
     add.add_argument("--finess", required=True)
@@ -60,8 +77,11 @@ def register(commands: Any) -> None:
 
 
 def _changes(args: argparse.Namespace) -> dict[str, Any]:
-    return {field: getattr(args, dest) for dest, field in _FIELDS.items()
-            if getattr(args, dest, None) is not None}
+    return {
+        field: getattr(args, dest)
+        for dest, field in _FIELDS.items()
+        if getattr(args, dest, None) is not None
+    }
 
 
 def _show(record: Establishment, as_json: bool, verb: str) -> None:

@@ -23,13 +23,15 @@ def register(commands: Any) -> None:
     demo.set_defaults(handler=_demo)
 
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
-        dest="audit_command", metavar="ACTION", required=True)
+        dest="audit_command", metavar="ACTION", required=True
+    )
     verify = audit.add_parser("verify", help="check that no audit entry was altered or removed")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_audit_verify)
 
     profile = commands.add_parser("profile", help="user profiles").add_subparsers(
-        dest="profile_command", metavar="ACTION", required=True)
+        dest="profile_command", metavar="ACTION", required=True
+    )
     add = profile.add_parser("add", help="add a user profile")
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -67,13 +69,20 @@ def _audit_verify(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         report = services.audit.verify()
     if args.json:
-        print_json({"ok": report.ok, "entries_checked": report.entries_checked,
-                    "problems": [vars(p) for p in report.problems]})
+        print_json(
+            {
+                "ok": report.ok,
+                "entries_checked": report.entries_checked,
+                "problems": [vars(p) for p in report.problems],
+            }
+        )
     elif report.ok:
         print(f"audit trail intact: {report.entries_checked} entries checked")
     else:
-        print(f"audit trail BROKEN: {len(report.problems)} problem(s) "
-              f"in {report.entries_checked} entries")
+        print(
+            f"audit trail BROKEN: {len(report.problems)} problem(s) "
+            f"in {report.entries_checked} entries"
+        )
         for problem in report.problems:
             where = f"entry {problem.entry_id}" if problem.entry_id else "chain head"
             print(f"  {where}: {problem.message}")

@@ -22,8 +22,11 @@ def _data() -> dict[str, Any]:
 
 def add_profiles(services: Services, progress: Progress) -> int:
     existing = {p.name for p in services.profiles.list()}
-    added = [services.profiles.add(p["name"], p["role"])
-             for p in _data()["profiles"] if p["name"] not in existing]
+    added = [
+        services.profiles.add(p["name"], p["role"])
+        for p in _data()["profiles"]
+        if p["name"] not in existing
+    ]
     if added and services.profiles.current() is None:
         services.profiles.set_current(added[0].id)
     return len(added)

@@ -82,8 +82,9 @@ def normalized(data: EstablishmentInput) -> EstablishmentInput:
 def _count_issue(field: str, value: int | None, maximum: int) -> FieldIssue | None:
     if value is None or 0 <= value <= maximum:
         return None
-    return FieldIssue(field, "out_of_range", f"must be between 0 and {maximum}",
-                      {"min": 0, "max": maximum})
+    return FieldIssue(
+        field, "out_of_range", f"must be between 0 and {maximum}", {"min": 0, "max": maximum}
+    )
 
 
 def validate(data: EstablishmentInput) -> list[FieldIssue]:
@@ -94,18 +95,29 @@ def validate(data: EstablishmentInput) -> list[FieldIssue]:
     if not data.name:
         issues.append(FieldIssue("name", "required", "a name is required"))
     elif len(data.name) > MAX_NAME_LENGTH:
-        issues.append(FieldIssue("name", "too_long", f"at most {MAX_NAME_LENGTH} characters",
-                                 {"max": MAX_NAME_LENGTH}))
+        issues.append(
+            FieldIssue(
+                "name",
+                "too_long",
+                f"at most {MAX_NAME_LENGTH} characters",
+                {"max": MAX_NAME_LENGTH},
+            )
+        )
     if parse_kind(data.kind) is None:
         choices = ", ".join(k.value for k in EstablishmentKind)
         issues.append(FieldIssue("kind", "unknown_kind", f"must be one of: {choices}"))
     if data.region and find_region(data.region) is None:
         issues.append(FieldIssue("region", "unknown_region", f"unknown region {data.region!r}"))
     if data.is_ght_support and not data.ght_name:
-        issues.append(FieldIssue("ght_name", "support_needs_ght",
-                                 "a GHT support establishment needs the GHT name"))
-    for issue in (_count_issue("beds", data.beds, MAX_BEDS),
-                  _count_issue("care_units", data.care_units, MAX_CARE_UNITS)):
+        issues.append(
+            FieldIssue(
+                "ght_name", "support_needs_ght", "a GHT support establishment needs the GHT name"
+            )
+        )
+    for issue in (
+        _count_issue("beds", data.beds, MAX_BEDS),
+        _count_issue("care_units", data.care_units, MAX_CARE_UNITS),
+    ):
         if issue:
             issues.append(issue)
     if data.legal_entity_finess and (problem := check_finess(data.legal_entity_finess)):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.establishments.finess import normalize_finess
 from hospiperf_desktop.establishments.model import (
     Establishment,
     EstablishmentInput,
@@ -34,8 +35,14 @@ def _checked(data: EstablishmentInput) -> EstablishmentInput:
 
 def _duplicate(finess: str) -> ValidationError:
     return ValidationError(
-        [FieldIssue("finess", "finess_duplicate", f"establishment {finess} already exists",
-                    {"finess": finess})]
+        [
+            FieldIssue(
+                "finess",
+                "finess_duplicate",
+                f"establishment {finess} already exists",
+                {"finess": finess},
+            )
+        ]
     )
 
 
@@ -57,7 +64,7 @@ class EstablishmentService:
 
     def by_finess(self, finess: str) -> Establishment:
         with self._db.read() as session:
-            row = EstablishmentRepository(session).by_finess(finess.strip().upper())
+            row = EstablishmentRepository(session).by_finess(normalize_finess(finess))
             if row is None:
                 raise NotFoundError(f"no establishment with FINESS {finess}")
             return _to_record(row)
@@ -71,8 +78,13 @@ class EstablishmentService:
             now = datetime.now(UTC)
             row = repo.add(models.Establishment(**asdict(clean), created_at=now, updated_at=now))
             record = _to_record(row)
-            self._audit.record(session, action="create", entity=ENTITY,
-                               entity_id=record.finess, after=asdict(record))
+            self._audit.record(
+                session,
+                action="create",
+                entity=ENTITY,
+                entity_id=record.finess,
+                after=asdict(record),
+            )
         return record
 
     def update(self, establishment_id: int, data: EstablishmentInput) -> Establishment:
@@ -92,9 +104,14 @@ class EstablishmentService:
             session.flush()
             after = _to_record(row)
             if after != before:
-                self._audit.record(session, action="update", entity=ENTITY,
-                                   entity_id=after.finess, before=asdict(before),
-                                   after=asdict(after))
+                self._audit.record(
+                    session,
+                    action="update",
+                    entity=ENTITY,
+                    entity_id=after.finess,
+                    before=asdict(before),
+                    after=asdict(after),
+                )
         return after
 
     def delete(self, establishment_id: int) -> None:
@@ -105,5 +122,10 @@ class EstablishmentService:
                 raise NotFoundError(f"no establishment with id {establishment_id}")
             before = _to_record(row)
             repo.delete(row)
-            self._audit.record(session, action="delete", entity=ENTITY,
-                               entity_id=before.finess, before=asdict(before))
+            self._audit.record(
+                session,
+                action="delete",
+                entity=ENTITY,
+                entity_id=before.finess,
+                before=asdict(before),
+            )

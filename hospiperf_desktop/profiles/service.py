@@ -42,8 +42,14 @@ def _validate(name: str, role: str) -> list[FieldIssue]:
     if not name:
         issues.append(FieldIssue("name", "required", "a name is required"))
     elif len(name) > MAX_PROFILE_NAME:
-        issues.append(FieldIssue("name", "too_long", f"at most {MAX_PROFILE_NAME} characters",
-                                 {"max": MAX_PROFILE_NAME}))
+        issues.append(
+            FieldIssue(
+                "name",
+                "too_long",
+                f"at most {MAX_PROFILE_NAME} characters",
+                {"max": MAX_PROFILE_NAME},
+            )
+        )
     if role not in {r.value for r in Role}:
         choices = ", ".join(r.value for r in Role)
         issues.append(FieldIssue("role", "unknown_role", f"must be one of: {choices}"))
@@ -73,12 +79,19 @@ class ProfileService:
         with self._db.write() as session:
             repo = ProfileRepository(session)
             if repo.by_name(name):
-                raise ValidationError([FieldIssue("name", "duplicate",
-                                                  f"profile {name!r} already exists")])
-            profile = _to_profile(repo.add(models.UserProfile(
-                name=name, role=role, created_at=datetime.now(UTC))))
-            self._audit.record(session, action="create", entity="profile",
-                               entity_id=str(profile.id), after=asdict(profile))
+                raise ValidationError(
+                    [FieldIssue("name", "duplicate", f"profile {name!r} already exists")]
+                )
+            profile = _to_profile(
+                repo.add(models.UserProfile(name=name, role=role, created_at=datetime.now(UTC)))
+            )
+            self._audit.record(
+                session,
+                action="create",
+                entity="profile",
+                entity_id=str(profile.id),
+                after=asdict(profile),
+            )
         return profile
 
     def set_current(self, profile_id: int) -> Profile:

@@ -6,17 +6,15 @@ then update SCHEMA_HEAD in `__init__.py`.
 """
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from hospiperf_desktop.storage.models import Base
 
 config = context.config
 
 
-def _run(connection: object) -> None:
-    context.configure(
-        connection=connection, target_metadata=Base.metadata, render_as_batch=True
-    )
+def _run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,1 @@
+"""The Qt user interface: thin views, models and dialogs over the core services."""

@@ -1,0 +1,105 @@
+"""Application start-up: the QApplication in French, the window first, the database after.
+
+The window is shown before anything heavy is imported; the database is then opened (and
+migrated) in the worker thread, so the first paint never waits for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from hospiperf_desktop import APP_ID, APP_NAME, __version__
+from hospiperf_desktop.paths import resolve_database_path, resource_path
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="hospiperf-desktop", description=APP_NAME)
+    parser.add_argument("--db", metavar="PATH", help="database file")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="show the window, wait for the data, print timings and quit",
+    )
+    args, _qt_args = parser.parse_known_args(list(argv)[1:])
+    return args
+
+
+def install_french(app: QApplication) -> None:
+    """French locale for numbers and dates, and Qt's own French strings (OK → Annuler…)."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    for name, folder in (
+        ("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ("hospiperf_fr", str(resource_path("i18n"))),
+    ):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+
+
+def _open_services(path_text: str) -> Services:
+    from pathlib import Path
+
+    from hospiperf_desktop.services import open_services
+
+    return open_services(Path(path_text))
+
+
+def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None:
+    """Open the database in the worker, then hand the services to the window."""
+
+    def ready(services: Services) -> None:
+        window.set_services(services)
+        if offer_demo:
+            window.offer_demo()
+
+    window.runner.run(
+        lambda _p: _open_services(database),
+        on_success=ready,
+        on_failure=lambda err: _fatal(window, err),
+    )
+
+
+def _fatal(window: MainWindow, err: BaseException) -> None:
+    from ui.tasks import show_error
+
+    window.statusBar().showMessage(window.tr("La base de données n'a pas pu être ouverte."))
+    show_error(window, err)
+
+
+def _smoke_test(app: QApplication, window: MainWindow) -> None:
+    def mark(event: str) -> None:
+        print(f"{event} {time.monotonic():.6f}", flush=True)
+
+    window.establishments.loaded.connect(lambda: (mark("ready"), app.quit()))
+    app.processEvents()
+    mark("shown")
+    QTimer.singleShot(30_000, lambda: app.exit(1))
+
+
+def run(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    app = QApplication(list(argv))
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "hospiperf.svg"))))
+    install_french(app)
+    database = resolve_database_path(args.db)
+    window = MainWindow(str(database))
+    window.show()
+    if args.smoke_test:
+        _smoke_test(app, window)
+    start(window, str(database), offer_demo=not args.smoke_test)
+    return app.exec()

@@ -1,0 +1,243 @@
+"""The main window: section navigation, menus, status bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from hospiperf_desktop import APP_NAME, __version__
+from ui.sections.coming_soon import ComingSoonPage
+from ui.sections.establishments import EstablishmentsView
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+STYLE = """
+QLabel#sectionTitle { font-size: 18px; font-weight: 600; margin-bottom: 6px; }
+QLabel#comingSoonBadge { background: #fff4d6; color: #6b4e00; padding: 6px 10px;
+                         border-radius: 4px; }
+QListWidget#navigation { font-size: 14px; }
+QListWidget#navigation::item { padding: 8px 10px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    """Shows immediately; `set_services()` is called once the database is open."""
+
+    services_ready = Signal()
+
+    def __init__(self, database_label: str) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.resize(1180, 720)
+        self.setStyleSheet(STYLE)
+        self.services: Services | None = None
+        self.runner = TaskRunner(self)
+        self.establishments = EstablishmentsView(self.runner)
+        self._build_central()
+        self._build_menus()
+        self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
+        self.profile_label = QLabel()
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.profile_label)
+        self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
+
+    def _sections(self) -> list[tuple[str, QWidget | None, str]]:
+        coming = [
+            (
+                self.tr("Diagnostics"),
+                self.tr(
+                    "Autodiagnostics (Inter Diag Médicaments, DMS-DMI, conciliation "
+                    "médicamenteuse, radiopharmacie, stérilisation…) : saisie, scores par axe, "
+                    "comparaisons, plans d'action en PDF."
+                ),
+            ),
+            (
+                self.tr("Stocks"),
+                self.tr(
+                    "Import des extractions du logiciel de pharmacie, couverture de stock, "
+                    "risque de rupture et points de commande."
+                ),
+            ),
+            (
+                self.tr("Activité et UO"),
+                self.tr("Comptages d'activité, unités d'œuvre pharmacie et stérilisation."),
+            ),
+            (
+                self.tr("Tableau de bord"),
+                self.tr("Tableau de bord de pilotage de la PUI, comparé à l'année N-1."),
+            ),
+            (
+                self.tr("Calculateurs"),
+                self.tr(
+                    "Mutualisation logistique PHARE et retour sur investissement, gains achats, "
+                    "empreinte carbone, exercice coordonné."
+                ),
+            ),
+            (
+                self.tr("Exports / ARS"),
+                self.tr(
+                    "Paquets d'export signés pour l'ARS ; vérification et consolidation régionale."
+                ),
+            ),
+        ]
+        sections: list[tuple[str, QWidget | None, str]] = [
+            (self.tr("Établissements"), self.establishments, "")
+        ]
+        sections += [(title, None, text) for title, text in coming]
+        return sections
+
+    def _build_central(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(230)
+        self.pages = QStackedWidget()
+        for title, page, description in self._sections():
+            item = QListWidgetItem(title if page else self.tr("%1 (à venir)").replace("%1", title))
+            if page is None:
+                item.setForeground(Qt.GlobalColor.gray)
+                page = ComingSoonPage(title, description)
+            self.navigation.addItem(item)
+            self.pages.addWidget(page)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Fichier"))
+        self.demo_action = QAction(self.tr("Charger les données de &démonstration…"), self)
+        self.demo_action.triggered.connect(self.load_demo)
+        self.demo_action.setEnabled(False)
+        self.profile_action = QAction(self.tr("&Profil utilisateur…"), self)
+        self.profile_action.triggered.connect(self.choose_profile)
+        self.profile_action.setEnabled(False)
+        quit_action = QAction(self.tr("&Quitter"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.profile_action)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Aide"))
+        about = QAction(self.tr("À &propos de HospiPerf Desktop"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def set_services(self, services: Services) -> None:
+        self.services = services
+        self.demo_action.setEnabled(True)
+        self.profile_action.setEnabled(True)
+        self.establishments.set_services(services)
+        self.statusBar().clearMessage()
+        self.refresh_profile()
+        self.services_ready.emit()
+
+    def refresh_profile(self) -> None:
+        services = self.services
+        if services is None:
+            return
+
+        def show(profile: object) -> None:
+            name = getattr(profile, "name", None)
+            self.profile_label.setText(
+                self.tr("Profil : %1").replace("%1", name or self.tr("aucun (identifiant système)"))
+            )
+
+        self.runner.run(lambda _p: services.profiles.current(), on_success=show)
+
+    def offer_demo(self) -> None:
+        """On a first start with an empty database, propose the demonstration data."""
+        services = self.services
+        if services is None:
+            return
+
+        def ask(first_run: bool) -> None:
+            if not first_run:
+                return
+            answer = QMessageBox.question(
+                self,
+                self.tr("Première utilisation"),
+                self.tr(
+                    "La base de données est vide. Charger des données de démonstration "
+                    "fictives pour découvrir l'application ?\n\nVous pourrez les supprimer "
+                    "ensuite."
+                ),
+            )
+            self.runner.run(lambda _p: services.settings.mark_demo_offered())
+            if answer == QMessageBox.StandardButton.Yes:
+                self.load_demo()
+
+        self.runner.run(lambda _p: services.settings.is_first_run(), on_success=ask)
+
+    def load_demo(self) -> None:
+        services = self.services
+        if services is None:
+            return
+        from hospiperf_desktop.demo import DemoSummary, run_demo
+
+        def done(summary: DemoSummary) -> None:
+            self.statusBar().showMessage(
+                self.tr("Données de démonstration : %n élément(s) ajouté(s).", "", summary.total),
+                8000,
+            )
+            self.establishments.reload()
+            self.refresh_profile()
+
+        self.runner.run(
+            lambda progress: run_demo(services, progress),
+            on_success=done,
+            on_cancel=lambda: self.statusBar().showMessage(
+                self.tr("Chargement annulé : la base est inchangée."), 8000
+            ),
+            label=self.tr("Chargement des données de démonstration…"),
+        )
+
+    def choose_profile(self) -> None:
+        if self.services is None:
+            return
+        from ui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self, self.runner, self.services)
+        dialog.accepted.connect(self.refresh_profile)
+        dialog.open()
+
+    def show_about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+
+        path = self.services.database_path if self.services else "—"
+        QMessageBox.about(
+            self,
+            self.tr("À propos"),
+            self.tr(
+                "<h3>HospiPerf Desktop %1</h3>"
+                "<p>Mesure et amélioration de la performance des pharmacies hospitalières, "
+                "EHPAD et HAD — sans connexion réseau.</p>"
+                "<p>Base de données : %2<br>Qt for Python %3</p>"
+            )
+            .replace("%1", __version__)
+            .replace("%2", str(path))
+            .replace("%3", pyside_version),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.wait()
+        if self.services is not None:
+            self.services.close()
+        super().closeEvent(event)

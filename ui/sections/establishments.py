@@ -1,0 +1,181 @@
+"""The Establishments section: a searchable list with add, edit and delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.errors import FieldIssue, ValidationError
+from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
+from ui.sections.establishment_dialog import EstablishmentDialog
+from ui.sections.establishment_model import EstablishmentTableModel
+from ui.tasks import TaskRunner, show_error
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+class EstablishmentsView(QWidget):
+    """Lists establishments; every change goes through EstablishmentService in the worker."""
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        self.dialog: EstablishmentDialog | None = None
+        self.model = EstablishmentTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortLocaleAware(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self._build()
+        self.setEnabled(False)
+
+    def _build(self) -> None:
+        title = QLabel(self.tr("Établissements"))
+        title.setObjectName("sectionTitle")
+        self.search = QLineEdit(placeholderText=self.tr("Rechercher (nom, FINESS, région, GHT…)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.add_button = QPushButton(self.tr("Ajouter…"))
+        self.edit_button = QPushButton(self.tr("Modifier…"))
+        self.delete_button = QPushButton(self.tr("Supprimer…"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.count_label = QLabel()
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.search, 1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            tools.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self._update_buttons()
+
+    def set_services(self, services: Services) -> None:
+        self._services = services
+        self.setEnabled(True)
+        self.reload()
+
+    def reload(self) -> None:
+        services = self._require_services()
+        self._runner.run(lambda _p: services.establishments.list(), on_success=self._show_rows)
+
+    def _show_rows(self, rows: list[Establishment]) -> None:
+        self.model.set_rows(rows)
+        self.count_label.setText(self.tr("%n établissement(s)", "", len(rows)))
+        self._update_buttons()
+        self.loaded.emit()
+
+    def selected(self) -> Establishment | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+
+    def _update_buttons(self) -> None:
+        has_selection = self.table.selectionModel().hasSelection()
+        self.edit_button.setEnabled(has_selection)
+        self.delete_button.setEnabled(has_selection)
+
+    def add(self) -> None:
+        services = self._require_services()
+        self._open_dialog(None, lambda data: services.establishments.add(data))
+
+    def edit_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        services = self._require_services()
+        self._open_dialog(record, lambda data: services.establishments.update(record.id, data))
+
+    def _open_dialog(
+        self, existing: Establishment | None, save: Callable[[EstablishmentInput], Establishment]
+    ) -> None:
+        def submit(data: EstablishmentInput, done: Callable[[list[FieldIssue]], None]) -> None:
+            def failed(err: BaseException) -> None:
+                if isinstance(err, ValidationError):
+                    done(list(err.issues))
+                else:
+                    done([])
+                    show_error(self, err)
+
+            def succeeded(_record: Establishment) -> None:
+                done([])
+                self.changed.emit()
+                self.reload()
+
+            self._runner.run(lambda _p: save(data), on_success=succeeded, on_failure=failed)
+
+        self.dialog = EstablishmentDialog(self, submit, existing)
+        self.dialog.open()
+
+    def delete_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Supprimer l'établissement"),
+            self.tr(
+                "Supprimer « %1 » (FINESS %2) ?\n\nLa suppression est tracée dans le "
+                "journal d'audit et ne peut pas être annulée."
+            )
+            .replace("%1", record.name)
+            .replace("%2", record.finess),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        services = self._require_services()
+
+        def deleted(_none: None) -> None:
+            self.changed.emit()
+            self.reload()
+
+        self._runner.run(lambda _p: services.establishments.delete(record.id), on_success=deleted)
+
+    def _require_services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the database is not open yet")
+        return self._services
