@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from hospiperf_desktop.establishments.model import EstablishmentKind
-from hospiperf_desktop.profiles.service import Role
+from hospiperf_desktop.profiles.model import Role
 
 
 def _tr(text: str) -> str:

@@ -23,7 +23,7 @@ from ui.messages import error_text
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from hospiperf_desktop.profiles.service import Profile
+    from hospiperf_desktop.profiles.model import Profile
     from hospiperf_desktop.services import Services
 
 

@@ -11,7 +11,7 @@ from hospiperf_desktop.cli.common import (
     print_json,
     services_for,
 )
-from hospiperf_desktop.profiles.service import Role
+from hospiperf_desktop.profiles.model import Role
 
 
 def register(commands: Any) -> None:

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import getpass
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.profiles.model import Profile, Role
 from hospiperf_desktop.storage import models
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.repositories import ProfileRepository, SettingsRepository
 
 CURRENT_PROFILE_KEY = "current_profile_id"
 MAX_PROFILE_NAME = 120
-
-
-class Role(StrEnum):
-    PHARMACIST = "pharmacist"
-    PREPARATEUR = "preparateur"
-    QUALITY_OFFICER = "quality_officer"
-    MANAGER = "manager"
-
-
-@dataclass(frozen=True)
-class Profile:
-    id: int
-    name: str
-    role: str
 
 
 def _to_profile(row: models.UserProfile) -> Profile:
