@@ -20,6 +20,7 @@ from hospiperf_desktop.paths import resolve_database_path, resource_path
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
 
 
@@ -48,19 +49,21 @@ def install_french(app: QApplication) -> None:
             app.installTranslator(translator)
 
 
-def _open_services(path_text: str) -> Services:
+def _open_services(path_text: str) -> tuple[Services, list[Establishment]]:
+    """Open the database and list the establishments in one worker job (the first screen)."""
     from pathlib import Path
 
     from hospiperf_desktop.services import open_services
 
-    return open_services(Path(path_text))
+    services = open_services(Path(path_text))
+    return services, services.establishments.list()
 
 
 def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None:
     """Open the database in the worker, then hand the services to the window."""
 
-    def ready(services: Services) -> None:
-        window.set_services(services)
+    def ready(opened: tuple[Services, list[Establishment]]) -> None:
+        window.set_services(*opened)
         if offer_demo:
             window.offer_demo()
 
@@ -82,9 +85,12 @@ def _smoke_test(app: QApplication, window: MainWindow) -> None:
     def mark(event: str) -> None:
         print(f"{event} {time.monotonic():.6f}", flush=True)
 
-    window.establishments.loaded.connect(lambda: (mark("ready"), app.quit()))
+    def watch_pages() -> None:
+        window.ensure_pages().loaded.connect(lambda: (mark("ready"), app.quit()))
+
     app.processEvents()
     mark("shown")
+    QTimer.singleShot(0, watch_pages)
     QTimer.singleShot(30_000, lambda: app.exit(1))
 
 
@@ -101,5 +107,8 @@ def run(argv: Sequence[str]) -> int:
     window.show()
     if args.smoke_test:
         _smoke_test(app, window)
+    else:
+        QTimer.singleShot(0, window.ensure_pages)
+    # The database opens in the worker while the pages are built in the GUI thread.
     start(window, str(database), offer_demo=not args.smoke_test)
     return app.exec()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop import APP_NAME, __version__
-from ui.sections.coming_soon import ComingSoonPage
-from ui.sections.establishments import EstablishmentsView
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
+    from ui.sections.establishments import EstablishmentsView
 
 STYLE = """
 QLabel#sectionTitle { font-size: 18px; font-weight: 600; margin-bottom: 6px; }
@@ -35,7 +35,11 @@ QListWidget#navigation::item { padding: 8px 10px; }
 
 
 class MainWindow(QMainWindow):
-    """Shows immediately; `set_services()` is called once the database is open."""
+    """Shows immediately; `set_services()` is called once the database is open.
+
+    The section pages are built by `ensure_pages()`, right after the window is first shown:
+    their modules touch Qt's enum namespaces, whose first use costs tens of milliseconds.
+    """
 
     services_ready = Signal()
 
@@ -46,7 +50,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.services: Services | None = None
         self.runner = TaskRunner(self)
-        self.establishments = EstablishmentsView(self.runner)
+        self.establishments: EstablishmentsView | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -55,7 +59,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.profile_label)
         self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
 
-    def _sections(self) -> list[tuple[str, QWidget | None, str]]:
+    def _sections(self) -> list[tuple[str, bool, str]]:
         coming = [
             (
                 self.tr("Diagnostics"),
@@ -94,10 +98,8 @@ class MainWindow(QMainWindow):
                 ),
             ),
         ]
-        sections: list[tuple[str, QWidget | None, str]] = [
-            (self.tr("Établissements"), self.establishments, "")
-        ]
-        sections += [(title, None, text) for title, text in coming]
+        sections = [(self.tr("Établissements"), True, "")]
+        sections += [(title, False, text) for title, text in coming]
         return sections
 
     def _build_central(self) -> None:
@@ -105,15 +107,12 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(230)
         self.pages = QStackedWidget()
-        for title, page, description in self._sections():
-            item = QListWidgetItem(title if page else self.tr("%1 (à venir)").replace("%1", title))
-            if page is None:
-                item.setForeground(Qt.GlobalColor.gray)
-                page = ComingSoonPage(title, description)
+        for title, built, _description in self._sections():
+            item = QListWidgetItem(title if built else self.tr("%1 (à venir)").replace("%1", title))
+            if not built:
+                item.setForeground(QColor("gray"))
             self.navigation.addItem(item)
-            self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.navigation.setCurrentRow(0)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.navigation)
@@ -140,11 +139,29 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    def set_services(self, services: Services) -> None:
+    def ensure_pages(self) -> EstablishmentsView:
+        """Build the section pages once; returns the Establishments view."""
+        if self.establishments is not None:
+            return self.establishments
+        from ui.sections.coming_soon import ComingSoonPage
+        from ui.sections.establishments import EstablishmentsView
+
+        self.establishments = EstablishmentsView(self.runner)
+        for title, built, description in self._sections():
+            self.pages.addWidget(
+                self.establishments if built else ComingSoonPage(title, description)
+            )
+        self.navigation.setCurrentRow(0)
+        return self.establishments
+
+    def set_services(
+        self, services: Services, establishments_list: list[Establishment] | None = None
+    ) -> None:
         self.services = services
+        establishments = self.ensure_pages()
         self.demo_action.setEnabled(True)
         self.profile_action.setEnabled(True)
-        self.establishments.set_services(services)
+        establishments.set_services(services, establishments_list)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -197,7 +214,7 @@ class MainWindow(QMainWindow):
                 self.tr("Données de démonstration : %n élément(s) ajouté(s).", "", summary.total),
                 8000,
             )
-            self.establishments.reload()
+            self.ensure_pages().reload()
             self.refresh_profile()
 
         self.runner.run(

