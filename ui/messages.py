@@ -20,7 +20,7 @@ def issue_text(issue: FieldIssue) -> str:
             "Format attendu : code département (01 à 95, 2A, 2B, 97, 98) puis 7 chiffres."
         ),
         "finess_checksum": _tr(
-            "La clé de contrôle (dernier chiffre) ne correspond pas : vérifiez la saisie."
+            "Clé de contrôle (dernier chiffre) incorrecte : vérifiez le numéro."
         ),
         "finess_duplicate": _tr("Un établissement avec ce numéro FINESS existe déjà."),
         "required": _tr("Ce champ est obligatoire."),

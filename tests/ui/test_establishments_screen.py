@@ -58,7 +58,7 @@ def test_a_bad_finess_is_refused_with_a_message_next_to_the_field(qtbot, window,
     _press_ok(qtbot, dialog)
 
     assert dialog.isVisible()
-    assert "clé de contrôle" in dialog.error_text("finess")
+    assert "Clé de contrôle" in dialog.error_text("finess")
     assert "obligatoire" in dialog.error_text("name")
     assert dialog.error_text("kind") == ""
     window.runner.wait()

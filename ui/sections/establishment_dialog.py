@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -60,7 +61,6 @@ class EstablishmentDialog(QDialog):
         self.setWindowTitle(
             self.tr("Modifier l'établissement") if existing else self.tr("Nouvel établissement")
         )
-        self.setMinimumWidth(520)
         self._build()
         if existing is not None:
             self._fill(existing)
@@ -70,6 +70,7 @@ class EstablishmentDialog(QDialog):
         self.finess = QLineEdit(placeholderText=self.tr("9 caractères, ex. 750712184"))
         self.finess.setMaxLength(12)
         self.name = QLineEdit()
+        self.name.setMinimumWidth(380)
         self.kind = QComboBox()
         for value, label in kind_labels().items():
             self.kind.addItem(label, value)
@@ -112,6 +113,8 @@ class EstablishmentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout = QVBoxLayout(self)
+        # The dialog grows when messages appear under the fields instead of clipping them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("* champ obligatoire")))
         layout.addWidget(buttons)
@@ -125,7 +128,6 @@ class EstablishmentDialog(QDialog):
         error = QLabel()
         error.setObjectName(f"error_{field}")
         error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
         self._errors[field] = error
