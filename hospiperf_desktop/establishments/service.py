@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Session
+
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
 from hospiperf_desktop.establishments.finess import normalize_finess
@@ -57,10 +59,7 @@ class EstablishmentService:
 
     def get(self, establishment_id: int) -> Establishment:
         with self._db.read() as session:
-            row = EstablishmentRepository(session).get(establishment_id)
-            if row is None:
-                raise NotFoundError(f"no establishment with id {establishment_id}")
-            return _to_record(row)
+            return _to_record(_existing(EstablishmentRepository(session), establishment_id))
 
     def by_finess(self, finess: str) -> Establishment:
         with self._db.read() as session:
@@ -78,54 +77,58 @@ class EstablishmentService:
             now = datetime.now(UTC)
             row = repo.add(models.Establishment(**asdict(clean), created_at=now, updated_at=now))
             record = _to_record(row)
-            self._audit.record(
-                session,
-                action="create",
-                entity=ENTITY,
-                entity_id=record.finess,
-                after=asdict(record),
-            )
+            self._log(session, "create", before=None, after=record)
         return record
 
     def update(self, establishment_id: int, data: EstablishmentInput) -> Establishment:
         clean = _checked(data)
         with self._db.write() as session:
             repo = EstablishmentRepository(session)
-            row = repo.get(establishment_id)
-            if row is None:
-                raise NotFoundError(f"no establishment with id {establishment_id}")
+            row = _existing(repo, establishment_id)
             other = repo.by_finess(clean.finess)
             if other is not None and other.id != establishment_id:
                 raise _duplicate(clean.finess)
             before = _to_record(row)
+            after = Establishment(id=establishment_id, **asdict(clean))
+            if after == before:
+                return before
             for name, value in asdict(clean).items():
                 setattr(row, name, value)
             row.updated_at = datetime.now(UTC)
             session.flush()
-            after = _to_record(row)
-            if after != before:
-                self._audit.record(
-                    session,
-                    action="update",
-                    entity=ENTITY,
-                    entity_id=after.finess,
-                    before=asdict(before),
-                    after=asdict(after),
-                )
+            self._log(session, "update", before=before, after=after)
         return after
 
     def delete(self, establishment_id: int) -> None:
         with self._db.write() as session:
             repo = EstablishmentRepository(session)
-            row = repo.get(establishment_id)
-            if row is None:
-                raise NotFoundError(f"no establishment with id {establishment_id}")
+            row = _existing(repo, establishment_id)
             before = _to_record(row)
             repo.delete(row)
-            self._audit.record(
-                session,
-                action="delete",
-                entity=ENTITY,
-                entity_id=before.finess,
-                before=asdict(before),
-            )
+            self._log(session, "delete", before=before, after=None)
+
+    def _log(
+        self,
+        session: Session,
+        action: str,
+        *,
+        before: Establishment | None,
+        after: Establishment | None,
+    ) -> None:
+        subject = after or before
+        assert subject is not None
+        self._audit.record(
+            session,
+            action=action,
+            entity=ENTITY,
+            entity_id=subject.finess,
+            before=asdict(before) if before else None,
+            after=asdict(after) if after else None,
+        )
+
+
+def _existing(repo: EstablishmentRepository, establishment_id: int) -> models.Establishment:
+    row = repo.get(establishment_id)
+    if row is None:
+        raise NotFoundError(f"no establishment with id {establishment_id}")
+    return row
