@@ -54,7 +54,7 @@ class ProfileDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self._choose)
+        buttons.accepted.connect(self.choose_selected)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -104,7 +104,7 @@ class ProfileDialog(QDialog):
             lambda _p: services.profiles.add(name, role), on_success=created, on_failure=failed
         )
 
-    def _choose(self) -> None:
+    def choose_selected(self) -> None:
         profile_id = self.current.currentData()
         if profile_id is None:
             self.reject()
