@@ -37,9 +37,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def install_french(app: QApplication) -> None:
-    """French locale for numbers and dates, and Qt's own French strings (OK → Annuler…)."""
+def install_french(app: QApplication) -> list[str]:
+    """French locale for numbers and dates, and Qt's own French strings (OK → Annuler…).
+
+    Returns the names of the translation files loaded."""
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    loaded = []
     for name, folder in (
         ("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
         ("hospiperf_fr", str(resource_path("i18n"))),
@@ -47,6 +50,8 @@ def install_french(app: QApplication) -> None:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
+            loaded.append(name)
+    return loaded
 
 
 def _open_services(path_text: str) -> tuple[Services, list[Establishment]]:
@@ -101,14 +106,16 @@ def run(argv: Sequence[str]) -> int:
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "hospiperf.svg"))))
-    install_french(app)
+    translations = install_french(app)
     database = resolve_database_path(args.db)
     window = MainWindow(str(database))
     window.show()
     if args.smoke_test:
+        print(f"translations {' '.join(translations) or '-'}", flush=True)
         _smoke_test(app, window)
     else:
         QTimer.singleShot(0, window.ensure_pages)
     # The database opens in the worker while the pages are built in the GUI thread.
     start(window, str(database), offer_demo=not args.smoke_test)
+    app.aboutToQuit.connect(window.shutdown)
     return app.exec()

@@ -253,8 +253,13 @@ class MainWindow(QMainWindow):
             .replace("%3", pyside_version),
         )
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def shutdown(self) -> None:
+        """Let queued jobs finish, then close the database (idempotent)."""
         self.runner.wait()
         if self.services is not None:
             self.services.close()
+            self.services = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
         super().closeEvent(event)

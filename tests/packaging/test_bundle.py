@@ -1,0 +1,74 @@
+"""Build the PyInstaller bundle and run it as a user would, headless: a broken bundle fails."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hospiperf_desktop import __version__
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_BUNDLE_MB = 200
+
+pytestmark = pytest.mark.packaging
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("pyinstaller")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "build.py"),
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    return work / "dist" / "hospiperf-desktop"
+
+
+def _run(bundle: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [str(bundle / "hospiperf-desktop"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_the_bundle_prints_its_version(bundle):
+    result = _run(bundle, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"HospiPerf Desktop {__version__}"
+
+
+def test_the_bundle_starts_creates_the_database_and_quits(bundle, tmp_path):
+    database = tmp_path / "bundle.sqlite"
+    result = _run(bundle, "--db", str(database), "--smoke-test")
+    assert result.returncode == 0, result.stderr
+    events = [line.split()[0] for line in result.stdout.splitlines()]
+    assert events == ["translations", "shown", "ready"]
+    assert "qtbase_fr" in result.stdout.splitlines()[0]
+    with sqlite3.connect(database) as connection:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == (SCHEMA_HEAD,)
+
+
+def test_the_bundle_stays_small(bundle):
+    files = (p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    size_mb = sum(p.stat().st_size for p in files) / 1_000_000
+    assert size_mb < MAX_BUNDLE_MB
