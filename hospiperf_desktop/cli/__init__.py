@@ -47,9 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.handler(args)
-    except CliError as err:
-        fail(str(err))
-    except HospiPerfError as err:
+    except (CliError, HospiPerfError) as err:
         fail(str(err))
     except KeyboardInterrupt:
         print("hospiperf: interrupted", file=sys.stderr)
