@@ -116,7 +116,10 @@ def _update(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         current = services.establishments.by_finess(args.finess)
         fields = {k: v for k, v in asdict(current).items() if k != "id"}
-        data = replace(EstablishmentInput(**fields), **_changes(args))
+        changes = _changes(args)
+        if args.new_finess and args.overseas is None:
+            changes["overseas"] = is_overseas_finess(args.new_finess)
+        data = replace(EstablishmentInput(**fields), **changes)
         record = services.establishments.update(current.id, data)
     _show(record, args.json, "updated")
     return EXIT_OK

@@ -189,3 +189,41 @@ def test_the_real_console_entry_lists_json_with_db_or_environment(cli: Cli, db: 
     by_env = _console(db.parent, "establishment", "list", "--json", env_db=db)
     assert by_env.returncode == 0, by_env.stderr
     assert json.loads(by_env.stdout) == json.loads(by_option.stdout)
+
+
+def test_changing_to_an_overseas_finess_marks_the_establishment_overseas(tmp_path, capsys):
+    db = str(tmp_path / "o.sqlite")
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "establishment",
+                "add",
+                "--finess",
+                "750712184",
+                "--name",
+                "A",
+                "--kind",
+                "ch",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "establishment",
+                "update",
+                "750712184",
+                "--new-finess",
+                "970109609",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    updated = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert (updated["finess"], updated["overseas"]) == ("970109609", True)
