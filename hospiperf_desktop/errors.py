@@ -42,3 +42,40 @@ class DatabaseError(HospiPerfError):
     """The database cannot be opened or upgraded."""
 
     code = "database"
+
+
+class ConflictError(HospiPerfError):
+    """The action does not fit the current state (a locked diagnostic, a file already imported)."""
+
+    code = "conflict"
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """One problem in an imported file, where a user can find it: file, line and column."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f", line {self.line}"
+        if self.column:
+            place += f", column {self.column}"
+        return f"{place}: {self.message}"
+
+
+class FileImportError(HospiPerfError):
+    """An imported file was refused; nothing of it was written."""
+
+    code = "import"
+
+    def __init__(self, issues: list[SourceIssue]) -> None:
+        self.issues = tuple(issues)
+        shown = [str(i) for i in self.issues[:20]]
+        if len(self.issues) > 20:
+            shown.append(f"... and {len(self.issues) - 20} more problems")
+        super().__init__("\n".join(shown))

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
+from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
+from hospiperf_desktop.diagnostics.plan_service import PlanService
+from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
 from hospiperf_desktop.profiles.service import ProfileService
 from hospiperf_desktop.settings import SettingsService
@@ -23,6 +27,9 @@ class Services:
     profiles: ProfileService
     establishments: EstablishmentService
     settings: SettingsService
+    diagnostics: DiagnosticService
+    plans: PlanService
+    reports: DiagnosticReports
 
     @property
     def database_path(self) -> Path:
@@ -32,14 +39,23 @@ class Services:
         self.database.close()
 
 
-def open_services(database_path: Path) -> Services:
-    """Open (and migrate) the database at `database_path` and build every service on it."""
+def open_services(database_path: Path, library: TemplateLibrary | None = None) -> Services:
+    """Open (and migrate) the database at `database_path` and build every service on it.
+
+    `library` replaces the shipped questionnaires (tests use small ones).
+    """
     database = open_database(database_path)
     audit = AuditService(database, ProfileService.actor_name)
+    diagnostics = DiagnosticService(database, audit, library or shipped_library())
+    profiles = ProfileService(database, audit)
+    plans = PlanService(database, audit, diagnostics)
     return Services(
         database=database,
         audit=audit,
-        profiles=ProfileService(database, audit),
+        profiles=profiles,
         establishments=EstablishmentService(database, audit),
         settings=SettingsService(database),
+        diagnostics=diagnostics,
+        plans=plans,
+        reports=DiagnosticReports(diagnostics, plans, profiles),
     )

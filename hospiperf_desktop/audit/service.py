@@ -73,6 +73,10 @@ class AuditService:
         self._db = database
         self._actor = actor
 
+    def actor(self, session: Session) -> str:
+        """The name the trail gives to whoever acts now (the current profile)."""
+        return self._actor(session)
+
     def record(
         self,
         session: Session,

@@ -1,0 +1,311 @@
+"""`diag templates | new | list | show | answer | set | score | validate | reopen | compare |
+peers | plan | evidence`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.diagnostics.records import DiagnosticSummary
+from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
+from hospiperf_desktop.diagnostics.sheets import parse_answer, read_answer_rows
+from hospiperf_desktop.diagnostics.texts import format_score
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("diag", help="self-assessment diagnostics").add_subparsers(
+        dest="diag_command", metavar="ACTION", required=True
+    )
+    templates = group.add_parser("templates", help="list the questionnaires")
+    templates.add_argument("--json", action="store_true")
+    templates.set_defaults(handler=_templates)
+
+    new = group.add_parser("new", help="start a diagnostic; prints its id")
+    new.add_argument("--template", required=True, metavar="ID")
+    new.add_argument("--establishment", required=True, metavar="FINESS")
+    new.add_argument("--label", default="")
+    new.add_argument("--json", action="store_true")
+    new.set_defaults(handler=_new)
+
+    listing = group.add_parser("list", help="list diagnostics")
+    listing.add_argument("--establishment", metavar="FINESS")
+    listing.add_argument("--template", metavar="ID")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    show = group.add_parser("show", help="a diagnostic and its items")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+
+    answer = group.add_parser("answer", help="answer items from a CSV or XLSX sheet")
+    answer.add_argument("id", type=int)
+    answer.add_argument("--file", required=True, type=Path, help="columns item_id,answer,comment")
+    answer.set_defaults(handler=_answer)
+
+    single = group.add_parser("set", help="answer one item")
+    single.add_argument("id", type=int)
+    single.add_argument("item")
+    single.add_argument("answer", help="yes, mostly, partly, no, na, or '' to clear")
+    single.add_argument("--comment")
+    single.set_defaults(handler=_set)
+
+    scoring = group.add_parser("score", help="scores per axis and overall")
+    scoring.add_argument("id", type=int)
+    scoring.add_argument("--json", action="store_true")
+    scoring.set_defaults(handler=_score)
+
+    validate = group.add_parser("validate", help="lock a diagnostic and propose its plan")
+    validate.add_argument("id", type=int)
+    validate.set_defaults(handler=_validate)
+
+    reopen = group.add_parser("reopen", help="unlock a validated diagnostic (audited)")
+    reopen.add_argument("id", type=int)
+    reopen.add_argument("--reason", required=True)
+    reopen.set_defaults(handler=_reopen)
+
+    comparing = group.add_parser("compare", help="compare two campaigns (BEFORE AFTER)")
+    comparing.add_argument("before", type=int)
+    comparing.add_argument("after", type=int)
+    comparing.add_argument("--json", action="store_true")
+    comparing.set_defaults(handler=_compare)
+
+    peers = group.add_parser("peers", help="compare establishments on one questionnaire")
+    peers.add_argument("--template", required=True, metavar="ID")
+    peers.add_argument("--validated-only", action="store_true")
+    peers.add_argument("--json", action="store_true")
+    peers.set_defaults(handler=_peers)
+
+    plan = group.add_parser("plan", help="the action plan; --pdf/--xlsx write the report")
+    plan.add_argument("id", type=int)
+    plan.add_argument("--pdf", type=Path, metavar="OUT")
+    plan.add_argument("--xlsx", type=Path, metavar="OUT")
+    plan.add_argument("--json", action="store_true")
+    plan.set_defaults(handler=_plan)
+
+    evidence = group.add_parser("evidence", help="attach an evidence file to an item")
+    evidence.add_argument("id", type=int)
+    evidence.add_argument("item")
+    evidence.add_argument("file", type=Path)
+    evidence.set_defaults(handler=_evidence)
+
+
+def _templates(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        templates = services.diagnostics.templates()
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "version": t.version,
+                    "title": t.title,
+                    "target": t.target.value,
+                    "family": t.family,
+                    "axes": len(t.axes),
+                    "themes": len(t.themes),
+                    "items": len(t.items),
+                }
+                for t in templates
+            ]
+        )
+        return EXIT_OK
+    for t in templates:
+        print(f"{t.id:<40} v{t.version:<7} {len(t.items):>4} items  {t.title}")
+    return EXIT_OK
+
+
+def _summary_line(s: DiagnosticSummary) -> str:
+    state = "validated" if s.locked else "draft"
+    return (
+        f"#{s.id:<4} {s.establishment_finess} {s.template_id}@{s.template_version} [{state}]"
+        f" {s.completion:.0f}% done, score {format_score(s.score)}  {s.label}"
+    )
+
+
+def _new(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        establishment = services.establishments.by_finess(args.establishment)
+        summary = services.diagnostics.create(args.template, establishment.id, args.label)
+    if args.json:
+        print_json(summary)
+    else:
+        print(summary.id)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        establishment_id = None
+        if args.establishment:
+            establishment_id = services.establishments.by_finess(args.establishment).id
+        summaries = services.diagnostics.list(establishment_id, args.template)
+    if args.json:
+        print_json(summaries)
+    for s in [] if args.json else summaries:
+        print(_summary_line(s))
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        detail = services.diagnostics.get(args.id)
+    template = detail.template
+    items = []
+    for item in template.items:
+        place = template.places[item.id]
+        answer = detail.answers.get(item.id)
+        items.append(
+            {
+                "id": item.id,
+                "text": item.text,
+                "volet": place.volet.id,
+                "axis": place.axis.id,
+                "theme": place.theme.id,
+                "critical": item.critical,
+                "weight": item.weight,
+                "answers_allowed": [c.value for c in item.codes],
+                "answer": answer.code.value if answer and answer.code else None,
+                "comment": answer.comment if answer else "",
+                "evidence": [e.filename for e in detail.evidence if e.item_id == item.id],
+            }
+        )
+    if args.json:
+        print_json({"diagnostic": detail.summary, "items": items})
+        return EXIT_OK
+    print(_summary_line(detail.summary))
+    for entry in items:
+        mark = "!" if entry["critical"] else " "
+        print(f"{entry['id']:<7}{mark} {entry['answer'] or '-':<7} {entry['text']}")
+    return EXIT_OK
+
+
+def _answer(args: argparse.Namespace) -> int:
+    source, rows = read_answer_rows(args.file)
+    with services_for(args) as services:
+        changed = services.diagnostics.import_answers(args.id, rows, source)
+    print(f"{changed} item(s) updated from {source}")
+    return EXIT_OK
+
+
+def _set(args: argparse.Namespace) -> int:
+    try:
+        code = parse_answer(args.answer)
+    except ValueError as err:
+        raise CliError(f"{err}; expected yes, mostly, partly, no or na") from err
+    with services_for(args) as services:
+        services.diagnostics.answer(args.id, args.item, code, args.comment)
+    return EXIT_OK
+
+
+def _node(node: NodeScore) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "label": node.label,
+        "score": None if node.score is None else round(node.score, 2),
+        "completion": round(node.completion, 2),
+        "answered": node.answered,
+        "total": node.total,
+    }
+
+
+def _score_json(report: ScoreReport) -> dict[str, Any]:
+    return {
+        "overall": _node(report.overall),
+        "volets": [_node(n) for n in report.volets],
+        "axes": [_node(n) for n in report.axes],
+        "themes": [_node(n) for n in report.themes],
+        "critical_failures": list(report.critical_failures),
+    }
+
+
+def _score(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        report = services.diagnostics.score(args.id)
+    if args.json:
+        print_json(_score_json(report))
+        return EXIT_OK
+    overall = report.overall
+    print(f"overall {format_score(overall.score)} ({overall.completion:.0f}% answered)")
+    for axis in report.axes:
+        print(f"  {axis.id:<4} {format_score(axis.score):>8}  {axis.label}")
+    if report.critical_failures:
+        print("critical items failed: " + ", ".join(report.critical_failures))
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        summary = services.diagnostics.validate(args.id)
+        actions = len(services.plans.plan(args.id))
+    print(f"diagnostic {summary.id} validated; the plan holds {actions} action(s)")
+    return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        summary = services.diagnostics.reopen(args.id, args.reason)
+    print(f"diagnostic {summary.id} reopened")
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        comparison = services.diagnostics.compare(args.before, args.after)
+    data = {
+        "overall": {**vars(comparison.overall), "delta": comparison.overall.delta},
+        "axes": [{**vars(a), "delta": a.delta} for a in comparison.axes],
+        "worse": [vars(c) for c in comparison.worse],
+        "better": [vars(c) for c in comparison.better],
+    }
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    for axis in comparison.axes:
+        delta = "—" if axis.delta is None else f"{axis.delta:+.1f}"
+        print(
+            f"{axis.id:<4} {format_score(axis.before):>8} → {format_score(axis.after):>8}"
+            f" {delta:>7}  {axis.label}"
+        )
+    for change in comparison.worse:
+        print(f"worse: {change.item_id} {change.before} → {change.after}  {change.text}")
+    return EXIT_OK
+
+
+def _peers(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        peers = services.diagnostics.compare_establishments(args.template, args.validated_only)
+    if args.json:
+        print_json(peers)
+        return EXIT_OK
+    print("establishment".ljust(40) + "overall  " + " ".join(a for a, _ in peers.axes))
+    for row in peers.rows:
+        axes = " ".join(format_score(row.axes[a]) for a, _ in peers.axes)
+        print(f"{row.establishment_name[:39]:<40}{format_score(row.overall):>8} {axes}")
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        plan = services.plans.plan(args.id)
+        services.reports.write(args.id, pdf=args.pdf, xlsx=args.xlsx)
+    if args.json:
+        print_json(plan)
+    else:
+        for entry in plan:
+            print(f"P{int(entry.priority)} {entry.item_id:<7} [{entry.status.value}] {entry.text}")
+    for label, path in (("PDF", args.pdf), ("Excel", args.xlsx)):
+        if path is not None:
+            print(f"{label} written: {path}")
+    return EXIT_OK
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise CliError(f"{args.file}: file not found")
+    with services_for(args) as services:
+        record = services.diagnostics.add_evidence(args.id, args.item, args.file)
+    print(f"{record.filename} attached to {record.item_id} (sha256 {record.sha256})")
+    return EXIT_OK

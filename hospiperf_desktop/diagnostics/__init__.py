@@ -1,0 +1,1 @@
+"""Self-assessment diagnostics: questionnaire templates, answers, scores and action plans."""

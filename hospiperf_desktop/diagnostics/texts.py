@@ -1,0 +1,64 @@
+"""French wording of diagnostic values in the documents the core writes (PDF, Excel).
+
+The UI has its own translatable labels; these are for files handed to people.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
+from hospiperf_desktop.diagnostics.template import AnswerCode
+
+ANSWER_LABELS = {
+    AnswerCode.YES: "Oui",
+    AnswerCode.MOSTLY: "Plutôt oui",
+    AnswerCode.PARTLY: "Partiellement",
+    AnswerCode.NO: "Non",
+    AnswerCode.NA: "Non concerné",
+}
+STATUS_LABELS = {
+    ActionStatus.TODO: "À faire",
+    ActionStatus.IN_PROGRESS: "En cours",
+    ActionStatus.DONE: "Fait",
+    ActionStatus.ABANDONED: "Abandonné",
+}
+PRIORITY_LABELS = {Priority.HIGH: "Haute", Priority.MEDIUM: "Moyenne", Priority.LOW: "Basse"}
+NBSP = "\u00a0"
+
+SCORING_RULE = (
+    "Le score d’un thème, d’un axe, d’un volet ou du questionnaire est la part pondérée de la "
+    "meilleure réponse obtenue sur les items répondus et applicables : Oui vaut 1, Plutôt oui "
+    "2/3, Partiellement 1/3 et Non 0, multipliés par le poids de l’item. « Non concerné » "
+    "n’entre ni au numérateur ni au dénominateur. Un item sans réponse baisse la complétude, "
+    "jamais le score. Un item critique répondu « Partiellement » ou « Non » est listé à part, "
+    "quel que soit le score."
+)
+
+
+def format_score(value: float | None) -> str:
+    """72.46 → '72,5 %' (French decimal comma, non-breaking space); None → '—'."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + f"{NBSP}%"
+
+
+def format_date(value: date | datetime | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+_BEFORE_PUNCTUATION = re.compile(r"(?<=[^\s:;!?«])[ \u202f\u00a0]?([:;!?])(?=\s|$|»)")
+_AFTER_OPENING_QUOTE = re.compile(r"«[ \u202f\u00a0]*")
+_BEFORE_CLOSING_QUOTE = re.compile(r"[ \u202f\u00a0]*»")
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces where French typography wants them: before : ; ! ? and inside « ».
+
+    'Délai : court' keeps its colon with the word before it on a line break; 'http://x' and
+    '10:30' are left alone (the sign must be followed by a space or the end).
+    """
+    text = _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text.replace("\u202f", NBSP))
+    text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
+    return _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
