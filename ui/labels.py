@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from PySide6.QtCore import QCoreApplication
 
 from hospiperf_desktop.establishments.model import EstablishmentKind
@@ -31,3 +33,65 @@ def role_labels() -> dict[str, str]:
         Role.QUALITY_OFFICER: _tr("Qualiticien"),
         Role.MANAGER: _tr("Direction / encadrement"),
     }
+
+
+def answer_labels() -> dict[str, str]:
+    from hospiperf_desktop.diagnostics.template import AnswerCode
+
+    return {
+        AnswerCode.YES: _tr("Oui"),
+        AnswerCode.MOSTLY: _tr("Plutôt oui"),
+        AnswerCode.PARTLY: _tr("Partiellement"),
+        AnswerCode.NO: _tr("Non"),
+        AnswerCode.NA: _tr("Non concerné"),
+    }
+
+
+def action_status_labels() -> dict[str, str]:
+    from hospiperf_desktop.diagnostics.planning import ActionStatus
+
+    return {
+        ActionStatus.TODO: _tr("À faire"),
+        ActionStatus.IN_PROGRESS: _tr("En cours"),
+        ActionStatus.DONE: _tr("Fait"),
+        ActionStatus.ABANDONED: _tr("Abandonné"),
+    }
+
+
+def priority_labels() -> dict[int, str]:
+    return {1: _tr("Haute"), 2: _tr("Moyenne"), 3: _tr("Basse")}
+
+
+def target_labels() -> dict[str, str]:
+    from hospiperf_desktop.diagnostics.template import Target
+
+    return {
+        Target.PUI: _tr("PUI / établissement de santé"),
+        Target.EHPAD_WITH_PUI: _tr("EHPAD avec PUI"),
+        Target.EHPAD_WITHOUT_PUI: _tr("EHPAD sans PUI"),
+        Target.HAD_WITH_PUI: _tr("HAD avec PUI"),
+        Target.HAD_WITHOUT_PUI: _tr("HAD sans PUI"),
+        Target.CARE_UNIT: _tr("Unité de soins"),
+        Target.GHT: _tr("GHT / territoire"),
+    }
+
+
+def score_text(value: float | None) -> str:
+    """72.46 → '72,5 %' in the user's locale; no score → '—'."""
+    from PySide6.QtCore import QLocale
+
+    if value is None:
+        return "—"
+    return QLocale().toString(value, "f", 1) + "\u00a0%"
+
+
+def datetime_text(value: datetime | None) -> str:
+    """A stored UTC time shown in local time: 31/12/2026 14:05."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def date_text(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -23,6 +23,7 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
+    from ui.sections.diagnostics.page import DiagnosticsPage
     from ui.sections.establishments import EstablishmentsView
 
 STYLE = """
@@ -31,6 +32,13 @@ QLabel#comingSoonBadge { background: #fff4d6; color: #6b4e00; padding: 6px 10px;
                          border-radius: 4px; }
 QListWidget#navigation { font-size: 14px; }
 QListWidget#navigation::item { padding: 8px 10px; }
+QLabel#themeTitle { font-size: 14px; margin: 4px 0; }
+QLabel#itemHelp { color: #555; }
+QLabel#criticalBadge { border: 1px solid #8a1c1c; color: #8a1c1c; padding: 1px 6px;
+                       border-radius: 3px; font-weight: 600; }
+QLabel#lockBanner { background: #e8eef7; padding: 6px 10px; border-radius: 4px; }
+QLabel#overallScore { font-size: 15px; font-weight: 600; }
+QFrame#itemCard { background: palette(base); border-radius: 4px; }
 """
 
 
@@ -51,6 +59,7 @@ class MainWindow(QMainWindow):
         self.services: Services | None = None
         self.runner = TaskRunner(self)
         self.establishments: EstablishmentsView | None = None
+        self.diagnostics: DiagnosticsPage | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -60,15 +69,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
 
     def _sections(self) -> list[tuple[str, bool, str]]:
+        """(title, built, description) of each section, in navigation order."""
         coming = [
-            (
-                self.tr("Diagnostics"),
-                self.tr(
-                    "Autodiagnostics (Inter Diag Médicaments, DMS-DMI, conciliation "
-                    "médicamenteuse, radiopharmacie, stérilisation…) : saisie, scores par axe, "
-                    "comparaisons, plans d'action en PDF."
-                ),
-            ),
             (
                 self.tr("Stocks"),
                 self.tr(
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
                 ),
             ),
         ]
-        sections = [(self.tr("Établissements"), True, "")]
+        sections = [(self.tr("Établissements"), True, ""), (self.tr("Diagnostics"), True, "")]
         sections += [(title, False, text) for title, text in coming]
         return sections
 
@@ -144,13 +146,17 @@ class MainWindow(QMainWindow):
         if self.establishments is not None:
             return self.establishments
         from ui.sections.coming_soon import ComingSoonPage
+        from ui.sections.diagnostics.page import DiagnosticsPage
         from ui.sections.establishments import EstablishmentsView
 
         self.establishments = EstablishmentsView(self.runner)
+        self.diagnostics = DiagnosticsPage(self.runner)
+        self.pages.addWidget(self.establishments)
+        self.pages.addWidget(self.diagnostics)
         for title, built, description in self._sections():
-            self.pages.addWidget(
-                self.establishments if built else ComingSoonPage(title, description)
-            )
+            if not built:
+                self.pages.addWidget(ComingSoonPage(title, description))
+        self.establishments.changed.connect(self.diagnostics.reload)
         self.navigation.setCurrentRow(0)
         return self.establishments
 
@@ -162,6 +168,8 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(True)
         self.profile_action.setEnabled(True)
         establishments.set_services(services, establishments_list)
+        assert self.diagnostics is not None
+        self.diagnostics.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -215,6 +223,8 @@ class MainWindow(QMainWindow):
                 8000,
             )
             self.ensure_pages().reload()
+            if self.diagnostics is not None:
+                self.diagnostics.reload()
             self.refresh_profile()
 
         self.runner.run(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hospiperf_desktop.demo.diagnostics import add_diagnostics
 from hospiperf_desktop.demo.foundation import add_establishments, add_profiles
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.services import Services
@@ -19,6 +20,7 @@ DemoStep = Callable[[Services, Progress], int]
 DEMO_STEPS: tuple[tuple[str, DemoStep], ...] = (
     ("profiles", add_profiles),
     ("establishments", add_establishments),
+    ("diagnostics", add_diagnostics),
 )
 
 

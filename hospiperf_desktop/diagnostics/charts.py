@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 import textwrap
 from io import BytesIO
+from typing import cast
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
+from PIL import Image, ImageOps
 
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
-from hospiperf_desktop.diagnostics.texts import NBSP, format_score
+from hospiperf_desktop.diagnostics.texts import NBSP, format_score, french_spacing
 
 LABEL_SIZE = 9
 VALUE_SIZE = 9
@@ -25,6 +28,7 @@ TICK_SIZE = 8
 TICKS = (0, 25, 50, 75, 100)
 RADAR_WRAP = 22
 BAR_WRAP = 38
+TRIM_PAD = 0.08  # inches of white kept around a trimmed chart
 _MAIN = {"color": "black", "linewidth": 2.0, "linestyle": "-", "marker": "o", "markersize": 5}
 _COMPARE = {"color": "0.35", "linewidth": 1.6, "linestyle": "--", "marker": "s", "markersize": 5}
 
@@ -34,7 +38,7 @@ def _percent_ticks(values: tuple[int, ...]) -> list[str]:
 
 
 def _radar_label(label: str, lines: list[str]) -> str:
-    return "\n".join([textwrap.fill(label, RADAR_WRAP), *lines])
+    return "\n".join([textwrap.fill(french_spacing(label), RADAR_WRAP), *lines])
 
 
 def _radar_text_place(angle: float) -> tuple[str, str]:
@@ -64,7 +68,7 @@ def radar_figure(
     angles = [2 * math.pi * i / len(axes) for i in range(len(axes))]
     before = {node.id: node for node in compare.axes} if compare else {}
     figure = Figure(figsize=(7.5, 6.8))
-    ax = figure.add_subplot(projection="polar")
+    ax = cast(PolarAxes, figure.add_subplot(projection="polar"))
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 100)
@@ -95,9 +99,12 @@ def radar_figure(
             fontsize=LABEL_SIZE,
             linespacing=1.15,
         )
+    bottom = 0.2
     if compare is not None:
-        ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.16), fontsize=LABEL_SIZE)
-    figure.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.2)
+        # Below the chart, where no axis label can sit.
+        figure.legend(loc="lower center", ncols=2, fontsize=LABEL_SIZE, frameon=False)
+        bottom = 0.25
+    figure.subplots_adjust(left=0.2, right=0.8, top=0.78, bottom=bottom)
     return figure
 
 
@@ -117,9 +124,11 @@ def _series(ax: Axes, angles: list[float], values: list[float], label: str, hatc
 def theme_bars_figure(report: ScoreReport) -> Figure:
     """One horizontal bar per theme, in questionnaire order, its score printed at its end."""
     themes = report.themes
-    labels = [textwrap.fill(f"{node.id} · {node.label}", BAR_WRAP) for node in themes]
+    labels = [
+        textwrap.fill(french_spacing(f"{node.id} · {node.label}"), BAR_WRAP) for node in themes
+    ]
     lines = sum(label.count("\n") + 1 for label in labels)
-    figure = Figure(figsize=(7.5, 0.8 + 0.19 * lines + 0.12 * len(themes)))
+    figure = Figure(figsize=(7.5, 0.8 + 0.16 * lines + 0.1 * len(themes)), layout="constrained")
     ax = figure.add_subplot()
     positions = list(range(len(themes)))
     widths = [_value(node) for node in themes]
@@ -141,13 +150,36 @@ def theme_bars_figure(report: ScoreReport) -> Figure:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.tight_layout()
     return figure
 
 
+def grey_image(figure: Figure, dpi: int = 150) -> Image.Image:
+    """The figure drawn at `dpi` as an 8-bit grey image, trimmed of its white margins.
+
+    Every chart here is drawn in greys and fits inside its figure, so nothing is lost, and
+    one grey channel makes a third of the data to compress into a PDF.
+    """
+    canvas = FigureCanvasAgg(figure)
+    figure.set_dpi(dpi)
+    # The Agg backend's methods carry no annotations.
+    canvas.draw()  # type: ignore[no-untyped-call]
+    rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    size = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1)
+    grey = image.convert("L")
+    box = ImageOps.invert(grey).getbbox()
+    if box is None:
+        return grey
+    pad = round(dpi * TRIM_PAD)
+    left, top, right, bottom = box
+    width, height = size
+    return grey.crop(
+        (max(left - pad, 0), max(top - pad, 0), min(right + pad, width), min(bottom + pad, height))
+    )
+
+
 def png_bytes(figure: Figure, dpi: int = 150) -> bytes:
-    """The figure as PNG, trimmed to its drawn content (labels outside the axes included)."""
-    FigureCanvasAgg(figure)
+    """The figure as a grey PNG, trimmed of its white margins (see `grey_image`)."""
     buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08)
+    grey_image(figure, dpi).save(buffer, format="PNG")
     return buffer.getvalue()

@@ -95,7 +95,8 @@ def test_an_unknown_command_is_one_error_line(cli: Cli) -> None:
 def test_demo_reports_what_it_added_and_adds_nothing_twice(cli: Cli) -> None:
     code, out, _ = cli("demo", "--json")
     assert code == 0
-    assert json.loads(out) == {"added": {"profiles": 3, "establishments": 5}, "total": 8}
+    added = {"profiles": 3, "establishments": 5, "diagnostics": 4}
+    assert json.loads(out) == {"added": added, "total": 12}
     assert json.loads(cli("demo", "--json")[1])["total"] == 0
     assert len(_listed(cli)) == 5
 

@@ -108,10 +108,15 @@ def test_updating_or_deleting_a_missing_establishment_says_so(services: Services
         services.establishments.delete(404)
 
 
-def test_demo_adds_five_establishments_and_three_profiles(services: Services) -> None:
+def test_demo_adds_five_establishments_three_profiles_and_four_diagnostics(
+    services: Services,
+) -> None:
     summary = run_demo(services)
-    assert summary.added == {"profiles": 3, "establishments": 5}
-    assert summary.total == 8
+    assert summary.added == {"profiles": 3, "establishments": 5, "diagnostics": 4}
+    assert summary.total == 12
+    validated = [d for d in services.diagnostics.list() if d.locked]
+    assert len(validated) == 2
+    assert all(services.plans.plan(d.id) for d in validated), "validation proposed a plan"
     assert len(services.establishments.list()) == 5
     assert len(services.profiles.list()) == 3
     assert services.profiles.current() is not None
@@ -150,4 +155,5 @@ def test_a_demo_cancelled_half_way_leaves_the_database_unchanged(
     assert services.profiles.list() == []
     assert services.profiles.current() is None
     assert audit_count(db_file) == 0
-    assert run_demo(services).total == 8, "the demo can still be run after a cancel"
+    assert services.diagnostics.list() == []
+    assert run_demo(services).total == 12, "the demo can still be run after a cancel"

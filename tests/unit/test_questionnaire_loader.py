@@ -63,7 +63,9 @@ def test_the_library_holds_every_questionnaire_the_issue_names() -> None:
 def test_conciliation_keeps_the_reference_process_axes() -> None:
     template = shipped_library().get("conciliation-medicamenteuse")
     assert template is not None
-    assert [a.id for a in template.axes if len(a.id) == 1] == list("ABCDEF")
+    process = next(v for v in template.volets if v.id == "PROC")
+    assert [a.id for a in process.axes] == list("ABCDEF")
+    assert len(next(v for v in template.volets if v.id == "STRAT").axes) == 4
     assert template.places["A.01"].axis.id == "A"
 
 

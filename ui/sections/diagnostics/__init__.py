@@ -1,0 +1,1 @@
+"""The Diagnostics section: list, answering, results, action plan, comparisons."""

@@ -1,0 +1,289 @@
+"""Dialogs of the Diagnostics section: a new diagnostic, evidence files, comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.diagnostics.comparison import Comparison
+from hospiperf_desktop.diagnostics.records import (
+    DiagnosticSummary,
+    EvidenceRecord,
+    PeerComparison,
+)
+from hospiperf_desktop.diagnostics.template import Template
+from hospiperf_desktop.establishments.model import Establishment
+from ui.labels import answer_labels, score_text, target_labels
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class NewDiagnosticDialog(QDialog):
+    def __init__(
+        self,
+        establishments: Sequence[Establishment],
+        templates: Sequence[Template],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Nouveau diagnostic"))
+        self.establishment = QComboBox()
+        for record in establishments:
+            self.establishment.addItem(f"{record.name} ({record.finess})", record.id)
+        self.template = QComboBox()
+        targets = target_labels()
+        for template in templates:
+            self.template.addItem(
+                f"{template.title} — v{template.version} ({targets[template.target]})", template.id
+            )
+        self.template.currentIndexChanged.connect(self._describe)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("itemHelp")
+        self._templates = list(templates)
+        self.label = QLineEdit()
+        self.label.setPlaceholderText(self.tr("ex. : Campagne 2026 — pharmacie centrale"))
+        form = QFormLayout()
+        form.addRow(self.tr("Établissement :"), self.establishment)
+        form.addRow(self.tr("Questionnaire :"), self.template)
+        form.addRow("", self.description)
+        form.addRow(self.tr("Libellé :"), self.label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Créer"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(establishments) and bool(templates)
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not establishments:
+            layout.addWidget(QLabel(self.tr("Ajoutez d'abord un établissement.")))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self._describe()
+        self.resize(640, self.sizeHint().height())
+
+    def _describe(self) -> None:
+        index = self.template.currentIndex()
+        if 0 <= index < len(self._templates):
+            template = self._templates[index]
+            self.description.setText(
+                self.tr("%1\n%2 items répartis en %3 thèmes.")
+                .replace("%1", template.description)
+                .replace("%2", str(len(template.items)))
+                .replace("%3", str(len(template.themes)))
+            )
+
+    def choice(self) -> tuple[int, str, str]:
+        return self.establishment.currentData(), self.template.currentData(), self.label.text()
+
+
+class EvidenceDialog(QDialog):
+    """The evidence files of one item: add, save a copy, remove."""
+
+    def __init__(
+        self,
+        item_id: str,
+        records: Sequence[EvidenceRecord],
+        locked: bool,
+        actions: dict[str, Callable[..., None]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Preuves de l'item %1").replace("%1", item_id))
+        self._actions = actions
+        self.list = QListWidget()
+        for record in records:
+            entry = QListWidgetItem(
+                f"{record.filename} — {record.size // 1024 + 1} Ko — SHA-256 {record.sha256[:16]}…"
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, record.id)
+            entry.setToolTip(record.sha256)
+            self.list.addItem(entry)
+        add = QPushButton(self.tr("Ajouter un fichier…"))
+        save = QPushButton(self.tr("Enregistrer une copie…"))
+        remove = QPushButton(self.tr("Retirer"))
+        add.setEnabled(not locked)
+        remove.setEnabled(not locked)
+        add.clicked.connect(self._add)
+        save.clicked.connect(self._save)
+        remove.clicked.connect(self._remove)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons = QHBoxLayout()
+        for button in (add, save, remove):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.resize(620, 300)
+
+    def _selected(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _add(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Joindre une preuve"))
+        if path:
+            self._actions["add"](path)
+            self.accept()
+
+    def _save(self) -> None:
+        evidence_id = self._selected()
+        if evidence_id is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Enregistrer une copie"))
+        if target:
+            self._actions["save"](evidence_id, target)
+
+    def _remove(self) -> None:
+        evidence_id = self._selected()
+        if evidence_id is not None:
+            self._actions["remove"](evidence_id)
+            self.accept()
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            cell = QTableWidgetItem(value)
+            if c:
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, cell)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def choose_campaigns(
+    current: DiagnosticSummary, others: Sequence[DiagnosticSummary], parent: QWidget
+) -> DiagnosticSummary | None:
+    """Ask which earlier campaign to compare `current` with."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(dialog.tr("Comparer deux campagnes"))
+    combo = QComboBox()
+    for other in others:
+        combo.addItem(f"{other.label} — {score_text(other.score)}", other.id)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout(dialog)
+    form.addRow(dialog.tr("Campagne actuelle :"), QLabel(current.label))
+    form.addRow(dialog.tr("Comparer avec :"), combo)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return next(o for o in others if o.id == combo.currentData())
+
+
+class ComparisonDialog(QDialog):
+    def __init__(
+        self,
+        before: DiagnosticSummary,
+        after: DiagnosticSummary,
+        comparison: Comparison,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Comparaison de campagnes"))
+        title = QLabel(
+            self.tr("« %1 » → « %2 »").replace("%1", before.label).replace("%2", after.label)
+        )
+        title.setObjectName("themeTitle")
+        rows = [
+            [
+                f"{a.id} — {a.label}",
+                score_text(a.before),
+                score_text(a.after),
+                "—" if a.delta is None else f"{a.delta:+.1f}".replace(".", ","),
+            ]
+            for a in (comparison.overall, *comparison.axes)
+        ]
+        rows[0][0] = self.tr("Global")
+        self.axes_table = _table(
+            [self.tr("Axe"), self.tr("Avant"), self.tr("Après"), self.tr("Écart (points)")], rows
+        )
+        labels = answer_labels()
+        self.worse = QListWidget()
+        for change in comparison.worse:
+            answers = f"{labels[change.before]} → {labels[change.after]}"
+            self.worse.addItem(f"{change.item_id} — {change.text} ({answers})")
+        if not comparison.worse:
+            self.worse.addItem(self.tr("Aucun item ne s'est dégradé."))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.axes_table, 2)
+        layout.addWidget(QLabel(self.tr("Items qui se sont dégradés :")))
+        layout.addWidget(self.worse, 1)
+        layout.addWidget(close)
+        self.resize(820, 620)
+
+
+class PeersDialog(QDialog):
+    """Several establishments side by side on one questionnaire."""
+
+    def __init__(self, peers: PeerComparison, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Comparaison des établissements — %1").replace("%1", title))
+        headers = [self.tr("Établissement"), self.tr("Global")] + [a for a, _ in peers.axes]
+        rows = [
+            [f"{r.establishment_name} ({r.finess})", score_text(r.overall)]
+            + [score_text(r.axes.get(a)) for a, _ in peers.axes]
+            for r in peers.rows
+        ]
+        self.table = _table(headers, rows)
+        for column, (_axis_id, label) in enumerate(peers.axes, 2):
+            header = self.table.horizontalHeaderItem(column)
+            if header is not None:
+                header.setToolTip(label)
+        legend = QLabel(" · ".join(f"{a} = {label}" for a, label in peers.axes))
+        legend.setWordWrap(True)
+        legend.setObjectName("itemHelp")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+        layout.addWidget(close)
+        self.resize(900, 480)
+
+
+def save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
+    from pathlib import Path
+
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
+    return Path(chosen) if chosen else None

@@ -1,0 +1,98 @@
+"""Table model over the core's `DiagnosticSummary` records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from hospiperf_desktop.diagnostics.records import DiagnosticSummary
+from ui.labels import datetime_text, score_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DiagnosticTableModel(QAbstractTableModel):
+    COLUMNS = (
+        "establishment",
+        "questionnaire",
+        "label",
+        "status",
+        "completion",
+        "score",
+        "updated",
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[DiagnosticSummary] = []
+        self._headers = (
+            self.tr("Établissement"),
+            self.tr("Questionnaire"),
+            self.tr("Libellé"),
+            self.tr("Statut"),
+            self.tr("Complétude"),
+            self.tr("Score"),
+            self.tr("Modifié le"),
+        )
+
+    def set_rows(self, rows: list[DiagnosticSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> DiagnosticSummary:
+        return self._rows[row]
+
+    def row_of(self, diagnostic_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == diagnostic_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("completion", "score"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: DiagnosticSummary, column: str) -> str:
+        if column == "establishment":
+            return f"{row.establishment_name} ({row.establishment_finess})"
+        if column == "questionnaire":
+            return f"{row.template_title} (v{row.template_version})"
+        if column == "label":
+            return row.label
+        if column == "status":
+            return self.tr("Validé") if row.locked else self.tr("En cours")
+        if column == "completion":
+            return score_text(row.completion)
+        if column == "score":
+            return score_text(row.score)
+        return datetime_text(row.updated_at)
+
+    def _sort_key(self, row: DiagnosticSummary, column: str) -> Any:
+        if column == "completion":
+            return row.completion
+        if column == "score":
+            return -1.0 if row.score is None else row.score
+        if column == "updated":
+            return row.updated_at.isoformat()
+        return self._display(row, column)

@@ -1,0 +1,499 @@
+"""The Diagnostics section: the list of diagnostics, and one diagnostic's tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.diagnostics.records import DiagnosticDetail, DiagnosticSummary, PlanEntry
+from ui.labels import score_text
+from ui.sections.diagnostics.answer_view import AnswerView
+from ui.sections.diagnostics.dialogs import (
+    ComparisonDialog,
+    EvidenceDialog,
+    NewDiagnosticDialog,
+    PeersDialog,
+    choose_campaigns,
+    save_path,
+)
+from ui.sections.diagnostics.list_model import DiagnosticTableModel
+from ui.sections.diagnostics.plan_view import PlanView
+from ui.sections.diagnostics.results_view import ResultsView
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    detail: DiagnosticDetail
+    plan: list[PlanEntry]
+
+
+class DiagnosticsPage(QWidget):
+    loaded = Signal()
+    opened = Signal(int)
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        self.current: _Loaded | None = None
+        self.dialog: QWidget | None = None
+        self.model = DiagnosticTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_list())
+        self.stack.addWidget(self._build_detail())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self.setEnabled(False)
+
+    # Building ------------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        title = QLabel(self.tr("Diagnostics"))
+        title.setObjectName("sectionTitle")
+        self.search = QLineEdit(
+            placeholderText=self.tr("Rechercher (établissement, questionnaire…)")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.new_button = QPushButton(self.tr("Nouveau diagnostic…"))
+        self.open_button = QPushButton(self.tr("Ouvrir"))
+        self.peers_button = QPushButton(self.tr("Comparer les établissements…"))
+        self.delete_button = QPushButton(self.tr("Supprimer…"))
+        self.new_button.clicked.connect(self.new_diagnostic)
+        self.open_button.clicked.connect(self.open_selected)
+        self.peers_button.clicked.connect(self.compare_establishments)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.count_label = QLabel()
+        tools = QHBoxLayout()
+        tools.addWidget(self.search, 1)
+        for button in (self.new_button, self.open_button, self.peers_button, self.delete_button):
+            tools.addWidget(button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self._update_buttons()
+        return page
+
+    def _build_detail(self) -> QWidget:
+        self.back_button = QPushButton(self.tr("◀ Liste des diagnostics"))
+        self.back_button.clicked.connect(self.back_to_list)
+        self.detail_title = QLabel()
+        self.detail_title.setObjectName("sectionTitle")
+        self.detail_title.setWordWrap(True)
+        self.validate_button = QPushButton(self.tr("Valider"))
+        self.reopen_button = QPushButton(self.tr("Rouvrir…"))
+        self.compare_button = QPushButton(self.tr("Comparer…"))
+        self.import_button = QPushButton(self.tr("Importer des réponses…"))
+        self.excel_button = QPushButton(self.tr("Exporter Excel…"))
+        self.pdf_button = QPushButton(self.tr("Rapport PDF…"))
+        self.validate_button.clicked.connect(self.validate_current)
+        self.reopen_button.clicked.connect(self.reopen_current)
+        self.compare_button.clicked.connect(self.compare_current)
+        self.import_button.clicked.connect(self.import_answers)
+        self.excel_button.clicked.connect(lambda: self.export("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.answers = AnswerView(self._runner)
+        self.answers.answers_changed.connect(self._answers_changed)
+        self.answers.evidence_requested.connect(self.show_evidence)
+        self.results = ResultsView()
+        self.plan = PlanView(self._runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.answers, self.tr("Questionnaire"))
+        self.tabs.addTab(self.results, self.tr("Résultats"))
+        self.tabs.addTab(self.plan, self.tr("Plan d'actions"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        for button in (
+            self.validate_button,
+            self.reopen_button,
+            self.compare_button,
+            self.import_button,
+            self.excel_button,
+            self.pdf_button,
+        ):
+            top.addWidget(button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.detail_title)
+        layout.addWidget(self.tabs, 1)
+        return page
+
+    # List ----------------------------------------------------------------------------
+
+    def set_services(self, services: Services) -> None:
+        self._services = services
+        self.setEnabled(True)
+        self.reload()
+
+    def reload(self) -> None:
+        services = self._require()
+        self._runner.run(lambda _p: services.diagnostics.list(), on_success=self._show_rows)
+
+    def _show_rows(self, rows: list[DiagnosticSummary]) -> None:
+        self.model.set_rows(rows)
+        self.count_label.setText(self.tr("%1 diagnostic(s)").replace("%1", str(len(rows))))
+        self._update_buttons()
+        self.loaded.emit()
+
+    def selected(self) -> DiagnosticSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
+
+    def select(self, diagnostic_id: int) -> None:
+        row = self.model.row_of(diagnostic_id)
+        if row is not None:
+            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+    def _update_buttons(self) -> None:
+        selected = self.selected()
+        self.open_button.setEnabled(selected is not None)
+        self.delete_button.setEnabled(selected is not None and not selected.locked)
+
+    def new_diagnostic(self) -> None:
+        services = self._require()
+        self._runner.run(
+            lambda _p: (services.establishments.list(), services.diagnostics.templates()),
+            on_success=lambda found: self._ask_new(services, *found),
+        )
+
+    def _ask_new(self, services: Services, establishments: list, templates: tuple) -> None:  # type: ignore[type-arg]
+        dialog = NewDiagnosticDialog(establishments, templates, self)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            establishment_id, template_id, label = dialog.choice()
+            self._runner.run(
+                lambda _p: services.diagnostics.create(template_id, establishment_id, label),
+                on_success=lambda summary: (self.reload(), self.open(summary.id)),
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def open_selected(self) -> None:
+        selected = self.selected()
+        if selected is not None:
+            self.open(selected.id)
+
+    def delete_selected(self) -> None:
+        selected, services = self.selected(), self._require()
+        if selected is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Supprimer le diagnostic"),
+            self.tr("Supprimer « %1 », ses réponses, ses preuves et son plan d'actions ?").replace(
+                "%1", selected.label
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._runner.run(
+                lambda _p: services.diagnostics.delete(selected.id),
+                on_success=lambda _n: self.reload(),
+            )
+
+    def compare_establishments(self) -> None:
+        services = self._require()
+        templates = {row.template_id: row.template_title for row in self.model_rows()}
+        if not templates:
+            return
+        names = list(templates.values())
+        current = self.selected()
+        start = names.index(current.template_title) if current else 0
+        title, ok = QInputDialog.getItem(
+            self,
+            self.tr("Comparer les établissements"),
+            self.tr("Questionnaire :"),
+            names,
+            start,
+            False,
+        )
+        if not ok:
+            return
+        template_id = next(k for k, v in templates.items() if v == title)
+
+        def show(peers: object) -> None:
+            self.dialog = PeersDialog(peers, title, self)  # type: ignore[arg-type]
+            self.dialog.show()
+
+        self._runner.run(
+            lambda _p: services.diagnostics.compare_establishments(template_id), on_success=show
+        )
+
+    def model_rows(self) -> list[DiagnosticSummary]:
+        return [self.model.row_at(r) for r in range(self.model.rowCount())]
+
+    # One diagnostic --------------------------------------------------------------------
+
+    def open(self, diagnostic_id: int) -> None:
+        services = self._require()
+
+        def load(_p: object) -> _Loaded:
+            return _Loaded(
+                services.diagnostics.get(diagnostic_id), services.plans.plan(diagnostic_id)
+            )
+
+        self._runner.run(load, on_success=self._show_loaded)
+
+    def _show_loaded(self, loaded: _Loaded) -> None:
+        services = self._require()
+        self.current = loaded
+        summary = loaded.detail.summary
+        state = (
+            self.tr("validé le %1 par %2")
+            .replace(
+                "%1", summary.validated_at.strftime("%d/%m/%Y") if summary.validated_at else ""
+            )
+            .replace("%2", summary.validated_by or "")
+            if summary.locked
+            else self.tr("en cours")
+        )
+        self.detail_title.setText(
+            f"{summary.label} — {summary.establishment_name}<br>"
+            f"<span style='font-size:12px; font-weight:400'>{summary.template_title} "
+            f"(v{summary.template_version}) — {state}</span>"
+        )
+        self.validate_button.setEnabled(not summary.locked)
+        self.reopen_button.setEnabled(summary.locked)
+        self.import_button.setEnabled(not summary.locked)
+        self.answers.show_diagnostic(services, loaded.detail)
+        self.plan.show_plan(services, summary.id, loaded.plan)
+        if self.tabs.currentWidget() is self.results:
+            self._show_results()
+        self.stack.setCurrentIndex(1)
+        self.opened.emit(summary.id)
+
+    def back_to_list(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.reload()
+
+    def _answers_changed(self) -> None:
+        if self.tabs.currentWidget() is self.results:
+            self._show_results()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.results and self.current is not None:
+            self._show_results()
+
+    def _show_results(self) -> None:
+        assert self.current is not None
+        self.results.show_results(self.current.detail, self.answers.report())
+
+    def _reopen_current(self) -> None:
+        if self.current is not None:
+            self.open(self.current.detail.summary.id)
+
+    def validate_current(self) -> None:
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        report = self.answers.report()
+        answer = QMessageBox.question(
+            self,
+            self.tr("Valider le diagnostic"),
+            self.tr(
+                "Valider verrouille les réponses (complétude : %1) et propose le plan d'actions "
+                "à partir des items faibles. Le rouvrir plus tard sera tracé.\n\nValider ?"
+            ).replace("%1", score_text(report.overall.completion)),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        diagnostic_id = current.detail.summary.id
+        self._runner.run(
+            lambda _p: services.diagnostics.validate(diagnostic_id),
+            on_success=lambda _s: self._reopen_current(),
+        )
+
+    def reopen_current(self) -> None:
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Rouvrir le diagnostic"),
+            self.tr("Pourquoi rouvrir ce diagnostic validé ? (tracé dans le journal d'audit)"),
+        )
+        if not ok:
+            return
+        diagnostic_id = current.detail.summary.id
+        self._runner.run(
+            lambda _p: services.diagnostics.reopen(diagnostic_id, reason),
+            on_success=lambda _s: self._reopen_current(),
+        )
+
+    def compare_current(self) -> None:
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        summary = current.detail.summary
+
+        def ask(campaigns: list[DiagnosticSummary]) -> None:
+            others = [
+                c
+                for c in campaigns
+                if c.establishment_id == summary.establishment_id and c.id != summary.id
+            ]
+            if not others:
+                QMessageBox.information(
+                    self,
+                    self.tr("Comparer"),
+                    self.tr("Aucune autre campagne de ce questionnaire pour cet établissement."),
+                )
+                return
+            before = choose_campaigns(summary, others, self)
+            if before is None:
+                return
+            self._runner.run(
+                lambda _p: services.diagnostics.compare(before.id, summary.id),
+                on_success=lambda c: self._show_comparison(before, summary, c),
+            )
+
+        self._runner.run(
+            lambda _p: services.diagnostics.list(template_id=summary.template_id), on_success=ask
+        )
+
+    def _show_comparison(
+        self, before: DiagnosticSummary, after: DiagnosticSummary, comparison: object
+    ) -> None:
+        self.dialog = ComparisonDialog(before, after, comparison, self)  # type: ignore[arg-type]
+        self.dialog.show()
+
+    def import_answers(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from hospiperf_desktop.diagnostics.sheets import read_answer_rows
+
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Importer des réponses"), "", self.tr("Feuilles (*.xlsx *.csv)")
+        )
+        if not path:
+            return
+        diagnostic_id = current.detail.summary.id
+
+        def job(progress: object) -> int:
+            source, rows = read_answer_rows(Path(path))
+            return services.diagnostics.import_answers(diagnostic_id, rows, source, progress)  # type: ignore[arg-type]
+
+        def done(count: int) -> None:
+            self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+                self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)), 5000
+            )
+            self._reopen_current()
+
+        self._runner.run(job, on_success=done, label=self.tr("Import des réponses…"))
+
+    def export(self, kind: str) -> None:
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        summary = current.detail.summary
+        stem = f"diagnostic-{summary.id}-{summary.template_id}"
+        if kind == "pdf":
+            target = save_path(self, self.tr("Rapport PDF"), f"{stem}.pdf", "PDF (*.pdf)")
+        else:
+            target = save_path(self, self.tr("Export Excel"), f"{stem}.xlsx", "Excel (*.xlsx)")
+        if target is None:
+            return
+        options = {"pdf": target} if kind == "pdf" else {"xlsx": target}
+        self._runner.run(
+            lambda progress: services.reports.write(summary.id, progress=progress, **options),
+            on_success=lambda _n: (
+                self.window()
+                .statusBar()
+                .showMessage(  # type: ignore[attr-defined]
+                    self.tr("Fichier enregistré : %1").replace("%1", str(target)), 8000
+                )
+            ),
+            label=self.tr("Préparation du document…"),
+        )
+
+    def show_evidence(self, item_id: str) -> None:
+        services, current = self._require(), self.current
+        if current is None:
+            return
+        diagnostic_id = current.detail.summary.id
+        records = [e for e in current.detail.evidence if e.item_id == item_id]
+
+        def add(path: str) -> None:
+            self._runner.run(
+                lambda _p: services.diagnostics.add_evidence(diagnostic_id, item_id, Path(path)),
+                on_success=lambda _r: self._reopen_current(),
+            )
+
+        def save(evidence_id: int, target: str) -> None:
+            def job(_p: object) -> None:
+                _record, content = services.diagnostics.evidence_content(evidence_id)
+                Path(target).write_bytes(content)
+
+            self._runner.run(job)
+
+        def remove(evidence_id: int) -> None:
+            self._runner.run(
+                lambda _p: services.diagnostics.remove_evidence(evidence_id),
+                on_success=lambda _r: self._reopen_current(),
+            )
+
+        locked = current.detail.summary.locked
+        self.dialog = EvidenceDialog(
+            item_id, records, locked, {"add": add, "save": save, "remove": remove}, self
+        )
+        self.dialog.open()
+
+    def _require(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the database is not open yet")
+        return self._services

@@ -1,0 +1,278 @@
+"""The action plan of a diagnostic: sorted by priority, each entry followed over time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
+from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
+from ui.labels import action_status_labels, date_text, priority_labels
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PlanTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[PlanEntry] = []
+        self._headers = (
+            self.tr("Priorité"),
+            self.tr("Item"),
+            self.tr("Action"),
+            self.tr("Intérêt / difficulté / délai"),
+            self.tr("Indicateur de suivi"),
+            self.tr("Responsable"),
+            self.tr("Échéance"),
+            self.tr("Statut"),
+        )
+        self._priorities = priority_labels()
+        self._statuses = action_status_labels()
+
+    def set_entries(self, entries: list[PlanEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        entry = self.entries[index.row()]
+        priority = self._priorities[entry.priority]
+        if entry.priority_overridden:
+            priority += " *"
+        critical = self.tr(" (critique)") if entry.critical else ""
+        values = (
+            priority,
+            entry.item_id + critical,
+            entry.text,
+            f"{entry.interest.value} / {entry.difficulty.value} / {entry.delay.value}",
+            entry.indicator,
+            entry.owner,
+            date_text(entry.due_date),
+            self._statuses[entry.status],
+        )
+        return values[index.column()]
+
+
+class PlanEntryDialog(QDialog):
+    """Edit who carries an action, by when, where it stands and its priority."""
+
+    def __init__(self, entry: PlanEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Action du plan — item %1").replace("%1", entry.item_id))
+        text = QLabel(entry.text)
+        text.setWordWrap(True)
+        self.owner = QLineEdit(entry.owner)
+        self.has_due = QCheckBox(self.tr("Échéance"))
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("dd/MM/yyyy")
+        if entry.due_date:
+            self.has_due.setChecked(True)
+            self.due.setDate(QDate(entry.due_date.year, entry.due_date.month, entry.due_date.day))
+        else:
+            self.due.setDate(QDate.currentDate().addMonths(3))
+        self.due.setEnabled(self.has_due.isChecked())
+        self.has_due.toggled.connect(self.due.setEnabled)
+        self.status = QComboBox()
+        for status, label in action_status_labels().items():
+            self.status.addItem(label, status)
+        self.status.setCurrentIndex(self.status.findData(entry.status))
+        self.priority = QComboBox()
+        labels = priority_labels()
+        self.priority.addItem(
+            self.tr("Calculée (%1)").replace("%1", labels[entry.computed_priority]), None
+        )
+        for value, label in labels.items():
+            self.priority.addItem(label, value)
+        if entry.priority_overridden:
+            self.priority.setCurrentIndex(self.priority.findData(int(entry.priority)))
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.has_due)
+        due_row.addWidget(self.due, 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Action :"), text)
+        form.addRow(self.tr("Responsable :"), self.owner)
+        form.addRow(self.tr("Échéance :"), due_row)
+        form.addRow(self.tr("Statut :"), self.status)
+        form.addRow(self.tr("Priorité :"), self.priority)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def change(self) -> PlanEntryChange:
+        due = self.due.date().toPython() if self.has_due.isChecked() else None
+        priority = self.priority.currentData()
+        return PlanEntryChange(
+            owner=self.owner.text(),
+            due_date=due,  # type: ignore[arg-type]
+            status=ActionStatus(self.status.currentData()),
+            priority=Priority(priority) if priority is not None else None,
+        )
+
+
+class PlanView(QWidget):
+    changed = Signal()
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        self.diagnostic_id: int | None = None
+        self.dialog: PlanEntryDialog | None = None
+        self.model = PlanTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.propose_button = QPushButton(self.tr("Proposer les actions des items faibles"))
+        self.edit_button = QPushButton(self.tr("Suivre / modifier…"))
+        self.delete_button = QPushButton(self.tr("Retirer…"))
+        self.propose_button.clicked.connect(self.propose)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.summary = QLabel()
+        note = QLabel(
+            self.tr(
+                "Priorité calculée : intérêt fort, difficulté faible et délai court d'abord. "
+                "* = priorité modifiée à la main. Le plan reste modifiable après validation."
+            )
+        )
+        note.setObjectName("itemHelp")
+        note.setWordWrap(True)
+        tools = QHBoxLayout()
+        tools.addWidget(self.summary, 1)
+        for button in (self.propose_button, self.edit_button, self.delete_button):
+            tools.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note)
+
+    def show_plan(self, services: Services, diagnostic_id: int, entries: list[PlanEntry]) -> None:
+        self._services, self.diagnostic_id = services, diagnostic_id
+        self.model.set_entries(entries)
+        self.table.resizeRowsToContents()
+        done = sum(1 for e in entries if e.status is ActionStatus.DONE)
+        self.summary.setText(
+            self.tr("%1 action(s), dont %2 faite(s)")
+            .replace("%1", str(len(entries)))
+            .replace("%2", str(done))
+        )
+
+    def reload(self) -> None:
+        services, diagnostic_id = self._services, self.diagnostic_id
+        if services is None or diagnostic_id is None:
+            return
+        self._runner.run(
+            lambda _p: services.plans.plan(diagnostic_id),
+            on_success=lambda entries: self._reloaded(services, diagnostic_id, entries),
+        )
+
+    def _reloaded(self, services: Services, diagnostic_id: int, entries: list[PlanEntry]) -> None:
+        self.show_plan(services, diagnostic_id, entries)
+        self.changed.emit()
+
+    def selected(self) -> PlanEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entries[rows[0].row()] if rows else None
+
+    def propose(self) -> None:
+        services, diagnostic_id = self._services, self.diagnostic_id
+        assert services is not None and diagnostic_id is not None
+        self._runner.run(
+            lambda _p: services.plans.propose(diagnostic_id), on_success=lambda _n: self.reload()
+        )
+
+    def edit_selected(self) -> None:
+        entry, services = self.selected(), self._services
+        if entry is None or services is None:
+            return
+        self.dialog = PlanEntryDialog(entry, self)
+
+        def accepted() -> None:
+            assert self.dialog is not None
+            change = self.dialog.change()
+            self._runner.run(
+                lambda _p: services.plans.update(entry.id, change),
+                on_success=lambda _e: self.reload(),
+            )
+
+        self.dialog.accepted.connect(accepted)
+        self.dialog.open()
+
+    def delete_selected(self) -> None:
+        entry, services = self.selected(), self._services
+        if entry is None or services is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Retirer l'action"),
+            self.tr("Retirer cette action du plan ?\n\n%1").replace("%1", entry.text),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._runner.run(
+                lambda _p: services.plans.delete(entry.id), on_success=lambda _n: self.reload()
+            )

@@ -1,0 +1,130 @@
+"""Results of one diagnostic: scores per axis and theme, charts, critical items, the rule."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.diagnostics.records import DiagnosticDetail
+from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
+from hospiperf_desktop.diagnostics.texts import SCORING_RULE
+from ui.labels import answer_labels, score_text
+from ui.sections.diagnostics.charts import figure_widget
+
+
+def node_table(nodes: tuple[NodeScore, ...], first_header: str) -> QTableWidget:
+    table = QTableWidget(len(nodes), 4)
+    table.setHorizontalHeaderLabels(
+        [first_header, table.tr("Score"), table.tr("Complétude"), table.tr("Réponses")]
+    )
+    for row, node in enumerate(nodes):
+        cells = [
+            f"{node.id} — {node.label}",
+            score_text(node.score),
+            score_text(node.completion),
+            f"{node.answered}/{node.total}",
+        ]
+        for column, text in enumerate(cells):
+            cell = QTableWidgetItem(text)
+            if column:
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, cell)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class ResultsView(QScrollArea):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.report: ScoreReport | None = None
+        self.overall_label = QLabel()
+        self.overall_label.setObjectName("overallScore")
+        self.critical_label = QLabel()
+        self.critical_label.setWordWrap(True)
+        self.critical_label.setTextFormat(Qt.TextFormat.RichText)
+        rule = QLabel(self.tr("Règle de calcul : ") + SCORING_RULE)
+        rule.setWordWrap(True)
+        rule.setObjectName("itemHelp")
+        self.axes_holder = QVBoxLayout()
+        self.charts_holder = QGridLayout()
+        self.themes_holder = QVBoxLayout()
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.overall_label)
+        layout.addWidget(self.critical_label)
+        layout.addLayout(self.axes_holder)
+        layout.addLayout(self.charts_holder)
+        layout.addLayout(self.themes_holder)
+        layout.addWidget(rule)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def show_results(self, detail: DiagnosticDetail, report: ScoreReport) -> None:
+        from hospiperf_desktop.diagnostics.charts import radar_figure, theme_bars_figure
+
+        self.report = report
+        overall = report.overall
+        self.overall_label.setText(
+            self.tr("Score global : %1 — complétude : %2 (%3 items répondus sur %4)")
+            .replace("%1", score_text(overall.score))
+            .replace("%2", score_text(overall.completion))
+            .replace("%3", str(overall.answered))
+            .replace("%4", str(overall.total))
+        )
+        self._show_critical(detail, report)
+        _replace(self.axes_holder, node_table(report.axes, self.tr("Axe")))
+        _replace(self.themes_holder, node_table(report.themes, self.tr("Thème")))
+        while self.charts_holder.count():
+            old = self.charts_holder.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        self.radar = figure_widget(radar_figure(report))
+        self.bars = figure_widget(theme_bars_figure(report))
+        self.charts_holder.addWidget(self.radar, 0, 0)
+        self.charts_holder.addWidget(self.bars, 0, 1)
+
+    def _show_critical(self, detail: DiagnosticDetail, report: ScoreReport) -> None:
+        if not report.critical_failures:
+            self.critical_label.setText(self.tr("Aucun item critique en échec."))
+            return
+        labels = answer_labels()
+        lines = []
+        for item_id in report.critical_failures:
+            item = detail.template.item(item_id)
+            code = detail.codes().get(item_id)
+            answer = labels[code] if code else ""
+            lines.append(f"<li><b>{item_id}</b> — {item.text} <i>({answer})</i></li>")
+        self.critical_label.setText(
+            "<b>"
+            + self.tr("Items critiques en échec (%1) :").replace("%1", str(len(lines)))
+            + "</b><ul>"
+            + "".join(lines)
+            + "</ul>"
+        )
+
+
+def _replace(holder: QVBoxLayout | QHBoxLayout, widget: QWidget) -> None:
+    while holder.count():
+        old = holder.takeAt(0).widget()
+        if old is not None:
+            old.deleteLater()
+    widget.setMinimumHeight(
+        min(420, 40 + 30 * widget.rowCount()) if isinstance(widget, QTableWidget) else 0
+    )
+    holder.addWidget(widget)
