@@ -2,6 +2,8 @@
 
     python main.py [--db PATH] [--smoke-test]
 
+    hospiperf-desktop cli COMMAND ...   (the packaged application's command line)
+
 `--smoke-test` shows the window, waits for the data to be ready, prints the two moments
 (`shown <t>` and `ready <t>`, time.monotonic() seconds) and quits: the packaging check and
 the start-up benchmark use it.
@@ -12,4 +14,8 @@ import sys
 from ui.app import run
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["cli"]:
+        from hospiperf_desktop.cli import main
+
+        sys.exit(main(sys.argv[2:]))
     sys.exit(run(sys.argv))

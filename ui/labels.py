@@ -95,3 +95,12 @@ def datetime_text(value: datetime | None) -> str:
 
 def date_text(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def actor_text(actor: str | None) -> str:
+    """An author as the audit trail names it, "Name (role)", with the role in French."""
+    if not actor:
+        return ""
+    for code, label in role_labels().items():
+        actor = actor.replace(f"({code})", f"({label})")
+    return actor.replace("(system login)", _tr("(session système)"))

@@ -53,6 +53,7 @@ from hospiperf_desktop.diagnostics.texts import (
     PRIORITY_LABELS,
     SCORING_RULE,
     STATUS_LABELS,
+    actor_label,
     format_date,
     format_score,
     french_spacing,
@@ -176,7 +177,7 @@ def _status(detail: DiagnosticDetail) -> str:
     summary = detail.summary
     if summary.validated_at is None:
         return "En cours (non validé)"
-    by = f" par {summary.validated_by}" if summary.validated_by else ""
+    by = f" par {actor_label(summary.validated_by)}" if summary.validated_by else ""
     return f"Validé le {format_date(summary.validated_at)}{by}"
 
 
@@ -190,7 +191,7 @@ def _cover(
         ("Version", template.key),
         ("Diagnostic", summary.label),
         ("Statut", _status(detail)),
-        ("Créé le", f"{format_date(summary.created_at)} par {summary.author}"),
+        ("Créé le", f"{format_date(summary.created_at)} par {actor_label(summary.author)}"),
         ("Rapport généré le", f"{_when(generated_at)} par {author}"),
     ]
     rows = [[_p(key + " :", KEY), _p(value, VALUE)] for key, value in facts]
@@ -438,8 +439,8 @@ def _signatures(detail: DiagnosticDetail) -> list[Flowable]:
             [_p("Signature :", VALUE)],
         ]
 
-    left = block("Établi par", summary.author)
-    right = block("Validé par", summary.validated_by or "")
+    left = block("Établi par", actor_label(summary.author))
+    right = block("Validé par", actor_label(summary.validated_by))
     rows = [[a[0], b[0]] for a, b in zip(left, right, strict=True)]
     table = Table(rows, colWidths=[half, half], rowHeights=[None, 9 * mm, 9 * mm, 9 * mm, 30 * mm])
     table.setStyle(

@@ -62,3 +62,21 @@ def french_spacing(text: str) -> str:
     text = _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text.replace("\u202f", NBSP))
     text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
     return _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
+
+
+ROLE_LABELS = {
+    "pharmacist": "pharmacien",
+    "preparateur": "préparateur",
+    "quality_officer": "qualiticien",
+    "manager": "direction",
+    "system login": "session système",
+}
+
+
+def actor_label(actor: str | None) -> str:
+    """An author as the audit trail names it, "Name (role)", with the role in French."""
+    if not actor:
+        return ""
+    for code, label in ROLE_LABELS.items():
+        actor = actor.replace(f"({code})", f"({label})")
+    return actor

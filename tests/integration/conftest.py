@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from integration_support import Cli
 
+from hospiperf_desktop.cli import main
 from hospiperf_desktop.services import Services, open_services
 
 
@@ -28,3 +30,23 @@ def services(db_file: Path) -> Iterator[Services]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.sqlite"
+
+
+@pytest.fixture
+def cli(db: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run `hospiperf --db <db> ARGS`; return (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--db", str(db), *args])
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.establishments.finess import luhn_check_digit
 from hospiperf_desktop.establishments.model import EstablishmentInput
+
+# Runs `hospiperf --db <db> ARGS` in-process; returns (exit code, stdout, stderr).
+Cli = Callable[..., tuple[int, str, str]]
 
 
 def make_finess(serial: int, departement: str = "75") -> str:

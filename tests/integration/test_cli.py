@@ -6,38 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from integration_support import audit_count, make_finess, raw_rows, tamper
+from integration_support import Cli, audit_count, make_finess, raw_rows, tamper
 
 from hospiperf_desktop import __version__
 from hospiperf_desktop.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "cli.sqlite"
-
-
-@pytest.fixture
-def cli(db: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """Run `hospiperf --db <db> ARGS`; return (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(db), *args])
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _add(cli: Cli, finess: str, name: str = "CH de Test", *extra: str) -> tuple[int, str, str]:

@@ -100,7 +100,7 @@ class AnswerView(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([330, 800])
+        splitter.setSizes([420, 860])
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Complétude globale :")))

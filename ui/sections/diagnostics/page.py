@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.diagnostics.records import DiagnosticDetail, DiagnosticSummary, PlanEntry
-from ui.labels import score_text
+from ui.labels import actor_text, score_text
 from ui.sections.diagnostics.answer_view import AnswerView
 from ui.sections.diagnostics.dialogs import (
     ComparisonDialog,
@@ -101,7 +101,12 @@ class DiagnosticsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 280)
+        header.resizeSection(1, 260)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.count_label = QLabel()
@@ -295,7 +300,7 @@ class DiagnosticsPage(QWidget):
             .replace(
                 "%1", summary.validated_at.strftime("%d/%m/%Y") if summary.validated_at else ""
             )
-            .replace("%2", summary.validated_by or "")
+            .replace("%2", actor_text(summary.validated_by))
             if summary.locked
             else self.tr("en cours")
         )

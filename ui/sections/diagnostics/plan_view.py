@@ -182,9 +182,12 @@ class PlanView(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        for column, width in ((0, 70), (1, 95), (3, 150), (4, 170), (5, 120), (6, 85), (7, 75)):
+            header.resizeSection(column, width)
+        # Row heights follow the wrapped text of the column widths the user sees.
+        header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.propose_button = QPushButton(self.tr("Proposer les actions des items faibles"))
         self.edit_button = QPushButton(self.tr("Suivre / modifier…"))

@@ -45,6 +45,7 @@ def node_table(nodes: tuple[NodeScore, ...], first_header: str) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    table.resizeRowsToContents()
     return table
 
 

@@ -1,0 +1,135 @@
+"""Answering a questionnaire through the real widgets, and what the screens then show."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from hospiperf_desktop.diagnostics.template import AnswerCode
+from hospiperf_desktop.establishments.model import EstablishmentInput
+from ui.main_window import MainWindow
+from ui.sections.diagnostics.dialogs import NewDiagnosticDialog
+
+TEMPLATE = "conciliation-medicamenteuse"
+
+
+def _nbsp(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture
+def opened(qtbot, window: MainWindow, services) -> MainWindow:
+    """A new conciliation diagnostic, opened in the Diagnostics section."""
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="chu")
+    )
+    summary = services.diagnostics.create(TEMPLATE, establishment.id, "Campagne test")
+    page = window.diagnostics
+    window.navigation.setCurrentRow(1)
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.select(summary.id)
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.open_button.click()
+    return window
+
+
+def _answer_view(window: MainWindow):  # type: ignore[no-untyped-def]
+    return window.diagnostics.answers
+
+
+def _wait_saved(window: MainWindow) -> None:
+    assert window.runner.wait(10_000)
+
+
+def test_answering_with_the_keyboard_saves_each_answer_and_updates_completion(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    view = _answer_view(opened)
+    theme = view.current_theme
+    assert theme is not None and theme.id == view.detail.template.themes[0].id
+    for widget in view.item_widgets.values():
+        widget.focus_answers()
+        qtbot.keyClick(widget.focusWidget() or widget, "1")  # 1 = Oui
+    _wait_saved(opened)
+
+    total = len(view.detail.template.items)
+    answered = len(theme.items)
+    stored = other_services.diagnostics.get(view.detail.summary.id).codes()
+    assert stored == dict.fromkeys((i.id for i in theme.items), AnswerCode.YES)
+    expected = _nbsp(f"{100 * answered / total:.1f} %".replace(".", ","))
+    assert _nbsp(view.completion_bar.text()) == expected
+    theme_row = view._theme_items[theme.id]
+    assert _nbsp(theme_row.text(1)) == f"100,0 %  ({answered}/{answered})"
+
+
+def test_scores_shown_follow_the_answers_given(qtbot, opened: MainWindow) -> None:
+    view = _answer_view(opened)
+    widgets = list(view.item_widgets.values())
+    widgets[0].focus_answers()
+    qtbot.keyClick(widgets[0].focusWidget(), "1")  # Oui
+    qtbot.keyClick(widgets[1].buttons[AnswerCode.YES], "2")  # keys work from any answer button
+    widgets[1].buttons[AnswerCode.NO].click()  # Non, by mouse
+    _wait_saved(opened)
+    opened.diagnostics.tabs.setCurrentWidget(opened.diagnostics.results)
+    text = _nbsp(opened.diagnostics.results.overall_label.text())
+    w0, w1 = widgets[0].item.weight, widgets[1].item.weight  # Oui weighs w0, Non adds w1
+    expected = f"{100 * w0 / (w0 + w1):.1f}".replace(".", ",")
+    assert text.startswith(f"Score global : {expected} % — complétude :")
+    assert "(2 items répondus sur" in text
+
+
+def test_next_theme_by_keyboard_and_the_comment_is_saved(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    view = _answer_view(opened)
+    first = view.current_theme
+    qtbot.keyClick(view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_theme is not None and view.current_theme != first
+    widget = next(iter(view.item_widgets.values()))
+    widget.comment.setFocus()
+    widget.comment.insert("Vu avec le cadre de santé")
+    widget.comment.editingFinished.emit()
+    _wait_saved(opened)
+    stored = other_services.diagnostics.get(view.detail.summary.id).answers
+    assert stored[widget.item.id].comment == "Vu avec le cadre de santé"
+
+
+def test_validating_locks_the_answers_and_proposes_the_plan(
+    qtbot, opened: MainWindow, monkeypatch
+) -> None:
+    view = _answer_view(opened)
+    for widget in view.item_widgets.values():
+        widget.choose(
+            widget.item.codes[-2] if AnswerCode.NA in widget.item.codes else AnswerCode.NO
+        )
+    _wait_saved(opened)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page = opened.diagnostics
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.validate_button.click()
+    assert view.lock_banner.isVisible()
+    assert not any(b.isEnabled() for w in view.item_widgets.values() for b in w.buttons.values())
+    assert page.reopen_button.isEnabled() and not page.validate_button.isEnabled()
+    assert page.plan.model.rowCount() >= len(view.item_widgets)
+    first_row = [page.plan.model.index(0, c).data() for c in range(8)]
+    assert first_row[0] in ("Haute", "Moyenne", "Basse") and first_row[7] == "À faire"
+
+
+def test_new_diagnostic_dialog_creates_and_opens_it(qtbot, window: MainWindow, services) -> None:
+    services.establishments.add(
+        EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="chu")
+    )
+    page = window.diagnostics
+    window.navigation.setCurrentRow(1)
+    page.new_button.click()
+    qtbot.waitUntil(lambda: isinstance(page.dialog, NewDiagnosticDialog), timeout=10_000)
+    dialog = page.dialog
+    assert isinstance(dialog, NewDiagnosticDialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("radiopharmacie"))
+    dialog.label.insert("Radiopharmacie 2026")
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "Radiopharmacie 2026" in page.detail_title.text()
+    assert [d.label for d in services.diagnostics.list()] == ["Radiopharmacie 2026"]
