@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from ui.main_window import MainWindow
-from ui.sections.diagnostics.dialogs import NewDiagnosticDialog
+from ui.sections.diagnostics.dialogs import ComparisonDialog, NewDiagnosticDialog
 
 TEMPLATE = "conciliation-medicamenteuse"
 
@@ -133,3 +133,63 @@ def test_new_diagnostic_dialog_creates_and_opens_it(qtbot, window: MainWindow, s
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert "Radiopharmacie 2026" in page.detail_title.text()
     assert [d.label for d in services.diagnostics.list()] == ["Radiopharmacie 2026"]
+
+
+def test_comparing_two_campaigns_shows_deltas_worse_items_and_both_radars(
+    qtbot, opened: MainWindow, services, monkeypatch
+) -> None:
+    page = opened.diagnostics
+    current = page.current.detail.summary
+    earlier = services.diagnostics.create(TEMPLATE, current.establishment_id, "Campagne 2025")
+    item = page.current.detail.template.items[0]
+    services.diagnostics.answer(earlier.id, item.id, AnswerCode.YES)
+    next(iter(page.answers.item_widgets.values())).choose(AnswerCode.NO)
+    _wait_saved(opened)
+    monkeypatch.setattr(
+        "ui.sections.diagnostics.page.choose_campaigns", lambda _c, others, _p: others[0]
+    )
+    page.compare_button.click()
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ComparisonDialog), timeout=10_000)
+    dialog = page.dialog
+    assert isinstance(dialog, ComparisonDialog)
+    axis = page.current.detail.template.places[item.id].axis
+    row = next(
+        r
+        for r in range(dialog.axes_table.rowCount())
+        if dialog.axes_table.item(r, 0).text().startswith(f"{axis.id} —")
+    )
+    assert [_nbsp(dialog.axes_table.item(row, c).text()) for c in (1, 2, 3)] == [
+        "100,0 %",
+        "0,0 %",
+        "-100,0",
+    ]
+    assert dialog.worse.item(0).text().startswith(f"{item.id} — ")
+    assert dialog.worse.item(0).text().endswith("(Oui → Non)")
+    assert dialog.body.count() == 2, "the table side and the radar"
+
+
+def test_following_a_plan_action_records_owner_due_date_and_status(
+    qtbot, opened: MainWindow, other_services, monkeypatch
+) -> None:
+    view = _answer_view(opened)
+    next(iter(view.item_widgets.values())).choose(AnswerCode.NO)
+    _wait_saved(opened)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page = opened.diagnostics
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.validate_button.click()
+    page.tabs.setCurrentWidget(page.plan)
+    page.plan.table.selectRow(0)
+    page.plan.edit_button.click()
+    dialog = page.plan.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.owner.setText("Mme Durand")  # replaces the role the questionnaire suggests
+    dialog.has_due.setChecked(True)
+    dialog.due.setDate(QDate(2027, 3, 31))
+    dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
+    with qtbot.waitSignal(page.plan.changed, timeout=10_000):
+        dialog.accept()
+    row = [page.plan.model.index(0, c).data() for c in range(8)]
+    assert row[5:] == ["Mme Durand", "31/03/2027", "En cours"]
+    stored = other_services.plans.plan(page.current.detail.summary.id)[0]
+    assert (stored.owner, stored.due_date.isoformat()) == ("Mme Durand", "2027-03-31")

@@ -32,6 +32,7 @@ from hospiperf_desktop.diagnostics.records import (
     EvidenceRecord,
     PeerComparison,
 )
+from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.establishments.model import Establishment
 from ui.labels import answer_labels, score_text, target_labels
@@ -244,13 +245,26 @@ class ComparisonDialog(QDialog):
             self.worse.addItem(self.tr("Aucun item ne s'est dégradé."))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.body = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.axes_table, 2)
+        left.addWidget(QLabel(self.tr("Items qui se sont dégradés :")))
+        left.addWidget(self.worse, 1)
+        self.body.addLayout(left, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.axes_table, 2)
-        layout.addWidget(QLabel(self.tr("Items qui se sont dégradés :")))
-        layout.addWidget(self.worse, 1)
+        layout.addLayout(self.body, 1)
         layout.addWidget(close)
-        self.resize(820, 620)
+        self.resize(1200, 680)
+
+    def add_radar(self, before: ScoreReport, after: ScoreReport) -> None:
+        """Both campaigns on one radar: the earlier one dashed and hatched."""
+        from hospiperf_desktop.diagnostics.charts import radar_figure
+        from ui.sections.diagnostics.charts import figure_widget
+
+        labels = (self.tr("Avant"), self.tr("Après"))
+        figure = radar_figure(after, compare=before, labels_before_after=labels)
+        self.body.addWidget(figure_widget(figure), 2)
 
 
 class PeersDialog(QDialog):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary
 from ui.labels import datetime_text, score_text
+from ui.record_table import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class DiagnosticTableModel(QAbstractTableModel):
+class DiagnosticTableModel(RecordTableModel):
     COLUMNS = (
         "establishment",
         "questionnaire",
@@ -25,8 +24,7 @@ class DiagnosticTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[DiagnosticSummary] = []
-        self._headers = (
+        self.headers = (
             self.tr("Établissement"),
             self.tr("Questionnaire"),
             self.tr("Libellé"),
@@ -36,34 +34,17 @@ class DiagnosticTableModel(QAbstractTableModel):
             self.tr("Modifié le"),
         )
 
-    def set_rows(self, rows: list[DiagnosticSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, row: int) -> DiagnosticSummary:
-        return self._rows[row]
+        summary: DiagnosticSummary = self.rows[row]
+        return summary
 
     def row_of(self, diagnostic_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == diagnostic_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        return next((i for i, r in enumerate(self.rows) if r.id == diagnostic_id), None)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self.row_at(index.row())
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)

@@ -8,23 +8,33 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from hospiperf_desktop.diagnostics.records import DiagnosticDetail, DiagnosticSummary, PlanEntry
+from hospiperf_desktop.diagnostics.comparison import Comparison
+from hospiperf_desktop.diagnostics.records import (
+    DiagnosticDetail,
+    DiagnosticSummary,
+    PeerComparison,
+    PlanEntry,
+)
+from hospiperf_desktop.diagnostics.scoring import ScoreReport
+from hospiperf_desktop.diagnostics.template import Template
+from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.progress import Progress
 from ui.labels import actor_text, score_text
+from ui.record_table import record_table
 from ui.sections.diagnostics.answer_view import AnswerView
 from ui.sections.diagnostics.dialogs import (
     ComparisonDialog,
@@ -90,17 +100,9 @@ class DiagnosticsPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.peers_button.clicked.connect(self.compare_establishments)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.table = record_table(self.proxy)
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -210,7 +212,12 @@ class DiagnosticsPage(QWidget):
             on_success=lambda found: self._ask_new(services, *found),
         )
 
-    def _ask_new(self, services: Services, establishments: list, templates: tuple) -> None:  # type: ignore[type-arg]
+    def _ask_new(
+        self,
+        services: Services,
+        establishments: list[Establishment],
+        templates: tuple[Template, ...],
+    ) -> None:
         dialog = NewDiagnosticDialog(establishments, templates, self)
         self.dialog = dialog
 
@@ -268,8 +275,8 @@ class DiagnosticsPage(QWidget):
             return
         template_id = next(k for k, v in templates.items() if v == title)
 
-        def show(peers: object) -> None:
-            self.dialog = PeersDialog(peers, title, self)  # type: ignore[arg-type]
+        def show(peers: PeerComparison) -> None:
+            self.dialog = PeersDialog(peers, title, self)
             self.dialog.show()
 
         self._runner.run(
@@ -399,9 +406,17 @@ class DiagnosticsPage(QWidget):
             before = choose_campaigns(summary, others, self)
             if before is None:
                 return
+
+            def job(_p: object) -> tuple[Comparison, ScoreReport, ScoreReport]:
+                diagnostics = services.diagnostics
+                return (
+                    diagnostics.compare(before.id, summary.id),
+                    diagnostics.score(before.id),
+                    diagnostics.score(summary.id),
+                )
+
             self._runner.run(
-                lambda _p: services.diagnostics.compare(before.id, summary.id),
-                on_success=lambda c: self._show_comparison(before, summary, c),
+                job, on_success=lambda found: self._show_comparison(before, summary, *found)
             )
 
         self._runner.run(
@@ -409,9 +424,15 @@ class DiagnosticsPage(QWidget):
         )
 
     def _show_comparison(
-        self, before: DiagnosticSummary, after: DiagnosticSummary, comparison: object
+        self,
+        before: DiagnosticSummary,
+        after: DiagnosticSummary,
+        comparison: Comparison,
+        before_report: ScoreReport,
+        after_report: ScoreReport,
     ) -> None:
-        self.dialog = ComparisonDialog(before, after, comparison, self)  # type: ignore[arg-type]
+        self.dialog = ComparisonDialog(before, after, comparison, self)
+        self.dialog.add_radar(before_report, after_report)
         self.dialog.show()
 
     def import_answers(self) -> None:
@@ -429,14 +450,12 @@ class DiagnosticsPage(QWidget):
             return
         diagnostic_id = current.detail.summary.id
 
-        def job(progress: object) -> int:
+        def job(progress: Progress) -> int:
             source, rows = read_answer_rows(Path(path))
-            return services.diagnostics.import_answers(diagnostic_id, rows, source, progress)  # type: ignore[arg-type]
+            return services.diagnostics.import_answers(diagnostic_id, rows, source, progress)
 
         def done(count: int) -> None:
-            self.window().statusBar().showMessage(  # type: ignore[attr-defined]
-                self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)), 5000
-            )
+            self._status(self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)))
             self._reopen_current()
 
         self._runner.run(job, on_success=done, label=self.tr("Import des réponses…"))
@@ -456,12 +475,8 @@ class DiagnosticsPage(QWidget):
         options = {"pdf": target} if kind == "pdf" else {"xlsx": target}
         self._runner.run(
             lambda progress: services.reports.write(summary.id, progress=progress, **options),
-            on_success=lambda _n: (
-                self.window()
-                .statusBar()
-                .showMessage(  # type: ignore[attr-defined]
-                    self.tr("Fichier enregistré : %1").replace("%1", str(target)), 8000
-                )
+            on_success=lambda _n: self._status(
+                self.tr("Fichier enregistré : %1").replace("%1", str(target))
             ),
             label=self.tr("Préparation du document…"),
         )
@@ -497,6 +512,11 @@ class DiagnosticsPage(QWidget):
             item_id, records, locked, {"add": add, "save": save, "remove": remove}, self
         )
         self.dialog.open()
+
+    def _status(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 8000)
 
     def _require(self) -> Services:
         if self._services is None:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -26,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,19 +26,17 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from ui.labels import action_status_labels, date_text, priority_labels
+from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class PlanTableModel(QAbstractTableModel):
+class PlanTableModel(RecordTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.entries: list[PlanEntry] = []
-        self._headers = (
+        self.headers = (
             self.tr("Priorité"),
             self.tr("Item"),
             self.tr("Action"),
@@ -59,23 +49,9 @@ class PlanTableModel(QAbstractTableModel):
         self._priorities = priority_labels()
         self._statuses = action_status_labels()
 
-    def set_entries(self, entries: list[PlanEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+    def row_at(self, row: int) -> PlanEntry:
+        entry: PlanEntry = self.rows[row]
+        return entry
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
@@ -83,7 +59,7 @@ class PlanTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        entry = self.entries[index.row()]
+        entry = self.row_at(index.row())
         priority = self._priorities[entry.priority]
         if entry.priority_overridden:
             priority += " *"
@@ -154,11 +130,14 @@ class PlanEntryDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def change(self) -> PlanEntryChange:
-        due = self.due.date().toPython() if self.has_due.isChecked() else None
+        picked = self.due.date()
+        due = (
+            date(picked.year(), picked.month(), picked.day()) if self.has_due.isChecked() else None
+        )
         priority = self.priority.currentData()
         return PlanEntryChange(
             owner=self.owner.text(),
-            due_date=due,  # type: ignore[arg-type]
+            due_date=due,
             status=ActionStatus(self.status.currentData()),
             priority=Priority(priority) if priority is not None else None,
         )
@@ -174,13 +153,8 @@ class PlanView(QWidget):
         self.diagnostic_id: int | None = None
         self.dialog: PlanEntryDialog | None = None
         self.model = PlanTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model, sortable=False)
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -216,7 +190,7 @@ class PlanView(QWidget):
 
     def show_plan(self, services: Services, diagnostic_id: int, entries: list[PlanEntry]) -> None:
         self._services, self.diagnostic_id = services, diagnostic_id
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         self.table.resizeRowsToContents()
         done = sum(1 for e in entries if e.status is ActionStatus.DONE)
         self.summary.setText(
@@ -240,7 +214,7 @@ class PlanView(QWidget):
 
     def selected(self) -> PlanEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entries[rows[0].row()] if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def propose(self) -> None:
         services, diagnostic_id = self._services, self.diagnostic_id
