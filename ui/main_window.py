@@ -42,6 +42,9 @@ QFrame#itemCard { background: palette(base); border-radius: 4px; }
 """
 
 
+DIAGNOSTICS_ROW = 1
+
+
 class MainWindow(QMainWindow):
     """Shows immediately; `set_services()` is called once the database is open.
 
@@ -146,19 +149,41 @@ class MainWindow(QMainWindow):
         if self.establishments is not None:
             return self.establishments
         from ui.sections.coming_soon import ComingSoonPage
-        from ui.sections.diagnostics.page import DiagnosticsPage
         from ui.sections.establishments import EstablishmentsView
 
         self.establishments = EstablishmentsView(self.runner)
-        self.diagnostics = DiagnosticsPage(self.runner)
         self.pages.addWidget(self.establishments)
-        self.pages.addWidget(self.diagnostics)
+        self.pages.addWidget(QWidget())  # the Diagnostics page, built when first shown
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
-        self.establishments.changed.connect(self.diagnostics.reload)
+        self.navigation.currentRowChanged.connect(self._build_on_demand)
         self.navigation.setCurrentRow(0)
         return self.establishments
+
+    def _build_on_demand(self, row: int) -> None:
+        if row == DIAGNOSTICS_ROW:
+            self.diagnostics_page()
+
+    def diagnostics_page(self) -> DiagnosticsPage:
+        """The Diagnostics page, built on first use: it is not needed to start."""
+        if self.diagnostics is None:
+            from ui.sections.diagnostics.page import DiagnosticsPage
+
+            self.ensure_pages()
+            page = DiagnosticsPage(self.runner)
+            placeholder = self.pages.widget(DIAGNOSTICS_ROW)
+            self.pages.insertWidget(DIAGNOSTICS_ROW, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            if self.navigation.currentRow() == DIAGNOSTICS_ROW:
+                self.pages.setCurrentWidget(page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.diagnostics = page
+        return self.diagnostics
 
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
@@ -168,8 +193,8 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(True)
         self.profile_action.setEnabled(True)
         establishments.set_services(services, establishments_list)
-        assert self.diagnostics is not None
-        self.diagnostics.set_services(services)
+        if self.diagnostics is not None:
+            self.diagnostics.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()

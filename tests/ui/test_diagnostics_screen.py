@@ -25,7 +25,7 @@ def opened(qtbot, window: MainWindow, services) -> MainWindow:
         EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="chu")
     )
     summary = services.diagnostics.create(TEMPLATE, establishment.id, "Campagne test")
-    page = window.diagnostics
+    page = window.diagnostics_page()
     window.navigation.setCurrentRow(1)
     page.reload()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
@@ -36,7 +36,7 @@ def opened(qtbot, window: MainWindow, services) -> MainWindow:
 
 
 def _answer_view(window: MainWindow):  # type: ignore[no-untyped-def]
-    return window.diagnostics.answers
+    return window.diagnostics_page().answers
 
 
 def _wait_saved(window: MainWindow) -> None:
@@ -72,8 +72,8 @@ def test_scores_shown_follow_the_answers_given(qtbot, opened: MainWindow) -> Non
     qtbot.keyClick(widgets[1].buttons[AnswerCode.YES], "2")  # keys work from any answer button
     widgets[1].buttons[AnswerCode.NO].click()  # Non, by mouse
     _wait_saved(opened)
-    opened.diagnostics.tabs.setCurrentWidget(opened.diagnostics.results)
-    text = _nbsp(opened.diagnostics.results.overall_label.text())
+    opened.diagnostics_page().tabs.setCurrentWidget(opened.diagnostics_page().results)
+    text = _nbsp(opened.diagnostics_page().results.overall_label.text())
     w0, w1 = widgets[0].item.weight, widgets[1].item.weight  # Oui weighs w0, Non adds w1
     expected = f"{100 * w0 / (w0 + w1):.1f}".replace(".", ",")
     assert text.startswith(f"Score global : {expected} % — complétude :")
@@ -106,7 +106,7 @@ def test_validating_locks_the_answers_and_proposes_the_plan(
         )
     _wait_saved(opened)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    page = opened.diagnostics
+    page = opened.diagnostics_page()
     with qtbot.waitSignal(page.opened, timeout=10_000):
         page.validate_button.click()
     assert view.lock_banner.isVisible()
@@ -121,7 +121,7 @@ def test_new_diagnostic_dialog_creates_and_opens_it(qtbot, window: MainWindow, s
     services.establishments.add(
         EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="chu")
     )
-    page = window.diagnostics
+    page = window.diagnostics_page()
     window.navigation.setCurrentRow(1)
     page.new_button.click()
     qtbot.waitUntil(lambda: isinstance(page.dialog, NewDiagnosticDialog), timeout=10_000)
@@ -138,7 +138,7 @@ def test_new_diagnostic_dialog_creates_and_opens_it(qtbot, window: MainWindow, s
 def test_comparing_two_campaigns_shows_deltas_worse_items_and_both_radars(
     qtbot, opened: MainWindow, services, monkeypatch
 ) -> None:
-    page = opened.diagnostics
+    page = opened.diagnostics_page()
     current = page.current.detail.summary
     earlier = services.diagnostics.create(TEMPLATE, current.establishment_id, "Campagne 2025")
     item = page.current.detail.template.items[0]
@@ -175,7 +175,7 @@ def test_following_a_plan_action_records_owner_due_date_and_status(
     next(iter(view.item_widgets.values())).choose(AnswerCode.NO)
     _wait_saved(opened)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    page = opened.diagnostics
+    page = opened.diagnostics_page()
     with qtbot.waitSignal(page.opened, timeout=10_000):
         page.validate_button.click()
     page.tabs.setCurrentWidget(page.plan)
