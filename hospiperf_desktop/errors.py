@@ -45,9 +45,17 @@ class DatabaseError(HospiPerfError):
 
 
 class ConflictError(HospiPerfError):
-    """The action does not fit the current state (a locked diagnostic, a file already imported)."""
+    """The action does not fit the current state (a locked diagnostic, a file already imported).
+
+    `reason` is a stable code for translation, `params` fill its message.
+    """
 
     code = "conflict"
+
+    def __init__(self, message: str, reason: str = "conflict", **params: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ class SourceIssue:
     line: int | None
     column: str | None
     message: str
+    code: str = "invalid"
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def __str__(self) -> str:
         place = self.file

@@ -44,9 +44,11 @@ class Table:
     def column_name(self, index: int) -> str:
         return f"{column_letter(index)} ({self.headers[index]})"
 
-    def issue(self, row: Row | None, index: int | None, message: str) -> SourceIssue:
+    def issue(
+        self, row: Row | None, index: int | None, message: str, code: str, **params: Any
+    ) -> SourceIssue:
         column = self.column_name(index) if index is not None else None
-        return SourceIssue(self.file, row.line if row else None, column, message)
+        return SourceIssue(self.file, row.line if row else None, column, message, code, params)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -55,7 +57,9 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileImportError([SourceIssue(name, None, None, "text encoding not recognised")])
+    raise FileImportError(
+        [SourceIssue(name, None, None, "text encoding not recognised", "encoding")]
+    )
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
@@ -72,7 +76,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged or foreign file
-        issue = SourceIssue(path.name, None, None, f"not a readable xlsx: {err}")
+        issue = SourceIssue(path.name, None, None, f"not a readable xlsx: {err}", "unreadable")
         raise FileImportError([issue]) from err
     try:
         ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
@@ -90,20 +94,26 @@ def read_table(
 ) -> Table:
     """The table in `path`; its header is the first row holding one of `header_hint` (folded)."""
     if not path.is_file():
-        raise FileImportError([SourceIssue(str(path), None, None, "file not found")])
+        raise FileImportError(
+            [SourceIssue(str(path), None, None, "file not found", "file_not_found")]
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         raw = _csv_rows(path)
     elif suffix in (".xlsx", ".xlsm"):
         raw = _xlsx_rows(path, sheet)
     else:
-        raise FileImportError([SourceIssue(path.name, None, None, "expected a .csv or .xlsx file")])
+        raise FileImportError(
+            [SourceIssue(path.name, None, None, "expected a .csv or .xlsx file", "file_type")]
+        )
     raw = [(line, cells) for line, cells in raw if not all(_blank(c) for c in cells)]
     header_at = next(
         (i for i, (_, cells) in enumerate(raw) if {fold(c) for c in cells} & header_hint), 0
     )
     if not raw:
-        raise FileImportError([SourceIssue(path.name, None, None, "the file is empty")])
+        raise FileImportError(
+            [SourceIssue(path.name, None, None, "the file is empty", "empty_file")]
+        )
     header_line, header_cells = raw[header_at]
     headers = tuple("" if c is None else str(c).strip() for c in header_cells)
     rows = tuple(Row(line, tuple(cells)) for line, cells in raw[header_at + 1 :])

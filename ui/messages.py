@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from hospiperf_desktop.errors import DatabaseError, FieldIssue, HospiPerfError, ValidationError
+from hospiperf_desktop.errors import (
+    ConflictError,
+    DatabaseError,
+    FieldIssue,
+    FileImportError,
+    HospiPerfError,
+    SourceIssue,
+    ValidationError,
+)
 
 
 def _tr(text: str) -> str:
@@ -35,13 +43,85 @@ def issue_text(issue: FieldIssue) -> str:
         .replace("%2", str(params.get("max", ""))),
         "duplicate": _tr("Ce nom est déjà utilisé."),
         "unknown_role": _tr("Rôle inconnu."),
+        "unknown_item": _tr("L'item %1 n'existe pas dans ce questionnaire.").replace(
+            "%1", str(params.get("item", ""))
+        ),
+        "answer_not_allowed": _tr("Cette réponse n'est pas proposée pour l'item %1.").replace(
+            "%1", str(params.get("item", ""))
+        ),
+        "different_template": _tr("Seules deux campagnes du même questionnaire se comparent."),
+        "different_establishment": _tr("Seules deux campagnes du même établissement se comparent."),
+        "too_large": _tr("Le fichier %1 dépasse 25 Mo.").replace("%1", str(params.get("file", ""))),
+        "bad_date": _tr("Date attendue sous la forme 31/12/2026."),
     }
     return texts.get(issue.code, issue.message)
+
+
+def conflict_text(err: ConflictError) -> str:
+    texts = {
+        "diagnostic_locked": _tr(
+            "Ce diagnostic est validé : ses réponses sont verrouillées. Rouvrez-le pour les "
+            "modifier."
+        ),
+        "not_validated": _tr("Ce diagnostic n'est pas validé."),
+        "establishment_in_use": _tr(
+            "Cet établissement a %1 diagnostic(s) : supprimez-les d'abord."
+        ).replace("%1", str(err.params.get("count", ""))),
+        "evidence_altered": _tr(
+            "La preuve %1 ne correspond plus à son empreinte SHA-256 : elle a été altérée."
+        ).replace("%1", str(err.params.get("file", ""))),
+    }
+    return texts.get(err.reason, str(err))
+
+
+def source_issue_text(issue: SourceIssue) -> str:
+    """One problem of an imported file, in French, with its file, line and column."""
+    params = issue.params
+    texts = {
+        "unknown_item": _tr("item inconnu « %1 »").replace("%1", str(params.get("item", ""))),
+        "repeated_item": _tr("item %1 déjà donné ligne %2")
+        .replace("%1", str(params.get("item", "")))
+        .replace("%2", str(params.get("line", ""))),
+        "answer_not_allowed": _tr("réponse non proposée pour l'item %1").replace(
+            "%1", str(params.get("item", ""))
+        ),
+        "unknown_answer": _tr(
+            "réponse inconnue « %1 » (attendu : Oui, Plutôt oui, Partiellement, Non, "
+            "Non concerné, ou yes, mostly, partly, no, na)"
+        ).replace("%1", str(params.get("value", ""))),
+        "empty_item": _tr("identifiant d'item vide"),
+        "missing_columns": _tr("colonnes manquantes : %1").replace(
+            "%1", ", ".join(params.get("columns", []))
+        ),
+        "file_not_found": _tr("fichier introuvable"),
+        "file_type": _tr("un fichier .csv ou .xlsx est attendu"),
+        "empty_file": _tr("le fichier est vide"),
+        "encoding": _tr("encodage du texte non reconnu (UTF-8 ou Windows-1252 attendu)"),
+        "unreadable": _tr("classeur .xlsx illisible"),
+    }
+    place = issue.file
+    if issue.line is not None:
+        place += _tr(", ligne %1").replace("%1", str(issue.line))
+    if issue.column:
+        place += _tr(", colonne %1").replace("%1", issue.column)
+    return f"{place} : {texts.get(issue.code, issue.message)}"
+
+
+def import_text(err: FileImportError) -> str:
+    lines = [source_issue_text(issue) for issue in err.issues[:15]]
+    if len(err.issues) > 15:
+        lines.append(_tr("… et %1 autres problèmes").replace("%1", str(len(err.issues) - 15)))
+    heading = _tr("Le fichier est refusé, rien n'a été enregistré :")
+    return heading + "\n" + "\n".join(lines)
 
 
 def error_text(err: BaseException) -> str:
     if isinstance(err, ValidationError):
         return "\n".join(issue_text(issue) for issue in err.issues)
+    if isinstance(err, FileImportError):
+        return import_text(err)
+    if isinstance(err, ConflictError):
+        return conflict_text(err)
     if isinstance(err, DatabaseError):
         return _tr("La base de données ne peut pas être ouverte :\n%1").replace("%1", str(err))
     if isinstance(err, HospiPerfError):

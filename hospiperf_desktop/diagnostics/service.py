@@ -282,7 +282,11 @@ class DiagnosticService:
             if evidence is None:
                 raise NotFoundError(f"no evidence file {evidence_id}")
             if hashlib.sha256(evidence.content).hexdigest() != evidence.sha256:
-                raise ConflictError(f"evidence {evidence.filename} does not match its SHA-256")
+                raise ConflictError(
+                    f"evidence {evidence.filename} does not match its SHA-256",
+                    "evidence_altered",
+                    file=evidence.filename,
+                )
             return _evidence_record(evidence), evidence.content
 
     def remove_evidence(self, evidence_id: int) -> None:
@@ -324,7 +328,7 @@ class DiagnosticService:
         with self._db.write() as session:
             row = self._row(session, diagnostic_id)
             if row.status != DiagnosticStatus.VALIDATED:
-                raise ConflictError(f"diagnostic {diagnostic_id} is not validated")
+                raise ConflictError(f"diagnostic {diagnostic_id} is not validated", "not_validated")
             self._log(
                 session,
                 "reopen",
@@ -396,7 +400,8 @@ class DiagnosticService:
     def _unlocked(row: models.Diagnostic) -> None:
         if row.status == DiagnosticStatus.VALIDATED:
             raise ConflictError(
-                f"diagnostic {row.id} is validated and locked; reopen it to change it"
+                f"diagnostic {row.id} is validated and locked; reopen it to change it",
+                "diagnostic_locked",
             )
 
     def _template_of(self, session: Session, row: models.Diagnostic) -> Template:
@@ -491,17 +496,26 @@ def _check_answer(template: Template, item_id: str, code: AnswerCode | None) -> 
 
 def _row_issues(template: Template, rows: Sequence[AnswerRow], source: str) -> list[SourceIssue]:
     issues = []
+    params: dict[str, object]
     seen: dict[str, int] = {}
     for row in rows:
         if row.item_id not in template.places:
-            issues.append(SourceIssue(source, row.line, "item_id", f"unknown item {row.item_id!r}"))
+            message = f"unknown item {row.item_id!r}"
+            params = {"item": row.item_id}
+            issues.append(SourceIssue(source, row.line, "item_id", message, "unknown_item", params))
             continue
         if row.item_id in seen:
             message = f"item {row.item_id} already given on line {seen[row.item_id]}"
-            issues.append(SourceIssue(source, row.line, "item_id", message))
+            params = {"item": row.item_id, "line": seen[row.item_id]}
+            issues.append(
+                SourceIssue(source, row.line, "item_id", message, "repeated_item", params)
+            )
         seen[row.item_id] = row.line
         item = template.item(row.item_id)
         if row.code is not None and row.code not in item.codes:
             message = f"{row.item_id} accepts only {', '.join(item.codes)}"
-            issues.append(SourceIssue(source, row.line, "answer", message))
+            params = {"item": row.item_id, "codes": [str(code) for code in item.codes]}
+            issues.append(
+                SourceIssue(source, row.line, "answer", message, "answer_not_allowed", params)
+            )
     return issues

@@ -57,7 +57,10 @@ def _columns(table: Table) -> dict[str, int]:
     missing = [k for k in ("item_id", "answer") if k not in found]
     if missing:
         message = f"header line {table.header_line} lacks the column(s) {', '.join(missing)}"
-        raise FileImportError([SourceIssue(table.file, table.header_line, None, message)])
+        issue = SourceIssue(
+            table.file, table.header_line, None, message, "missing_columns", {"columns": missing}
+        )
+        raise FileImportError([issue])
     return found
 
 
@@ -74,15 +77,15 @@ def read_answer_rows(path: Path) -> tuple[str, list[AnswerRow]]:
     for row in table.rows:
         item_id = str(cell(row.cells, "item_id") or "").strip()
         if not item_id:
-            issues.append(table.issue(row, columns["item_id"], "item id is empty"))
+            issues.append(table.issue(row, columns["item_id"], "item id is empty", "empty_item"))
             continue
         try:
             code = parse_answer(cell(row.cells, "answer"))
         except ValueError as err:
+            message = f"{err}; expected yes, mostly, partly, no or na"
+            value = cell(row.cells, "answer")
             issues.append(
-                table.issue(
-                    row, columns["answer"], f"{err}; expected yes, mostly, partly, no or na"
-                )
+                table.issue(row, columns["answer"], message, "unknown_answer", value=value)
             )
             continue
         comment = cell(row.cells, "comment")

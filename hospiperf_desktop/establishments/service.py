@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.service import AuditService
-from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
 from hospiperf_desktop.establishments.finess import normalize_finess
 from hospiperf_desktop.establishments.model import (
     Establishment,
@@ -103,6 +103,12 @@ class EstablishmentService:
         with self._db.write() as session:
             repo = EstablishmentRepository(session)
             row = _existing(repo, establishment_id)
+            if used := repo.diagnostic_count(establishment_id):
+                raise ConflictError(
+                    f"establishment {row.finess} has {used} diagnostic(s); delete them first",
+                    "establishment_in_use",
+                    count=used,
+                )
             before = _to_record(row)
             repo.delete(row)
             self._log(session, "delete", before=before, after=None)

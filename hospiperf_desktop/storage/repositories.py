@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hospiperf_desktop.storage.models import Establishment, Setting, UserProfile
+from hospiperf_desktop.storage.models import Diagnostic, Establishment, Setting, UserProfile
 
 
 class EstablishmentRepository:
@@ -31,6 +31,10 @@ class EstablishmentRepository:
     def delete(self, row: Establishment) -> None:
         self._session.delete(row)
         self._session.flush()
+
+    def diagnostic_count(self, establishment_id: int) -> int:
+        query = select(func.count()).where(Diagnostic.establishment_id == establishment_id)
+        return self._session.scalar(query) or 0
 
 
 class ProfileRepository:

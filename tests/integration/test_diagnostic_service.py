@@ -232,3 +232,12 @@ def test_establishments_compare_on_their_latest_diagnostic(diag_services: Servic
         (diag_services.diagnostics.get(first).summary.establishment_finess[-3:], 100),
         (diag_services.diagnostics.get(other).summary.establishment_finess[-3:], 0),
     ]
+
+
+def test_an_establishment_with_diagnostics_cannot_be_deleted(diag_services: Services) -> None:
+    diag = _new(diag_services)
+    establishment_id = diag_services.diagnostics.get(diag).summary.establishment_id
+    with pytest.raises(ConflictError, match="has 1 diagnostic") as caught:
+        diag_services.establishments.delete(establishment_id)
+    assert caught.value.reason == "establishment_in_use"
+    assert diag_services.establishments.get(establishment_id)

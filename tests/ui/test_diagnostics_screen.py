@@ -193,3 +193,25 @@ def test_following_a_plan_action_records_owner_due_date_and_status(
     assert row[5:] == ["Mme Durand", "31/03/2027", "En cours"]
     stored = other_services.plans.plan(page.current.detail.summary.id)[0]
     assert (stored.owner, stored.due_date.isoformat()) == ("Mme Durand", "2027-03-31")
+
+
+def test_a_bad_answer_sheet_is_refused_in_french_naming_line_and_column(
+    qtbot, opened: MainWindow, tmp_path, monkeypatch, other_services
+) -> None:
+    sheet = tmp_path / "réponses.csv"
+    sheet.write_text("item_id;answer\nA.01;Oui\nA.02;peut-être\n", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(sheet), "")
+    )
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    page = opened.diagnostics_page()
+    page.import_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown[0].splitlines() == [
+        "Le fichier est refusé, rien n'a été enregistré :",
+        "réponses.csv, ligne 3, colonne B (answer) : réponse inconnue « peut-être » "
+        "(attendu : Oui, Plutôt oui, Partiellement, Non, Non concerné, ou yes, mostly, "
+        "partly, no, na)",
+    ]
+    assert other_services.diagnostics.get(page.current.detail.summary.id).answers == {}
