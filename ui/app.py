@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from hospiperf_desktop import APP_ID, APP_NAME, __version__
 from hospiperf_desktop.paths import resolve_database_path, resource_path
+from ui.gc_guard import GuiThreadGarbageCollector
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def _smoke_test(app: QApplication, window: MainWindow) -> None:
 def run(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     app = QApplication(list(argv))
+    GuiThreadGarbageCollector(app)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)

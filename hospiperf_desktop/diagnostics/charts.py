@@ -20,7 +20,8 @@ from matplotlib.projections.polar import PolarAxes
 from PIL import Image, ImageOps
 
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
-from hospiperf_desktop.diagnostics.texts import NBSP, format_score, french_spacing
+from hospiperf_desktop.diagnostics.texts import format_score
+from hospiperf_desktop.french import NBSP, french_spacing
 
 LABEL_SIZE = 9
 VALUE_SIZE = 9

@@ -5,11 +5,11 @@ The UI has its own translatable labels; these are for files handed to people.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.template import AnswerCode
+from hospiperf_desktop.french import NBSP
 
 ANSWER_LABELS = {
     AnswerCode.YES: "Oui",
@@ -25,7 +25,6 @@ STATUS_LABELS = {
     ActionStatus.ABANDONED: "Abandonné",
 }
 PRIORITY_LABELS = {Priority.HIGH: "Haute", Priority.MEDIUM: "Moyenne", Priority.LOW: "Basse"}
-NBSP = "\u00a0"
 
 SCORING_RULE = (
     "Le score d’un thème, d’un axe, d’un volet ou du questionnaire est la part pondérée de la "
@@ -46,22 +45,6 @@ def format_score(value: float | None) -> str:
 
 def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-_BEFORE_PUNCTUATION = re.compile(r"(?<=[^\s:;!?«])[ \u202f\u00a0]?([:;!?])(?=\s|$|»)")
-_AFTER_OPENING_QUOTE = re.compile(r"«[ \u202f\u00a0]*")
-_BEFORE_CLOSING_QUOTE = re.compile(r"[ \u202f\u00a0]*»")
-
-
-def french_spacing(text: str) -> str:
-    """Non-breaking spaces where French typography wants them: before : ; ! ? and inside « ».
-
-    'Délai : court' keeps its colon with the word before it on a line break; 'http://x' and
-    '10:30' are left alone (the sign must be followed by a space or the end).
-    """
-    text = _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text.replace("\u202f", NBSP))
-    text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
-    return _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
 
 
 ROLE_LABELS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,15 @@ from ui.main_window import MainWindow
 @pytest.fixture(scope="session", autouse=True)
 def french(qapp: QApplication) -> None:
     install_french(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread() -> Iterator[None]:
+    """As in the application (ui/gc_guard.py): never let a collection run in the worker."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture
