@@ -241,3 +241,18 @@ def test_an_establishment_with_diagnostics_cannot_be_deleted(diag_services: Serv
         diag_services.establishments.delete(establishment_id)
     assert caught.value.reason == "establishment_in_use"
     assert diag_services.establishments.get(establishment_id)
+
+
+def test_deleting_a_draft_removes_its_answers_evidence_and_plan(
+    diag_services: Services, db_file: Path, tmp_path: Path
+) -> None:
+    diag = _new(diag_services)
+    diag_services.diagnostics.answer(diag, "A.01", N)
+    proof = tmp_path / "preuve.txt"
+    proof.write_text("vu", encoding="utf-8")
+    diag_services.diagnostics.add_evidence(diag, "A.01", proof)
+    assert diag_services.plans.propose(diag) == 1
+    diag_services.diagnostics.delete(diag)
+    for table in ("diagnostics", "diagnostic_answers", "evidence_files", "plan_actions"):
+        assert raw_rows(db_file, f"SELECT COUNT(*) FROM {table}") == [(0,)], table
+    assert diag_services.audit.verify().ok

@@ -342,7 +342,7 @@ class DiagnosticsPage(QWidget):
         assert self.current is not None
         self.results.show_results(self.current.detail, self.answers.report())
 
-    def _reopen_current(self) -> None:
+    def _reload_current(self) -> None:
         if self.current is not None:
             self.open(self.current.detail.summary.id)
 
@@ -364,7 +364,7 @@ class DiagnosticsPage(QWidget):
         diagnostic_id = current.detail.summary.id
         self._runner.run(
             lambda _p: services.diagnostics.validate(diagnostic_id),
-            on_success=lambda _s: self._reopen_current(),
+            on_success=lambda _s: self._reload_current(),
         )
 
     def reopen_current(self) -> None:
@@ -381,7 +381,7 @@ class DiagnosticsPage(QWidget):
         diagnostic_id = current.detail.summary.id
         self._runner.run(
             lambda _p: services.diagnostics.reopen(diagnostic_id, reason),
-            on_success=lambda _s: self._reopen_current(),
+            on_success=lambda _s: self._reload_current(),
         )
 
     def compare_current(self) -> None:
@@ -456,7 +456,7 @@ class DiagnosticsPage(QWidget):
 
         def done(count: int) -> None:
             self._status(self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)))
-            self._reopen_current()
+            self._reload_current()
 
         self._runner.run(job, on_success=done, label=self.tr("Import des réponses…"))
 
@@ -491,7 +491,7 @@ class DiagnosticsPage(QWidget):
         def add(path: str) -> None:
             self._runner.run(
                 lambda _p: services.diagnostics.add_evidence(diagnostic_id, item_id, Path(path)),
-                on_success=lambda _r: self._reopen_current(),
+                on_success=lambda _r: self._reload_current(),
             )
 
         def save(evidence_id: int, target: str) -> None:
@@ -504,7 +504,7 @@ class DiagnosticsPage(QWidget):
         def remove(evidence_id: int) -> None:
             self._runner.run(
                 lambda _p: services.diagnostics.remove_evidence(evidence_id),
-                on_success=lambda _r: self._reopen_current(),
+                on_success=lambda _r: self._reload_current(),
             )
 
         locked = current.detail.summary.locked
