@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from ui.main_window import MainWindow
-from ui.sections.diagnostics.dialogs import ComparisonDialog, NewDiagnosticDialog
+from ui.sections.diagnostics.dialogs import ComparisonDialog, EvidenceDialog, NewDiagnosticDialog
 
 TEMPLATE = "conciliation-medicamenteuse"
 
@@ -215,3 +217,40 @@ def test_a_bad_answer_sheet_is_refused_in_french_naming_line_and_column(
         "partly, no, na)",
     ]
     assert other_services.diagnostics.get(page.current.detail.summary.id).answers == {}
+
+
+def test_key_zero_takes_an_answer_back(qtbot, opened: MainWindow, other_services) -> None:
+    view = _answer_view(opened)
+    widget = next(iter(view.item_widgets.values()))
+    widget.focus_answers()
+    qtbot.keyClick(widget.focusWidget(), "1")
+    _wait_saved(opened)
+    qtbot.keyClick(widget.focusWidget(), "0")
+    _wait_saved(opened)
+    assert widget.code() is None
+    assert _nbsp(view.completion_bar.text()) == "0,0 %"
+    stored = other_services.diagnostics.get(view.detail.summary.id).codes()
+    assert stored == {widget.item.id: None}
+
+
+def test_an_evidence_file_is_attached_to_an_item_with_its_sha256(
+    qtbot, opened: MainWindow, tmp_path, monkeypatch, other_services
+) -> None:
+    proof = tmp_path / "procédure conciliation.pdf"
+    proof.write_bytes(b"%PDF-1.4 procedure")
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(proof), "")
+    )
+    page = opened.diagnostics_page()
+    widget = next(iter(page.answers.item_widgets.values()))
+    widget.evidence_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, EvidenceDialog)
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        dialog.findChild(QPushButton, "addEvidence").click()
+    item_id = widget.item.id
+    assert page.answers.item_widgets[item_id].evidence_button.text() == "Preuves (1)…"
+    detail = other_services.diagnostics.get(page.current.detail.summary.id)
+    [stored] = detail.evidence
+    assert (stored.item_id, stored.filename) == (item_id, "procédure conciliation.pdf")
+    assert stored.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()

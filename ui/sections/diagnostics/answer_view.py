@@ -196,7 +196,7 @@ class AnswerView(QWidget):
 
     # Saving --------------------------------------------------------------------------
 
-    def _answered(self, item_id: str, code: AnswerCode) -> None:
+    def _answered(self, item_id: str, code: AnswerCode | None) -> None:
         self.codes[item_id] = code
         self._refresh_completion()
         self._save(item_id, code, None)

@@ -126,6 +126,7 @@ class EvidenceDialog(QDialog):
             entry.setToolTip(record.sha256)
             self.list.addItem(entry)
         add = QPushButton(self.tr("Ajouter un fichier…"))
+        add.setObjectName("addEvidence")
         save = QPushButton(self.tr("Enregistrer une copie…"))
         remove = QPushButton(self.tr("Retirer"))
         add.setEnabled(not locked)

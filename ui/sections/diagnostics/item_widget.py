@@ -1,7 +1,8 @@
 """One questionnaire item: its question, the answer buttons, a comment and its evidence.
 
-Keyboard: Tab reaches the item's answers, the arrow keys move between them, and the keys 1 to
-5 choose the first to fifth answer directly; the comment is the next Tab stop.
+Keyboard: Tab reaches the item's answers, the arrow keys move between them, the keys 1 to 5
+choose the first to fifth answer directly and 0 (or Suppr) clears it; the comment is the next
+Tab stop.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ui.labels import answer_labels
 
 
 class ItemWidget(QFrame):
-    answered = Signal(str, object)  # item id, AnswerCode
+    answered = Signal(str, object)  # item id, AnswerCode or None (cleared)
     commented = Signal(str, str)  # item id, comment
     evidence_requested = Signal(str)  # item id
 
@@ -40,6 +41,7 @@ class ItemWidget(QFrame):
     ) -> None:
         super().__init__(parent)
         self.item = item
+        self._locked = locked
         self.setObjectName("itemCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         labels = answer_labels()
@@ -66,6 +68,11 @@ class ItemWidget(QFrame):
         choices = QHBoxLayout()
         for number, code in enumerate(item.codes, 1):
             button = QRadioButton(f"{labels[code]}  ({number})")
+            button.setToolTip(
+                self.tr("Touches 1 à %1 : répondre ; 0 : effacer").replace(
+                    "%1", str(len(item.codes))
+                )
+            )
             button.setEnabled(not locked)
             self.group.addButton(button)
             self.buttons[code] = button
@@ -99,6 +106,16 @@ class ItemWidget(QFrame):
         if button.isEnabled() and not button.isChecked():
             button.click()
 
+    def clear(self) -> None:
+        """Take the answer back (emits `answered` with None)."""
+        if self.code() is None or not self.isEnabled() or self._locked:
+            return
+        self.group.setExclusive(False)
+        for button in self.buttons.values():
+            button.setChecked(False)
+        self.group.setExclusive(True)
+        self.answered.emit(self.item.id, None)
+
     def set_evidence_count(self, count: int) -> None:
         self.evidence_button.setText(self.tr("Preuves (%1)…").replace("%1", str(count)))
 
@@ -109,6 +126,9 @@ class ItemWidget(QFrame):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         codes = self.item.codes
+        if text == "0" or event.key() == Qt.Key.Key_Delete:
+            self.clear()
+            return
         if text.isdigit() and 1 <= int(text) <= len(codes):
             self.choose(codes[int(text) - 1])
             self.buttons[codes[int(text) - 1]].setFocus()
