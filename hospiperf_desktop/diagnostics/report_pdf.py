@@ -42,6 +42,7 @@ from hospiperf_desktop.diagnostics.texts import (
     actor_label,
     format_date,
     format_score,
+    local_time,
 )
 from hospiperf_desktop.french import NBSP
 from hospiperf_desktop.pdf_kit import (
@@ -128,7 +129,7 @@ def _cover(
 
 
 def _when(moment: datetime) -> str:
-    return f"{format_date(moment)} à {moment:%H:%M}"
+    return f"{format_date(moment)} à {local_time(moment):%H:%M}"
 
 
 def _headline(report: ScoreReport) -> Table:

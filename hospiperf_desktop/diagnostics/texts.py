@@ -5,7 +5,7 @@ The UI has its own translatable labels; these are for files handed to people.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.template import AnswerCode
@@ -43,7 +43,16 @@ def format_score(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + f"{NBSP}%"
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored moment (UTC, naive when read back from SQLite) in the computer's time zone."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone()
+
+
 def format_date(value: date | datetime | None) -> str:
+    """31/12/2026; a moment is first put in local time (a UTC evening may be tomorrow here)."""
+    if isinstance(value, datetime):
+        value = local_time(value)
     return value.strftime("%d/%m/%Y") if value else ""
 
 

@@ -14,7 +14,8 @@ from hospiperf_desktop.diagnostics.report_pdf import write_report
 from hospiperf_desktop.progress import CancellableProgress, Cancelled
 from tests.diagnostics_support import ESTABLISHMENT, build_diagnostic
 
-GENERATED = datetime(2026, 5, 6, 16, 40)
+# 16:40 on the computer running the tests, whatever its time zone (the report shows local time).
+GENERATED = datetime(2026, 5, 6, 16, 40).astimezone()
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
 
 
