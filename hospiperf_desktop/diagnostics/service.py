@@ -31,6 +31,7 @@ from hospiperf_desktop.diagnostics.records import (
 )
 from hospiperf_desktop.diagnostics.scoring import ScoreReport, score
 from hospiperf_desktop.diagnostics.template import AnswerCode, Template
+from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.errors import (
     ConflictError,
     FieldIssue,
@@ -110,7 +111,7 @@ class DiagnosticService:
             row = models.Diagnostic(
                 establishment_id=establishment_id,
                 snapshot_id=snapshot.id,
-                label=label.strip() or f"{template.title} — {now:%d/%m/%Y}",
+                label=label.strip() or f"{template.title} — {format_date(now)}",
                 status=DiagnosticStatus.DRAFT,
                 author=self._audit.actor(session),
                 created_at=now,

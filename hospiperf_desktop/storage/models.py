@@ -156,7 +156,8 @@ class EvidenceFile(Base):
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Loaded only when the file itself is asked for, not when evidence is listed.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     added_by: Mapped[str] = mapped_column(String(160))
     added_at: Mapped[datetime]
 
