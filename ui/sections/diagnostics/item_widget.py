@@ -78,8 +78,9 @@ class ItemWidget(QFrame):
             self.buttons[code] = button
             choices.addWidget(button)
         choices.addStretch(1)
-        if answer is not None and answer.code is not None:
-            self.buttons[answer.code].setChecked(True)
+        self._given = answer.code if answer is not None else None
+        if self._given is not None:
+            self.buttons[self._given].setChecked(True)
         self.group.buttonClicked.connect(self._clicked)
         layout.addLayout(choices)
 
@@ -114,6 +115,7 @@ class ItemWidget(QFrame):
         for button in self.buttons.values():
             button.setChecked(False)
         self.group.setExclusive(True)
+        self._given = None
         self.answered.emit(self.item.id, None)
 
     def set_evidence_count(self, count: int) -> None:
@@ -137,7 +139,9 @@ class ItemWidget(QFrame):
 
     def _clicked(self, button: QRadioButton) -> None:
         code = next(c for c, b in self.buttons.items() if b is button)
-        self.answered.emit(self.item.id, code)
+        if code is not self._given:  # clicking the answer already given saves nothing
+            self._given = code
+            self.answered.emit(self.item.id, code)
 
     def _comment_done(self) -> None:
         text = self.comment.text().strip()
