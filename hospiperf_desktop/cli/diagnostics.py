@@ -1,5 +1,4 @@
-"""`diag templates | new | list | show | answer | set | score | validate | reopen | compare |
-peers | plan | evidence`."""
+"""`diag …`: questionnaires, diagnostics, answers, evidence, scores, comparisons, plans."""
 
 from __future__ import annotations
 
@@ -8,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
-from hospiperf_desktop.diagnostics.records import DiagnosticSummary
+from hospiperf_desktop.diagnostics.plan_service import parse_due_date
+from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
+from hospiperf_desktop.diagnostics.records import DiagnosticSummary, PlanEntryChange
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
 from hospiperf_desktop.diagnostics.sheets import parse_answer, read_answer_rows
+from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest
 from hospiperf_desktop.diagnostics.texts import format_score
 
 
@@ -90,6 +92,43 @@ def register(commands: Any) -> None:
     evidence.add_argument("item")
     evidence.add_argument("file", type=Path)
     evidence.set_defaults(handler=_evidence)
+
+    saving = group.add_parser("evidence-save", help="write a stored evidence file out")
+    saving.add_argument("evidence_id", type=int)
+    saving.add_argument("--out", type=Path, required=True)
+    saving.set_defaults(handler=_evidence_save)
+
+    removing = group.add_parser("evidence-remove", help="remove an evidence file")
+    removing.add_argument("evidence_id", type=int)
+    removing.set_defaults(handler=_evidence_remove)
+
+    delete = group.add_parser("delete", help="delete a draft diagnostic")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.set_defaults(handler=_delete)
+
+    plan_add = group.add_parser("plan-add", help="add the team's own action to a plan")
+    plan_add.add_argument("id", type=int)
+    plan_add.add_argument("--item", required=True)
+    plan_add.add_argument("--text", required=True)
+    plan_add.add_argument("--interest", choices=[i.value for i in Interest], default="moyen")
+    plan_add.add_argument("--difficulty", choices=[d.value for d in Difficulty], default="moyenne")
+    plan_add.add_argument("--delay", choices=[d.value for d in Delay], default="moyen")
+    plan_add.add_argument("--indicator", default="")
+    plan_add.set_defaults(handler=_plan_add)
+
+    plan_update = group.add_parser("plan-update", help="follow up a plan action")
+    plan_update.add_argument("entry_id", type=int)
+    plan_update.add_argument("--owner")
+    plan_update.add_argument("--due", help="31/12/2026, or '' for none")
+    plan_update.add_argument("--status", choices=[s.value for s in ActionStatus])
+    plan_update.add_argument("--priority", choices=["1", "2", "3", "auto"])
+    plan_update.add_argument("--json", action="store_true")
+    plan_update.set_defaults(handler=_plan_update)
+
+    plan_remove = group.add_parser("plan-remove", help="remove an action from a plan")
+    plan_remove.add_argument("entry_id", type=int)
+    plan_remove.set_defaults(handler=_plan_remove)
 
 
 def _templates(args: argparse.Namespace) -> int:
@@ -308,4 +347,66 @@ def _evidence(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         record = services.diagnostics.add_evidence(args.id, args.item, args.file)
     print(f"{record.filename} attached to {record.item_id} (sha256 {record.sha256})")
+    return EXIT_OK
+
+
+def _evidence_save(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        record, content = services.diagnostics.evidence_content(args.evidence_id)
+    args.out.write_bytes(content)
+    print(f"{record.filename} written to {args.out}")
+    return EXIT_OK
+
+
+def _evidence_remove(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        services.diagnostics.remove_evidence(args.evidence_id)
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CliError("add --yes to delete the diagnostic, its answers, evidence and plan")
+    with services_for(args) as services:
+        services.diagnostics.delete(args.id)
+    print(f"diagnostic {args.id} deleted")
+    return EXIT_OK
+
+
+def _plan_add(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        entry = services.plans.add(
+            args.id,
+            args.item,
+            args.text,
+            Interest(args.interest),
+            Difficulty(args.difficulty),
+            Delay(args.delay),
+            args.indicator,
+        )
+    print(entry.id)
+    return EXIT_OK
+
+
+def _plan_update(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        entry = services.plans.entry(args.entry_id)
+        priority: Priority | None = entry.priority if entry.priority_overridden else None
+        if args.priority is not None:
+            priority = None if args.priority == "auto" else Priority(int(args.priority))
+        change = PlanEntryChange(
+            owner=entry.owner if args.owner is None else args.owner,
+            due_date=entry.due_date if args.due is None else parse_due_date(args.due),
+            status=entry.status if args.status is None else ActionStatus(args.status),
+            priority=priority,
+        )
+        updated = services.plans.update(args.entry_id, change)
+    if args.json:
+        print_json(updated)
+    return EXIT_OK
+
+
+def _plan_remove(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        services.plans.delete(args.entry_id)
     return EXIT_OK

@@ -121,6 +121,14 @@ class PlanService:
             rows = session.scalars(select(models.PlanAction).filter_by(diagnostic_id=diagnostic_id))
             return sorted((_entry(row, template) for row in rows), key=plan_order)
 
+    def entry(self, entry_id: int) -> PlanEntry:
+        with self._db.read() as session:
+            row = self._row(session, entry_id)
+            diagnostic_id = row.diagnostic_id
+        template = self._diagnostics.get(diagnostic_id).template
+        with self._db.read() as session:
+            return _entry(self._row(session, entry_id), template)
+
     def propose(self, diagnostic_id: int) -> int:
         """Add the actions of the diagnostic's current weak items (also done at validation)."""
         detail = self._diagnostics.get(diagnostic_id)

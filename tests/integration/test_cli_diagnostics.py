@@ -151,3 +151,60 @@ def test_two_campaigns_compare_and_peers_are_listed(
     assert axis["delta"] == -100
     peers = json.loads(cli("diag", "peers", "--template", TEMPLATE, "--json")[1])
     assert [row["diagnostic_id"] for row in peers["rows"]] == [int(second)]
+
+
+def test_plan_actions_are_added_followed_up_and_removed(
+    cli: Cli, diag: tuple[str, list[dict[str, Any]]]
+) -> None:
+    diag_id, items = diag
+    code, out, err = cli(
+        "diag", "plan-add", diag_id, "--item", items[0]["id"], "--text", "Former les internes",
+        "--interest", "fort", "--difficulty", "faible", "--delay", "court",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    entry_id = out.strip()
+    code, out, _ = cli(
+        "diag", "plan-update", entry_id, "--owner", "Dr Roux", "--due", "31/03/2027",
+        "--status", "in_progress", "--priority", "3", "--json",
+    )  # fmt: skip
+    entry = json.loads(out)
+    assert code == 0
+    assert (entry["owner"], entry["due_date"], entry["status"]) == (
+        "Dr Roux",
+        "2027-03-31",
+        "in_progress",
+    )
+    assert (entry["priority"], entry["computed_priority"], entry["priority_overridden"]) == (
+        3,
+        1,
+        True,
+    )
+    code, _out, err = cli("diag", "plan-update", entry_id, "--due", "31/13/2027")
+    assert code == 2 and "is not a date like 31/12/2026" in err
+    assert cli("diag", "plan-remove", entry_id)[0] == 0
+    assert json.loads(cli("diag", "plan", diag_id, "--json")[1]) == []
+
+
+def test_a_draft_is_deleted_only_when_confirmed(
+    cli: Cli, diag: tuple[str, list[dict[str, Any]]]
+) -> None:
+    diag_id, _items = diag
+    code, _out, err = cli("diag", "delete", diag_id)
+    assert code == 2 and "--yes" in err
+    assert cli("diag", "delete", diag_id, "--yes")[0] == 0
+    assert json.loads(cli("diag", "list", "--json")[1]) == []
+
+
+def test_evidence_is_attached_saved_back_identical_and_removed(
+    cli: Cli, diag: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    diag_id, items = diag
+    proof = tmp_path / "audit.pdf"
+    proof.write_bytes(b"%PDF-1.4 audit interne")
+    code, out, _ = cli("diag", "evidence", diag_id, items[0]["id"], str(proof))
+    assert code == 0 and "sha256" in out
+    copy = tmp_path / "copie.pdf"
+    assert cli("diag", "evidence-save", "1", "--out", str(copy))[0] == 0
+    assert copy.read_bytes() == proof.read_bytes()
+    assert cli("diag", "evidence-remove", "1")[0] == 0
+    assert json.loads(cli("diag", "show", diag_id, "--json")[1])["items"][0]["evidence"] == []

@@ -12,6 +12,7 @@ from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from ui.main_window import MainWindow
 from ui.sections.diagnostics.dialogs import ComparisonDialog, EvidenceDialog, NewDiagnosticDialog
+from ui.sections.diagnostics.plan_view import NewActionDialog
 
 TEMPLATE = "conciliation-medicamenteuse"
 
@@ -254,3 +255,22 @@ def test_an_evidence_file_is_attached_to_an_item_with_its_sha256(
     [stored] = detail.evidence
     assert (stored.item_id, stored.filename) == (item_id, "procédure conciliation.pdf")
     assert stored.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()
+
+
+def test_the_team_adds_its_own_action_to_the_plan(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    page = opened.diagnostics_page()
+    page.tabs.setCurrentWidget(page.plan)
+    page.plan.add_button.click()
+    dialog = page.plan.dialog
+    assert isinstance(dialog, NewActionDialog)
+    dialog.text.setText("Présenter la conciliation en CME")
+    dialog.interest.setCurrentIndex(dialog.interest.findData("fort"))
+    dialog.difficulty.setCurrentIndex(dialog.difficulty.findData("faible"))
+    dialog.delay.setCurrentIndex(dialog.delay.findData("court"))
+    with qtbot.waitSignal(page.plan.changed, timeout=10_000):
+        dialog.accept()
+    row = [page.plan.model.index(0, c).data() for c in range(8)]
+    assert row[:3] == ["Haute", dialog.item.currentData(), "Présenter la conciliation en CME"]
+    assert len(other_services.plans.plan(page.current.detail.summary.id)) == 1

@@ -320,7 +320,7 @@ class DiagnosticsPage(QWidget):
         self.reopen_button.setEnabled(summary.locked)
         self.import_button.setEnabled(not summary.locked)
         self.answers.show_diagnostic(services, loaded.detail)
-        self.plan.show_plan(services, summary.id, loaded.plan)
+        self.plan.show_plan(services, summary.id, loaded.plan, loaded.detail.template)
         if self.tabs.currentWidget() is self.results:
             self._show_results()
         self.stack.setCurrentIndex(1)

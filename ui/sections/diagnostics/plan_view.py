@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
+from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from ui.labels import action_status_labels, date_text, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
@@ -143,6 +144,59 @@ class PlanEntryDialog(QDialog):
         )
 
 
+class NewActionDialog(QDialog):
+    """An action the team writes itself, attached to one item of the questionnaire."""
+
+    def __init__(self, template: Template, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Ajouter une action au plan"))
+        self.item = QComboBox()
+        for item in template.items:
+            self.item.addItem(f"{item.id} — {item.text[:90]}", item.id)
+        self.text = QLineEdit()
+        self.indicator = QLineEdit()
+        self.interest, self.difficulty, self.delay = QComboBox(), QComboBox(), QComboBox()
+        ratings = (
+            (self.interest, Interest, (self.tr("faible"), self.tr("moyen"), self.tr("fort"))),
+            (
+                self.difficulty,
+                Difficulty,
+                (self.tr("faible"), self.tr("moyenne"), self.tr("forte")),
+            ),
+            (self.delay, Delay, (self.tr("court"), self.tr("moyen"), self.tr("long"))),
+        )
+        for combo, enum, labels in ratings:
+            for member, label in zip(enum, labels, strict=True):
+                combo.addItem(label, member.value)
+            combo.setCurrentIndex(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Item :"), self.item)
+        form.addRow(self.tr("Action :"), self.text)
+        form.addRow(self.tr("Intérêt :"), self.interest)
+        form.addRow(self.tr("Difficulté :"), self.difficulty)
+        form.addRow(self.tr("Délai :"), self.delay)
+        form.addRow(self.tr("Indicateur de suivi :"), self.indicator)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    def values(self) -> tuple[str, str, Interest, Difficulty, Delay, str]:
+        return (
+            self.item.currentData(),
+            self.text.text(),
+            Interest(self.interest.currentData()),
+            Difficulty(self.difficulty.currentData()),
+            Delay(self.delay.currentData()),
+            self.indicator.text(),
+        )
+
+
 class PlanView(QWidget):
     changed = Signal()
 
@@ -151,7 +205,8 @@ class PlanView(QWidget):
         self._runner = runner
         self._services: Services | None = None
         self.diagnostic_id: int | None = None
-        self.dialog: PlanEntryDialog | None = None
+        self.dialog: PlanEntryDialog | NewActionDialog | None = None
+        self.template: Template | None = None
         self.model = PlanTableModel(self)
         self.table = record_table(self.model, sortable=False)
         self.table.setWordWrap(True)
@@ -164,6 +219,8 @@ class PlanView(QWidget):
         header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.propose_button = QPushButton(self.tr("Proposer les actions des items faibles"))
+        self.add_button = QPushButton(self.tr("Ajouter une action…"))
+        self.add_button.clicked.connect(self.add_action)
         self.edit_button = QPushButton(self.tr("Suivre / modifier…"))
         self.delete_button = QPushButton(self.tr("Retirer…"))
         self.propose_button.clicked.connect(self.propose)
@@ -180,7 +237,7 @@ class PlanView(QWidget):
         note.setWordWrap(True)
         tools = QHBoxLayout()
         tools.addWidget(self.summary, 1)
-        for button in (self.propose_button, self.edit_button, self.delete_button):
+        for button in (self.propose_button, self.add_button, self.edit_button, self.delete_button):
             tools.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -188,8 +245,15 @@ class PlanView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
 
-    def show_plan(self, services: Services, diagnostic_id: int, entries: list[PlanEntry]) -> None:
+    def show_plan(
+        self,
+        services: Services,
+        diagnostic_id: int,
+        entries: list[PlanEntry],
+        template: Template | None = None,
+    ) -> None:
         self._services, self.diagnostic_id = services, diagnostic_id
+        self.template = template or self.template
         self.model.set_rows(entries)
         self.table.resizeRowsToContents()
         done = sum(1 for e in entries if e.status is ActionStatus.DONE)
@@ -222,6 +286,25 @@ class PlanView(QWidget):
         self._runner.run(
             lambda _p: services.plans.propose(diagnostic_id), on_success=lambda _n: self.reload()
         )
+
+    def add_action(self) -> None:
+        services, diagnostic_id, template = self._services, self.diagnostic_id, self.template
+        if services is None or diagnostic_id is None or template is None:
+            return
+        dialog = NewActionDialog(template, self)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            item_id, text, interest, difficulty, delay, indicator = dialog.values()
+            self._runner.run(
+                lambda _p: services.plans.add(
+                    diagnostic_id, item_id, text, interest, difficulty, delay, indicator
+                ),
+                on_success=lambda _e: self.reload(),
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
 
     def edit_selected(self) -> None:
         entry, services = self.selected(), self._services
