@@ -142,11 +142,11 @@ def test_comparing_two_campaigns_shows_deltas_worse_items_and_both_radars(
     qtbot, opened: MainWindow, services, monkeypatch
 ) -> None:
     page = opened.diagnostics_page()
-    current = page.current.detail.summary
-    earlier = services.diagnostics.create(TEMPLATE, current.establishment_id, "Campagne 2025")
+    current = page.current.detail.summary  # the open campaign is the earlier one
+    later = services.diagnostics.create(TEMPLATE, current.establishment_id, "Campagne 2027")
     item = page.current.detail.template.items[0]
-    services.diagnostics.answer(earlier.id, item.id, AnswerCode.YES)
-    next(iter(page.answers.item_widgets.values())).choose(AnswerCode.NO)
+    services.diagnostics.answer(later.id, item.id, AnswerCode.NO)
+    next(iter(page.answers.item_widgets.values())).choose(AnswerCode.YES)
     _wait_saved(opened)
     monkeypatch.setattr(
         "ui.sections.diagnostics.page.choose_campaigns", lambda _c, others, _p: others[0]
@@ -274,3 +274,33 @@ def test_the_team_adds_its_own_action_to_the_plan(
     row = [page.plan.model.index(0, c).data() for c in range(8)]
     assert row[:3] == ["Haute", dialog.item.currentData(), "Présenter la conciliation en CME"]
     assert len(other_services.plans.plan(page.current.detail.summary.id)) == 1
+
+
+def test_answers_given_are_still_shown_after_going_to_another_theme_and_back(
+    qtbot, opened: MainWindow
+) -> None:
+    view = _answer_view(opened)
+    widget = next(iter(view.item_widgets.values()))
+    item_id = widget.item.id
+    widget.choose(AnswerCode.NO)
+    widget.comment.setText("Pas de procédure écrite")
+    widget.comment.editingFinished.emit()
+    _wait_saved(opened)
+    view.step_theme(1)
+    view.step_theme(-1)
+    again = view.item_widgets[item_id]
+    assert again.code() is AnswerCode.NO
+    assert again.comment.text() == "Pas de procédure écrite"
+
+
+def test_results_name_the_answer_of_each_critical_failure(qtbot, opened: MainWindow) -> None:
+    view = _answer_view(opened)
+    template = view.detail.template
+    critical = next(item for item in template.items if item.critical)
+    view.tree.setCurrentItem(view._theme_items[template.places[critical.id].theme.id])
+    view.item_widgets[critical.id].choose(AnswerCode.NO)
+    _wait_saved(opened)
+    page = opened.diagnostics_page()
+    page.tabs.setCurrentWidget(page.results)
+    text = page.results.critical_label.text()
+    assert f"<b>{critical.id}</b>" in text and "<i>(Non)</i>" in text

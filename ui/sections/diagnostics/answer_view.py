@@ -44,7 +44,9 @@ class AnswerView(QWidget):
         self._runner = runner
         self._services: Services | None = None
         self.detail: DiagnosticDetail | None = None
+        # The answers as the user has given them in this view, saved or being saved.
         self.codes: dict[str, AnswerCode | None] = {}
+        self.comments: dict[str, str] = {}
         self.item_widgets: dict[str, ItemWidget] = {}
         self._theme_items: dict[str, QTreeWidgetItem] = {}
         self._node_items: dict[str, QTreeWidgetItem] = {}
@@ -119,6 +121,7 @@ class AnswerView(QWidget):
         same = self.detail is not None and self.detail.summary.id == detail.summary.id
         self.detail = detail
         self.codes = detail.codes()
+        self.comments = {item_id: a.comment for item_id, a in detail.answers.items()}
         self.lock_banner.setVisible(detail.summary.locked)
         self._fill_tree()
         self._themes = list(detail.template.themes)
@@ -169,7 +172,9 @@ class AnswerView(QWidget):
         previous: QWidget | None = None
         for item in theme.items:
             evidence = sum(1 for e in self.detail.evidence if e.item_id == item.id)
-            widget = ItemWidget(item, self.detail.answers.get(item.id), evidence, locked)
+            widget = ItemWidget(
+                item, self.codes.get(item.id), self.comments.get(item.id, ""), evidence, locked
+            )
             widget.answered.connect(self._answered)
             widget.commented.connect(self._commented)
             widget.evidence_requested.connect(self.evidence_requested)
@@ -202,6 +207,7 @@ class AnswerView(QWidget):
         self._save(item_id, code, None)
 
     def _commented(self, item_id: str, comment: str) -> None:
+        self.comments[item_id] = comment
         self._save(item_id, self.codes.get(item_id), comment)
 
     def _save(self, item_id: str, code: AnswerCode | None, comment: str | None) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hospiperf_desktop.diagnostics.records import AnswerRecord
 from hospiperf_desktop.diagnostics.template import AnswerCode, Item
 from ui.labels import answer_labels
 
@@ -34,7 +33,8 @@ class ItemWidget(QFrame):
     def __init__(
         self,
         item: Item,
-        answer: AnswerRecord | None,
+        given: AnswerCode | None,
+        comment: str,
         evidence_count: int,
         locked: bool,
         parent: QWidget | None = None,
@@ -78,14 +78,14 @@ class ItemWidget(QFrame):
             self.buttons[code] = button
             choices.addWidget(button)
         choices.addStretch(1)
-        self._given = answer.code if answer is not None else None
+        self._given = given
         if self._given is not None:
             self.buttons[self._given].setChecked(True)
         self.group.buttonClicked.connect(self._clicked)
         layout.addLayout(choices)
 
         bottom = QHBoxLayout()
-        self.comment = QLineEdit(answer.comment if answer else "")
+        self.comment = QLineEdit(comment)
         self.comment.setPlaceholderText(self.tr("Commentaire (facultatif)"))
         self.comment.setReadOnly(locked)
         self.comment.editingFinished.connect(self._comment_done)

@@ -31,6 +31,7 @@ from hospiperf_desktop.diagnostics.records import (
 )
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.diagnostics.template import Template
+from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
 from ui.labels import actor_text, score_text
@@ -304,9 +305,7 @@ class DiagnosticsPage(QWidget):
         summary = loaded.detail.summary
         state = (
             self.tr("validé le %1 par %2")
-            .replace(
-                "%1", summary.validated_at.strftime("%d/%m/%Y") if summary.validated_at else ""
-            )
+            .replace("%1", format_date(summary.validated_at))
             .replace("%2", actor_text(summary.validated_by))
             if summary.locked
             else self.tr("en cours")
@@ -340,7 +339,7 @@ class DiagnosticsPage(QWidget):
 
     def _show_results(self) -> None:
         assert self.current is not None
-        self.results.show_results(self.current.detail, self.answers.report())
+        self.results.show_results(self.current.detail, self.answers.codes, self.answers.report())
 
     def _reload_current(self) -> None:
         if self.current is not None:
@@ -403,20 +402,22 @@ class DiagnosticsPage(QWidget):
                     self.tr("Aucune autre campagne de ce questionnaire pour cet établissement."),
                 )
                 return
-            before = choose_campaigns(summary, others, self)
-            if before is None:
+            chosen = choose_campaigns(summary, others, self)
+            if chosen is None:
                 return
+            # The earlier campaign is always "before", whichever of the two is open.
+            before, after = sorted((chosen, summary), key=lambda d: d.created_at)
 
             def job(_p: object) -> tuple[Comparison, ScoreReport, ScoreReport]:
                 diagnostics = services.diagnostics
                 return (
-                    diagnostics.compare(before.id, summary.id),
+                    diagnostics.compare(before.id, after.id),
                     diagnostics.score(before.id),
-                    diagnostics.score(summary.id),
+                    diagnostics.score(after.id),
                 )
 
             self._runner.run(
-                job, on_success=lambda found: self._show_comparison(before, summary, *found)
+                job, on_success=lambda found: self._show_comparison(before, after, *found)
             )
 
         self._runner.run(

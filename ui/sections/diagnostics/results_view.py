@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.diagnostics.records import DiagnosticDetail
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
+from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.diagnostics.texts import SCORING_RULE
 from ui.labels import answer_labels, score_text
 from ui.sections.diagnostics.charts import figure_widget
@@ -76,7 +77,10 @@ class ResultsView(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
 
-    def show_results(self, detail: DiagnosticDetail, report: ScoreReport) -> None:
+    def show_results(
+        self, detail: DiagnosticDetail, codes: dict[str, AnswerCode | None], report: ScoreReport
+    ) -> None:
+        """`codes` are the answers as given on screen, which `report` was computed from."""
         from hospiperf_desktop.diagnostics.charts import radar_figure, theme_bars_figure
 
         self.report = report
@@ -88,7 +92,7 @@ class ResultsView(QScrollArea):
             .replace("%3", str(overall.answered))
             .replace("%4", str(overall.total))
         )
-        self._show_critical(detail, report)
+        self._show_critical(detail, codes, report)
         _replace(self.axes_holder, node_table(report.axes, self.tr("Axe")))
         _replace(self.themes_holder, node_table(report.themes, self.tr("Thème")))
         while self.charts_holder.count():
@@ -100,7 +104,9 @@ class ResultsView(QScrollArea):
         self.charts_holder.addWidget(self.radar, 0, 0)
         self.charts_holder.addWidget(self.bars, 0, 1)
 
-    def _show_critical(self, detail: DiagnosticDetail, report: ScoreReport) -> None:
+    def _show_critical(
+        self, detail: DiagnosticDetail, codes: dict[str, AnswerCode | None], report: ScoreReport
+    ) -> None:
         if not report.critical_failures:
             self.critical_label.setText(self.tr("Aucun item critique en échec."))
             return
@@ -108,7 +114,7 @@ class ResultsView(QScrollArea):
         lines = []
         for item_id in report.critical_failures:
             item = detail.template.item(item_id)
-            code = detail.codes().get(item_id)
+            code = codes.get(item_id)
             answer = labels[code] if code else ""
             lines.append(f"<li><b>{item_id}</b> — {item.text} <i>({answer})</i></li>")
         self.critical_label.setText(
