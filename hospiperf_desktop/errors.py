@@ -44,6 +44,17 @@ class DatabaseError(HospiPerfError):
     code = "database"
 
 
+class OutputError(HospiPerfError):
+    """A file the user asked for cannot be written (missing folder, no permission, disk full)."""
+
+    code = "output"
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: cannot be written ({reason})")
+        self.path = str(path)
+        self.reason = reason
+
+
 class ConflictError(HospiPerfError):
     """The action does not fit the current state (a locked diagnostic, a file already imported).
 

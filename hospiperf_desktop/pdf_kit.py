@@ -2,18 +2,15 @@
 
 Text uses the PDF standard Helvetica (WinAnsi encoding): every string goes through `safe()`,
 which sets French spacing and replaces the few characters WinAnsi lacks. `NumberedCanvas`
-puts "Page N / M" and a footer on every page; `write_atomically()` writes under a temporary
-name and renames at the end, so a cancelled or failed run leaves no partial file.
+puts "Page N / M" and a footer on every page. Write documents with
+`hospiperf_desktop.files.write_atomically()`, so a cancelled or failed run leaves no file.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -187,19 +184,6 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-def write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-    )
-    os.close(descriptor)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def a4_document(

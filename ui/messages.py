@@ -10,6 +10,7 @@ from hospiperf_desktop.errors import (
     FieldIssue,
     FileImportError,
     HospiPerfError,
+    OutputError,
     SourceIssue,
     ValidationError,
 )
@@ -118,6 +119,15 @@ def import_text(err: FileImportError) -> str:
 def error_text(err: BaseException) -> str:
     if isinstance(err, ValidationError):
         return "\n".join(issue_text(issue) for issue in err.issues)
+    if isinstance(err, OutputError):
+        return (
+            _tr(
+                "Impossible d'écrire le fichier %1 (%2).\nChoisissez un autre dossier, ou fermez "
+                "le fichier s'il est ouvert dans un autre logiciel."
+            )
+            .replace("%1", err.path)
+            .replace("%2", err.reason)
+        )
     if isinstance(err, FileImportError):
         return import_text(err)
     if isinstance(err, ConflictError):

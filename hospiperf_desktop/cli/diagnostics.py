@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +214,7 @@ def _show(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        print_json({"diagnostic": detail.summary, "items": items})
+        print_json({"diagnostic": asdict(detail.summary), "items": items})
         return EXIT_OK
     print(_summary_line(detail.summary))
     for entry in items:
@@ -336,8 +338,8 @@ def _plan(args: argparse.Namespace) -> int:
         for entry in plan:
             print(f"P{int(entry.priority)} {entry.item_id:<7} [{entry.status.value}] {entry.text}")
     for label, path in (("PDF", args.pdf), ("Excel", args.xlsx)):
-        if path is not None:
-            print(f"{label} written: {path}")
+        if path is not None:  # on stderr with --json, so that stdout stays one JSON value
+            print(f"{label} written: {path}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 

@@ -44,6 +44,7 @@ from hospiperf_desktop.diagnostics.texts import (
     format_score,
     local_time,
 )
+from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.french import NBSP
 from hospiperf_desktop.pdf_kit import (
     BIG,
@@ -73,7 +74,6 @@ from hospiperf_desktop.pdf_kit import (
     header_row,
     para,
     safe,
-    write_atomically,
 )
 from hospiperf_desktop.progress import NullProgress, Progress
 

@@ -24,6 +24,7 @@ from hospiperf_desktop.diagnostics.texts import (
     format_score,
 )
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.tabular import Table, fold, read_table
 
 ANSWERS_SHEET = "Réponses"
@@ -213,7 +214,7 @@ def write_workbook(
     ]:
         info.append([key, value])
     _layout(info, [18, 80], bold, grey, wrap, header=False)
-    wb.save(path)
+    write_atomically(path, wb.save)
 
 
 def _layout(

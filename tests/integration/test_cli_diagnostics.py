@@ -126,8 +126,8 @@ def test_plan_is_written_as_pdf_and_xlsx(
     assert cli("diag", "validate", diag_id)[0] == 0
     pdf, xlsx = tmp_path / "plan.pdf", tmp_path / "plan.xlsx"
     code, out, err = cli("diag", "plan", diag_id, "--pdf", str(pdf), "--xlsx", str(xlsx), "--json")
-    assert (code, err) == (0, "")
-    plan = json.loads(out[: out.rindex("]") + 1])
+    assert code == 0 and err.splitlines() == [f"PDF written: {pdf}", f"Excel written: {xlsx}"]
+    plan = json.loads(out)  # the "written" lines go to stderr with --json
     assert {entry["item_id"] for entry in plan} == {item["id"] for item in items[:6]}
     assert pdf.read_bytes().startswith(b"%PDF")
     workbook = load_workbook(xlsx, read_only=True)
@@ -208,3 +208,17 @@ def test_evidence_is_attached_saved_back_identical_and_removed(
     assert copy.read_bytes() == proof.read_bytes()
     assert cli("diag", "evidence-remove", "1")[0] == 0
     assert json.loads(cli("diag", "show", diag_id, "--json")[1])["items"][0]["evidence"] == []
+
+
+def test_an_output_that_cannot_be_written_is_one_clear_line(
+    cli: Cli, diag: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    diag_id, _items = diag
+    for option in ("--pdf", "--xlsx"):
+        target = tmp_path / "missing-folder" / f"plan{option.replace('--', '.')}"
+        code, _out, err = cli("diag", "plan", diag_id, option, str(target))
+        assert code == 2
+        assert err.splitlines() == [
+            f"hospiperf: error: {target}: cannot be written (No such file or directory)"
+        ]
+    assert not (tmp_path / "missing-folder").exists()

@@ -1,0 +1,34 @@
+"""Writing files users keep: all or nothing, with a message a user can act on."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hospiperf_desktop.errors import OutputError
+
+
+def write_atomically(path: Path, write: Callable[[str], None]) -> None:
+    """Run `write(temporary_name)` in `path`'s folder, then rename over `path`.
+
+    A failed or cancelled write leaves no partial file and an existing `path` untouched. A
+    folder that does not exist or cannot be written raises OutputError.
+    """
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )
+    except OSError as err:
+        raise OutputError(path, err.strerror or str(err)) from err
+    os.close(descriptor)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as err:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(path, err.strerror or str(err)) from err
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
