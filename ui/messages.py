@@ -54,6 +54,7 @@ def issue_text(issue: FieldIssue) -> str:
         "different_establishment": _tr("Seules deux campagnes du même établissement se comparent."),
         "too_large": _tr("Le fichier %1 dépasse 25 Mo.").replace("%1", str(params.get("file", ""))),
         "bad_date": _tr("Date attendue sous la forme 31/12/2026."),
+        "nothing_answered": _tr("Répondez au moins à un item avant de valider."),
     }
     return texts.get(issue.code, issue.message)
 

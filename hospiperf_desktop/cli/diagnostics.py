@@ -410,5 +410,7 @@ def _plan_update(args: argparse.Namespace) -> int:
 
 def _plan_remove(args: argparse.Namespace) -> int:
     with services_for(args) as services:
-        services.plans.delete(args.entry_id)
+        removed = services.plans.delete(args.entry_id)
+    if not removed:
+        print(f"action {args.entry_id} came from the questionnaire: marked abandoned")
     return EXIT_OK

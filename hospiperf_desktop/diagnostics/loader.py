@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -134,7 +135,12 @@ class _Checker:
                 self.issue(where, "id", "is used twice")
             self.item_ids.add(item_id)
         weight = data.get("weight", 1)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)  # JSON readers accept NaN and Infinity
+            or weight <= 0
+        ):
             self.issue(where, "weight", f"{weight!r} must be a number above 0")
             weight = 1
         critical = data.get("critical", False)

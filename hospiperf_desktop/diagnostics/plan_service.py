@@ -131,8 +131,9 @@ class PlanService:
 
     def propose(self, diagnostic_id: int) -> int:
         """Add the actions of the diagnostic's current weak items (also done at validation)."""
-        detail = self._diagnostics.get(diagnostic_id)
         with self._db.write() as session:
+            # Read inside the write: the nested read joins this transaction.
+            detail = self._diagnostics.get(diagnostic_id)
             added = add_proposed_actions(session, diagnostic_id, detail.template, detail.codes())
             if added:
                 self._log(session, "propose", str(diagnostic_id), {"added": added})
@@ -149,16 +150,19 @@ class PlanService:
         indicator: str = "",
     ) -> PlanEntry:
         """A local action, written by the team rather than proposed by the questionnaire."""
-        template = self._diagnostics.get(diagnostic_id).template
-        issues = []
-        if not text.strip():
-            issues.append(FieldIssue("text", "required", "the action needs a text"))
-        if item_id not in template.places:
-            issues.append(FieldIssue("item_id", "unknown_item", f"unknown item {item_id!r}"))
-        if issues:
-            raise ValidationError(issues)
         now = datetime.now(UTC)
         with self._db.write() as session:
+            template = self._diagnostics.get(diagnostic_id).template
+            issues = []
+            if not text.strip():
+                issues.append(FieldIssue("text", "required", "the action needs a text"))
+            if item_id not in template.places:
+                params = {"item": item_id}
+                issues.append(
+                    FieldIssue("item_id", "unknown_item", f"unknown item {item_id!r}", params)
+                )
+            if issues:
+                raise ValidationError(issues)
             row = models.PlanAction(
                 diagnostic_id=diagnostic_id,
                 item_id=item_id,
@@ -196,13 +200,24 @@ class PlanService:
             self._log(session, "update", str(entry_id), _snapshot(after), _snapshot(before))
             return after
 
-    def delete(self, entry_id: int) -> None:
+    def delete(self, entry_id: int) -> bool:
+        """Remove a team's own action. An action the questionnaire proposed is marked
+        abandoned instead, so that it is not proposed again; returns True if it was removed."""
         with self._db.write() as session:
             row = self._row(session, entry_id)
-            self._log(
-                session, "delete", str(entry_id), None, {"text": row.text, "item": row.item_id}
-            )
+            before: dict[str, object] = {
+                "text": row.text,
+                "item": row.item_id,
+                "status": row.status,
+            }
+            if row.action_index is not None:
+                row.status = ActionStatus.ABANDONED.value
+                row.updated_at = datetime.now(UTC)
+                self._log(session, "abandon", str(entry_id), {"status": row.status}, before)
+                return False
+            self._log(session, "delete", str(entry_id), None, before)
             session.delete(row)
+            return True
 
     def _row(self, session: Session, entry_id: int) -> models.PlanAction:
         row = session.get(models.PlanAction, entry_id)

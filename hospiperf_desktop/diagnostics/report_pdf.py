@@ -328,8 +328,8 @@ def _plan(plan: Sequence[PlanEntry]) -> list[Flowable]:
         return [*story, para("Le plan d’actions ne compte aucune action.", BODY)]
     story.append(
         para(
-            f"{len(plan)} actions, par priorité. Priorité haute en gras ; « critique » signale "
-            "une action qui répond à un item critique.",
+            f"{len(plan)} action{'s' if len(plan) > 1 else ''}, par priorité. Priorité haute "
+            "en gras ; « critique » signale une action qui répond à un item critique.",
             BODY,
         )
     )

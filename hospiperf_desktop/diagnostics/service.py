@@ -207,24 +207,24 @@ class DiagnosticService:
             issues = _row_issues(template, rows, source)
             if issues:
                 raise FileImportError(issues)
-            changed = 0
+            existing = self._answers(session, diagnostic_id)
+            changes = []
             for done, answer in enumerate(rows, 1):
                 if done % 20 == 0:
                     progress.check_cancelled()
                     progress.report(done, len(rows))
-                if answer.code is None and answer.comment is None:
-                    continue
-                code = answer.code if answer.code is not None else self._code(session, row, answer)
-                self._save_answer(session, row, answer.item_id, code, answer.comment)
-                changed += 1
-            self._log(session, "import_answers", row, {"file": source, "rows": changed})
-            return changed
-
-    def _code(
-        self, session: Session, row: models.Diagnostic, answer: AnswerRow
-    ) -> AnswerCode | None:
-        existing = session.get(models.DiagnosticAnswer, (row.id, answer.item_id))
-        return AnswerCode(existing.code) if existing and existing.code else None
+                before = existing.get(answer.item_id)
+                old_code, old_comment = (before.code, before.comment) if before else (None, "")
+                code = old_code if answer.code is None else answer.code
+                comment = old_comment if answer.comment is None else answer.comment.strip()
+                if (code, comment) == (old_code, old_comment):
+                    continue  # unchanged: keep who answered it and when
+                self._save_answer(session, row, answer.item_id, code, comment)
+                changes.append(
+                    {"item": answer.item_id, "before": old_code, "after": code, "comment": comment}
+                )
+            self._log(session, "import_answers", row, {"file": source, "changes": changes})
+            return len(changes)
 
     def _save_answer(
         self,
@@ -252,9 +252,9 @@ class DiagnosticService:
     # Evidence --------------------------------------------------------------------------
 
     def add_evidence(self, diagnostic_id: int, item_id: str, path: Path) -> EvidenceRecord:
-        content = path.read_bytes()
-        if len(content) > MAX_EVIDENCE_BYTES:
+        if path.stat().st_size > MAX_EVIDENCE_BYTES:
             raise _issue("evidence", "too_large", f"{path.name} is over 25 MB", file=path.name)
+        content = path.read_bytes()
         digest = hashlib.sha256(content).hexdigest()
         with self._db.write() as session:
             row = self._row(session, diagnostic_id)
@@ -314,12 +314,15 @@ class DiagnosticService:
         with self._db.write() as session:
             row = self._row(session, diagnostic_id)
             self._unlocked(row)
+            codes = self._codes(session, row.id)
+            if not any(code is not None for code in codes.values()):
+                raise _issue("answers", "nothing_answered", "answer at least one item first")
             now = _now()
             row.status = DiagnosticStatus.VALIDATED
             row.validated_at, row.validated_by = now, self._audit.actor(session)
             row.updated_at = now
             template = self._template_of(session, row)
-            added = add_proposed_actions(session, row.id, template, self._codes(session, row.id))
+            added = add_proposed_actions(session, row.id, template, codes)
             self._log(session, "validate", row, {"proposed_actions": added})
             return self._summary(session, row)
 

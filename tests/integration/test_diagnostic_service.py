@@ -92,6 +92,7 @@ def test_validation_locks_answers_and_proposes_the_plan(diag_services: Services)
 
 def test_reopening_needs_a_reason_and_is_audited(diag_services: Services) -> None:
     diag = _new(diag_services)
+    diag_services.diagnostics.answer(diag, "A.02", Y)
     diag_services.diagnostics.validate(diag)
     with pytest.raises(ValidationError):
         diag_services.diagnostics.reopen(diag, "  ")
@@ -256,3 +257,45 @@ def test_deleting_a_draft_removes_its_answers_evidence_and_plan(
     for table in ("diagnostics", "diagnostic_answers", "evidence_files", "plan_actions"):
         assert raw_rows(db_file, f"SELECT COUNT(*) FROM {table}") == [(0,)], table
     assert diag_services.audit.verify().ok
+
+
+def test_a_diagnostic_with_nothing_answered_cannot_be_validated(diag_services: Services) -> None:
+    diag = _new(diag_services)
+    diag_services.diagnostics.answer(diag, "A.01", None, "un commentaire seul")
+    with pytest.raises(ValidationError, match="answer at least one item"):
+        diag_services.diagnostics.validate(diag)
+    assert not diag_services.diagnostics.get(diag).summary.locked
+
+
+def test_a_proposed_action_removed_is_abandoned_and_never_proposed_again(
+    diag_services: Services,
+) -> None:
+    diag = _new(diag_services)
+    diag_services.diagnostics.answer(diag, "C.03", N)
+    diag_services.diagnostics.validate(diag)
+    [proposed] = diag_services.plans.plan(diag)
+    assert diag_services.plans.delete(proposed.id) is False
+    diag_services.diagnostics.reopen(diag, "compléter")
+    diag_services.diagnostics.validate(diag)
+    [kept] = diag_services.plans.plan(diag)
+    assert (kept.id, kept.status) == (proposed.id, ActionStatus.ABANDONED)
+    own = diag_services.plans.add(diag, "A.01", "Action de l'équipe")
+    assert diag_services.plans.delete(own.id) is True
+    assert [e.id for e in diag_services.plans.plan(diag)] == [proposed.id]
+
+
+def test_reimporting_unchanged_answers_changes_nothing_and_the_audit_lists_changes(
+    diag_services: Services,
+) -> None:
+    diag = _new(diag_services)
+    diag_services.diagnostics.answer(diag, "A.01", Y, "vu")
+    before = diag_services.diagnostics.get(diag).answers["A.01"]
+    rows = [AnswerRow("A.01", Y, "vu", 2), AnswerRow("A.02", N, None, 3)]
+    assert diag_services.diagnostics.import_answers(diag, rows, "sheet.csv") == 1
+    assert diag_services.diagnostics.get(diag).answers["A.01"] == before
+    entry = diag_services.audit.recent(1)[0]
+    assert entry.action == "import_answers"
+    assert entry.after == {
+        "file": "sheet.csv",
+        "changes": [{"item": "A.02", "before": None, "after": "no", "comment": ""}],
+    }

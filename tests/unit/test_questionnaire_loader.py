@@ -116,3 +116,10 @@ def test_missing_top_level_fields_are_all_reported_at_once() -> None:
     assert "broken.json: questionnaire: title: is required" in issues
     assert any("version: must look like" in i for i in issues)
     assert any("target: 'hospital' is not one of" in i for i in issues)
+
+
+def test_a_weight_that_is_not_a_finite_number_is_refused() -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace('"weight": 3', '"weight": NaN', 1)
+    with pytest.raises(TemplateError) as caught:
+        parse_template(text.encode(), "nan.json")
+    assert "nan.json: item A.02: weight: nan must be a number above 0" in str(caught.value)

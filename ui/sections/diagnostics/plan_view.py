@@ -327,11 +327,15 @@ class PlanView(QWidget):
         entry, services = self.selected(), self._services
         if entry is None or services is None:
             return
-        answer = QMessageBox.question(
-            self,
-            self.tr("Retirer l'action"),
-            self.tr("Retirer cette action du plan ?\n\n%1").replace("%1", entry.text),
-        )
+        question = (
+            self.tr(
+                "Cette action est proposée par le questionnaire : elle sera marquée "
+                "« abandonnée » et ne sera plus proposée.\n\n%1\n\nContinuer ?"
+            )
+            if entry.action_index is not None
+            else self.tr("Retirer cette action du plan ?\n\n%1")
+        ).replace("%1", entry.text)
+        answer = QMessageBox.question(self, self.tr("Retirer l'action"), question)
         if answer == QMessageBox.StandardButton.Yes:
             self._runner.run(
                 lambda _p: services.plans.delete(entry.id), on_success=lambda _n: self.reload()
