@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
+from ui.forms import form_dialog
 from ui.labels import action_status_labels, date_text, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
@@ -120,15 +120,7 @@ class PlanEntryDialog(QDialog):
         form.addRow(self.tr("Échéance :"), due_row)
         form.addRow(self.tr("Statut :"), self.status)
         form.addRow(self.tr("Priorité :"), self.priority)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        form_dialog(self, form, 560)
 
     def change(self) -> PlanEntryChange:
         picked = self.due.date()
@@ -176,15 +168,7 @@ class NewActionDialog(QDialog):
         form.addRow(self.tr("Difficulté :"), self.difficulty)
         form.addRow(self.tr("Délai :"), self.delay)
         form.addRow(self.tr("Indicateur de suivi :"), self.indicator)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(640, self.sizeHint().height())
+        form_dialog(self, form, 640)
 
     def values(self) -> tuple[str, str, Interest, Difficulty, Delay, str]:
         return (
