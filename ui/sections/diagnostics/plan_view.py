@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -246,6 +247,15 @@ class PlanView(QWidget):
             .replace("%1", str(len(entries)))
             .replace("%2", str(done))
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The stretched Action column changes width without a sectionResized signal.
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def reload(self) -> None:
         services, diagnostic_id = self._services, self.diagnostic_id
