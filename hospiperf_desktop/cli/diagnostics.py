@@ -13,7 +13,7 @@ from hospiperf_desktop.diagnostics.plan_service import parse_due_date
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary, PlanEntryChange
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
-from hospiperf_desktop.diagnostics.sheets import parse_answer, read_answer_rows
+from hospiperf_desktop.diagnostics.sheets import parse_answer
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest
 from hospiperf_desktop.diagnostics.texts import format_score
 
@@ -224,10 +224,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _answer(args: argparse.Namespace) -> int:
-    source, rows = read_answer_rows(args.file)
     with services_for(args) as services:
-        changed = services.diagnostics.import_answers(args.id, rows, source)
-    print(f"{changed} item(s) updated from {source}")
+        changed = services.diagnostics.import_answer_file(args.id, args.file)
+    print(f"{changed} item(s) updated from {args.file.name}")
     return EXIT_OK
 
 

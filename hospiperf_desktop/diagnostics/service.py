@@ -197,16 +197,21 @@ class DiagnosticService:
         rows: Sequence[AnswerRow],
         source: str,
         progress: Progress | None = None,
+        read_issues: Sequence[SourceIssue] = (),
     ) -> int:
-        """Apply sheet rows all or nothing; every bad row is reported with its line."""
+        """Apply sheet rows all or nothing; every bad row is reported with its line.
+
+        `read_issues` are the rows the sheet reader could not read: they are reported with
+        the rows the questionnaire refuses, in line order, and nothing is written.
+        """
         progress = progress or NullProgress()
         with self._db.write() as session:
             row = self._row(session, diagnostic_id)
             self._unlocked(row)
             template = self._template_of(session, row)
-            issues = _row_issues(template, rows, source)
+            issues = [*read_issues, *_row_issues(template, rows, source)]
             if issues:
-                raise FileImportError(issues)
+                raise FileImportError(sorted(issues, key=lambda i: i.line or 0))
             existing = self._answers(session, diagnostic_id)
             changes = []
             for done, answer in enumerate(rows, 1):
@@ -225,6 +230,17 @@ class DiagnosticService:
                 )
             self._log(session, "import_answers", row, {"file": source, "changes": changes})
             return len(changes)
+
+    def import_answer_file(
+        self, diagnostic_id: int, path: Path, progress: Progress | None = None
+    ) -> int:
+        """Import an answers sheet (CSV or XLSX, see `sheets.py`); returns the answers changed."""
+        from hospiperf_desktop.diagnostics.sheets import read_answer_sheet
+
+        sheet = read_answer_sheet(path)
+        return self.import_answers(
+            diagnostic_id, sheet.rows, sheet.source, progress, read_issues=sheet.issues
+        )
 
     def _save_answer(
         self,

@@ -10,6 +10,7 @@ item's answer as it is.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,19 @@ def _columns(table: Table) -> dict[str, int]:
     return found
 
 
-def read_answer_rows(path: Path) -> tuple[str, list[AnswerRow]]:
-    """The rows of an answers sheet; every unreadable cell is reported, none is skipped."""
+@dataclass(frozen=True)
+class AnswerSheet:
+    """The readable rows of an answers sheet, and the problems of the others (by line)."""
+
+    source: str
+    rows: list[AnswerRow]
+    issues: list[SourceIssue]
+
+
+def read_answer_sheet(path: Path) -> AnswerSheet:
+    """Read an answers sheet. A file that cannot be read at all raises FileImportError; a row
+    that cannot be read is reported in `issues`, so that the service can report it together
+    with the rows the questionnaire refuses."""
     table = read_table(path, sheet=ANSWERS_SHEET, header_hint=frozenset(COLUMNS["item_id"]))
     columns = _columns(table)
     rows, issues = [], []
@@ -92,9 +104,7 @@ def read_answer_rows(path: Path) -> tuple[str, list[AnswerRow]]:
         comment = cell(row.cells, "comment")
         text = None if comment is None or not str(comment).strip() else str(comment)
         rows.append(AnswerRow(item_id, code, text, row.line))
-    if issues:
-        raise FileImportError(issues)
-    return table.file, rows
+    return AnswerSheet(table.file, rows, issues)
 
 
 def write_workbook(

@@ -14,7 +14,7 @@ from integration_support import make_input, raw_rows
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import AnswerRow, PlanEntryChange
-from hospiperf_desktop.diagnostics.sheets import read_answer_rows, write_workbook
+from hospiperf_desktop.diagnostics.sheets import write_workbook
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.errors import ConflictError, FileImportError, ValidationError
 from hospiperf_desktop.services import Services, open_services
@@ -155,19 +155,13 @@ def test_import_is_all_or_nothing_and_names_each_bad_line(
         encoding="cp1252",
     )
     with pytest.raises(FileImportError) as caught:
-        source, rows = read_answer_rows(sheet)
-    assert "réponses.csv, line 3, column B (answer): unknown answer 'peut-être'" in str(
-        caught.value
-    )
-
-    sheet.write_text("item_id,answer,comment\nA.01,yes,ok\nZ.01,no,\nB.02,na,\n", encoding="utf-8")
-    source, rows = read_answer_rows(sheet)
-    with pytest.raises(FileImportError) as caught:
-        diag_services.diagnostics.import_answers(diag, rows, source)
-    messages = [str(i) for i in caught.value.issues]
-    assert messages == [
-        "réponses.csv, line 3, column item_id: unknown item 'Z.01'",
-        "réponses.csv, line 4, column answer: B.02 accepts only yes, mostly, partly, no",
+        diag_services.diagnostics.import_answer_file(diag, sheet)
+    # Unreadable cells and rows the questionnaire refuses are reported together, by line.
+    assert [str(i) for i in caught.value.issues] == [
+        "réponses.csv, line 3, column B (answer): unknown answer 'peut-être';"
+        " expected yes, mostly, partly, no or na",
+        "réponses.csv, line 4, column item_id: unknown item 'Z.01'",
+        "réponses.csv, line 5, column answer: B.02 accepts only yes, mostly, partly, no",
     ]
     assert diag_services.diagnostics.get(diag).answers == {}
 
@@ -196,8 +190,7 @@ def test_excel_export_reimports_to_the_same_answers(
     out = tmp_path / "diag.xlsx"
     write_workbook(detail, diag_services.diagnostics.score(first), [], out)
     second = diag_services.diagnostics.create("test-mini", detail.summary.establishment_id).id
-    source, rows = read_answer_rows(out)
-    diag_services.diagnostics.import_answers(second, rows, source)
+    diag_services.diagnostics.import_answer_file(second, out)
     again = diag_services.diagnostics.get(second)
     assert again.codes() == detail.codes()
     assert again.answers["C.02"].comment == "note C.02"

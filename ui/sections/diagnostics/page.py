@@ -439,8 +439,6 @@ class DiagnosticsPage(QWidget):
     def import_answers(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from hospiperf_desktop.diagnostics.sheets import read_answer_rows
-
         services, current = self._require(), self.current
         if current is None:
             return
@@ -452,8 +450,7 @@ class DiagnosticsPage(QWidget):
         diagnostic_id = current.detail.summary.id
 
         def job(progress: Progress) -> int:
-            source, rows = read_answer_rows(Path(path))
-            return services.diagnostics.import_answers(diagnostic_id, rows, source, progress)
+            return services.diagnostics.import_answer_file(diagnostic_id, Path(path), progress)
 
         def done(count: int) -> None:
             self._status(self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)))
