@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hospiperf_desktop.diagnostics.plan_service import PlanService
+from hospiperf_desktop.diagnostics.scoring import score
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.profiles.service import ProfileService, system_user
 from hospiperf_desktop.progress import NullProgress, Progress
@@ -33,7 +34,7 @@ class DiagnosticReports:
 
         progress = progress or NullProgress()
         detail = self._diagnostics.get(diagnostic_id)
-        report = self._diagnostics.score(diagnostic_id)
+        report = score(detail.template, detail.codes())
         plan = self._plans.plan(diagnostic_id)
         if xlsx is not None:
             progress.check_cancelled()

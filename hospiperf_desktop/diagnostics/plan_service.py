@@ -116,7 +116,7 @@ class PlanService:
         self._diagnostics = diagnostics
 
     def plan(self, diagnostic_id: int) -> list[PlanEntry]:
-        template = self._diagnostics.get(diagnostic_id).template
+        template = self._diagnostics.template_for(diagnostic_id)
         with self._db.read() as session:
             rows = session.scalars(select(models.PlanAction).filter_by(diagnostic_id=diagnostic_id))
             return sorted((_entry(row, template) for row in rows), key=plan_order)
@@ -124,10 +124,7 @@ class PlanService:
     def entry(self, entry_id: int) -> PlanEntry:
         with self._db.read() as session:
             row = self._row(session, entry_id)
-            diagnostic_id = row.diagnostic_id
-        template = self._diagnostics.get(diagnostic_id).template
-        with self._db.read() as session:
-            return _entry(self._row(session, entry_id), template)
+            return _entry(row, self._diagnostics.template_for(row.diagnostic_id))
 
     def propose(self, diagnostic_id: int) -> int:
         """Add the actions of the diagnostic's current weak items (also done at validation)."""
@@ -152,7 +149,7 @@ class PlanService:
         """A local action, written by the team rather than proposed by the questionnaire."""
         now = datetime.now(UTC)
         with self._db.write() as session:
-            template = self._diagnostics.get(diagnostic_id).template
+            template = self._diagnostics.template_for(diagnostic_id)
             issues = []
             if not text.strip():
                 issues.append(FieldIssue("text", "required", "the action needs a text"))
@@ -187,7 +184,7 @@ class PlanService:
     def update(self, entry_id: int, change: PlanEntryChange) -> PlanEntry:
         with self._db.write() as session:
             row = self._row(session, entry_id)
-            template = self._diagnostics.get(row.diagnostic_id).template
+            template = self._diagnostics.template_for(row.diagnostic_id)
             before = _entry(row, template)
             row.owner = change.owner.strip()
             row.due_date = change.due_date

@@ -129,10 +129,10 @@ class DiagnosticService:
             query = select(models.Diagnostic).order_by(models.Diagnostic.created_at.desc())
             if establishment_id is not None:
                 query = query.filter_by(establishment_id=establishment_id)
-            summaries = [self._summary(session, row) for row in session.scalars(query)]
-        if template_id is not None:
-            summaries = [s for s in summaries if s.template_id == template_id]
-        return summaries
+            if template_id is not None:  # filtered before each summary is scored
+                snapshot = models.TemplateSnapshot
+                query = query.join(snapshot).where(snapshot.template_id == template_id)
+            return [self._summary(session, row) for row in session.scalars(query)]
 
     def get(self, diagnostic_id: int) -> DiagnosticDetail:
         with self._db.read() as session:
@@ -362,9 +362,15 @@ class DiagnosticService:
 
     # Results ---------------------------------------------------------------------------
 
+    def template_for(self, diagnostic_id: int) -> Template:
+        """The questionnaire a diagnostic was answered with (its stored copy)."""
+        with self._db.read() as session:
+            return self._template_of(session, self._row(session, diagnostic_id))
+
     def score(self, diagnostic_id: int) -> ScoreReport:
-        detail = self.get(diagnostic_id)
-        return score(detail.template, detail.codes())
+        with self._db.read() as session:
+            row = self._row(session, diagnostic_id)
+            return score(self._template_of(session, row), self._codes(session, diagnostic_id))
 
     def compare(self, before_id: int, after_id: int) -> Comparison:
         before, after = self.get(before_id), self.get(after_id)
