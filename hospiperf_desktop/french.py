@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 NBSP = "\u00a0"
 
@@ -20,3 +21,9 @@ def french_spacing(text: str) -> str:
     text = _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text.replace("\u202f", NBSP))
     text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
     return _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
+
+
+def without_accents(text: str) -> str:
+    """'Île-de-France' → 'ile-de-france': accents dropped, case folded, for comparisons."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from hospiperf_desktop.french import without_accents
 from hospiperf_desktop.paths import resource_path
 
 
@@ -24,8 +24,7 @@ def regions() -> tuple[Region, ...]:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    return without_accents(text).strip()
 
 
 def find_region(name: str) -> Region | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.french import without_accents
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -122,10 +123,6 @@ def read_table(
 
 def fold(value: Any) -> str:
     """Compare headers and codes ignoring case, accents, spaces and punctuation."""
-    import unicodedata
-
     if value is None:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(value))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return "".join(c for c in plain if c.isalnum())
+    return "".join(c for c in without_accents(str(value)) if c.isalnum())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -87,14 +87,9 @@ def score_text(value: float | None) -> str:
 
 def datetime_text(value: datetime | None) -> str:
     """A stored UTC time shown in local time: 31/12/2026 14:05."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+    from hospiperf_desktop.diagnostics.texts import local_time
 
-
-def date_text(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return local_time(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def actor_text(actor: str | None) -> str:

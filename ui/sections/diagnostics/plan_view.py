@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
+from hospiperf_desktop.diagnostics.texts import format_date
 from ui.forms import form_dialog
-from ui.labels import action_status_labels, date_text, priority_labels
+from ui.labels import action_status_labels, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
 
@@ -73,7 +74,7 @@ class PlanTableModel(RecordTableModel):
             f"{entry.interest.value} / {entry.difficulty.value} / {entry.delay.value}",
             entry.indicator,
             entry.owner,
-            date_text(entry.due_date),
+            format_date(entry.due_date),
             self._statuses[entry.status],
         )
         return values[index.column()]
