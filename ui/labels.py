@@ -94,8 +94,6 @@ def datetime_text(value: datetime | None) -> str:
 
 def actor_text(actor: str | None) -> str:
     """An author as the audit trail names it, "Name (role)", with the role in French."""
-    if not actor:
-        return ""
-    for code, label in role_labels().items():
-        actor = actor.replace(f"({code})", f"({label})")
-    return actor.replace("(system login)", _tr("(session système)"))
+    from hospiperf_desktop.diagnostics.texts import actor_label
+
+    return actor_label(actor, {**role_labels(), "system login": _tr("session système")})

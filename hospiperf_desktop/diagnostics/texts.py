@@ -5,6 +5,7 @@ The UI has its own translatable labels; these are for files handed to people.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
@@ -65,10 +66,10 @@ ROLE_LABELS = {
 }
 
 
-def actor_label(actor: str | None) -> str:
-    """An author as the audit trail names it, "Name (role)", with the role in French."""
+def actor_label(actor: str | None, labels: Mapping[str, str] = ROLE_LABELS) -> str:
+    """An author as the audit trail names it, "Name (role)", with the role's label."""
     if not actor:
         return ""
-    for code, label in ROLE_LABELS.items():
+    for code, label in labels.items():
         actor = actor.replace(f"({code})", f"({label})")
     return actor
