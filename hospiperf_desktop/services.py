@@ -17,6 +17,7 @@ from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
 from hospiperf_desktop.profiles.service import ProfileService
 from hospiperf_desktop.settings import SettingsService
+from hospiperf_desktop.stock.service import StockService, stock_service
 from hospiperf_desktop.storage.database import Database, open_database
 
 
@@ -30,6 +31,7 @@ class Services:
     diagnostics: DiagnosticService
     plans: PlanService
     reports: DiagnosticReports
+    stock: StockService
 
     @property
     def database_path(self) -> Path:
@@ -58,4 +60,5 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         diagnostics=diagnostics,
         plans=plans,
         reports=DiagnosticReports(diagnostics, plans, profiles),
+        stock=stock_service(database, audit),
     )

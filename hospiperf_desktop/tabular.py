@@ -1,4 +1,4 @@
-"""Read a simple table (header row, then data rows) from CSV or XLSX, keeping positions.
+"""Read a simple table (header row, then data rows) from CSV or a workbook, keeping positions.
 
 Imports validate rows against their own rules; this module only gets the cells out, with the
 line number and column letter each came from, so that every message can name them.
@@ -63,27 +63,111 @@ def _decode(raw: bytes, name: str) -> str:
     )
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
+@dataclass(frozen=True)
+class Grid:
+    """Every row of a sheet, blanks kept; `lines[i]` is row i's line (None: line i + 1)."""
+
+    rows: list[list[Any]]
+    lines: list[int] | None = None
+
+    def line(self, index: int) -> int:
+        return self.lines[index] if self.lines is not None else index + 1
+
+    def numbered(self) -> list[tuple[int, list[Any]]]:
+        if self.lines is None:
+            return list(enumerate(self.rows, 1))
+        return list(zip(self.lines, self.rows, strict=True))
+
+
+def _csv_grid(path: Path) -> Grid:
     text = _decode(path.read_bytes(), path.name)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(reader.line_num, row) for row in reader]
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
+    rows: list[list[Any]] = []
+    lines: list[int] = []
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a damaged or foreign file
-        issue = SourceIssue(path.name, None, None, f"not a readable xlsx: {err}", "unreadable")
+        for row in reader:
+            rows.append(row)
+            lines.append(reader.line_num)
+        return Grid(rows, lines)
+    except csv.Error as err:
+        issue = SourceIssue(
+            path.name, reader.line_num, None, f"not a readable CSV: {err}", "unreadable"
+        )
         raise FileImportError([issue]) from err
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _protected(path: Path) -> bool:
+    """An xlsx/ods saved with a password is an OLE container holding an encrypted package."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if head != _OLE_MAGIC:
+            return False
+        return "EncryptedPackage".encode("utf-16-le") in handle.read()
+
+
+def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
+    from python_calamine import CalamineError, PasswordError, load_workbook
+
+    def refuse(message: str, code: str) -> FileImportError:
+        return FileImportError([SourceIssue(path.name, None, None, message, code)])
+
+    if path.suffix.lower() != ".xls" and _protected(path):
+        raise refuse("the workbook is protected by a password; save it without one", "password")
     try:
-        ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
-        return [(n, list(values)) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
+        workbook = load_workbook(str(path))
+        names = workbook.sheet_names
+        chosen = sheet if sheet in names else None
+        data = (
+            workbook.get_sheet_by_name(chosen) if chosen else workbook.get_sheet_by_index(0)
+        ).to_python(skip_empty_area=False)
+    except PasswordError as err:
+        raise refuse(
+            "the workbook is protected by a password; save it without one", "password"
+        ) from err
+    except (CalamineError, ValueError, OSError, IndexError) as err:
+        raise refuse(f"not a readable spreadsheet: {err}", "unreadable") from err
+    return Grid(data)
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+TABLE_SUFFIXES = (".csv", *SPREADSHEET_SUFFIXES)
+
+
+def read_rows(path: Path, *, sheet: str | None = None) -> list[tuple[int, list[Any]]]:
+    """Every row of a CSV file or of a workbook's sheet, with its line number, blanks kept."""
+    return read_grid(path, sheet=sheet).numbered()
+
+
+def read_grid(path: Path, *, sheet: str | None = None) -> Grid:
+    """Every row of a CSV file or of a workbook's sheet, blanks kept.
+
+    Workbooks (xlsx, xlsm, xls, ods) are read with calamine: typed cells (float, date,
+    datetime, str), '' for an empty cell. A missing, 0-byte, foreign, damaged or
+    password-protected file raises `FileImportError`.
+    """
+    if not path.is_file():
+        raise FileImportError(
+            [SourceIssue(str(path), None, None, "file not found", "file_not_found")]
+        )
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise FileImportError(
+            [
+                SourceIssue(
+                    path.name, None, None, "expected a .csv, .xlsx, .xls or .ods file", "file_type"
+                )
+            ]
+        )
+    if path.stat().st_size == 0:
+        raise FileImportError(
+            [SourceIssue(path.name, None, None, "the file is empty (0 bytes)", "empty_file")]
+        )
+    return _csv_grid(path) if suffix == ".csv" else _spreadsheet_grid(path, sheet)
 
 
 def _blank(value: Any) -> bool:
@@ -94,19 +178,7 @@ def read_table(
     path: Path, *, sheet: str | None = None, header_hint: frozenset[str] = frozenset()
 ) -> Table:
     """The table in `path`; its header is the first row holding one of `header_hint` (folded)."""
-    if not path.is_file():
-        raise FileImportError(
-            [SourceIssue(str(path), None, None, "file not found", "file_not_found")]
-        )
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw = _xlsx_rows(path, sheet)
-    else:
-        raise FileImportError(
-            [SourceIssue(path.name, None, None, "expected a .csv or .xlsx file", "file_type")]
-        )
+    raw = read_rows(path, sheet=sheet)
     raw = [(line, cells) for line, cells in raw if not all(_blank(c) for c in cells)]
     header_at = next(
         (i for i, (_, cells) in enumerate(raw) if {fold(c) for c in cells} & header_hint), 0

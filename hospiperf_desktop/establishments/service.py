@@ -109,6 +109,13 @@ class EstablishmentService:
                     "establishment_in_use",
                     count=used,
                 )
+            if stock := repo.stock_data_count(establishment_id):
+                raise ConflictError(
+                    f"establishment {row.finess} has stock data ({stock} products, imports or"
+                    " shortages); delete them first",
+                    "establishment_has_stock",
+                    count=stock,
+                )
             before = _to_record(row)
             repo.delete(row)
             self._log(session, "delete", before=before, after=None)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     MetaData,
     String,
@@ -191,3 +192,179 @@ class PlanAction(Base):
     priority_overridden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Product(Base):
+    """A health product as the establishment's pharmacy software names it."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("establishment_id", "code", name="uq_product_code"),
+        CheckConstraint(
+            "category IN ('medicament', 'solute', 'dms', 'dmi', 'magasin_general')",
+            name="category_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT")
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(300), default="")
+    category: Mapped[str] = mapped_column(String(20))
+    mitm: Mapped[bool] = mapped_column(default=False)
+    has_substitute: Mapped[bool] = mapped_column(default=True)
+    unit_price: Mapped[float | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Supplier(Base):
+    """A supplier of an establishment, with the lead time its deliveries take."""
+
+    __tablename__ = "suppliers"
+    __table_args__ = (UniqueConstraint("establishment_id", "name_key", name="uq_supplier_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT")
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    lead_time_profile: Mapped[str] = mapped_column(String(40))
+    lead_time_days: Mapped[float | None]
+    lead_time_sd_days: Mapped[float | None]
+
+
+class ProductSupplier(Base):
+    __tablename__ = "product_suppliers"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class StockImport(Base):
+    """One imported file: what, when, by whom, and its SHA-256 so it is not counted twice."""
+
+    __tablename__ = "stock_imports"
+    __table_args__ = (
+        CheckConstraint("kind IN ('snapshot', 'movements')", name="kind_known"),
+        Index("ix_stock_imports_hash", "establishment_id", "kind", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int]
+    first_date: Mapped[date | None]
+    last_date: Mapped[date | None]
+    mapping: Mapped[str] = mapped_column(Text)
+    imported_by: Mapped[str] = mapped_column(String(160))
+    imported_at: Mapped[datetime]
+
+
+class StockLine(Base):
+    """One line of a stock snapshot: a product's quantity at a location on a date."""
+
+    __tablename__ = "stock_lines"
+    __table_args__ = (
+        Index("ix_stock_lines_when", "establishment_id", "snapshot_date", "location_key"),
+        CheckConstraint("location_kind IN ('central', 'care_unit')", name="location_kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("stock_imports.id", ondelete="CASCADE"), index=True
+    )
+    establishment_id: Mapped[int]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    snapshot_date: Mapped[date]
+    location: Mapped[str] = mapped_column(String(120))
+    location_kind: Mapped[str] = mapped_column(String(16))
+    location_key: Mapped[str] = mapped_column(String(120))
+    quantity: Mapped[float]
+    unit_price: Mapped[float]
+    value: Mapped[float]
+    lot: Mapped[str] = mapped_column(String(60))
+    expiry_date: Mapped[date | None]
+
+
+class CareUnit(Base):
+    """A care unit (UF) that movements deliver to, named as the pharmacy software names it."""
+
+    __tablename__ = "care_units"
+    __table_args__ = (UniqueConstraint("establishment_id", "key", name="uq_care_unit_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT")
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(120))
+
+
+class StockMovement(Base):
+    """One movement: quantities in (receipts) and out (deliveries to care units) on a day.
+
+    Kept lean for bulk inserts: one index (establishment, day) serves every window query;
+    care unit and supplier are ids without a foreign key (each one would cost a lookup per
+    inserted row; only the importer writes them, from ids it has just read or created, and
+    neither table ever loses a row).
+    """
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (Index("ix_stock_movements_when", "establishment_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("stock_imports.id", ondelete="CASCADE"))
+    establishment_id: Mapped[int]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    day: Mapped[date]
+    quantity_in: Mapped[float]
+    quantity_out: Mapped[float]
+    value_in: Mapped[float]
+    value_out: Mapped[float]
+    care_unit_id: Mapped[int | None]
+    supplier_id: Mapped[int | None]
+    lot: Mapped[str] = mapped_column(String(60))
+
+
+class ImportMapping(Base):
+    """A named column mapping, reused for the next export of the same software."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    columns: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class Shortage(Base):
+    """A supply shortage of a product: when, why, what replaced it."""
+
+    __tablename__ = "shortages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    cause: Mapped[str] = mapped_column(Text, default="")
+    substitute: Mapped[str] = mapped_column(Text, default="")
+    supplier_changed: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(160))
+    recorded_at: Mapped[datetime]

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hospiperf_desktop.storage.models import Diagnostic, Establishment, Setting, UserProfile
+from hospiperf_desktop.storage.models import (
+    Diagnostic,
+    Establishment,
+    Product,
+    Setting,
+    Shortage,
+    StockImport,
+    UserProfile,
+)
 
 
 class EstablishmentRepository:
@@ -31,6 +39,18 @@ class EstablishmentRepository:
     def delete(self, row: Establishment) -> None:
         self._session.delete(row)
         self._session.flush()
+
+    def stock_data_count(self, establishment_id: int) -> int:
+        """Products, imports and shortages recorded for the establishment."""
+        return sum(
+            self._session.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.establishment_id == establishment_id)
+            )
+            or 0
+            for table in (Product, StockImport, Shortage)
+        )
 
     def diagnostic_count(self, establishment_id: int) -> int:
         query = select(func.count()).where(Diagnostic.establishment_id == establishment_id)

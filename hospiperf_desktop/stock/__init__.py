@@ -1,0 +1,1 @@
+"""Stock and supply: imports from pharmacy software, products, indicators, reorder, shortages."""

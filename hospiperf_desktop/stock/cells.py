@@ -1,0 +1,129 @@
+"""Turn the cells of a pharmacy-software export into numbers, dates, codes and flags.
+
+Spreadsheet readers already give typed values (float, date); CSV gives French text:
+`1 234,56`, `1.234,56`, `12,5 €`, `31/12/2025`. Each parser returns the value or raises
+`CellError` with a message naming what was found. They sit in the import's inner loop, so
+the common case comes first and answers fast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'€")
+_DATE_FORMS = re.compile(
+    r"^(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_TRUE = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
+_FALSE = frozenset({"non", "n", "no", "faux", "false", "0", ""})
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as the field expects; `code` names the kind of problem."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def parse_number(value: object) -> float:
+    """A number from a typed cell or French/English text with thousands separators."""
+    if type(value) is float or type(value) is int:
+        if not math.isfinite(value):
+            raise CellError(f"{value!r} is not a number", "not_a_number")
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = _parse_text_number(text)
+        if not math.isfinite(number):
+            raise CellError(f"{value!r} is not a number", "not_a_number")
+        return number
+    if isinstance(value, bool | date):
+        raise CellError(f"{value!r} is not a number", "not_a_number")
+    raise CellError(f"{value!r} is not a number", "not_a_number")
+
+
+def _parse_text_number(text: str) -> float:
+    compact = text.translate(_SPACES)
+    if "," in compact and "." in compact:
+        # The last separator is the decimal one: 1.234,56 or 1,234.56
+        if compact.rfind(",") > compact.rfind("."):
+            compact = compact.replace(".", "").replace(",", ".")
+        else:
+            compact = compact.replace(",", "")
+    elif compact.count(",") == 1:
+        compact = compact.replace(",", ".")
+    elif compact.count(",") > 1 or compact.count(".") > 1:
+        compact = compact.replace(",", "").replace(".", "")
+    try:
+        return float(compact)
+    except ValueError:
+        raise CellError(f"'{text}' is not a number", "not_a_number") from None
+
+
+def parse_date(value: object) -> date:
+    """A date from a typed cell or `31/12/2025`, `31/12/25`, `31.12.2025`, `2025-12-31`."""
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        text = value.strip()
+        match = _DATE_FORMS.match(text)
+        if match is None:
+            raise CellError(f"'{text}' is not a date (expected DD/MM/YYYY)", "not_a_date")
+        day, month, year, iso_year, iso_month, iso_day = match.groups()
+        if iso_year:
+            y, m, d = int(iso_year), int(iso_month), int(iso_day)
+        else:
+            y, m, d = int(year), int(month), int(day)
+            if len(year) == 2:
+                y += 2000
+        try:
+            return date(y, m, d)
+        except ValueError:
+            raise CellError(f"'{text}' is not a real date", "impossible_date") from None
+    raise CellError(f"{value!r} is not a date (expected DD/MM/YYYY)", "not_a_date")
+
+
+def parse_code(value: object) -> str:
+    """A product code as text: 3400930000000.0 read from a spreadsheet becomes '3400930000000'."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if type(value) is float and value.is_integer():
+        return str(int(value))
+    if type(value) is int:
+        return str(value)
+    return str(value).strip()
+
+
+def parse_text(value: object) -> str:
+    if value is None:
+        return ""
+    if type(value) is float and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_flag(value: object) -> bool:
+    """Oui/Non, X, 1/0, Vrai/Faux."""
+    if isinstance(value, bool):
+        return value
+    key = parse_text(value).lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise CellError(f"'{value}' is neither yes nor no", "not_a_flag")

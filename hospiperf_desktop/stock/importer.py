@@ -1,0 +1,591 @@
+"""Import stock snapshots and movements: all rows or none, in one transaction, in bulk.
+
+`StockImports.run()` reads and checks the whole file first (no database work), then, in one
+write transaction: refuses a file already imported (same SHA-256) unless asked, refuses or
+replaces what overlaps earlier imports, creates the new products and suppliers, and inserts
+the rows with the driver's `executemany` (the ORM is far too slow for 200,000 rows). A
+cancel or any error rolls the transaction back: the database is exactly as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.errors import ConflictError, FileImportError, NotFoundError, SourceIssue
+from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
+from hospiperf_desktop.stock.parameters import StockParameters
+from hospiperf_desktop.stock.reading import ParsedFile, Preview, preview, read_export
+from hospiperf_desktop.stock.records import (
+    ImportOptions,
+    ImportResult,
+    MappingRecord,
+    OnOverlap,
+    StockImportRecord,
+)
+from hospiperf_desktop.storage import models
+from hospiperf_desktop.storage.database import Database
+
+INSERT_CHUNK = 50_000
+
+# The import and establishment ids are integers we hold, written into the statement once
+# rather than into each of 200,000 parameter tuples.
+_INSERT_LINES = (
+    "INSERT INTO stock_lines (import_id, establishment_id, product_id, location, location_kind,"
+    " location_key, quantity, unit_price, value, lot, expiry_date, snapshot_date)"
+    " VALUES ({import_id:d}, {establishment_id:d}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_MOVEMENTS = (
+    "INSERT INTO stock_movements (import_id, establishment_id, product_id, day, quantity_in,"
+    " quantity_out, value_in, value_out, care_unit_id, supplier_id, lot)"
+    " VALUES ({import_id:d}, {establishment_id:d}, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk job builds its rows.
+
+    Hundreds of thousands of row tuples stay alive until the insert; each automatic full
+    collection would walk all of them again for nothing (they hold no cycles). Left alone
+    when collection is already off (the GUI collects on its own thread at its own pace).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _driver(session: Session) -> Any:
+    """The sqlite3 connection under the session's transaction (for bulk inserts)."""
+    return session.connection().connection.driver_connection
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class StockImports:
+    def __init__(self, database: Database, audit: AuditService, params: StockParameters) -> None:
+        self._db = database
+        self._audit = audit
+        self._params = params
+
+    # --- mappings -------------------------------------------------------------------------
+
+    def mappings(self, kind: ImportKind | None = None) -> list[MappingRecord]:
+        with self._db.read() as session:
+            query = select(models.ImportMapping).order_by(models.ImportMapping.name)
+            if kind is not None:
+                query = query.where(models.ImportMapping.kind == kind.value)
+            return [self._mapping_record(row) for row in session.scalars(query)]
+
+    @staticmethod
+    def _mapping_record(row: models.ImportMapping) -> MappingRecord:
+        return MappingRecord(row.name, row.kind, json.loads(row.columns), row.updated_at)
+
+    def mapping(self, name: str) -> ColumnMapping:
+        with self._db.read() as session:
+            row = session.scalar(
+                select(models.ImportMapping).where(models.ImportMapping.name == name.strip())
+            )
+            if row is None:
+                raise NotFoundError(f"no saved column mapping named '{name}'")
+            return ColumnMapping(ImportKind(row.kind), json.loads(row.columns))
+
+    def load_mapping(self, name_or_file: str) -> ColumnMapping:
+        """A saved mapping by name, or a mapping JSON file (`{"kind": …, "columns": {…}}`)."""
+        path = Path(name_or_file)
+        if path.suffix.lower() == ".json" or path.is_file():
+            if not path.is_file():
+                raise FileImportError(
+                    [SourceIssue(str(path), None, None, "file not found", "file_not_found")]
+                )
+            return ColumnMapping.from_file(path)
+        return self.mapping(name_or_file)
+
+    def save_mapping(self, name: str, mapping: ColumnMapping) -> MappingRecord:
+        name = name.strip()
+        if not name:
+            raise ConflictError("a mapping needs a name", "mapping_name_empty")
+        with self._db.write() as session:
+            row = session.scalar(
+                select(models.ImportMapping).where(models.ImportMapping.name == name)
+            )
+            before = None if row is None else {"kind": row.kind, "columns": row.columns}
+            if row is None:
+                row = models.ImportMapping(name=name)
+                session.add(row)
+            row.kind = mapping.kind.value
+            row.columns = json.dumps(mapping.columns, ensure_ascii=False, sort_keys=True)
+            row.updated_at = _now()
+            session.flush()
+            self._audit.record(
+                session,
+                action="save",
+                entity="import_mapping",
+                entity_id=name,
+                before=before,
+                after={"kind": row.kind, "columns": row.columns},
+            )
+            return self._mapping_record(row)
+
+    def delete_mapping(self, name: str) -> None:
+        with self._db.write() as session:
+            row = session.scalar(
+                select(models.ImportMapping).where(models.ImportMapping.name == name)
+            )
+            if row is None:
+                raise NotFoundError(f"no saved column mapping named '{name}'")
+            session.delete(row)
+            self._audit.record(
+                session,
+                action="delete",
+                entity="import_mapping",
+                entity_id=name,
+                before={"kind": row.kind, "columns": row.columns},
+            )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def preview(
+        self, path: Path, kind: ImportKind, mapping: ColumnMapping | None = None
+    ) -> Preview:
+        return preview(path, kind, self._params, mapping)
+
+    def check(
+        self,
+        establishment_id: int,
+        path: Path,
+        mapping: ColumnMapping,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> ParsedFile:
+        """Read and check every row without writing anything (the wizard's validation step)."""
+        options = options or ImportOptions()
+        with self._db.read() as session:
+            self._establishment(session, establishment_id)
+            prices = self._known_prices(session, establishment_id)
+        with paused_gc():
+            return read_export(
+                path,
+                mapping,
+                self._params,
+                snapshot_date=options.snapshot_date,
+                known_prices=prices,
+                progress=progress,
+            )
+
+    @staticmethod
+    def _establishment(session: Session, establishment_id: int) -> models.Establishment:
+        row = session.get(models.Establishment, establishment_id)
+        if row is None:
+            raise NotFoundError(f"no establishment with id {establishment_id}")
+        return row
+
+    @staticmethod
+    def _known_prices(session: Session, establishment_id: int) -> dict[str, float]:
+        rows = session.execute(
+            select(models.Product.code, models.Product.unit_price).where(
+                models.Product.establishment_id == establishment_id,
+                models.Product.unit_price.is_not(None),
+            )
+        )
+        return {code: price for code, price in rows if price is not None}
+
+    # --- importing ------------------------------------------------------------------------
+
+    def run(
+        self,
+        establishment_id: int,
+        path: Path,
+        mapping: ColumnMapping,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import `path` whole or not at all. Raises FileImportError listing every bad cell."""
+        options = options or ImportOptions()
+        progress = progress or NullProgress()
+        with paused_gc():
+            return self._run(establishment_id, path, mapping, options, progress)
+
+    def _run(
+        self,
+        establishment_id: int,
+        path: Path,
+        mapping: ColumnMapping,
+        options: ImportOptions,
+        progress: Progress,
+    ) -> ImportResult:
+        if options.default_category not in self._params.category_ids:
+            raise ConflictError(
+                f"unknown category '{options.default_category}'",
+                "unknown_category",
+                value=options.default_category,
+            )
+        parsed = self.check(establishment_id, path, mapping, options, progress)
+        parsed.raise_if_refused()
+        progress.check_cancelled()
+        with self._db.write() as session:
+            self._refuse_duplicate(session, establishment_id, parsed, options)
+            replaced = self._handle_overlap(session, establishment_id, parsed, options)
+            created, defaulted, ids = self._upsert_products(
+                session, establishment_id, parsed, options
+            )
+            units: dict[str, int] = {}
+            suppliers: dict[str, int] = {}
+            if parsed.kind is ImportKind.MOVEMENTS:
+                units = self._named_ids(
+                    session, models.CareUnit, establishment_id, parsed.care_units
+                )
+                suppliers = self._named_ids(
+                    session, models.Supplier, establishment_id, parsed.suppliers
+                )
+                self._link_suppliers(session, parsed, ids, suppliers)
+            record = models.StockImport(
+                establishment_id=establishment_id,
+                kind=parsed.kind.value,
+                file_name=parsed.file,
+                sha256=parsed.sha256,
+                row_count=len(parsed.records),
+                first_date=parsed.first_date,
+                last_date=parsed.last_date,
+                mapping=json.dumps(
+                    {"name": options.mapping_name, **mapping.to_json()}, ensure_ascii=False
+                ),
+                imported_by=self._audit.actor(session),
+                imported_at=_now(),
+            )
+            session.add(record)
+            session.flush()
+            self._insert_rows(
+                session, record.id, establishment_id, parsed, ids, units, suppliers, progress
+            )
+            progress.check_cancelled()
+            result = ImportResult(
+                import_id=record.id,
+                file=parsed.file,
+                kind=parsed.kind.value,
+                imported=len(parsed.records),
+                rejected=0,
+                replaced=replaced,
+                products_created=created,
+                products_defaulted=defaulted,
+                first_date=parsed.first_date,
+                last_date=parsed.last_date,
+                sha256=parsed.sha256,
+            )
+            self._audit.record(
+                session,
+                action="import",
+                entity="stock_import",
+                entity_id=str(record.id),
+                after={
+                    "establishment_id": establishment_id,
+                    "file": parsed.file,
+                    "kind": parsed.kind.value,
+                    "sha256": parsed.sha256,
+                    "rows": len(parsed.records),
+                    "replaced": replaced,
+                    "products_created": created,
+                },
+            )
+        return result
+
+    def _refuse_duplicate(
+        self, session: Session, establishment_id: int, parsed: ParsedFile, options: ImportOptions
+    ) -> None:
+        if options.allow_duplicate:
+            return
+        earlier = session.scalar(
+            select(models.StockImport).where(
+                models.StockImport.establishment_id == establishment_id,
+                models.StockImport.kind == parsed.kind.value,
+                models.StockImport.sha256 == parsed.sha256,
+            )
+        )
+        if earlier is not None:
+            raise ConflictError(
+                f"{parsed.file}: this exact file was already imported on "
+                f"{earlier.imported_at:%Y-%m-%d %H:%M} (as '{earlier.file_name}')",
+                "duplicate_file",
+                file=parsed.file,
+                earlier=earlier.file_name,
+                imported_at=earlier.imported_at,
+            )
+
+    def _handle_overlap(
+        self, session: Session, establishment_id: int, parsed: ParsedFile, options: ImportOptions
+    ) -> int:
+        if options.on_overlap is OnOverlap.APPEND or parsed.first_date is None:
+            return 0
+        assert parsed.last_date is not None
+        if parsed.kind is ImportKind.SNAPSHOT:
+            table = models.StockLine
+            keys = {(r[9], r[3]) for r in parsed.records}
+            dates = sorted({d for d, _ in keys})
+            where = [
+                table.establishment_id == establishment_id,
+                table.snapshot_date.in_([datetime.fromisoformat(d).date() for d in dates]),
+            ]
+            candidates = session.execute(
+                select(table.id, table.snapshot_date, table.location_key).where(*where)
+            )
+            ids = [i for i, day, key in candidates if (day.isoformat(), key) in keys]
+            what = "stock lines for the same dates and locations"
+        else:
+            movement = models.StockMovement
+            query = select(movement.id).where(
+                movement.establishment_id == establishment_id,
+                movement.day >= parsed.first_date,
+                movement.day <= parsed.last_date,
+            )
+            ids = list(session.scalars(query))
+            what = "movements in the same period"
+        if not ids:
+            return 0
+        if options.on_overlap is OnOverlap.REFUSE:
+            raise ConflictError(
+                f"{parsed.file}: {len(ids)} {what} ({parsed.first_date} to {parsed.last_date}) "
+                "were already imported; choose to replace them or to add to them",
+                "stock_overlap",
+                file=parsed.file,
+                count=len(ids),
+                first=parsed.first_date,
+                last=parsed.last_date,
+                kind=parsed.kind.value,
+            )
+        table_cls: Any = (
+            models.StockLine if parsed.kind is ImportKind.SNAPSHOT else models.StockMovement
+        )
+        for chunk in _chunks(ids, 5_000):
+            session.execute(delete(table_cls).where(table_cls.id.in_(chunk)))
+        return len(ids)
+
+    def _upsert_products(
+        self, session: Session, establishment_id: int, parsed: ParsedFile, options: ImportOptions
+    ) -> tuple[int, int, dict[str, int]]:
+        product = models.Product
+        existing = {
+            row.code: row
+            for row in session.scalars(
+                select(product).where(product.establishment_id == establishment_id)
+            )
+        }
+        now = _now()
+        new_rows = []
+        defaulted = 0
+        for code, seen in parsed.products.items():
+            row = existing.get(code)
+            if row is None:
+                if seen.category is None:
+                    defaulted += 1
+                new_rows.append(
+                    (
+                        establishment_id,
+                        code,
+                        seen.label,
+                        seen.category or options.default_category,
+                        bool(seen.mitm),
+                        True,
+                        seen.unit_price,
+                        now,
+                        now,
+                    )
+                )
+                continue
+            changed = False
+            if seen.label and seen.label != row.label:
+                row.label, changed = seen.label, True
+            if seen.category and seen.category != row.category:
+                row.category, changed = seen.category, True
+            if seen.mitm is not None and seen.mitm != row.mitm:
+                row.mitm, changed = seen.mitm, True
+            if seen.unit_price is not None and parsed.kind is ImportKind.SNAPSHOT:
+                row.unit_price, changed = (
+                    seen.unit_price,
+                    changed or seen.unit_price != row.unit_price,
+                )
+            elif seen.unit_price is not None and row.unit_price is None:
+                row.unit_price, changed = seen.unit_price, True
+            if changed:
+                row.updated_at = now
+        session.flush()
+        if new_rows:
+            _driver(session).executemany(
+                "INSERT INTO products (establishment_id, code, label, category, mitm,"
+                " has_substitute, unit_price, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*r[:7], r[7].isoformat(sep=" "), r[8].isoformat(sep=" ")) for r in new_rows],
+            )
+        ids = dict(
+            session.execute(
+                select(product.code, product.id).where(product.establishment_id == establishment_id)
+            ).all()
+        )
+        return len(new_rows), defaulted, ids
+
+    def _named_ids(
+        self, session: Session, table: Any, establishment_id: int, names: dict[str, str]
+    ) -> dict[str, int]:
+        """Key → id of the suppliers or care units named in the file, creating new ones."""
+        key_column = table.name_key if table is models.Supplier else table.key
+        known = {
+            key: row_id
+            for key, row_id in session.execute(
+                select(key_column, table.id).where(table.establishment_id == establishment_id)
+            )
+        }
+        for key, name in names.items():
+            if key in known:
+                continue
+            row: models.Supplier | models.CareUnit
+            if table is models.Supplier:
+                row = models.Supplier(
+                    establishment_id=establishment_id,
+                    name=name[:200],
+                    name_key=key[:200],
+                    lead_time_profile=self._params.default_lead_time_profile,
+                )
+            else:
+                row = models.CareUnit(
+                    establishment_id=establishment_id, name=name[:120], key=key[:120]
+                )
+            session.add(row)
+            session.flush()
+            known[key] = row.id
+        return known
+
+    def _link_suppliers(
+        self, session: Session, parsed: ParsedFile, ids: dict[str, int], suppliers: dict[str, int]
+    ) -> None:
+        pairs = {
+            (ids[seen.code], suppliers[key])
+            for seen in parsed.products.values()
+            for key in seen.suppliers
+        }
+        _driver(session).executemany(
+            "INSERT OR IGNORE INTO product_suppliers (product_id, supplier_id) VALUES (?, ?)",
+            sorted(pairs),
+        )
+
+    def _insert_rows(
+        self,
+        session: Session,
+        import_id: int,
+        establishment_id: int,
+        parsed: ParsedFile,
+        ids: dict[str, int],
+        units: dict[str, int],
+        suppliers: dict[str, int],
+        progress: Progress,
+    ) -> None:
+        cursor = _driver(session).cursor()
+        records = parsed.records
+        total = len(records)
+        done = 0
+        if parsed.kind is ImportKind.SNAPSHOT:
+            sql = _INSERT_LINES
+
+            def rows(chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
+                return [(ids[r[0]], *r[1:]) for r in chunk]
+        else:
+            sql = _INSERT_MOVEMENTS
+            # In date order, the (establishment, day) index grows at its end: far cheaper.
+            if not parsed.in_date_order:
+                records = sorted(records, key=itemgetter(1))
+            unit_of, supplier_of = units.get, suppliers.get
+
+            def rows(chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
+                return [
+                    (
+                        ids[r[0]],
+                        r[1],
+                        r[2],
+                        r[3],
+                        r[4],
+                        r[5],
+                        unit_of(r[6]),
+                        supplier_of(r[7]),
+                        r[8],
+                    )
+                    for r in chunk
+                ]
+
+        sql = sql.format(import_id=import_id, establishment_id=establishment_id)
+        try:
+            for chunk in _chunks(records, INSERT_CHUNK):
+                progress.check_cancelled()
+                cursor.executemany(sql, rows(chunk))
+                done += len(chunk)
+                progress.report(done, total, "inserted")
+        finally:
+            cursor.close()
+
+    # --- history --------------------------------------------------------------------------
+
+    def imports(self, establishment_id: int) -> list[StockImportRecord]:
+        with self._db.read() as session:
+            rows = session.scalars(
+                select(models.StockImport)
+                .where(models.StockImport.establishment_id == establishment_id)
+                .order_by(models.StockImport.imported_at.desc(), models.StockImport.id.desc())
+            )
+            return [
+                StockImportRecord(
+                    r.id,
+                    r.kind,
+                    r.file_name,
+                    r.sha256,
+                    r.row_count,
+                    r.first_date,
+                    r.last_date,
+                    r.imported_by,
+                    r.imported_at,
+                )
+                for r in rows
+            ]
+
+    def delete_import(self, import_id: int) -> int:
+        """Remove an import and every row it brought; products stay. Returns rows removed."""
+        with self._db.write() as session:
+            row = session.get(models.StockImport, import_id)
+            if row is None:
+                raise NotFoundError(f"no stock import with id {import_id}")
+            table: Any = models.StockLine if row.kind == "snapshot" else models.StockMovement
+            count = (
+                session.scalar(
+                    select(func.count()).select_from(table).where(table.import_id == import_id)
+                )
+                or 0
+            )
+            session.delete(row)
+            session.flush()
+            self._audit.record(
+                session,
+                action="delete",
+                entity="stock_import",
+                entity_id=str(import_id),
+                before={"file": row.file_name, "kind": row.kind, "rows": count},
+            )
+            return count
