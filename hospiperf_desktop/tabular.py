@@ -69,6 +69,7 @@ class Grid:
 
     rows: list[list[Any]]
     lines: list[int] | None = None
+    comma_separated: bool = False  # a CSV whose cells are separated by ',' (English numbers)
 
     def line(self, index: int) -> int:
         return self.lines[index] if self.lines is not None else index + 1
@@ -90,7 +91,7 @@ def _csv_grid(path: Path) -> Grid:
         for row in reader:
             rows.append(row)
             lines.append(reader.line_num)
-        return Grid(rows, lines)
+        return Grid(rows, lines, comma_separated=delimiter == ",")
     except csv.Error as err:
         issue = SourceIssue(
             path.name, reader.line_num, None, f"not a readable CSV: {err}", "unreadable"

@@ -347,7 +347,10 @@ class StockAnalysis:
                 snapshot_day = max(snapshot_day or found, found)
             weekly_rows = session.execute(
                 text(
-                    "SELECT product_id, CAST((julianday(:at) - julianday(day)) / 7 AS INTEGER),"
+                    # Week 0 is the 7 days before `at`, week W − 1 starts on the window's
+                    # first day.
+                    "SELECT product_id,"
+                    " CAST((julianday(:at) - julianday(day) - 1) / 7 AS INTEGER),"
                     " SUM(quantity_out), SUM(value_out) FROM stock_movements"
                     " WHERE establishment_id = :e AND day >= :start AND day < :at"
                     " GROUP BY product_id, 2"

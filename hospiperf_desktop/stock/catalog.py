@@ -258,7 +258,10 @@ class StockCatalog:
             row.lead_time_days = lead_time_days
             row.lead_time_sd_days = lead_time_sd_days
             session.flush()
-            after = self._supplier_record(row, 0)
+            products = session.scalar(
+                select(func.count()).where(models.ProductSupplier.supplier_id == row.id)
+            )
+            after = self._supplier_record(row, products or 0)
             self._audit.record(
                 session,
                 action="update",
@@ -300,7 +303,7 @@ class StockCatalog:
                     models.Shortage.started_on >= date(year, 1, 1),
                     models.Shortage.started_on <= date(year, 12, 31),
                 )
-            return [self._shortage_record(s, p) for s, p in session.execute(query).tuples()]
+            return [self._shortage_record(s, p) for s, p in session.execute(query)]
 
     def supplier_change_count(self, establishment_id: int, year: int) -> int:
         """Shortages of the year that forced a product or supplier change (UO Pharma item 5)."""

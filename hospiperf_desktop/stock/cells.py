@@ -33,8 +33,12 @@ def blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(value: object) -> float:
-    """A number from a typed cell or French/English text with thousands separators."""
+def parse_number(value: object, comma_groups_thousands: bool = False) -> float:
+    """A number from a typed cell or French/English text with thousands separators.
+
+    A lone comma is a decimal comma (`12,5`), except in files whose cells are separated by
+    commas, where numbers are written the English way (`comma_groups_thousands`: `1,000`).
+    """
     if type(value) is float or type(value) is int:
         if not math.isfinite(value):
             raise CellError(f"{value!r} is not a number", "not_a_number")
@@ -44,6 +48,8 @@ def parse_number(value: object) -> float:
         try:
             number = float(text)
         except ValueError:
+            if comma_groups_thousands:
+                text = text.replace(",", "")
             number = _parse_text_number(text)
         if not math.isfinite(number):
             raise CellError(f"{value!r} is not a number", "not_a_number")

@@ -112,7 +112,7 @@ def _headed(path: Path, params: StockParameters) -> tuple[Grid, int, list[str]]:
     """The file's rows, the index of its heading row and the headings."""
     grid = read_grid(path)
     at = find_header_row(grid.rows, params)
-    if at >= len(grid.rows):
+    if at >= len(grid.rows) or all(blank(c) for c in grid.rows[at]):
         raise FileImportError(
             [SourceIssue(path.name, None, None, "the file is empty", "empty_file")]
         )
@@ -289,7 +289,7 @@ class _RowReader:
         if blank(raw):
             return 0.0
         try:
-            value = parse_number(raw)
+            value = parse_number(raw, self._grid.comma_separated)
         except CellError as err:
             self.issue(line, name, str(err), err.code, value=parse_text(raw))
             return 0.0
