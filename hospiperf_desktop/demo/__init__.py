@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from hospiperf_desktop.demo.diagnostics import add_diagnostics
 from hospiperf_desktop.demo.foundation import add_establishments, add_profiles
+from hospiperf_desktop.demo.stock import add_stock
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.services import Services
 
@@ -21,6 +22,7 @@ DEMO_STEPS: tuple[tuple[str, DemoStep], ...] = (
     ("profiles", add_profiles),
     ("establishments", add_establishments),
     ("diagnostics", add_diagnostics),
+    ("stock", add_stock),
 )
 
 

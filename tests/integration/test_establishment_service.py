@@ -108,12 +108,23 @@ def test_updating_or_deleting_a_missing_establishment_says_so(services: Services
         services.establishments.delete(404)
 
 
-def test_demo_adds_five_establishments_three_profiles_and_four_diagnostics(
+def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock(
     services: Services,
 ) -> None:
     summary = run_demo(services)
+    stock = summary.added.pop("stock")
     assert summary.added == {"profiles": 3, "establishments": 5, "diagnostics": 4}
-    assert summary.total == 12
+    # Two establishments get a count, deliveries and receipts (thousands of rows) and three
+    # shortages each, through the real importer.
+    with_stock = [
+        e for e in services.establishments.list() if services.stock.imports.imports(e.id)
+    ]
+    assert [e.finess for e in with_stock] == ["690990015", "970109609"]
+    for establishment in with_stock:
+        assert len(services.stock.imports.imports(establishment.id)) == 3
+        assert len(services.stock.catalog.shortages(establishment.id)) == 3
+        assert services.stock.analysis.indicators(establishment.id).coverage
+    assert stock > 1_000
     validated = [d for d in services.diagnostics.list() if d.locked]
     assert len(validated) == 2
     assert all(services.plans.plan(d.id) for d in validated), "validation proposed a plan"
@@ -156,4 +167,4 @@ def test_a_demo_cancelled_half_way_leaves_the_database_unchanged(
     assert services.profiles.current() is None
     assert audit_count(db_file) == 0
     assert services.diagnostics.list() == []
-    assert run_demo(services).total == 12, "the demo can still be run after a cancel"
+    assert run_demo(services).added["diagnostics"] == 4, "the demo still runs after a cancel"
