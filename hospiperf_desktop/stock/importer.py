@@ -26,7 +26,14 @@ from hospiperf_desktop.errors import ConflictError, FileImportError, NotFoundErr
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
 from hospiperf_desktop.stock.parameters import StockParameters
-from hospiperf_desktop.stock.reading import ParsedFile, Preview, preview, read_export
+from hospiperf_desktop.stock.reading import (
+    KnownIds,
+    ParsedFile,
+    Preview,
+    file_sha256,
+    preview,
+    read_export,
+)
 from hospiperf_desktop.stock.records import (
     ImportOptions,
     ImportResult,
@@ -184,15 +191,26 @@ class StockImports:
         """Read and check every row without writing anything (the wizard's validation step)."""
         options = options or ImportOptions()
         with self._db.read() as session:
-            self._establishment(session, establishment_id)
-            prices = self._known_prices(session, establishment_id)
+            return self._parse(session, establishment_id, path, mapping, options, progress)
+
+    def _parse(
+        self,
+        session: Session,
+        establishment_id: int,
+        path: Path,
+        mapping: ColumnMapping,
+        options: ImportOptions,
+        progress: Progress | None,
+    ) -> ParsedFile:
+        self._establishment(session, establishment_id)
+        known = self._known_ids(session, establishment_id)
         with paused_gc():
             return read_export(
                 path,
                 mapping,
                 self._params,
                 snapshot_date=options.snapshot_date,
-                known_prices=prices,
+                known=known,
                 progress=progress,
             )
 
@@ -204,14 +222,35 @@ class StockImports:
         return row
 
     @staticmethod
-    def _known_prices(session: Session, establishment_id: int) -> dict[str, float]:
-        rows = session.execute(
-            select(models.Product.code, models.Product.unit_price).where(
-                models.Product.establishment_id == establishment_id,
-                models.Product.unit_price.is_not(None),
+    def _known_ids(session: Session, establishment_id: int) -> KnownIds:
+        product, unit, supplier = models.Product, models.CareUnit, models.Supplier
+        known = KnownIds()
+        for code, product_id, price in session.execute(
+            select(product.code, product.id, product.unit_price).where(
+                product.establishment_id == establishment_id
             )
-        )
-        return {code: price for code, price in rows if price is not None}
+        ):
+            known.products[code] = product_id
+            if price is not None:
+                known.prices[code] = price
+        for table, key_column, mapping in (
+            (unit, unit.key, known.care_units),
+            (supplier, supplier.name_key, known.suppliers),
+        ):
+            mapping.update(
+                {
+                    key: row_id
+                    for key, row_id in session.execute(
+                        select(key_column, table.id).where(
+                            table.establishment_id == establishment_id
+                        )
+                    )
+                }
+            )
+        known.next_product = (session.scalar(select(func.max(product.id))) or 0) + 1
+        known.next_care_unit = (session.scalar(select(func.max(unit.id))) or 0) + 1
+        known.next_supplier = (session.scalar(select(func.max(supplier.id))) or 0) + 1
+        return known
 
     # --- importing ------------------------------------------------------------------------
 
@@ -223,113 +262,104 @@ class StockImports:
         options: ImportOptions | None = None,
         progress: Progress | None = None,
     ) -> ImportResult:
-        """Import `path` whole or not at all. Raises FileImportError listing every bad cell."""
+        """Import `path` whole or not at all. Raises FileImportError listing every bad cell.
+
+        The file is read inside the write transaction: the ids the reader gives new
+        products, care units and suppliers stay free until the rows are inserted.
+        """
         options = options or ImportOptions()
         progress = progress or NullProgress()
-        with paused_gc():
-            return self._run(establishment_id, path, mapping, options, progress)
-
-    def _run(
-        self,
-        establishment_id: int,
-        path: Path,
-        mapping: ColumnMapping,
-        options: ImportOptions,
-        progress: Progress,
-    ) -> ImportResult:
         if options.default_category not in self._params.category_ids:
             raise ConflictError(
                 f"unknown category '{options.default_category}'",
                 "unknown_category",
                 value=options.default_category,
             )
-        parsed = self.check(establishment_id, path, mapping, options, progress)
-        parsed.raise_if_refused()
-        progress.check_cancelled()
-        with self._db.write() as session:
-            self._refuse_duplicate(session, establishment_id, parsed, options)
-            replaced = self._handle_overlap(session, establishment_id, parsed, options)
-            created, defaulted, ids = self._upsert_products(
-                session, establishment_id, parsed, options
-            )
-            units: dict[str, int] = {}
-            suppliers: dict[str, int] = {}
-            if parsed.kind is ImportKind.MOVEMENTS:
-                units = self._named_ids(
-                    session, models.CareUnit, establishment_id, parsed.care_units
-                )
-                suppliers = self._named_ids(
-                    session, models.Supplier, establishment_id, parsed.suppliers
-                )
-                self._link_suppliers(session, parsed, ids, suppliers)
-            record = models.StockImport(
-                establishment_id=establishment_id,
-                kind=parsed.kind.value,
-                file_name=parsed.file,
-                sha256=parsed.sha256,
-                row_count=len(parsed.records),
-                first_date=parsed.first_date,
-                last_date=parsed.last_date,
-                mapping=json.dumps(
-                    {"name": options.mapping_name, **mapping.to_json()}, ensure_ascii=False
-                ),
-                imported_by=self._audit.actor(session),
-                imported_at=_now(),
-            )
-            session.add(record)
-            session.flush()
-            self._insert_rows(
-                session, record.id, establishment_id, parsed, ids, units, suppliers, progress
-            )
+        with paused_gc(), self._db.write() as session:
+            self._refuse_duplicate(session, establishment_id, path, options)
+            parsed = self._parse(session, establishment_id, path, mapping, options, progress)
+            parsed.raise_if_refused()
             progress.check_cancelled()
-            result = ImportResult(
-                import_id=record.id,
-                file=parsed.file,
-                kind=parsed.kind.value,
-                imported=len(parsed.records),
-                rejected=0,
-                replaced=replaced,
-                products_created=created,
-                products_defaulted=defaulted,
-                first_date=parsed.first_date,
-                last_date=parsed.last_date,
-                sha256=parsed.sha256,
-            )
-            self._audit.record(
-                session,
-                action="import",
-                entity="stock_import",
-                entity_id=str(record.id),
-                after={
-                    "establishment_id": establishment_id,
-                    "file": parsed.file,
-                    "kind": parsed.kind.value,
-                    "sha256": parsed.sha256,
-                    "rows": len(parsed.records),
-                    "replaced": replaced,
-                    "products_created": created,
-                },
-            )
-        return result
+            return self._write(session, establishment_id, parsed, mapping, options, progress)
+
+    def _write(
+        self,
+        session: Session,
+        establishment_id: int,
+        parsed: ParsedFile,
+        mapping: ColumnMapping,
+        options: ImportOptions,
+        progress: Progress,
+    ) -> ImportResult:
+        replaced = self._handle_overlap(session, establishment_id, parsed, options)
+        created, defaulted = self._upsert_products(session, establishment_id, parsed, options)
+        if parsed.kind is ImportKind.MOVEMENTS:
+            self._add_named(session, establishment_id, parsed)
+        record = models.StockImport(
+            establishment_id=establishment_id,
+            kind=parsed.kind.value,
+            file_name=parsed.file,
+            sha256=parsed.sha256,
+            row_count=len(parsed.records),
+            first_date=parsed.first_date,
+            last_date=parsed.last_date,
+            mapping=json.dumps(
+                {"name": options.mapping_name, **mapping.to_json()}, ensure_ascii=False
+            ),
+            imported_by=self._audit.actor(session),
+            imported_at=_now(),
+        )
+        session.add(record)
+        session.flush()
+        self._insert_rows(session, record.id, establishment_id, parsed, progress)
+        progress.check_cancelled()
+        self._audit.record(
+            session,
+            action="import",
+            entity="stock_import",
+            entity_id=str(record.id),
+            after={
+                "establishment_id": establishment_id,
+                "file": parsed.file,
+                "kind": parsed.kind.value,
+                "sha256": parsed.sha256,
+                "rows": len(parsed.records),
+                "replaced": replaced,
+                "products_created": created,
+            },
+        )
+        return ImportResult(
+            import_id=record.id,
+            file=parsed.file,
+            kind=parsed.kind.value,
+            imported=len(parsed.records),
+            rejected=0,
+            replaced=replaced,
+            products_created=created,
+            products_defaulted=defaulted,
+            first_date=parsed.first_date,
+            last_date=parsed.last_date,
+            sha256=parsed.sha256,
+        )
 
     def _refuse_duplicate(
-        self, session: Session, establishment_id: int, parsed: ParsedFile, options: ImportOptions
+        self, session: Session, establishment_id: int, path: Path, options: ImportOptions
     ) -> None:
-        if options.allow_duplicate:
+        if options.allow_duplicate or not path.is_file():
             return
+        sha256 = file_sha256(path)
         earlier = session.scalar(
             select(models.StockImport).where(
                 models.StockImport.establishment_id == establishment_id,
-                models.StockImport.kind == parsed.kind.value,
-                models.StockImport.sha256 == parsed.sha256,
+                models.StockImport.sha256 == sha256,
             )
         )
         if earlier is not None:
             raise ConflictError(
-                f"{parsed.file}: this exact file was already imported on "
+                f"{path.name}: this exact file was already imported on "
                 f"{earlier.imported_at:%Y-%m-%d %H:%M} (as '{earlier.file_name}')",
                 "duplicate_file",
-                file=parsed.file,
+                file=path.name,
                 earlier=earlier.file_name,
                 imported_at=earlier.imported_at,
             )
@@ -384,7 +414,8 @@ class StockImports:
 
     def _upsert_products(
         self, session: Session, establishment_id: int, parsed: ParsedFile, options: ImportOptions
-    ) -> tuple[int, int, dict[str, int]]:
+    ) -> tuple[int, int]:
+        """Insert the new products (with the ids the reader gave them), update the others."""
         product = models.Product
         existing = {
             row.code: row
@@ -393,100 +424,72 @@ class StockImports:
             )
         }
         now = _now()
+        stamp = now.isoformat(sep=" ")
         new_rows = []
         defaulted = 0
         for code, seen in parsed.products.items():
             row = existing.get(code)
             if row is None:
-                if seen.category is None:
-                    defaulted += 1
+                defaulted += seen.category is None
                 new_rows.append(
                     (
-                        establishment_id,
-                        code,
-                        seen.label,
-                        seen.category or options.default_category,
-                        bool(seen.mitm),
-                        True,
-                        seen.unit_price,
-                        now,
-                        now,
+                        seen.id, establishment_id, code, seen.label[:300],
+                        seen.category or options.default_category, bool(seen.mitm), True,
+                        seen.unit_price, stamp, stamp,
                     )
-                )
+                )  # fmt: skip
                 continue
-            changed = False
+            changes: dict[str, Any] = {}
             if seen.label and seen.label != row.label:
-                row.label, changed = seen.label, True
+                changes["label"] = seen.label[:300]
             if seen.category and seen.category != row.category:
-                row.category, changed = seen.category, True
+                changes["category"] = seen.category
             if seen.mitm is not None and seen.mitm != row.mitm:
-                row.mitm, changed = seen.mitm, True
-            if seen.unit_price is not None and parsed.kind is ImportKind.SNAPSHOT:
-                row.unit_price, changed = (
-                    seen.unit_price,
-                    changed or seen.unit_price != row.unit_price,
-                )
-            elif seen.unit_price is not None and row.unit_price is None:
-                row.unit_price, changed = seen.unit_price, True
-            if changed:
+                changes["mitm"] = seen.mitm
+            # A count gives the current price; movements only fill a missing one.
+            price_news = parsed.kind is ImportKind.SNAPSHOT or row.unit_price is None
+            if seen.unit_price is not None and seen.unit_price != row.unit_price and price_news:
+                changes["unit_price"] = seen.unit_price
+            if changes:
+                for name, value in changes.items():
+                    setattr(row, name, value)
                 row.updated_at = now
         session.flush()
         if new_rows:
             _driver(session).executemany(
-                "INSERT INTO products (establishment_id, code, label, category, mitm,"
+                "INSERT INTO products (id, establishment_id, code, label, category, mitm,"
                 " has_substitute, unit_price, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*r[:7], r[7].isoformat(sep=" "), r[8].isoformat(sep=" ")) for r in new_rows],
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                new_rows,
             )
-        ids = dict(
-            session.execute(
-                select(product.code, product.id).where(product.establishment_id == establishment_id)
-            ).all()
+        return len(new_rows), defaulted
+
+    def _add_named(self, session: Session, establishment_id: int, parsed: ParsedFile) -> None:
+        """The new care units and suppliers, and which supplier delivered which product."""
+        driver = _driver(session)
+        driver.executemany(
+            "INSERT INTO care_units (id, establishment_id, name, key) VALUES (?, ?, ?, ?)",
+            [
+                (unit_id, establishment_id, name[:120], key[:120])
+                for unit_id, (key, name) in parsed.new_care_units.items()
+            ],
         )
-        return len(new_rows), defaulted, ids
-
-    def _named_ids(
-        self, session: Session, table: Any, establishment_id: int, names: dict[str, str]
-    ) -> dict[str, int]:
-        """Key → id of the suppliers or care units named in the file, creating new ones."""
-        key_column = table.name_key if table is models.Supplier else table.key
-        known = {
-            key: row_id
-            for key, row_id in session.execute(
-                select(key_column, table.id).where(table.establishment_id == establishment_id)
-            )
-        }
-        for key, name in names.items():
-            if key in known:
-                continue
-            row: models.Supplier | models.CareUnit
-            if table is models.Supplier:
-                row = models.Supplier(
-                    establishment_id=establishment_id,
-                    name=name[:200],
-                    name_key=key[:200],
-                    lead_time_profile=self._params.default_lead_time_profile,
-                )
-            else:
-                row = models.CareUnit(
-                    establishment_id=establishment_id, name=name[:120], key=key[:120]
-                )
-            session.add(row)
-            session.flush()
-            known[key] = row.id
-        return known
-
-    def _link_suppliers(
-        self, session: Session, parsed: ParsedFile, ids: dict[str, int], suppliers: dict[str, int]
-    ) -> None:
-        pairs = {
-            (ids[seen.code], suppliers[key])
-            for seen in parsed.products.values()
-            for key in seen.suppliers
-        }
-        _driver(session).executemany(
+        driver.executemany(
+            "INSERT INTO suppliers (id, establishment_id, name, name_key, lead_time_profile)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (supplier_id, establishment_id, name[:200], key[:200],
+                 self._params.default_lead_time_profile)
+                for supplier_id, (key, name) in parsed.new_suppliers.items()
+            ],
+        )  # fmt: skip
+        driver.executemany(
             "INSERT OR IGNORE INTO product_suppliers (product_id, supplier_id) VALUES (?, ?)",
-            sorted(pairs),
+            sorted(
+                (seen.id, supplier_id)
+                for seen in parsed.products.values()
+                for supplier_id in seen.suppliers
+            ),
         )
 
     def _insert_rows(
@@ -495,50 +498,25 @@ class StockImports:
         import_id: int,
         establishment_id: int,
         parsed: ParsedFile,
-        ids: dict[str, int],
-        units: dict[str, int],
-        suppliers: dict[str, int],
         progress: Progress,
     ) -> None:
-        cursor = _driver(session).cursor()
+        """The rows come out of the reader ready to insert: no per-row work is left here."""
         records = parsed.records
-        total = len(records)
-        done = 0
         if parsed.kind is ImportKind.SNAPSHOT:
             sql = _INSERT_LINES
-
-            def rows(chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
-                return [(ids[r[0]], *r[1:]) for r in chunk]
         else:
             sql = _INSERT_MOVEMENTS
             # In date order, the (establishment, day) index grows at its end: far cheaper.
             if not parsed.in_date_order:
                 records = sorted(records, key=itemgetter(1))
-            unit_of, supplier_of = units.get, suppliers.get
-
-            def rows(chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
-                return [
-                    (
-                        ids[r[0]],
-                        r[1],
-                        r[2],
-                        r[3],
-                        r[4],
-                        r[5],
-                        unit_of(r[6]),
-                        supplier_of(r[7]),
-                        r[8],
-                    )
-                    for r in chunk
-                ]
-
         sql = sql.format(import_id=import_id, establishment_id=establishment_id)
+        cursor = _driver(session).cursor()
+        total = len(records)
         try:
-            for chunk in _chunks(records, INSERT_CHUNK):
+            for start in range(0, total, INSERT_CHUNK):
                 progress.check_cancelled()
-                cursor.executemany(sql, rows(chunk))
-                done += len(chunk)
-                progress.report(done, total, "inserted")
+                cursor.executemany(sql, records[start : start + INSERT_CHUNK])
+                progress.report(min(total, start + INSERT_CHUNK), total, "inserted")
         finally:
             cursor.close()
 

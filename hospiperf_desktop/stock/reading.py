@@ -40,24 +40,44 @@ PREVIEW_ROWS = 20
 
 
 @dataclass
+class KnownIds:
+    """Ids already in the database, and the next free ones, for rows built ready to insert.
+
+    The reader gives each new product, care unit and supplier the next id, so every row
+    comes out of the loop exactly as the insert wants it. The importer reads these under
+    its write lock, so no one else can take the ids meanwhile.
+    """
+
+    products: dict[str, int] = field(default_factory=dict)  # code → id
+    prices: dict[str, float] = field(default_factory=dict)  # code → last known unit price
+    care_units: dict[str, int] = field(default_factory=dict)  # key → id
+    suppliers: dict[str, int] = field(default_factory=dict)  # key → id
+    next_product: int = 1
+    next_care_unit: int = 1
+    next_supplier: int = 1
+
+
+@dataclass
 class ProductSeen:
-    """What a file says about one product (the last row naming it wins)."""
+    """What a file says about one product (the first row naming it gives its label)."""
 
     code: str
     line: int
+    id: int
+    new: bool
     label: str = ""
     category: str | None = None
     mitm: bool | None = None
     unit_price: float | None = None
-    suppliers: set[str] = field(default_factory=set)  # keys of suppliers it came in from
+    suppliers: set[int] = field(default_factory=set)  # ids of suppliers it came in from
 
 
-# A snapshot row: code, location, location kind, location key, quantity, unit price, value,
-#                 lot, expiry (ISO or None), snapshot date (ISO)
-SnapshotRecord = tuple[str, str, str, str, float, float, float, str, str | None, str]
-# A movement row: code, day (ISO), quantity in, quantity out, value in, value out,
-#                 care-unit key, supplier key, lot ('' when absent)
-MovementRecord = tuple[str, str, float, float, float, float, str, str, str]
+# A snapshot row: product id, location, location kind, location key, quantity, unit price,
+#                 value, lot, expiry (ISO or None), snapshot date (ISO)
+SnapshotRecord = tuple[int, str, str, str, float, float, float, str, str | None, str]
+# A movement row: product id, day (ISO), quantity in, quantity out, value in, value out,
+#                 care-unit id, supplier id, lot ('' when absent)
+MovementRecord = tuple[int, str, float, float, float, float, int | None, int | None, str]
 
 
 @dataclass
@@ -74,8 +94,8 @@ class ParsedFile:
     rejected_lines: set[int] = field(default_factory=set)
     first_date: date | None = None
     last_date: date | None = None
-    care_units: dict[str, str] = field(default_factory=dict)  # key → name (movements)
-    suppliers: dict[str, str] = field(default_factory=dict)  # key → name (movements)
+    new_care_units: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → key, name
+    new_suppliers: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → key, name
     in_date_order: bool = True  # movements already sorted by day (exports usually are)
 
     @property
@@ -149,7 +169,7 @@ def read_export(
     params: StockParameters,
     *,
     snapshot_date: date | None = None,
-    known_prices: dict[str, float] | None = None,
+    known: KnownIds | None = None,
     progress: Progress | None = None,
 ) -> ParsedFile:
     """Every row of `path` checked against `mapping`; problems are collected, never raised.
@@ -182,7 +202,7 @@ def read_export(
     total = len(data)
     progress.report(0, total, "rows")
     reader = _SnapshotReader if mapping.kind is ImportKind.SNAPSHOT else _MovementReader
-    reader(parsed, indexes, params, snapshot_date, known_prices or {}, grid, at + 1).run(
+    reader(parsed, indexes, params, snapshot_date, known or KnownIds(), grid, at + 1).run(
         data, progress
     )
     progress.report(total, total, "rows")
@@ -202,7 +222,7 @@ class _RowReader:
         indexes: dict[str, int],
         params: StockParameters,
         snapshot_date: date | None,
-        known_prices: dict[str, float],
+        known: KnownIds,
         grid: Grid,
         first_row: int,
     ) -> None:
@@ -212,7 +232,7 @@ class _RowReader:
         self.ix = indexes
         self.params = params
         self.snapshot_date = snapshot_date
-        self.known_prices = known_prices
+        self.known = known
         self.width = max(indexes.values()) + 1
         self._dates: dict[Any, str] = {}
         self._keys: dict[str, str] = {}
@@ -254,7 +274,15 @@ class _RowReader:
     def product(self, line: int, cells: list[Any], code: str) -> ProductSeen:
         seen = self.parsed.products.get(code)
         if seen is None:
-            seen = self.parsed.products[code] = ProductSeen(code, self.line_of(line))
+            known = self.known
+            product_id = known.products.get(code)
+            new = product_id is None
+            if product_id is None:
+                product_id = known.next_product
+                known.next_product += 1
+            seen = self.parsed.products[code] = ProductSeen(
+                code, self.line_of(line), product_id, new
+            )
         if self.i_label is not None and not seen.label:
             seen.label = parse_text(cells[self.i_label])
         if self.i_category is not None:
@@ -388,7 +416,7 @@ class _SnapshotReader(_RowReader):
         kind = self.params.location_kind_for(location, self.text(cells, "location_kind"))
         expiry = self.optional_date(line, cells, "expiry_date")
         return (
-            code,
+            seen.id,
             location,
             kind,
             self.key_of(location),
@@ -417,16 +445,14 @@ class _MovementReader(_RowReader):
         self.i_lot = ix.get("lot")
         self.date_index = ix["date"]
         self.first = self.last = ""
-        self.unit_names: dict[str, str] = {}  # key → name as first seen
-        self.supplier_names: dict[str, str] = {}
+        self.units = dict(self.known.care_units)  # key → id, new ones added as seen
+        self.suppliers = dict(self.known.suppliers)
 
     def run(self, data: list[list[Any]], progress: Progress) -> None:
         super().run(data, progress)
         if self.first:
             self.note_date(self.first)
             self.note_date(self.last)
-        self.parsed.care_units = self.unit_names
-        self.parsed.suppliers = self.supplier_names
 
     def quantity(self, line: int, cells: list[Any], index: int | None, name: str) -> float:
         if index is None:
@@ -436,17 +462,28 @@ class _MovementReader(_RowReader):
             return raw
         return self.number(line, cells, name)
 
-    def named(self, cells: list[Any], index: int | None, names: dict[str, str]) -> str:
+    def named(
+        self,
+        cells: list[Any],
+        index: int | None,
+        ids: dict[str, int],
+        new: dict[int, tuple[str, str]],
+        next_id: str,
+    ) -> int | None:
+        """The id of the care unit or supplier a cell names (None when blank)."""
         if index is None:
-            return ""
+            return None
         raw = cells[index]
         name = raw.strip() if type(raw) is str else parse_text(raw)
         if not name:
-            return ""
+            return None
         key = self.key_of(name)
-        if key not in names:
-            names[key] = name
-        return key
+        found = ids.get(key)
+        if found is None:
+            found = ids[key] = getattr(self.known, next_id)
+            setattr(self.known, next_id, found + 1)
+            new[found] = (key, name)
+        return found
 
     def read(self, line: int, cells: list[Any], code: str) -> MovementRecord | None:
         seen = self.parsed.products.get(code)
@@ -493,7 +530,7 @@ class _MovementReader(_RowReader):
         if price is None:
             price = seen.unit_price
             if price is None:
-                price = self.known_prices.get(code)
+                price = self.known.prices.get(code)
             if price is None:
                 self.issue(
                     line,
@@ -503,21 +540,22 @@ class _MovementReader(_RowReader):
                     product=code,
                 )
                 return None
-        if seen.suppliers is not None and self.i_supplier is not None:
-            supplier = self.named(cells, self.i_supplier, self.supplier_names)
-            if supplier and qty_in:
-                seen.suppliers.add(supplier)
-        else:
-            supplier = ""
+        supplier = self.named(
+            cells, self.i_supplier, self.suppliers, self.parsed.new_suppliers, "next_supplier"
+        )
+        if supplier is not None and qty_in:
+            seen.suppliers.add(supplier)
         lot = "" if self.i_lot is None else parse_text(cells[self.i_lot])
         return (
-            code,
+            seen.id,
             day,
             qty_in,
             qty_out,
             qty_in * price,
             qty_out * price,
-            self.named(cells, self.i_unit, self.unit_names),
+            self.named(
+                cells, self.i_unit, self.units, self.parsed.new_care_units, "next_care_unit"
+            ),
             supplier,
             lot,
         )
