@@ -86,3 +86,19 @@ def test_the_bundled_command_line_writes_a_diagnostic_report(bundle, tmp_path):
     result = _run(bundle, "cli", "--db", str(database), "diag", "plan", "1", "--pdf", str(pdf))
     assert result.returncode == 0, result.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_bundled_command_line_imports_workbooks(bundle, tmp_path):
+    """python-calamine (a compiled extension imported on first use) made it into the bundle."""
+    database = tmp_path / "bundle.sqlite"
+    fixtures = ROOT / "tests" / "fixtures" / "stock"
+    finess = "690990015"
+    assert _run(bundle, "cli", "--db", str(database), "demo").returncode == 0
+    for name in ("snapshot.ods", "snapshot.xls"):
+        result = _run(
+            bundle, "cli", "--db", str(database), "stock", "import", str(fixtures / name),
+            "--establishment", finess, "--kind", "snapshot", "--replace", "--allow-duplicate",
+            "--json",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["imported"] == 3
