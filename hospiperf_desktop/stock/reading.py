@@ -312,6 +312,13 @@ class _RowReader:
                 self.issue(line, "mitm", str(err), err.code, value=parse_text(raw))
         return seen
 
+    def optional_number(self, line: int, cells: list[Any], name: str) -> float | None:
+        """The number in an optional column; None when the column is absent or the cell blank."""
+        index = self.ix.get(name)
+        if index is None or blank(cells[index]):
+            return None
+        return self.number(line, cells, name)
+
     def number(self, line: int, cells: list[Any], name: str, *, signed: bool = False) -> float:
         raw = cells[self.ix[name]]
         if blank(raw):
@@ -390,15 +397,21 @@ class _SnapshotReader(_RowReader):
         ix = self.ix
         seen = self.product(line, cells, code)
         quantity = self.number(line, cells, "quantity")
-        price = self.number(line, cells, "unit_price") if "unit_price" in ix else None
-        value = self.number(line, cells, "value") if "value" in ix else None
-        if value is None or ("value" in ix and blank(cells[ix["value"]])):
-            value = quantity * price if price is not None else None
-        if price is None or ("unit_price" in ix and blank(cells[ix["unit_price"]])):
-            price = value / quantity if value is not None and quantity else None
-        if price is None or value is None:
+        price = self.optional_number(line, cells, "unit_price")
+        value = self.optional_number(line, cells, "value")
+        if price is None:
+            if value is not None and quantity:
+                price = value / quantity
+            else:
+                # No price on the line: the one this file or an earlier count gave.
+                price = seen.unit_price
+                if price is None:
+                    price = self.known.prices.get(code)
+        if price is None:
             self.issue(line, None, "neither a unit price nor a value", "missing_price")
             return None
+        if value is None:
+            value = quantity * price
         seen.unit_price = price
         if "snapshot_date" in ix and not blank(raw := cells[ix["snapshot_date"]]):
             try:

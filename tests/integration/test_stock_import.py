@@ -431,3 +431,22 @@ def test_an_establishment_with_stock_data_cannot_be_deleted(
     with pytest.raises(ConflictError) as caught:
         services.establishments.delete(establishment_id)
     assert caught.value.reason == "establishment_has_stock"
+
+
+def test_a_count_line_without_price_or_value_needs_a_known_price(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "sans-prix.csv",
+        "Code;Qté;PU;Valeur;Date\nK1;4;;;01/10/2025\nK2;0;;12;01/10/2025\nK3;2;;10;01/10/2025\n",
+    )
+    issues = refused(services, establishment_id, path, ImportKind.SNAPSHOT)
+    assert [(i.line, i.code) for i in issues] == [(2, "missing_price"), (3, "missing_price")]
+    known = write(
+        tmp_path / "prix.csv", "Code;Qté;PU;Date\nK1;1;2,50;01/09/2025\nK2;1;3;01/09/2025\n"
+    )
+    import_file(services, establishment_id, known, ImportKind.SNAPSHOT)
+    import_file(services, establishment_id, path, ImportKind.SNAPSHOT)
+    lines = [(r[0], r[4], r[5], r[6]) for r in stock_lines(services) if r[9] == "2025-10-01"]
+    # K1 takes its known price; K2's value with no quantity keeps the known price; K3: 10 / 2.
+    assert lines == [("K1", 4.0, 2.5, 10.0), ("K2", 0.0, 3.0, 12.0), ("K3", 2.0, 5.0, 10.0)]
