@@ -53,14 +53,16 @@ class StockCatalog:
         names: dict[int, list[str]] = {}
         if not product_ids:
             return names
-        rows = session.execute(
-            select(models.ProductSupplier.product_id, models.Supplier.name)
-            .join(models.Supplier, models.Supplier.id == models.ProductSupplier.supplier_id)
-            .where(models.ProductSupplier.product_id.in_(product_ids))
-            .order_by(models.Supplier.name)
-        )
-        for pid, name in rows:
-            names.setdefault(pid, []).append(name)
+        # In slices: SQLite caps the number of bound parameters of one statement.
+        for start in range(0, len(product_ids), 900):
+            rows = session.execute(
+                select(models.ProductSupplier.product_id, models.Supplier.name)
+                .join(models.Supplier, models.Supplier.id == models.ProductSupplier.supplier_id)
+                .where(models.ProductSupplier.product_id.in_(product_ids[start : start + 900]))
+                .order_by(models.Supplier.name)
+            )
+            for pid, name in rows:
+                names.setdefault(pid, []).append(name)
         return names
 
     def _record(self, row: models.Product, suppliers: list[str]) -> ProductRecord:
