@@ -97,3 +97,31 @@ def actor_text(actor: str | None) -> str:
     from hospiperf_desktop.diagnostics.texts import actor_label
 
     return actor_label(actor, {**role_labels(), "system login": _tr("session système")})
+
+
+def stock_location_labels() -> dict[str, str]:
+    return {"central": _tr("Stock central"), "care_unit": _tr("Unités de soins")}
+
+
+def import_kind_labels() -> dict[str, str]:
+    return {"snapshot": _tr("Inventaire (stock)"), "movements": _tr("Mouvements")}
+
+
+def criticality_labels() -> dict[str, str]:
+    return {"high": _tr("élevée"), "medium": _tr("moyenne"), "low": _tr("faible")}
+
+
+def stock_warning_labels() -> dict[str, str]:
+    return {
+        "no_snapshot": _tr(
+            "Aucun inventaire à cette date : importez un fichier d'inventaire (stock)."
+        ),
+        "no_movements": _tr(
+            "Aucun mouvement dans la fenêtre de consommation : importez les mouvements pour "
+            "calculer la couverture et la rotation."
+        ),
+        "no_beds": _tr(
+            "Nombre de lits non renseigné : complétez la fiche de l'établissement pour obtenir "
+            "la valeur du stock par lit."
+        ),
+    }

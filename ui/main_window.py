@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
     from ui.sections.diagnostics.page import DiagnosticsPage
     from ui.sections.establishments import EstablishmentsView
+    from ui.sections.stock.page import StockPage
 
 STYLE = """
 QLabel#sectionTitle { font-size: 18px; font-weight: 600; margin-bottom: 6px; }
@@ -43,6 +44,7 @@ QFrame#itemCard { background: palette(base); border-radius: 4px; }
 
 
 DIAGNOSTICS_ROW = 1
+STOCK_ROW = 2
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.establishments: EstablishmentsView | None = None
         self.diagnostics: DiagnosticsPage | None = None
+        self.stock: StockPage | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -74,13 +77,6 @@ class MainWindow(QMainWindow):
     def _sections(self) -> list[tuple[str, bool, str]]:
         """(title, built, description) of each section, in navigation order."""
         coming = [
-            (
-                self.tr("Stocks"),
-                self.tr(
-                    "Import des extractions du logiciel de pharmacie, couverture de stock, "
-                    "risque de rupture et points de commande."
-                ),
-            ),
             (
                 self.tr("Activité et UO"),
                 self.tr("Comptages d'activité, unités d'œuvre pharmacie et stérilisation."),
@@ -103,7 +99,11 @@ class MainWindow(QMainWindow):
                 ),
             ),
         ]
-        sections = [(self.tr("Établissements"), True, ""), (self.tr("Diagnostics"), True, "")]
+        sections = [
+            (self.tr("Établissements"), True, ""),
+            (self.tr("Diagnostics"), True, ""),
+            (self.tr("Stocks"), True, ""),
+        ]
         sections += [(title, False, text) for title, text in coming]
         return sections
 
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.establishments = EstablishmentsView(self.runner)
         self.pages.addWidget(self.establishments)
         self.pages.addWidget(QWidget())  # the Diagnostics page, built when first shown
+        self.pages.addWidget(QWidget())  # the Stocks page, likewise
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
@@ -164,26 +165,46 @@ class MainWindow(QMainWindow):
     def _build_on_demand(self, row: int) -> None:
         if row == DIAGNOSTICS_ROW:
             self.diagnostics_page()
+        elif row == STOCK_ROW:
+            self.stock_page()
+
+    def _place(self, row: int, page: QWidget) -> None:
+        """Put a page built on first use where its placeholder was."""
+        self.ensure_pages()
+        placeholder = self.pages.widget(row)
+        self.pages.insertWidget(row, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if self.navigation.currentRow() == row:
+            self.pages.setCurrentWidget(page)
 
     def diagnostics_page(self) -> DiagnosticsPage:
         """The Diagnostics page, built on first use: it is not needed to start."""
         if self.diagnostics is None:
             from ui.sections.diagnostics.page import DiagnosticsPage
 
-            self.ensure_pages()
             page = DiagnosticsPage(self.runner)
-            placeholder = self.pages.widget(DIAGNOSTICS_ROW)
-            self.pages.insertWidget(DIAGNOSTICS_ROW, page)
-            self.pages.removeWidget(placeholder)
-            placeholder.deleteLater()
-            if self.navigation.currentRow() == DIAGNOSTICS_ROW:
-                self.pages.setCurrentWidget(page)
+            self._place(DIAGNOSTICS_ROW, page)
             assert self.establishments is not None
             self.establishments.changed.connect(page.reload)
             if self.services is not None:
                 page.set_services(self.services)
             self.diagnostics = page
         return self.diagnostics
+
+    def stock_page(self) -> StockPage:
+        """The Stocks page, built on first use like the Diagnostics page."""
+        if self.stock is None:
+            from ui.sections.stock.page import StockPage
+
+            page = StockPage(self.runner)
+            self._place(STOCK_ROW, page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.stock = page
+        return self.stock
 
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
@@ -195,6 +216,8 @@ class MainWindow(QMainWindow):
         establishments.set_services(services, establishments_list)
         if self.diagnostics is not None:
             self.diagnostics.set_services(services)
+        if self.stock is not None:
+            self.stock.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -250,6 +273,8 @@ class MainWindow(QMainWindow):
             self.ensure_pages().reload()
             if self.diagnostics is not None:
                 self.diagnostics.reload()
+            if self.stock is not None:
+                self.stock.reload()
             self.refresh_profile()
 
         self.runner.run(

@@ -40,7 +40,7 @@ def issue_text(issue: FieldIssue) -> str:
         "unknown_region": _tr("Région inconnue."),
         "support_needs_ght": _tr("Indiquez le GHT dont l'établissement est le support."),
         "out_of_range": _tr("La valeur doit être comprise entre %1 et %2.")
-        .replace("%1", str(params.get("min", "")))
+        .replace("%1", str(params.get("min", 0)))
         .replace("%2", str(params.get("max", ""))),
         "duplicate": _tr("Ce nom est déjà utilisé."),
         "unknown_role": _tr("Rôle inconnu."),
@@ -55,6 +55,9 @@ def issue_text(issue: FieldIssue) -> str:
         "too_large": _tr("Le fichier %1 dépasse 25 Mo.").replace("%1", str(params.get("file", ""))),
         "bad_date": _tr("Date attendue sous la forme 31/12/2026."),
         "nothing_answered": _tr("Répondez au moins à un item avant de valider."),
+        "before_start": _tr("La date de fin précède la date de début."),
+        "unknown_category": _tr("Catégorie de produit inconnue."),
+        "unknown_profile": _tr("Profil de délai inconnu."),
     }
     return texts.get(issue.code, issue.message)
 
@@ -72,6 +75,24 @@ def conflict_text(err: ConflictError) -> str:
         "evidence_altered": _tr(
             "La preuve %1 ne correspond plus à son empreinte SHA-256 : elle a été altérée."
         ).replace("%1", str(err.params.get("file", ""))),
+        "duplicate_file": _tr("Le fichier %1 a déjà été importé le %2 (sous le nom %3).")
+        .replace("%1", str(err.params.get("file", "")))
+        .replace("%2", _moment(err.params.get("imported_at")))
+        .replace("%3", str(err.params.get("earlier", ""))),
+        "stock_overlap": _tr(
+            "%1 ligne(s) déjà importée(s) couvrent la même période (du %2 au %3) : choisissez "
+            "de les remplacer ou de les compléter."
+        )
+        .replace("%1", str(err.params.get("count", "")))
+        .replace("%2", _moment(err.params.get("first")))
+        .replace("%3", _moment(err.params.get("last"))),
+        "establishment_has_stock": _tr(
+            "Cet établissement a %1 import(s) de stock : annulez-les d'abord."
+        ).replace("%1", str(err.params.get("count", ""))),
+        "mapping_name_empty": _tr("Donnez un nom au profil de colonnes."),
+        "unknown_category": _tr("Catégorie de produit inconnue : %1.").replace(
+            "%1", str(err.params.get("value", ""))
+        ),
     }
     return texts.get(err.reason, str(err))
 
@@ -79,6 +100,7 @@ def conflict_text(err: ConflictError) -> str:
 def source_issue_text(issue: SourceIssue) -> str:
     """One problem of an imported file, in French, with its file, line and column."""
     params = issue.params
+    value = str(params.get("value", ""))
     texts = {
         "unknown_item": _tr("item inconnu « %1 »").replace("%1", str(params.get("item", ""))),
         "repeated_item": _tr("item %1 déjà donné ligne %2")
@@ -96,10 +118,34 @@ def source_issue_text(issue: SourceIssue) -> str:
             "%1", ", ".join(params.get("columns", []))
         ),
         "file_not_found": _tr("fichier introuvable"),
-        "file_type": _tr("un fichier .csv ou .xlsx est attendu"),
+        "file_type": _tr("un fichier .csv, .xlsx, .xls ou .ods est attendu"),
         "empty_file": _tr("le fichier est vide"),
         "encoding": _tr("encodage du texte non reconnu (UTF-8 ou Windows-1252 attendu)"),
-        "unreadable": _tr("classeur .xlsx illisible"),
+        "unreadable": _tr("fichier illisible ou endommagé"),
+        "password": _tr(
+            "le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe"
+        ),
+        "not_a_number": _tr("« %1 » n'est pas un nombre").replace("%1", value),
+        "not_a_date": _tr("« %1 » n'est pas une date (attendu : JJ/MM/AAAA)").replace("%1", value),
+        "impossible_date": _tr("« %1 » n'est pas une date réelle").replace("%1", value),
+        "negative": _tr("« %1 » est négatif").replace("%1", value),
+        "missing_value": _tr("valeur manquante"),
+        "missing_price": _tr("ni prix unitaire ni valeur")
+        if "product" not in params
+        else _tr("aucun prix unitaire connu pour le produit %1").replace(
+            "%1", str(params["product"])
+        ),
+        "unknown_category": _tr("catégorie inconnue « %1 » (attendu : %2)")
+        .replace("%1", value)
+        .replace("%2", _category_names()),
+        "not_a_flag": _tr("« %1 » n'est ni oui ni non").replace("%1", value),
+        "missing_field": _tr("aucune colonne pour : %1").replace(
+            "%1", ", ".join(field_label(f) for f in params.get("fields", []))
+        ),
+        "missing_column": _tr("pas de colonne intitulée « %1 » (pour : %2)")
+        .replace("%1", str(params.get("heading", "")))
+        .replace("%2", field_label(str(params.get("field", "")))),
+        "bad_mapping": _tr("profil de colonnes invalide (%1)").replace("%1", issue.message),
     }
     place = issue.file
     if issue.line is not None:
@@ -107,6 +153,50 @@ def source_issue_text(issue: SourceIssue) -> str:
     if issue.column:
         place += _tr(", colonne %1").replace("%1", issue.column)
     return f"{place} : {texts.get(issue.code, issue.message)}"
+
+
+def field_label(name: str) -> str:
+    """A stock import field in French; an alternative group 'a|b' reads 'a ou b'."""
+    if "|" in name:
+        return _tr(" ou ").join(field_label(part) for part in name.split("|"))
+    labels = {
+        "product_code": _tr("Code produit"),
+        "label": _tr("Libellé"),
+        "category": _tr("Catégorie"),
+        "mitm": _tr("MITM"),
+        "location": _tr("Emplacement"),
+        "location_kind": _tr("Type d'emplacement"),
+        "quantity": _tr("Quantité"),
+        "quantity_in": _tr("Quantité entrée"),
+        "quantity_out": _tr("Quantité sortie"),
+        "unit_price": _tr("Prix unitaire"),
+        "value": _tr("Valeur"),
+        "lot": _tr("Lot"),
+        "expiry_date": _tr("Date de péremption"),
+        "snapshot_date": _tr("Date de l'inventaire"),
+        "date": _tr("Date du mouvement"),
+        "care_unit": _tr("Unité de soins (UF)"),
+        "supplier": _tr("Fournisseur"),
+    }
+    return labels.get(name, name)
+
+
+def _category_names() -> str:
+    from hospiperf_desktop.stock.parameters import shipped_parameters
+
+    return ", ".join(c.label for c in shipped_parameters().categories)
+
+
+def _moment(value: object) -> str:
+    """A date as 31/12/2026; a stored moment (UTC) in local time, with the hour."""
+    from datetime import date, datetime
+
+    from hospiperf_desktop.diagnostics.texts import format_date
+    from ui.labels import datetime_text
+
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    return format_date(value) if isinstance(value, date) else str(value or "")
 
 
 def import_text(err: FileImportError) -> str:

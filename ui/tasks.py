@@ -79,12 +79,14 @@ class TaskRunner(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         label: str | None = None,
+        parent: QWidget | None = None,
     ) -> CancellableProgress:
         """Run `fn(progress)` in the worker. With `label`, a progress dialog with Cancel shows
-        after a short delay. Returns the job's progress (its `cancel()` stops the job)."""
+        after a short delay, over `parent` (a dialog the job belongs to) or else the window.
+        Returns the job's progress (its `cancel()` stops the job)."""
         signals = _Signals()
         progress = _SignalProgress(signals)
-        dialog = self._dialog(label, progress) if label else None
+        dialog = self._dialog(label, progress, parent or self._parent) if label else None
         if dialog is not None:
             signals.progress.connect(lambda done, total, _msg: _update(dialog, done, total))
 
@@ -124,11 +126,13 @@ class TaskRunner(QObject):
         """Block until every queued job has run (used when closing and in tests)."""
         return self._pool.waitForDone(msecs)
 
-    def _dialog(self, label: str, progress: CancellableProgress) -> QProgressDialog:
+    def _dialog(
+        self, label: str, progress: CancellableProgress, parent: QWidget
+    ) -> QProgressDialog:
         # Imported here, not at start-up: Qt's enum namespace costs ~20 ms on first use.
         from PySide6.QtCore import Qt
 
-        dialog = QProgressDialog(label, self.tr("Annuler"), 0, 0, self._parent)
+        dialog = QProgressDialog(label, self.tr("Annuler"), 0, 0, parent)
         dialog.setWindowTitle(self.tr("Veuillez patienter"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(PROGRESS_DIALOG_DELAY_MS)

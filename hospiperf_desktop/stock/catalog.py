@@ -246,7 +246,7 @@ class StockCatalog:
                         name,
                         "out_of_range",
                         f"must be between 0 and {MAX_LEAD_TIME_DAYS} days",
-                        {"maximum": MAX_LEAD_TIME_DAYS},
+                        {"min": 0, "max": MAX_LEAD_TIME_DAYS},
                     )
                 )
         if issues:

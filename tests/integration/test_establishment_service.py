@@ -116,9 +116,7 @@ def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock
     assert summary.added == {"profiles": 3, "establishments": 5, "diagnostics": 4}
     # Two establishments get a count, deliveries and receipts (thousands of rows) and three
     # shortages each, through the real importer.
-    with_stock = [
-        e for e in services.establishments.list() if services.stock.imports.imports(e.id)
-    ]
+    with_stock = [e for e in services.establishments.list() if services.stock.imports.imports(e.id)]
     assert [e.finess for e in with_stock] == ["690990015", "970109609"]
     for establishment in with_stock:
         assert len(services.stock.imports.imports(establishment.id)) == 3

@@ -6,20 +6,22 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from ui.sections.coming_soon import ComingSoonPage
 from ui.sections.establishments import EstablishmentsView
+from ui.sections.stock.page import StockPage
 
 
 def test_navigation_lists_every_section_and_marks_those_to_come(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items[:2] == ["Établissements", "Diagnostics"]
-    assert items[2:] == [
-        "Stocks (à venir)",
+    assert items[:3] == ["Établissements", "Diagnostics", "Stocks"]
+    assert items[3:] == [
         "Activité et UO (à venir)",
         "Tableau de bord (à venir)",
         "Calculateurs (à venir)",
         "Exports / ARS (à venir)",
     ]
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(3)
     assert isinstance(window.pages.currentWidget(), ComingSoonPage)
+    window.navigation.setCurrentRow(2)
+    assert isinstance(window.pages.currentWidget(), StockPage)
     window.navigation.setCurrentRow(0)
     assert isinstance(window.pages.currentWidget(), EstablishmentsView)
 

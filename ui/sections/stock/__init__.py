@@ -1,0 +1,1 @@
+"""The Stocks section: imports, indicators, reorder suggestions, products, shortages."""

@@ -1,0 +1,202 @@
+"""What the Stocks tabs share: French number formats, a table model described column by
+column, and a proxy that sorts on true values and filters by text and by a predicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QTableView, QWidget
+
+from hospiperf_desktop.french import NBSP, without_accents
+from ui.record_table import Index, RecordTableModel, record_table
+
+RISK_BACKGROUND = "#fbe3e0"  # light red: a product at risk of running out
+ABOVE_TARGET_BACKGROUND = "#fff1d6"  # light amber: more stock than the target coverage
+TOTAL_BACKGROUND = "#eceff3"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """1234.5 → '1 234,5' in the user's locale; None → '—'."""
+    if value is None:
+        return "—"
+    return QLocale().toString(float(value), "f", decimals)
+
+
+def euros(value: float | None) -> str:
+    return "—" if value is None else number(value, 2) + NBSP + "€"
+
+
+def weeks(value: float | None) -> str:
+    return "—" if value is None else number(value, 1)
+
+
+def day_text(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def yes(flag: bool) -> str:
+    return QCoreApplication.translate("stock", "oui") if flag else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its heading, its text, and what it sorts on (default: the text)."""
+
+    header: str
+    text: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    right: bool = False  # numbers are right-aligned
+    tip: str = ""
+
+
+class ColumnsTableModel(RecordTableModel):
+    """Rows are core records; columns are `Column`s; `style` may mark a row bold or coloured."""
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.headers = [c.header for c in self.columns]
+        self.bold: Callable[[Any], bool] = lambda _row: False
+        self.background: Callable[[Any, int], str | None] = lambda _row, _column: None
+        self.tooltips = False
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.headers = [c.header for c in self.columns]
+        self.endResetModel()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].tip or None
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole and self.tooltips:
+            return column.text(row) or None  # the whole text of a cut cell
+        if role == Qt.ItemDataRole.UserRole:
+            return column.sort(row) if column.sort is not None else column.text(row).casefold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self.bold(row):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self.background(row, index.column())
+            return QBrush(QColor(colour)) if colour else None
+        return None
+
+
+def sort_number(value: float | None) -> float:
+    """Sort key of a number that may be missing: missing ones last when ascending."""
+    return float("inf") if value is None else float(value)
+
+
+class RecordFilter(QSortFilterProxyModel):
+    """Sorts on each column's true value; keeps the rows that match the search text (any
+    column, ignoring case and accents) and the predicate."""
+
+    def __init__(self, source: ColumnsTableModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self._source = source
+        self._search = ""
+        self._predicate: Callable[[Any], bool] | None = None
+
+    def set_search(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_search", without_accents(text.strip())))
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self._refilter(lambda: setattr(self, "_predicate", predicate))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        # Qt 6.10 replaced invalidateFilter() (now deprecated) by this pair.
+        if hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(
+        self,
+        source_row: int,
+        source_parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        record = self._source.rows[source_row]
+        if self._predicate is not None and not self._predicate(record):
+            return False
+        if not self._search:
+            return True
+        return any(self._search in without_accents(c.text(record)) for c in self._source.columns)
+
+    def record(self, proxy_row: int) -> Any:
+        return self._source.rows[self.mapToSource(self.index(proxy_row, 0)).row()]
+
+
+def stock_table(proxy: RecordFilter, stretch: int | None = None) -> QTableView:
+    table = record_table(proxy)
+    table.setWordWrap(False)
+    if stretch is not None:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fit_columns(
+    table: QTableView, caps: dict[int, int] | None = None, stretch: int | None = None
+) -> None:
+    """Each column as wide as its heading (lines of it) and its cells (those in view), at most
+    `caps[column]` pixels; column `stretch` (else the last) takes what is left. For wide
+    tables with two-line headings."""
+    header = table.horizontalHeader()
+    model = table.model()
+    metrics = header.fontMetrics()
+    caps = caps or {}
+    last = model.columnCount() - 1
+    for column in range(last + 1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        text = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        heading = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 16
+        # The last column takes the room left (its long texts are cut, whole in tooltips).
+        # (+8: measured widths of bold text with narrow spaces fall a few pixels short.)
+        content = table.sizeHintForColumn(column) + 8
+        width = heading if column == last and stretch is None else max(heading, content)
+        header.resizeSection(column, min(width, caps.get(column, width)))
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def selected_record(table: QTableView, proxy: RecordFilter) -> Any | None:
+    rows = table.selectionModel().selectedRows()
+    return proxy.record(rows[0].row()) if rows else None
+
+
+def save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
+    return Path(chosen) if chosen else None
