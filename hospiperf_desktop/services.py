@@ -7,7 +7,9 @@ field of `Services` and builds it in `open_services()`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
@@ -17,8 +19,10 @@ from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
 from hospiperf_desktop.profiles.service import ProfileService
 from hospiperf_desktop.settings import SettingsService
-from hospiperf_desktop.stock.service import StockService, stock_service
 from hospiperf_desktop.storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.stock.service import StockService
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,13 @@ class Services:
     diagnostics: DiagnosticService
     plans: PlanService
     reports: DiagnosticReports
-    stock: StockService
+
+    @cached_property
+    def stock(self) -> StockService:
+        """Built on first use: start-up does not need the stock module or its parameters."""
+        from hospiperf_desktop.stock.service import stock_service
+
+        return stock_service(self.database, self.audit)
 
     @property
     def database_path(self) -> Path:
@@ -60,5 +70,4 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         diagnostics=diagnostics,
         plans=plans,
         reports=DiagnosticReports(diagnostics, plans, profiles),
-        stock=stock_service(database, audit),
     )
