@@ -180,7 +180,7 @@ class IndicatorsView(StockTab):
             ),
             Column(
                 self.tr("Repère\nMCO") if mco else self.tr("Repère\nhors MCO"),
-                lambda r: weeks(r.benchmark_weeks),
+                lambda r: number(r.benchmark_weeks, 2),  # published with 2 decimals
                 lambda r: sort_number(r.benchmark_weeks),
                 right=True,
                 tip=self.tr("Moyenne des établissements pilotes (indicative, pas une cible)"),
