@@ -148,7 +148,7 @@ def test_the_wizard_imports_an_inventory_and_the_indicators_show_its_coverage(
         ["Toutes catégories", "Stock central", "796,00 €"],
         ["Toutes catégories", "Unités de soins", "180,00 €"],
     ]
-    assert rows[0][4:7] == ["—", "4,0", "6,7"]  # no consumption yet; target; MCO benchmark
+    assert rows[0][4:7] == ["—", "4,0", "6,65"]  # no consumption yet; target; MCO benchmark
     assert page.indicators.date.date().toString("dd/MM/yyyy") == "31/03/2026"
     assert "Aucun mouvement dans la fenêtre" in page.indicators.summary.text()
     assert page.indicators.chart is not None
