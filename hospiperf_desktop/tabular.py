@@ -82,15 +82,24 @@ class Grid:
 
 def _csv_grid(path: Path) -> Grid:
     text = _decode(path.read_bytes(), path.name)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    # The separator the first lines use most: a title line above the table may hold a comma.
+    head = text[:20_000].split("\n", 30)[:30]
+    delimiter = (
+        ";"
+        if sum(line.count(";") for line in head) >= sum(line.count(",") for line in head)
+        else ","
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Any]] = []
     lines: list[int] = []
+    ended = 0  # the line the previous record ended on
     try:
         for row in reader:
             rows.append(row)
-            lines.append(reader.line_num)
+            # A record starts on the line after the previous one ended, even when a quoted
+            # cell spans several lines.
+            lines.append(ended + 1)
+            ended = reader.line_num
         return Grid(rows, lines, comma_separated=delimiter == ",")
     except csv.Error as err:
         issue = SourceIssue(

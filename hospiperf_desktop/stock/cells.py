@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'€")
 _DATE_FORMS = re.compile(
     r"^(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Spreadsheet day numbers (1954-10-03 to 2119-01-10) of a date cell formatted as a number.
+_SERIAL_DAYS = (20_000, 80_000)
+_EXCEL_EPOCH = date(1899, 12, 30)
 _TRUE = frozenset({"oui", "o", "yes", "y", "vrai", "true", "1", "x"})
 _FALSE = frozenset({"non", "n", "no", "faux", "false", "0", ""})
 
@@ -37,7 +41,9 @@ def parse_number(value: object, comma_groups_thousands: bool = False) -> float:
     """A number from a typed cell or French/English text with thousands separators.
 
     A lone comma is a decimal comma (`12,5`), except in files whose cells are separated by
-    commas, where numbers are written the English way (`comma_groups_thousands`: `1,000`).
+    commas, where `1,000` or `12,345.5` (groups of exactly three digits) group thousands
+    (`comma_groups_thousands`); `12,5` stays twelve and a half there too. A lone dot is a
+    decimal point (`1.000` is one: software often writes three decimals).
     """
     if type(value) is float or type(value) is int:
         if not math.isfinite(value):
@@ -48,7 +54,7 @@ def parse_number(value: object, comma_groups_thousands: bool = False) -> float:
         try:
             number = float(text)
         except ValueError:
-            if comma_groups_thousands:
+            if comma_groups_thousands and _COMMA_THOUSANDS.match(text.replace(" ", "")):
                 text = text.replace(",", "")
             number = _parse_text_number(text)
         if not math.isfinite(number):
@@ -83,6 +89,11 @@ def parse_date(value: object) -> date:
         return value
     if isinstance(value, datetime):
         return value.date()
+    if type(value) is float or type(value) is int:
+        # A date cell the spreadsheet stores as a day number (formatted as a number).
+        if _SERIAL_DAYS[0] <= value <= _SERIAL_DAYS[1] and float(value).is_integer():
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError(f"{value!r} is a number, not a date (expected DD/MM/YYYY)", "not_a_date")
     if isinstance(value, str):
         text = value.strip()
         match = _DATE_FORMS.match(text)

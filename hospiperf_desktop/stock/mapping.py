@@ -70,6 +70,11 @@ _KIND_ALIASES: dict[ImportKind, dict[str, str]] = {
 }
 
 
+# Fields whose name, at the end of a heading, says what the heading is about ("Libellé UF",
+# "Prix total", "Date péremption"); a unit in brackets ("Qté entrée (UCD)") does not.
+_QUALIFYING_FIELDS = ("care_unit", "supplier", "value", "expiry_date", "lot", "location")
+
+
 def field_names(kind: ImportKind) -> tuple[str, ...]:
     return tuple(spec.name for spec in FIELDS[kind])
 
@@ -135,8 +140,17 @@ def _matches(headers: list[str], kind: ImportKind, params: StockParameters) -> d
                 found[target] = index
                 break
     taken = set(found.values())
+    vocabulary = {synonym for synonyms in params.column_synonyms.values() for synonym in synonyms}
+    qualifiers = {
+        synonym
+        for name in _QUALIFYING_FIELDS
+        for synonym in params.column_synonyms.get(name, ())
+        if len(synonym) >= 2
+    }
     for index, key in enumerate(folded):
-        if not key or index in taken:
+        # A heading that names a field exactly ("Date péremption") is not a guess for
+        # another field, even one this kind of file does not hold.
+        if not key or index in taken or key in vocabulary:
             continue
         best: tuple[int, str] | None = None
         for name, synonyms in params.column_synonyms.items():
@@ -146,11 +160,30 @@ def _matches(headers: list[str], kind: ImportKind, params: StockParameters) -> d
             for synonym in synonyms:
                 longer = best is None or len(synonym) > best[0]
                 if len(synonym) >= 3 and key.startswith(synonym) and longer:
-                    best = (len(synonym), target)
+                    rest = key[len(synonym) :]
+                    # "Libellé UF", "Prix total", "Date fournisseur": the end of the heading
+                    # names another field, so the start does not decide.
+                    if not any(rest.endswith(other) for other in qualifiers):
+                        best = (len(synonym), target)
         if best is not None:
             found[best[1]] = index
             taken.add(index)
     return found
+
+
+def unique_headings(headings: list[str]) -> list[str]:
+    """Headings made unique: a second "Quantité" becomes "Quantité (2)", so that a mapping
+    can name either column."""
+    seen: dict[str, int] = {}
+    unique = []
+    for heading in headings:
+        key = fold(heading)
+        if key:
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                heading = f"{heading} ({seen[key]})"
+        unique.append(heading)
+    return unique
 
 
 def find_header_row(rows: list[list[Any]], params: StockParameters) -> int:
@@ -213,6 +246,21 @@ def resolve(mapping: ColumnMapping, headers: list[str], file: str, line: int) ->
             )
         else:
             indexes[name] = found
+    shared: dict[int, list[str]] = {}
+    for name, index in indexes.items():
+        shared.setdefault(index, []).append(name)
+    for index, names in shared.items():
+        if len(names) > 1:
+            issues.append(
+                SourceIssue(
+                    file,
+                    line,
+                    f"{column_letter(index)} ({headers[index]})",
+                    f"one column cannot feed {' and '.join(names)}",
+                    "shared_column",
+                    {"fields": names},
+                )
+            )
     if issues:
         raise FileImportError(issues)
     return indexes

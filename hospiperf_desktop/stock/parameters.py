@@ -8,13 +8,17 @@ roadmap or a local practice changes a file, not the code. Heading synonyms for i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from hospiperf_desktop.french import without_accents
 from hospiperf_desktop.paths import resource_path
 from hospiperf_desktop.tabular import fold
+
+_WORDS = re.compile(r"[a-z0-9]+")
 
 CENTRAL = "central"
 CARE_UNIT = "care_unit"
@@ -75,7 +79,8 @@ class StockParameters:
     version: str
     sources: dict[str, str]
     categories: tuple[Category, ...]
-    central_keywords: frozenset[str]
+    care_unit_words: frozenset[str]
+    central_words: frozenset[str]
     location_kind_synonyms: dict[str, frozenset[str]]
     coverage_targets_weeks: dict[str, float]
     coverage_benchmarks_mco: dict[str, float]
@@ -102,17 +107,30 @@ class StockParameters:
                 return category.id
         return None
 
-    def location_kind_for(self, location: str, kind_cell: str = "") -> str:
-        """Central store or care unit: from an explicit cell if any, else from the name."""
-        if kind_cell:
+    def location_kind_for(self, location: str, kind_cell: str = "") -> str | None:
+        """Central store or care unit, from an explicit cell if any, else from the name.
+
+        Whole words decide, care-unit words first: "Armoire pharmacie Cardiologie" is a care
+        unit, "Pharmacie centrale" the central store, an empty location the central store,
+        any other name a care unit. None when `kind_cell` is given but names neither.
+        """
+        if kind_cell.strip():
             key = fold(kind_cell)
             for kind, synonyms in self.location_kind_synonyms.items():
                 if key in synonyms:
                     return kind
-        key = fold(location)
-        if not key or any(word in key for word in self.central_keywords):
+            return self._kind_by_words(kind_cell)
+        if not fold(location):
             return CENTRAL
-        return CARE_UNIT
+        return self._kind_by_words(location) or CARE_UNIT
+
+    def _kind_by_words(self, text: str) -> str | None:
+        words = set(_WORDS.findall(without_accents(text)))
+        if words & self.care_unit_words:
+            return CARE_UNIT
+        if words & self.central_words:
+            return CENTRAL
+        return None
 
     def lead_time_profile(self, profile_id: str) -> LeadTimeProfile:
         for profile in self.lead_time_profiles:
@@ -143,7 +161,8 @@ def parse_parameters(data: dict[str, Any], columns: dict[str, Any]) -> StockPara
             Category(c["id"], c["label"], c["benchmark_group"], _folded(c["synonyms"]))
             for c in data["categories"]
         ),
-        central_keywords=_folded(data["locations"]["central_keywords"]),
+        care_unit_words=_folded(data["locations"]["care_unit_words"]),
+        central_words=_folded(data["locations"]["central_words"]),
         location_kind_synonyms={
             kind: _folded(words) for kind, words in data["locations"]["kind_synonyms"].items()
         },

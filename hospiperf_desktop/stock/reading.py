@@ -31,11 +31,13 @@ from hospiperf_desktop.stock.mapping import (
     find_header_row,
     missing_fields,
     resolve,
+    unique_headings,
 )
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.tabular import Grid, column_letter, fold, read_grid
 
 PROGRESS_EVERY = 20_000
+KEY_LENGTH = 120  # care-unit, supplier and location keys, as stored
 PREVIEW_ROWS = 20
 
 
@@ -136,7 +138,7 @@ def _headed(path: Path, params: StockParameters) -> tuple[Grid, int, list[str]]:
         raise FileImportError(
             [SourceIssue(path.name, None, None, "the file is empty", "empty_file")]
         )
-    return grid, at, [parse_text(c) for c in grid.rows[at]]
+    return grid, at, unique_headings([parse_text(c) for c in grid.rows[at]])
 
 
 def preview(
@@ -268,7 +270,7 @@ class _RowReader:
     def key_of(self, text: str) -> str:
         key = self._keys.get(text)
         if key is None:
-            key = self._keys[text] = fold(text)
+            key = self._keys[text] = fold(text)[:KEY_LENGTH]
         return key
 
     def product(self, line: int, cells: list[Any], code: str) -> ProductSeen:
@@ -396,6 +398,9 @@ class _SnapshotReader(_RowReader):
     def read(self, line: int, cells: list[Any], code: str) -> SnapshotRecord | None:
         ix = self.ix
         seen = self.product(line, cells, code)
+        if blank(cells[ix["quantity"]]):
+            self.issue(line, "quantity", "the quantity is empty", "missing_value")
+            return None
         quantity = self.number(line, cells, "quantity")
         price = self.optional_number(line, cells, "unit_price")
         value = self.optional_number(line, cells, "value")
@@ -407,13 +412,20 @@ class _SnapshotReader(_RowReader):
                 price = seen.unit_price
                 if price is None:
                     price = self.known.prices.get(code)
+                if price is None and not quantity and value is not None:
+                    price = 0.0  # nothing counted: no price needed
         if price is None:
             self.issue(line, None, "neither a unit price nor a value", "missing_price")
             return None
         if value is None:
             value = quantity * price
         seen.unit_price = price
-        if "snapshot_date" in ix and not blank(raw := cells[ix["snapshot_date"]]):
+        if "snapshot_date" in ix:
+            # A date column decides; the date given for the file is for files without one.
+            raw = cells[ix["snapshot_date"]]
+            if blank(raw):
+                self.issue(line, "snapshot_date", "the snapshot date is empty", "missing_value")
+                return None
             try:
                 day = self.date_of(raw)
             except CellError as err:
@@ -427,6 +439,14 @@ class _SnapshotReader(_RowReader):
         self._seen_dates.add(day)
         location = self.text(cells, "location")
         kind = self.params.location_kind_for(location, self.text(cells, "location_kind"))
+        if kind is None:
+            said = self.text(cells, "location_kind")
+            self.issue(
+                line, "location_kind",
+                f"'{said}' is neither a central store nor a care unit", "unknown_location_kind",
+                value=said,
+            )  # fmt: skip
+            return None
         expiry = self.optional_date(line, cells, "expiry_date")
         return (
             seen.id,
@@ -458,11 +478,30 @@ class _MovementReader(_RowReader):
         self.i_lot = ix.get("lot")
         self.date_index = ix["date"]
         self.first = self.last = ""
+        self.quantity_fields = [
+            name for name in ("quantity_in", "quantity_out", "quantity") if name in ix
+        ]
+        self.quantity_indexes = [ix[name] for name in self.quantity_fields]
+        self.signed_negative = False
         self.units = dict(self.known.care_units)  # key → id, new ones added as seen
         self.suppliers = dict(self.known.suppliers)
 
     def run(self, data: list[list[Any]], progress: Progress) -> None:
         super().run(data, progress)
+        if self.i_signed is not None and self.parsed.records and not self.signed_negative:
+            # Read as signed, a column of positive numbers makes every line a receipt: most
+            # likely it lists deliveries, and consumption would silently be zero.
+            index = self.i_signed
+            self.parsed.issues.append(
+                SourceIssue(
+                    self.parsed.file,
+                    self.parsed.header_line,
+                    f"{column_letter(index)} ({self.parsed.headers[index]})",
+                    "a signed quantity column with no negative number would make every line "
+                    "a receipt; map it as the quantity out (or in) instead",
+                    "unsigned_quantity",
+                )
+            )
         if self.first:
             self.note_date(self.first)
             self.note_date(self.last)
@@ -502,26 +541,15 @@ class _MovementReader(_RowReader):
         seen = self.parsed.products.get(code)
         if seen is None or self.product_cells:
             seen = self.product(line, cells, code)
-        raw_day = cells[self.date_index]
-        day = self._dates.get(raw_day)
-        if day is None:
-            try:
-                day = self.date_of(raw_day)
-            except CellError as err:
-                self.issue(line, "date", str(err), err.code, value=parse_text(raw_day))
-                return None
-        if day < self.last:
-            self.parsed.in_date_order = False
-            if day < self.first:
-                self.first = day
-        else:
-            if not self.first:
-                self.first = day
-            self.last = day
+        if all(blank(cells[i]) for i in self.quantity_indexes):
+            self.issue(line, self.quantity_fields[0], "no quantity on this line", "missing_value")
+            return None
         qty_in = self.quantity(line, cells, self.i_in, "quantity_in")
         qty_out = self.quantity(line, cells, self.i_out, "quantity_out")
         if self.i_signed is not None:
             signed = self.number(line, cells, "quantity", signed=True)
+            if signed < 0:
+                self.signed_negative = True
             if signed >= 0:
                 qty_in += signed
             else:
@@ -553,6 +581,22 @@ class _MovementReader(_RowReader):
                     product=code,
                 )
                 return None
+        raw_day = cells[self.date_index]
+        day = self._dates.get(raw_day)
+        if day is None:
+            try:
+                day = self.date_of(raw_day)
+            except CellError as err:
+                self.issue(line, "date", str(err), err.code, value=parse_text(raw_day))
+                return None
+        if day < self.last:
+            self.parsed.in_date_order = False
+            if day < self.first:
+                self.first = day
+        else:
+            if not self.first:
+                self.first = day
+            self.last = day
         supplier = self.named(
             cells, self.i_supplier, self.suppliers, self.parsed.new_suppliers, "next_supplier"
         )

@@ -441,7 +441,8 @@ def test_a_count_line_without_price_or_value_needs_a_known_price(
         "Code;Qté;PU;Valeur;Date\nK1;4;;;01/10/2025\nK2;0;;12;01/10/2025\nK3;2;;10;01/10/2025\n",
     )
     issues = refused(services, establishment_id, path, ImportKind.SNAPSHOT)
-    assert [(i.line, i.code) for i in issues] == [(2, "missing_price"), (3, "missing_price")]
+    # K2 counts nothing: it needs no price.
+    assert [(i.line, i.code) for i in issues] == [(2, "missing_price")]
     known = write(
         tmp_path / "prix.csv", "Code;Qté;PU;Date\nK1;1;2,50;01/09/2025\nK2;1;3;01/09/2025\n"
     )
@@ -450,3 +451,76 @@ def test_a_count_line_without_price_or_value_needs_a_known_price(
     lines = [(r[0], r[4], r[5], r[6]) for r in stock_lines(services) if r[9] == "2025-10-01"]
     # K1 takes its known price; K2's value with no quantity keeps the known price; K3: 10 / 2.
     assert lines == [("K1", 4.0, 2.5, 10.0), ("K2", 0.0, 3.0, 12.0), ("K3", 2.0, 5.0, 10.0)]
+
+
+def test_blank_quantities_and_blank_dates_are_refused_not_read_as_zero(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    count = write(
+        tmp_path / "court.csv",
+        "Code;Qté;PU;Date\nA;3;1;01/10/2025\nB\nC;;1;01/10/2025\nD;2;1;\n",
+    )
+    issues = refused(
+        services, establishment_id, count, ImportKind.SNAPSHOT, snapshot_date=date(2025, 1, 1)
+    )
+    assert [(i.line, i.column, i.code) for i in issues] == [
+        (3, "B (Qté)", "missing_value"),
+        (4, "B (Qté)", "missing_value"),
+        (5, "D (Date)", "missing_value"),  # a date column decides; no fallback to the option
+    ]
+    moves = write(tmp_path / "m.csv", "Date;Code;Entrée;Sortie;PU\n01/09/2025;A;;;1\n")
+    (issue,) = refused(services, establishment_id, moves, ImportKind.MOVEMENTS)
+    assert (issue.line, issue.code) == (2, "missing_value")
+
+
+def test_a_signed_quantity_column_without_any_negative_is_refused(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "qte.csv",
+        "Date;Code;Désignation;Qté;PU HT;UF destinataire\n"
+        "01/12/2025;A;a;10;2;Cardio\n02/12/2025;A;a;12;2;Neuro\n",
+    )
+    (issue,) = refused(services, establishment_id, path, ImportKind.MOVEMENTS)
+    assert (issue.code, issue.column) == ("unsigned_quantity", "D (Qté)")
+
+
+def test_repeated_headings_reach_their_own_column(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "deux.csv",
+        "Date;Code;PU;Quantité;Quantité\n01/12/2025;A;2;10;\n02/12/2025;A;2;;3\n",
+    )
+    mapping = ColumnMapping(
+        ImportKind.MOVEMENTS,
+        {"date": "Date", "product_code": "Code", "unit_price": "PU",
+         "quantity_in": "Quantité", "quantity_out": "Quantité (2)"},
+    )  # fmt: skip
+    services.stock.imports.run(establishment_id, path, mapping)
+    with closing(sqlite3.connect(services.database_path)) as raw:
+        assert raw.execute(
+            "SELECT quantity_in, quantity_out FROM stock_movements ORDER BY day"
+        ).fetchall() == [(10.0, 0.0), (0.0, 3.0)]
+
+
+def test_a_quoted_cell_over_several_lines_keeps_line_numbers_right(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "multi.csv",
+        'Code;Libellé;Qté;PU;Date\nA;"sur\ntrois\nlignes";douze;1;01/10/2025\nB;b;x;1;01/10/2025\n',
+    )
+    issues = refused(services, establishment_id, path, ImportKind.SNAPSHOT)
+    assert [i.line for i in issues] == [2, 5]
+
+
+def test_a_title_line_with_a_comma_above_a_semicolon_table(
+    services: Services, establishment_id: int, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "titre.csv",
+        "Inventaire PUI, arrêté au 01/10/2025\nCode;Qté;PU;Date\nA;3;1,5;01/10/2025\n",
+    )
+    assert import_file(services, establishment_id, path, ImportKind.SNAPSHOT).imported == 1
+    assert stock_lines(services)[0][4:7] == (3.0, 1.5, 4.5)

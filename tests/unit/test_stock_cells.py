@@ -70,7 +70,20 @@ def test_impossible_dates_are_named_as_such(text: str) -> None:
     assert caught.value.code == "impossible_date"
 
 
-@pytest.mark.parametrize("text", ["demain", "12/2025", "45000", 45000.0])
+def test_spreadsheet_day_numbers_are_dates() -> None:
+    assert parse_date(45658.0) == date(2025, 1, 1)
+    assert parse_date(45658) == date(2025, 1, 1)
+
+
+def test_comma_separated_files_group_thousands_only_by_three_digits() -> None:
+    assert parse_number("1,000", comma_groups_thousands=True) == 1000
+    assert parse_number("12,345.5", comma_groups_thousands=True) == 12345.5
+    assert parse_number("12,5", comma_groups_thousands=True) == 12.5
+    assert parse_number("0,5", comma_groups_thousands=True) == 0.5
+    assert parse_number("1.000") == 1.0  # three decimals, as software writes them
+
+
+@pytest.mark.parametrize("text", ["demain", "12/2025", "45000", 45000.5, 123.0])
 def test_non_dates(text: object) -> None:
     with pytest.raises(CellError) as caught:
         parse_date(text)

@@ -12,6 +12,7 @@ from hospiperf_desktop.stock.mapping import (
     guess_mapping,
     missing_fields,
     resolve,
+    unique_headings,
 )
 from hospiperf_desktop.stock.parameters import shipped_parameters
 
@@ -95,3 +96,49 @@ def test_mapping_json_round_trip_and_validation() -> None:
         with pytest.raises(FileImportError) as caught:
             ColumnMapping.from_json(bad, "m.json")
         assert caught.value.issues[0].code == "bad_mapping"
+
+
+def test_headings_naming_another_field_are_not_guessed_by_their_start() -> None:
+    headers = ["Date péremption", "Date mvt", "Code", "Code UF", "Libellé UF", "Sortie",
+               "Prix total", "Type mouvement"]  # fmt: skip
+    columns = guess_mapping(headers, ImportKind.MOVEMENTS, PARAMS).columns
+    assert columns == {
+        "date": "Date mvt", "product_code": "Code", "care_unit": "Code UF",
+        "quantity_out": "Sortie",
+    }  # fmt: skip
+
+
+def test_repeated_headings_are_numbered_and_one_column_feeds_one_field() -> None:
+    assert unique_headings(["Date", "Quantité", "quantite", "", "Quantité"]) == [
+        "Date", "Quantité", "quantite (2)", "", "Quantité (3)",
+    ]  # fmt: skip
+    mapping = ColumnMapping(
+        ImportKind.MOVEMENTS,
+        {"date": "Date", "product_code": "Code", "quantity_in": "Qté", "quantity_out": "Qté"},
+    )
+    with pytest.raises(FileImportError) as caught:
+        resolve(mapping, ["Date", "Code", "Qté"], "m.csv", 1)
+    (issue,) = caught.value.issues
+    assert (issue.code, issue.column) == ("shared_column", "C (Qté)")
+
+
+@pytest.mark.parametrize(
+    ("location", "kind_cell", "expected"),
+    [
+        ("", "", "central"),
+        ("PUI", "", "central"),
+        ("Pharmacie centrale", "", "central"),
+        ("Magasin général", "", "central"),
+        ("Armoire pharmacie Cardiologie", "", "care_unit"),
+        ("Dotation pharmacie UF Neuro", "", "care_unit"),
+        ("Réserve Urgences", "", "central"),
+        ("Urgences", "", "care_unit"),
+        ("Puits", "", "care_unit"),  # "pui" inside a word does not count
+        ("Stock A", "Pharmacie", "central"),
+        ("Stock A", "Stock central", "central"),
+        ("Pharmacie", "UF", "care_unit"),
+        ("Stock A", "Vestiaire", None),
+    ],
+)
+def test_central_store_or_care_unit(location: str, kind_cell: str, expected: str | None) -> None:
+    assert PARAMS.location_kind_for(location, kind_cell) == expected
