@@ -124,4 +124,12 @@ def stock_warning_labels() -> dict[str, str]:
             "Nombre de lits non renseigné : complétez la fiche de l'établissement pour obtenir "
             "la valeur du stock par lit."
         ),
+        "short_history": _tr(
+            "Les mouvements importés couvrent moins que la fenêtre choisie : les moyennes "
+            "portent sur la période couverte."
+        ),
+        "dormant_unknown": _tr(
+            "Les mouvements importés ne remontent pas assez loin pour repérer le stock "
+            "dormant : importez un historique plus long."
+        ),
     }

@@ -87,7 +87,8 @@ def conflict_text(err: ConflictError) -> str:
         .replace("%2", _moment(err.params.get("first")))
         .replace("%3", _moment(err.params.get("last"))),
         "establishment_has_stock": _tr(
-            "Cet établissement a %1 import(s) de stock : annulez-les d'abord."
+            "Cet établissement a des données de stock (%1 produits, imports ou ruptures) : "
+            "supprimez-les d'abord (commande « hospiperf stock purge »)."
         ).replace("%1", str(err.params.get("count", ""))),
         "mapping_name_empty": _tr("Donnez un nom au profil de colonnes."),
         "unknown_category": _tr("Catégorie de produit inconnue : %1.").replace(
@@ -146,6 +147,17 @@ def source_issue_text(issue: SourceIssue) -> str:
         .replace("%1", str(params.get("heading", "")))
         .replace("%2", field_label(str(params.get("field", "")))),
         "bad_mapping": _tr("profil de colonnes invalide (%1)").replace("%1", issue.message),
+        "shared_column": _tr("une même colonne ne peut alimenter %1").replace(
+            "%1", _tr(" et ").join(field_label(f) for f in params.get("fields", []))
+        ),
+        "unsigned_quantity": _tr(
+            "cette colonne, lue comme une quantité signée (+ entrée, − sortie), ne contient "
+            "aucun nombre négatif : toutes les lignes seraient des entrées. Choisissez-la "
+            "plutôt comme « Quantité sortie » (ou « Quantité entrée »)."
+        ),
+        "unknown_location_kind": _tr(
+            "« %1 » n'est ni un stock central ni une unité de soins"
+        ).replace("%1", value),
     }
     place = issue.file
     if issue.line is not None:

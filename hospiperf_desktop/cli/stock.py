@@ -147,6 +147,11 @@ def register(commands: Any) -> None:
     short.add_argument("--notes", default="")
     short.set_defaults(handler=_shortage)
 
+    purge = group.add_parser("purge", help="remove all stock data of an establishment")
+    establishment(purge)
+    purge.add_argument("--yes", action="store_true", help="confirm")
+    purge.set_defaults(handler=_purge)
+
     shorts = group.add_parser("shortages", help="the shortage log")
     establishment(shorts)
     shorts.add_argument("--year", type=int)
@@ -209,6 +214,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     else:
+        print("columns: " + ", ".join(f"{k} ← {v}" for k, v in mapping.columns.items()))
         period = f", {result.first_date} to {result.last_date}" if result.first_date else ""
         print(
             f"{result.file}: {result.imported} rows imported, {result.rejected} rejected"
@@ -288,14 +294,17 @@ def _number(value: float | None, digits: int = 1) -> str:
 def _indicators(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
-        result = services.stock.analysis.indicators(
-            establishment.id,
-            args.at,
-            window_weeks=args.window,
-            dormant_months=args.dormant_months,
-            expiring_days=args.expiring_days,
-            mco=not args.non_mco,
-        )
+        try:
+            result = services.stock.analysis.indicators(
+                establishment.id,
+                args.at,
+                window_weeks=args.window,
+                dormant_months=args.dormant_months,
+                expiring_days=args.expiring_days,
+                mco=not args.non_mco,
+            )
+        except ValueError as err:
+            raise CliError(str(err)) from err
         params = services.stock.params
         if args.xlsx:
             write_indicators_workbook(
@@ -351,7 +360,7 @@ def _reorder(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return EXIT_OK
-    print(f"Reorder at {report.at} (service level {report.service_level:.0%})")
+    print(f"Reorder at {report.at} (service level {report.service_level:.1%})")
     for line in report.lines:
         flag = "RISK " if line.at_risk else "     "
         print(
@@ -438,6 +447,15 @@ def _shortage(args: argparse.Namespace) -> int:
             ),
         )
     print(f"shortage {record.id} recorded for {record.product_code}")
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CliError("this removes every stock row of the establishment: add --yes")
+    with services_for(args) as services:
+        removed = services.stock.catalog.delete_all(_establishment_id(services, args.establishment))
+    print(f"{removed} stock rows removed")
     return EXIT_OK
 
 

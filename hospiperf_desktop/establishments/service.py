@@ -112,7 +112,8 @@ class EstablishmentService:
             if stock := repo.stock_data_count(establishment_id):
                 raise ConflictError(
                     f"establishment {row.finess} has stock data ({stock} products, imports or"
-                    " shortages); delete them first",
+                    f" shortages); remove them first ('hospiperf stock purge --establishment"
+                    f" {row.finess}')",
                     "establishment_has_stock",
                     count=stock,
                 )

@@ -9,6 +9,7 @@ so a million movements answer in well under a second.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +86,15 @@ class _ProductFacts:
     has_substitute: bool
 
 
+def _window(at: date, window_weeks: int, history: date | None) -> tuple[date, float]:
+    """The consumption window before `at`: its first day and its length in weeks, cut to
+    the movement history when that is shorter (else a short history looks like low use)."""
+    start = at - timedelta(weeks=window_weeks)
+    if history is not None and start < history < at:
+        return history, (at - history).days / 7
+    return start, float(window_weeks)
+
+
 class StockAnalysis:
     def __init__(self, database: Database, params: StockParameters) -> None:
         self._db = database
@@ -101,6 +111,15 @@ class StockAnalysis:
                 if value:
                     return date.fromisoformat(str(value))
         return None
+
+    @staticmethod
+    def _history_start(session: Session, establishment_id: int) -> date | None:
+        """The first day with a movement (the (establishment, day) index answers at once)."""
+        value = session.execute(
+            text("SELECT MIN(day) FROM stock_movements WHERE establishment_id = :e"),
+            {"e": establishment_id},
+        ).scalar()
+        return date.fromisoformat(str(value)) if value else None
 
     def _establishment(self, session: Session, establishment_id: int) -> models.Establishment:
         row = session.get(models.Establishment, establishment_id)
@@ -119,15 +138,19 @@ class StockAnalysis:
         mco: bool = True,
     ) -> StockIndicators:
         defaults = self._params.defaults
-        window_weeks = window_weeks or defaults.consumption_window_weeks
-        dormant_months = dormant_months or defaults.dormant_months
-        expiring_days = expiring_days or defaults.expiring_days
+        if window_weeks is None:
+            window_weeks = defaults.consumption_window_weeks
+        if dormant_months is None:
+            dormant_months = defaults.dormant_months
+        if expiring_days is None:
+            expiring_days = defaults.expiring_days
         if window_weeks < 1 or dormant_months < 1 or expiring_days < 1:
             raise ValueError("window, dormant months and expiring days must be at least 1")
         at = at or self.latest_date(establishment_id) or date.today()
-        start = at - timedelta(weeks=window_weeks)
         with self._db.read() as session:
             beds = self._establishment(session, establishment_id).beds
+            history = self._history_start(session, establishment_id)
+            start, weeks = _window(at, window_weeks, history)
             lines = session.execute(
                 text(_LATEST_LINES), {"e": establishment_id, "at": at.isoformat()}
             ).all()
@@ -162,6 +185,8 @@ class StockAnalysis:
             at,
             start,
             window_weeks,
+            weeks,
+            history is not None and history <= dormant_since,
             dormant_months,
             expiring_days,
             mco,
@@ -176,6 +201,8 @@ class StockAnalysis:
         at: date,
         start: date,
         window_weeks: int,
+        weeks: float,
+        dormant_known: bool,
         dormant_months: int,
         expiring_days: int,
         mco: bool,
@@ -201,7 +228,7 @@ class StockAnalysis:
             entry[3] += value
             expiry_date = date.fromisoformat(expiry) if expiry else None
             item = StockItem(pid, code, label, category, location, lot, qty, value, expiry_date)
-            if pid not in active and qty > 0:
+            if dormant_known and pid not in active and qty > 0:
                 dormant_value += value
                 dormant.append(item)
             if expiry_date is not None and qty > 0:
@@ -222,7 +249,7 @@ class StockAnalysis:
                 per_unit[unit_key] += value_out or 0.0
 
         def row_for(category: str, kind: str, value: float, used: float) -> CoverageRow:
-            weekly = formulas.weekly(used, window_weeks)
+            weekly = formulas.weekly(used, weeks)
             target = params.coverage_targets_weeks[kind]
             return CoverageRow(
                 category=category,
@@ -252,16 +279,17 @@ class StockAnalysis:
                 "all",
                 kind,
                 sum(v for (_, k), v in stock.items() if k == kind),
-                sum(v for (_, k), v in consumed.items() if k == kind),
+                # Care units: only the categories whose care-unit stock was counted.
+                sum(v for (c, k), v in consumed.items() if k == kind and stock[(c, k)] > 0)
+                if kind == CARE_UNIT
+                else sum(v for (_, k), v in consumed.items() if k == kind),
             )
             for kind in LOCATION_KINDS
             if any(v > 0 for (_, k), v in stock.items() if k == kind)
         )
         locations = []
         for key, (location, kind, day, value) in sorted(by_location.items()):
-            weekly = (
-                formulas.weekly(per_unit.get(key, 0.0), window_weeks) if kind == CARE_UNIT else None
-            )
+            weekly = formulas.weekly(per_unit.get(key, 0.0), weeks) if kind == CARE_UNIT else None
             locations.append(
                 LocationRow(
                     location or "—",
@@ -278,7 +306,8 @@ class StockAnalysis:
             "general_store": ("magasin_general",),
         }
         for scope, categories in groups.items():
-            value = sum(v for (c, _), v in stock.items() if c in categories)
+            # The benchmarks are for the PUI's and the general store's own stock.
+            value = sum(v for (c, k), v in stock.items() if c in categories and k == CENTRAL)
             if value <= 0:
                 continue
             per_bed.append(
@@ -291,6 +320,10 @@ class StockAnalysis:
                 )
             )
         warnings = []
+        if weeks < window_weeks:
+            warnings.append("short_history")
+        if not dormant_known:
+            warnings.append("dormant_unknown")
         if not lines:
             warnings.append("no_snapshot")
         if movement_count == 0:
@@ -303,6 +336,7 @@ class StockAnalysis:
             at=at,
             window_weeks=window_weeks,
             window_start=start,
+            consumption_weeks=weeks,
             dormant_months=dormant_months,
             expiring_days=expiring_days,
             mco=mco,
@@ -330,14 +364,24 @@ class StockAnalysis:
     ) -> ReorderReport:
         """For each product with stock or consumption: statistics, reorder point, order, risk."""
         defaults = self._params.defaults
-        service_level = service_level or defaults.service_level
-        review_weeks = defaults.review_period_weeks if review_weeks is None else review_weeks
-        window_weeks = window_weeks or defaults.consumption_window_weeks
+        if service_level is None:
+            service_level = defaults.service_level
+        if review_weeks is None:
+            review_weeks = defaults.review_period_weeks
+        if window_weeks is None:
+            window_weeks = defaults.consumption_window_weeks
+        if window_weeks < 1 or review_weeks < 0:
+            raise ValueError("the window must last at least a week and the review period ≥ 0")
         z = formulas.service_factor(service_level)
         at = at or self.latest_date(establishment_id) or date.today()
-        start = at - timedelta(weeks=window_weeks)
         with self._db.read() as session:
             self._establishment(session, establishment_id)
+            start, history_weeks = _window(
+                at, window_weeks, self._history_start(session, establishment_id)
+            )
+            # Weeks with movement history: a product delivered for two weeks is not averaged
+            # over thirteen.
+            buckets = max(1, min(window_weeks, math.ceil(history_weeks)))
             args = {"e": establishment_id, "at": at.isoformat(), "start": start.isoformat()}
             on_hand: dict[int, float] = defaultdict(float)
             snapshot_day: date | None = None
@@ -357,10 +401,10 @@ class StockAnalysis:
                 ),
                 args,
             ).all()
-            weeks: dict[int, list[float]] = defaultdict(lambda: [0.0] * window_weeks)
+            weeks: dict[int, list[float]] = defaultdict(lambda: [0.0] * buckets)
             values: dict[int, float] = defaultdict(float)
             for pid, week, qty, value in weekly_rows:
-                if 0 <= week < window_weeks:
+                if 0 <= week < buckets:
                     weeks[pid][week] += qty or 0.0
                 values[pid] += value or 0.0
             wanted = set(on_hand) | set(weeks)
@@ -397,7 +441,7 @@ class StockAnalysis:
         )
         lines = []
         for pid, product in products.items():
-            mean, sd = formulas.mean_and_sd(weeks[pid] if pid in weeks else [0.0] * window_weeks)
+            mean, sd = formulas.mean_and_sd(weeks[pid] if pid in weeks else [0.0] * buckets)
             known = suppliers.get(pid, [])
             lead_days, lead_sd = max(
                 ((d, s) for _, d, s in known), default=(default.mean_days, default.sd_days)

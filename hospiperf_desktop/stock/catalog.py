@@ -193,6 +193,31 @@ class StockCatalog:
             ]
             return ProductHistory(record, tuple(months), tuple(stock), tuple(shortages))
 
+    def delete_all(self, establishment_id: int) -> int:
+        """Remove every stock row of an establishment (imports, counts, movements, products,
+        suppliers, care units, shortages), so that it can be deleted. Returns rows removed."""
+        tables = (
+            "stock_movements", "stock_lines", "stock_imports", "shortages", "product_suppliers",
+            "products", "suppliers", "care_units",
+        )  # fmt: skip
+        removed = 0
+        with self._db.write() as session:
+            for table in tables:
+                if table == "product_suppliers":
+                    sql = (
+                        "DELETE FROM product_suppliers WHERE product_id IN"
+                        " (SELECT id FROM products WHERE establishment_id = :e)"
+                    )
+                else:
+                    sql = f"DELETE FROM {table} WHERE establishment_id = :e"
+                result = session.execute(text(sql), {"e": establishment_id})
+                removed += getattr(result, "rowcount", 0) or 0
+            self._audit.record(
+                session, action="delete_all", entity="stock", entity_id=str(establishment_id),
+                before={"rows": removed},
+            )  # fmt: skip
+        return removed
+
     # --- suppliers ------------------------------------------------------------------------
 
     def suppliers(self, establishment_id: int) -> list[SupplierRecord]:

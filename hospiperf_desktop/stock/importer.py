@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -379,19 +380,26 @@ class StockImports:
                 table.snapshot_date.in_([datetime.fromisoformat(d).date() for d in dates]),
             ]
             candidates = session.execute(
-                select(table.id, table.snapshot_date, table.location_key).where(*where)
+                select(table.id, table.import_id, table.snapshot_date, table.location_key).where(
+                    *where
+                )
             )
-            ids = [i for i, day, key in candidates if (day.isoformat(), key) in keys]
+            found = [
+                (i, import_id)
+                for i, import_id, day, key in candidates
+                if (day.isoformat(), key) in keys
+            ]
             what = "stock lines for the same dates and locations"
         else:
             movement = models.StockMovement
-            query = select(movement.id).where(
+            query = select(movement.id, movement.import_id).where(
                 movement.establishment_id == establishment_id,
                 movement.day >= parsed.first_date,
                 movement.day <= parsed.last_date,
             )
-            ids = list(session.scalars(query))
+            found = [(i, import_id) for i, import_id in session.execute(query)]
             what = "movements in the same period"
+        ids = [i for i, _ in found]
         if not ids:
             return 0
         if options.on_overlap is OnOverlap.REFUSE:
@@ -410,6 +418,13 @@ class StockImports:
         )
         for chunk in _chunks(ids, 5_000):
             session.execute(delete(table_cls).where(table_cls.id.in_(chunk)))
+        # The earlier imports now hold fewer rows.
+        removed = Counter(import_id for _, import_id in found)
+        for import_id, count in removed.items():
+            earlier = session.get(models.StockImport, import_id)
+            if earlier is not None:
+                earlier.row_count -= count
+        session.flush()
         return len(ids)
 
     def _upsert_products(
@@ -439,13 +454,11 @@ class StockImports:
                     )
                 )  # fmt: skip
                 continue
+            # A known product keeps its label, category and MITM flag (they may have been
+            # corrected in the application); files fill only what is missing.
             changes: dict[str, Any] = {}
-            if seen.label and seen.label != row.label:
+            if seen.label and not row.label:
                 changes["label"] = seen.label[:300]
-            if seen.category and seen.category != row.category:
-                changes["category"] = seen.category
-            if seen.mitm is not None and seen.mitm != row.mitm:
-                changes["mitm"] = seen.mitm
             # A count gives the current price; movements only fill a missing one.
             price_news = parsed.kind is ImportKind.SNAPSHOT or row.unit_price is None
             if seen.unit_price is not None and seen.unit_price != row.unit_price and price_news:

@@ -170,6 +170,9 @@ class StockIndicators:
     per_bed: tuple[PerBed, ...]
     movement_count: int
     warnings: tuple[str, ...] = field(default=())
+    # Weeks of consumption the averages divide by: the window, or the movement history
+    # when it is shorter (warning "short_history").
+    consumption_weeks: float = 0.0
 
 
 @dataclass(frozen=True)

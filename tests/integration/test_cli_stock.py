@@ -45,10 +45,11 @@ def test_import_indicators_and_reorder_as_json(cli: Cli, ready: Path, tmp_path: 
                             "coverage_weeks", "target_weeks"}  # fmt: skip
     assert central["stock_value"] == pytest.approx(60.0)
     assert central["target_weeks"] == 4
-    # The 13-week window runs from 02/07 to 30/09: every September day counts.
+    # Movements start on 01/09: the 13-week window is cut to the 30 days they cover.
     consumed = sum(10 + d % 3 for d in range(1, 31)) * 0.05
-    assert central["weekly_consumption_value"] == pytest.approx(consumed / 13)
-    assert central["coverage_weeks"] == pytest.approx(60.0 / (consumed / 13))
+    assert data["consumption_weeks"] == pytest.approx(30 / 7)
+    assert central["weekly_consumption_value"] == pytest.approx(consumed / (30 / 7))
+    assert central["coverage_weeks"] == pytest.approx(60.0 / (consumed / (30 / 7)))
 
     code, out, err = cli("stock", "reorder", "--establishment", FINESS, "--json")
     assert code == 0, err
@@ -111,3 +112,20 @@ def test_mappings_preview_duplicates_and_shortages(cli: Cli, ready: Path, tmp_pa
     code, out, _ = cli("stock", "products", "--establishment", FINESS, "--category", "dmi",
                        "--json")  # fmt: skip
     assert [p["code"] for p in json.loads(out)] == ["R1"]
+
+
+def test_purge_lets_the_establishment_be_deleted_and_bad_windows_are_refused(
+    cli: Cli, ready: Path
+) -> None:
+    assert cli("stock", "import", str(ready), "--establishment", FINESS, "--kind",
+               "movements")[0] == 0  # fmt: skip
+    code, _, err = cli("stock", "indicators", "--establishment", FINESS, "--window", "-1")
+    assert code == 2 and "at least 1" in err
+    code, _, err = cli("establishment", "delete", FINESS, "--yes")
+    assert code == 2 and "stock purge" in err
+    assert cli("stock", "purge", "--establishment", FINESS)[0] == 2  # needs --yes
+    code, out, err = cli("stock", "purge", "--establishment", FINESS, "--yes")
+    assert code == 0, err
+    # 30 movements, their import, the product and the care unit
+    assert out.strip() == "33 stock rows removed"
+    assert cli("establishment", "delete", FINESS, "--yes")[0] == 0

@@ -81,15 +81,18 @@ def test_coverage_against_targets(services: Services, establishment_id: int) -> 
 
 
 def test_dormant_expiring_and_per_bed(services: Services, establishment_id: int) -> None:
-    result = services.stock.analysis.indicators(establishment_id)
+    # Movements start on 01/06/2025: whether anything slept for 6 months cannot be told.
+    unknown = services.stock.analysis.indicators(establishment_id)
+    assert unknown.dormant_value == 0 and "dormant_unknown" in unknown.warnings
+    result = services.stock.analysis.indicators(establishment_id, dormant_months=3)
     assert result.dormant_value == 200 and [i.code for i in result.dormant] == ["B"]
     assert result.expired_value == 200 and result.expiring_value == 200
     assert [(i.code, i.expiry_date) for i in result.expiring] == [
         ("A", date(2025, 9, 15)), ("B", date(2025, 11, 15)),
     ]  # fmt: skip
-    (pui,) = result.per_bed
+    (pui,) = result.per_bed  # the PUI's own stock, care units left out
     assert (pui.scope, pui.stock_value, pui.beds, pui.value_per_bed, pui.benchmark) == (
-        "pui", 420, 100, 4.2, 918.02,
+        "pui", 400, 100, 4.0, 918.02,
     )  # fmt: skip
     # With a 30-day horizon, B no longer expires soon; 2 months of dormancy changes nothing.
     short = services.stock.analysis.indicators(establishment_id, expiring_days=30, dormant_months=2)
@@ -193,3 +196,29 @@ def test_the_shortage_log_counts_supplier_changes(
         )
     with pytest.raises(NotFoundError):
         catalog.delete_shortage(first.id)
+
+
+def test_a_short_history_is_averaged_over_the_weeks_it_covers(
+    services: Services, tmp_path: Path
+) -> None:
+    """40 units counted on 31/12/2025; 10 delivered a day from 17/12 to 30/12 (14 days)."""
+    establishment = services.establishments.add(make_input(2))
+    imports = services.stock.imports
+    count = tmp_path / "c.csv"
+    count.write_text("Code;Qté;PU;Date\nA;40;1;31/12/2025\n", encoding="utf-8")
+    moves = tmp_path / "m.csv"
+    days = [date(2025, 12, 17) + timedelta(days=d) for d in range(14)]
+    moves.write_text(
+        "Date;Code;Sortie;PU\n" + "".join(f"{d:%d/%m/%Y};A;10;1\n" for d in days),
+        encoding="utf-8",
+    )
+    for path, kind in ((count, ImportKind.SNAPSHOT), (moves, ImportKind.MOVEMENTS)):
+        imports.run(establishment.id, path, imports.preview(path, kind).mapping)
+    result = services.stock.analysis.indicators(establishment.id)
+    assert result.consumption_weeks == 2 and "short_history" in result.warnings
+    (central,) = result.coverage
+    assert central.weekly_consumption_value == 70
+    assert central.coverage_weeks == pytest.approx(40 / 70)
+    (line,) = services.stock.analysis.reorder(establishment.id).lines
+    assert (line.mean_weekly, line.sd_weekly) == (70, 0)
+    assert line.days_left == pytest.approx(4) and line.at_risk  # lead time 5 days

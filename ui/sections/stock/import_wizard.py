@@ -167,8 +167,12 @@ class ImportWizard(QWizard):
         page = self.file_page
         snapshot_date = page.snapshot_date.date().toPython()
         name = self.mapping_page.save_as.text().strip() or page.profile.currentData() or None
+        # The date given applies only when no column holds the date of the count.
+        dated = "snapshot_date" in self.mapping_page.mapping().columns
         return ImportOptions(
-            snapshot_date=snapshot_date if self.kind() is ImportKind.SNAPSHOT else None,
+            snapshot_date=(
+                snapshot_date if self.kind() is ImportKind.SNAPSHOT and not dated else None
+            ),
             default_category=page.category.currentData(),
             mapping_name=name,
         )
@@ -475,7 +479,10 @@ class MappingPage(QWizardPage):
         per_column = 3
         for position, spec in enumerate(FIELDS[kind]):
             mark = " *" if spec.required else " °" if spec.name in in_group else ""
-            label = QLabel(field_label(spec.name) + mark + " :")
+            text = field_label(spec.name)
+            if kind is ImportKind.MOVEMENTS and spec.name == "quantity":
+                text = self.tr("Quantité signée (+ entrée, − sortie)")
+            label = QLabel(text + mark + " :")
             combo = QComboBox()
             combo.addItem(NO_COLUMN, None)
             for index, heading in enumerate(preview.headers):
