@@ -541,9 +541,6 @@ class _MovementReader(_RowReader):
         seen = self.parsed.products.get(code)
         if seen is None or self.product_cells:
             seen = self.product(line, cells, code)
-        if all(blank(cells[i]) for i in self.quantity_indexes):
-            self.issue(line, self.quantity_fields[0], "no quantity on this line", "missing_value")
-            return None
         qty_in = self.quantity(line, cells, self.i_in, "quantity_in")
         qty_out = self.quantity(line, cells, self.i_out, "quantity_out")
         if self.i_signed is not None:
@@ -554,6 +551,10 @@ class _MovementReader(_RowReader):
                 qty_in += signed
             else:
                 qty_out -= signed
+        # Blank cells read as 0: only a line with nothing moved can be a line with no quantity.
+        if not qty_in and not qty_out and all(blank(cells[i]) for i in self.quantity_indexes):
+            self.issue(line, self.quantity_fields[0], "no quantity on this line", "missing_value")
+            return None
         price = None
         if self.i_price is not None:
             raw = cells[self.i_price]

@@ -381,6 +381,8 @@ def test_overlapping_movements_are_refused_replaced_or_added(
         services, establishment_id, corrected, ImportKind.MOVEMENTS, on_overlap=OnOverlap.REPLACE
     )
     assert result.replaced == 1  # the movement of 30/09 is outside the new file's period
+    rows = {i.file_name: i.row_count for i in services.stock.imports.imports(establishment_id)}
+    assert rows == {"sept.csv": 1, "sept-v2.csv": 2}
     extra = write(tmp_path / "extra.csv", "Date;Code;Sortie;PU\n15/09/2025;P1;1;1\n")
     assert (
         import_file(
