@@ -1,4 +1,4 @@
-"""Demo step of the stock module: a count and six months of movements for two establishments.
+"""Demo step of the stock module: a count and seven months of movements for two establishments.
 
 The files are written as a pharmacy software would export them (French headings, `;`,
 decimal comma, DD/MM/YYYY) and go through the real importer, so the demo exercises the same
