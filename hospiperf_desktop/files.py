@@ -10,6 +10,16 @@ from pathlib import Path
 from hospiperf_desktop.errors import OutputError
 
 
+def _process_umask() -> int:
+    # Read once, at import (os.umask can only be read by setting it).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_process_umask()
+
+
 def write_atomically(path: Path, write: Callable[[str], None]) -> None:
     """Run `write(temporary_name)` in `path`'s folder, then rename over `path`.
 
@@ -25,6 +35,8 @@ def write_atomically(path: Path, write: Callable[[str], None]) -> None:
     os.close(descriptor)
     try:
         write(temporary)
+        # mkstemp makes the file private (0600); a report is an ordinary user file.
+        os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)
