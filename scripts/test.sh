@@ -3,7 +3,8 @@
 # Extra arguments go to pytest (for instance: -k finess, or -m "not packaging").
 set -euo pipefail
 # binutils: PyInstaller reads shared libraries with objdump in the packaging test.
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" "dev,packaging" binutils
+# poppler-utils: the PDF tests read the text back with pdftotext.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" "dev,packaging" binutils poppler-utils
 cd "$HOSPIPERF_ROOT"
 export QT_QPA_PLATFORM=offscreen
 bin="$HOSPIPERF_VENV/bin"
