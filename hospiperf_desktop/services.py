@@ -22,6 +22,7 @@ from hospiperf_desktop.settings import SettingsService
 from hospiperf_desktop.storage.database import Database, open_database
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.activity.module import ActivityModule
     from hospiperf_desktop.stock.service import StockService
 
 
@@ -42,6 +43,13 @@ class Services:
         from hospiperf_desktop.stock.service import stock_service
 
         return stock_service(self.database, self.audit)
+
+    @cached_property
+    def activity(self) -> ActivityModule:
+        """Activity values, work units and the dashboard, built on first use."""
+        from hospiperf_desktop.activity.module import activity_module
+
+        return activity_module(self.database, self.audit, lambda: self.stock)
 
     @property
     def database_path(self) -> Path:

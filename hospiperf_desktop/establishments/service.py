@@ -117,6 +117,14 @@ class EstablishmentService:
                     "establishment_has_stock",
                     count=stock,
                 )
+            if activity := repo.activity_data_count(establishment_id):
+                raise ConflictError(
+                    f"establishment {row.finess} has {activity} activity value(s) or work-unit"
+                    f" result(s); remove them first ('hospiperf activity purge --establishment"
+                    f" {row.finess}')",
+                    "establishment_has_activity",
+                    count=activity,
+                )
             before = _to_record(row)
             repo.delete(row)
             self._log(session, "delete", before=before, after=None)

@@ -112,6 +112,18 @@ class StockAnalysis:
                     return date.fromisoformat(str(value))
         return None
 
+    def last_snapshot_in(self, establishment_id: int, first: date, last: date) -> date | None:
+        """The latest snapshot date between `first` and `last` (inclusive), if any."""
+        with self._db.read() as session:
+            value = session.execute(
+                text(
+                    "SELECT MAX(snapshot_date) FROM stock_lines WHERE establishment_id = :e"
+                    " AND snapshot_date BETWEEN :first AND :last"
+                ),
+                {"e": establishment_id, "first": first.isoformat(), "last": last.isoformat()},
+            ).scalar()
+        return date.fromisoformat(str(value)) if value else None
+
     @staticmethod
     def _history_start(session: Session, establishment_id: int) -> date | None:
         """The first day with a movement (the (establishment, day) index answers at once)."""

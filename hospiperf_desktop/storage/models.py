@@ -368,3 +368,55 @@ class Shortage(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(160))
     recorded_at: Mapped[datetime]
+
+
+class ActivityValue(Base):
+    """One activity value of an establishment: a year (month 0) or one month of it."""
+
+    __tablename__ = "activity_values"
+    __table_args__ = (
+        UniqueConstraint("establishment_id", "year", "month", "measure_id"),
+        CheckConstraint("month BETWEEN 0 AND 12", name="month_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT")
+    )
+    year: Mapped[int]
+    month: Mapped[int] = mapped_column(default=0)
+    measure_id: Mapped[str] = mapped_column(String(80))
+    value: Mapped[float]
+    updated_by: Mapped[str] = mapped_column(String(160))
+    updated_at: Mapped[datetime]
+
+
+class UoLocalTable(Base):
+    """A user's copy of a shipped work-unit table, with its own coefficients and lines."""
+
+    __tablename__ = "uo_local_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[str] = mapped_column(String(80), unique=True)
+    content: Mapped[str] = mapped_column(Text)  # the table as JSON (uo_tables.to_dict)
+    created_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class UoResultRecord(Base):
+    """A work-unit result kept for the record, with the table version that produced it."""
+
+    __tablename__ = "uo_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT"), index=True
+    )
+    year: Mapped[int]
+    table_id: Mapped[str] = mapped_column(String(80))
+    table_version: Mapped[str] = mapped_column(String(60))
+    total: Mapped[float]
+    content: Mapped[str] = mapped_column(Text)  # the result as JSON
+    recorded_by: Mapped[str] = mapped_column(String(160))
+    recorded_at: Mapped[datetime]

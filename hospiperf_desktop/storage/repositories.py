@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.storage.models import (
+    ActivityValue,
     Diagnostic,
     Establishment,
     Product,
     Setting,
     Shortage,
+    UoResultRecord,
     StockImport,
     UserProfile,
 )
@@ -50,6 +52,18 @@ class EstablishmentRepository:
             )
             or 0
             for table in (Product, StockImport, Shortage)
+        )
+
+    def activity_data_count(self, establishment_id: int) -> int:
+        """Activity values and recorded work-unit results of the establishment."""
+        return sum(
+            self._session.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.establishment_id == establishment_id)
+            )
+            or 0
+            for table in (ActivityValue, UoResultRecord)
         )
 
     def diagnostic_count(self, establishment_id: int) -> int:

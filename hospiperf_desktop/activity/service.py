@@ -1,0 +1,313 @@
+"""Activity values of each establishment and year: entry, import, export, resolution."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hospiperf_desktop.activity.catalog import MeasureCatalog, ValueProblem, check_value
+from hospiperf_desktop.activity.sheets import read_activity_sheet, write_activity_workbook
+from hospiperf_desktop.activity.tables import UoTableStore
+from hospiperf_desktop.activity.values import External, Resolved, resolve
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.models import ActivityValue, Establishment, UoResultRecord
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.stock.service import StockService
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# (measure id, month) -> value; None clears the value.
+Changes = Mapping[tuple[str, int], float | None]
+
+
+@dataclass(frozen=True)
+class ActivityImportResult:
+    file: str
+    rows: int  # measures the file lists
+    changed: int  # values written or changed
+    cleared: int  # values removed (blank cells)
+    unchanged: int
+
+
+def check_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            [FieldIssue("year", "bad_year", f"{year} is not a year between 2000 and 2100")]
+        )
+    return year
+
+
+class ActivityService:
+    """One transaction per action; every change of a value is audited."""
+
+    def __init__(
+        self,
+        database: Database,
+        audit: AuditService,
+        tables: UoTableStore,
+        stock: Callable[[], StockService] | None = None,
+    ) -> None:
+        self._db = database
+        self._audit = audit
+        self._tables = tables
+        self._stock = stock
+
+    def catalog(self) -> MeasureCatalog:
+        return self._tables.catalog()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def entered(self, establishment_id: int, year: int) -> dict[str, dict[int, float]]:
+        out: dict[str, dict[int, float]] = defaultdict(dict)
+        with self._db.read() as session:
+            self._establishment(session, establishment_id)
+            rows = session.execute(
+                select(ActivityValue.measure_id, ActivityValue.month, ActivityValue.value).where(
+                    ActivityValue.establishment_id == establishment_id,
+                    ActivityValue.year == year,
+                )
+            ).all()
+        for measure_id, month, value in rows:
+            out[measure_id][month] = value
+        return dict(out)
+
+    def years(self, establishment_id: int) -> list[int]:
+        with self._db.read() as session:
+            return list(
+                session.scalars(
+                    select(ActivityValue.year)
+                    .where(ActivityValue.establishment_id == establishment_id)
+                    .distinct()
+                    .order_by(ActivityValue.year)
+                )
+            )
+
+    def establishments_with_data(self, year: int) -> list[int]:
+        with self._db.read() as session:
+            return list(
+                session.scalars(
+                    select(ActivityValue.establishment_id)
+                    .where(ActivityValue.year == year)
+                    .distinct()
+                )
+            )
+
+    def resolved(
+        self, establishment_id: int, year: int, *, with_stock: bool = True
+    ) -> dict[str, Resolved]:
+        """Every measure's value for the year, computed where the data allows.
+
+        `with_stock=False` skips the stock computation (days of stock), which the work units
+        do not need.
+        """
+        catalog = self.catalog()
+        entered = self.entered(establishment_id, year)
+        external = self._external(catalog, establishment_id, year, with_stock)
+        return resolve(catalog, entered, external, self._tables.by_id())
+
+    def _external(
+        self, catalog: MeasureCatalog, establishment_id: int, year: int, with_stock: bool
+    ) -> dict[str, External]:
+        if self._stock is None:
+            return {}
+        out: dict[str, External] = {}
+        wanted = [m for m in catalog.measures.values() if m.computed is not None]
+        stock = None
+        for measure in wanted:
+            assert measure.computed is not None
+            kind = measure.computed.kind
+            if kind == "shortage_log":
+                stock = stock or self._stock()
+                shortages = stock.catalog.shortages(establishment_id, year)
+                if shortages:
+                    count = stock.catalog.supplier_change_count(establishment_id, year)
+                    out[measure.id] = External(float(count), {"shortages": len(shortages)})
+                else:
+                    out[measure.id] = External(None, {"why_not": "no_shortage"})
+            elif kind == "stock_days" and with_stock:
+                stock = stock or self._stock()
+                out[measure.id] = stock_days(
+                    stock, establishment_id, year, tuple(measure.computed.params["categories"])
+                )
+        return out
+
+    # --- writing -----------------------------------------------------------------------
+
+    def set_values(self, establishment_id: int, year: int, changes: Changes) -> int:
+        """Write, change or clear values; returns how many changed. All or nothing."""
+        check_year(year)
+        measures = self.catalog().measures
+        issues = []
+        checked: dict[tuple[str, int], float | None] = {}
+        for (measure_id, month), value in changes.items():
+            field = f"{measure_id}/{month}"
+            if measure_id not in measures:
+                issues.append(FieldIssue(field, "unknown_measure", f"unknown measure {measure_id!r}"))
+                continue
+            if not 0 <= month <= 12:
+                issues.append(FieldIssue(field, "bad_month", f"month {month} is not 0-12"))
+                continue
+            try:
+                checked[(measure_id, month)] = (
+                    None if value is None else check_value(measures[measure_id], value)
+                )
+            except ValueProblem as err:
+                issues.append(FieldIssue(field, "bad_value", str(err)))
+        if issues:
+            raise ValidationError(issues)
+        with self._db.write() as session:
+            return self._apply(session, establishment_id, year, checked)[0]
+
+    def import_file(self, path: Path, establishment_id: int, year: int) -> ActivityImportResult:
+        """Import an activity sheet: every value checked first, then one transaction."""
+        check_year(year)
+        sheet = read_activity_sheet(path, self.catalog(), year)
+        with self._db.write() as session:
+            changed, cleared, unchanged = self._apply(
+                session, establishment_id, year, sheet.values, source=sheet.file
+            )
+        return ActivityImportResult(sheet.file, sheet.rows, changed, cleared, unchanged)
+
+    def _apply(
+        self,
+        session: Session,
+        establishment_id: int,
+        year: int,
+        changes: Mapping[tuple[str, int], float | None],
+        source: str | None = None,
+    ) -> tuple[int, int, int]:
+        establishment = self._establishment(session, establishment_id)
+        existing = {
+            (row.measure_id, row.month): row
+            for row in session.scalars(
+                select(ActivityValue).where(
+                    ActivityValue.establishment_id == establishment_id,
+                    ActivityValue.year == year,
+                )
+            )
+        }
+        actor = self._audit.actor(session)
+        now = datetime.now()
+        changed = cleared = unchanged = 0
+        for (measure_id, month), value in sorted(changes.items()):
+            row = existing.get((measure_id, month))
+            before = None if row is None else row.value
+            if before is None and value is None:
+                continue  # a blank cell where nothing was entered
+            if before == value:
+                unchanged += 1
+                continue
+            if value is None:
+                assert row is not None
+                session.delete(row)
+                cleared += 1
+            elif row is None:
+                session.add(
+                    ActivityValue(
+                        establishment_id=establishment_id,
+                        year=year,
+                        month=month,
+                        measure_id=measure_id,
+                        value=value,
+                        updated_by=actor,
+                        updated_at=now,
+                    )
+                )
+                changed += 1
+            else:
+                row.value, row.updated_by, row.updated_at = value, actor, now
+                changed += 1
+            after: dict[str, object] | None = None if value is None else {"value": value}
+            if after is not None and source:
+                after["file"] = source
+            self._audit.record(
+                session,
+                action="import" if source else "set",
+                entity="activity_value",
+                entity_id=f"{establishment.finess}/{year}/{month:02d}/{measure_id}",
+                before=None if before is None else {"value": before},
+                after=after,
+            )
+        session.flush()
+        return changed, cleared, unchanged
+
+    def purge(self, establishment_id: int) -> int:
+        """Remove every activity value and recorded work-unit result of an establishment."""
+        with self._db.write() as session:
+            establishment = self._establishment(session, establishment_id)
+            count = session.scalar(
+                select(func.count()).where(ActivityValue.establishment_id == establishment_id)
+            ) or 0
+            results = session.scalar(
+                select(func.count()).where(UoResultRecord.establishment_id == establishment_id)
+            ) or 0
+            session.execute(
+                delete(ActivityValue).where(ActivityValue.establishment_id == establishment_id)
+            )
+            session.execute(
+                delete(UoResultRecord).where(UoResultRecord.establishment_id == establishment_id)
+            )
+            self._audit.record(
+                session,
+                action="purge",
+                entity="activity",
+                entity_id=establishment.finess,
+                before={"values": count, "uo_results": results},
+            )
+        return count + results
+
+    # --- the workbook ------------------------------------------------------------------
+
+    def export_workbook(self, establishment_id: int, year: int, out: Path) -> None:
+        check_year(year)
+        with self._db.read() as session:
+            row = self._establishment(session, establishment_id)
+            title = f"{row.name} ({row.finess})"
+        write_activity_workbook(
+            out,
+            self.catalog(),
+            self.entered(establishment_id, year),
+            self.resolved(establishment_id, year),
+            title,
+            year,
+        )
+
+    @staticmethod
+    def _establishment(session: Session, establishment_id: int) -> Establishment:
+        row = session.get(Establishment, establishment_id)
+        if row is None:
+            raise NotFoundError(f"no establishment with id {establishment_id}")
+        return row
+
+
+def stock_days(
+    stock: StockService, establishment_id: int, year: int, categories: tuple[str, ...]
+) -> External:
+    """Days of central stock for `categories` at the year's last inventory."""
+    from hospiperf_desktop.stock.parameters import CENTRAL
+
+    snapshot = stock.analysis.last_snapshot_in(
+        establishment_id, date(year, 1, 1), date(year, 12, 31)
+    )
+    if snapshot is None:
+        return External(None, {"why_not": "no_snapshot"})
+    indicators = stock.analysis.indicators(establishment_id, snapshot)
+    rows = [r for r in indicators.coverage if r.location == CENTRAL and r.category in categories]
+    value = sum(r.stock_value for r in rows)
+    weekly = sum(r.weekly_consumption_value for r in rows)
+    if weekly <= 0:
+        return External(None, {"why_not": "no_consumption"})
+    return External(
+        round(value / weekly * 7, 1),
+        {"snapshot": snapshot.isoformat(), "weeks": round(indicators.consumption_weeks, 1)},
+    )

@@ -1,0 +1,260 @@
+"""The activity workbook: one layout for export and import, grouped by family.
+
+Sheet "Activité": title lines (establishment, year), then the heading row
+`Famille | Code | Indicateur | Unité | Année | janv. … déc. | Valeur retenue | Origine`, then
+each family's heading line followed by its measures. An import reads `Code`, `Année` and the
+month columns; the other columns are for people. A CSV or sheet with just `code;valeur`
+(French or English headings) is read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hospiperf_desktop.activity.catalog import MeasureCatalog, ValueProblem, check_value
+from hospiperf_desktop.activity.texts import UNIT_LABELS, origin_text
+from hospiperf_desktop.activity.values import Resolved
+from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.stock.cells import CellError, blank, parse_number
+from hospiperf_desktop.tabular import Row, Table, fold, read_table
+
+SHEET = "Activité"
+MONTH_HEADINGS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+_MONTH_WORDS = (
+    ("janv", "janvier", "jan", "january"),
+    ("fevr", "fevrier", "fev", "feb", "february"),
+    ("mars", "mar", "march"),
+    ("avr", "avril", "apr", "april"),
+    ("mai", "may"),
+    ("juin", "jun", "june"),
+    ("juil", "juillet", "jul", "july"),
+    ("aout", "aug", "august"),
+    ("sept", "septembre", "sep", "september"),
+    ("oct", "octobre", "october"),
+    ("nov", "novembre", "november"),
+    ("dec", "decembre", "december"),
+)
+_CODE = frozenset({"code", "id", "identifiant", "measure", "measureid", "indicateurcode"})
+_YEAR_VALUE = frozenset({"annee", "valeur", "value", "total", "annuel", "valeurannuelle", "year"})
+_YEAR_IN_TITLE = re.compile(r"ann[ée]e\s*:?\s*(\d{4})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SheetValues:
+    """What an activity sheet says: (measure, month) -> value or None (blank: cleared)."""
+
+    file: str
+    values: dict[tuple[str, int], float | None]
+    rows: int
+
+
+def _columns(table: Table) -> tuple[int | None, dict[int, int]]:
+    code = None
+    months: dict[int, int] = {}  # month (0 = year) -> column index
+    for index, heading in enumerate(table.headers):
+        key = fold(heading)
+        if key in _CODE and code is None:
+            code = index
+        elif key in _YEAR_VALUE and 0 not in months:
+            months[0] = index
+        else:
+            for month, words in enumerate(_MONTH_WORDS, start=1):
+                if key in words and month not in months:
+                    months[month] = index
+    return code, months
+
+
+def _sheet_year(path: Path, table: Table) -> int | None:
+    """The year the title lines above the heading name (`Année : 2025`), if any."""
+    from hospiperf_desktop.tabular import read_rows
+
+    for line, cells in read_rows(path, sheet=None):
+        if line >= table.header_line:
+            break
+        texts = [str(c) for c in cells if not blank(c)]
+        joined = " ".join(texts)
+        if match := _YEAR_IN_TITLE.search(joined):
+            return int(match.group(1))
+        for first, second in zip(texts, texts[1:], strict=False):
+            if fold(first) == "annee" and re.fullmatch(r"\d{4}(\.0)?", second):
+                return int(float(second))
+    return None
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, str):
+        raw = raw.strip().rstrip("%").strip()
+    return parse_number(raw)
+
+
+def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> SheetValues:
+    """Every value of the sheet, checked; FileImportError lists every problem at once."""
+    table = read_table(path, header_hint=_CODE)
+    code_col, month_cols = _columns(table)
+    issues: list[SourceIssue] = []
+
+    def issue(row: Row | None, col: int | None, message: str, code: str, **p: Any) -> None:
+        issues.append(table.issue(row, col, message, code, **p))
+
+    if code_col is None:
+        issue(None, None, "no 'Code' column: the heading row needs one", "no_code_column")
+    if not month_cols:
+        issue(None, None, "no 'Année' (or 'valeur') column and no month column", "no_values")
+    if issues:
+        raise FileImportError(issues)
+    assert code_col is not None
+    sheet_year = _sheet_year(path, table)
+    if sheet_year is not None and sheet_year != year:
+        issue(None, None, f"the sheet is for {sheet_year}, not {year}", "wrong_year", found=sheet_year)
+    measures = catalog.measures
+    values: dict[tuple[str, int], float | None] = {}
+    seen: dict[str, int] = {}
+    rows = 0
+    for row in table.rows:
+        cells = row.cells
+        code = str(cells[code_col]).strip() if code_col < len(cells) else ""
+        if blank(code) or code == "None":
+            continue  # a family heading line, or a blank line
+        if code not in measures:
+            issue(row, code_col, f"unknown measure code '{code}'", "unknown_measure", code=code)
+            continue
+        if code in seen:
+            issue(
+                row,
+                code_col,
+                f"'{code}' is listed twice (first on line {seen[code]})",
+                "duplicate",
+                code=code,
+            )
+            continue
+        seen[code] = row.line
+        rows += 1
+        for month, col in month_cols.items():
+            raw = cells[col] if col < len(cells) else None
+            if blank(raw):
+                values[(code, month)] = None
+                continue
+            try:
+                values[(code, month)] = check_value(measures[code], _number(raw))
+            except (CellError, ValueProblem) as err:
+                issue(row, col, str(err), "bad_value", code=code)
+    if issues:
+        raise FileImportError(issues)
+    return SheetValues(path.name, values, rows)
+
+
+def write_activity_workbook(
+    out: Path,
+    catalog: MeasureCatalog,
+    entered: Mapping[str, Mapping[int, float]],
+    resolved: Mapping[str, Resolved],
+    title: str,
+    year: int,
+) -> None:
+    """The activity workbook, written whole or not at all."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from hospiperf_desktop.files import write_atomically
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    sheet.append(["Activité de la PUI"])
+    sheet.append(["Établissement", title])
+    sheet.append(["Année", year])
+    sheet.append([])
+    headings = ["Famille", "Code", "Indicateur", "Unité", "Année", *MONTH_HEADINGS]
+    headings += ["Valeur retenue", "Origine"]
+    sheet.append(headings)
+    header_row = sheet.max_row
+    bold = Font(bold=True)
+    sheet["A1"].font = Font(bold=True, size=14)
+    family_fill = PatternFill("solid", fgColor="DDDDDD")
+    computed_font = Font(italic=True, color="555555")
+    for cell in sheet[header_row]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    validated: list[int] = []
+    for family in catalog.families:
+        sheet.append([family.label])
+        for cell in sheet[sheet.max_row]:
+            cell.fill = family_fill
+            cell.font = bold
+        for measure in family.measures:
+            months = entered.get(measure.id, {})
+            result = resolved.get(measure.id)
+            row: list[Any] = [
+                family.label,
+                measure.id,
+                measure.label,
+                UNIT_LABELS[measure.unit],
+                months.get(0),
+                *(months.get(m) for m in range(1, 13)),
+                result.value if result else None,
+                origin_text(result, catalog) if result else "",
+            ]
+            sheet.append(row)
+            line = sheet.max_row
+            if measure.unit != "signed_amount":
+                validated.append(line)
+            number_format = _number_format(measure.unit)
+            for col in range(5, 19):
+                sheet.cell(line, col).number_format = number_format
+            sheet.cell(line, 1).font = Font(color="888888")
+            if result is not None and result.computed:
+                sheet.cell(line, 18).font = computed_font
+                sheet.cell(line, 19).font = computed_font
+    widths = {"A": 18, "B": 30, "C": 60, "D": 8, "E": 12, "R": 16, "S": 60}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    for col in range(6, 18):
+        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = 9
+    sheet.freeze_panes = sheet.cell(header_row + 1, 5)
+    positive = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="Saisissez un nombre positif ou nul.",
+        showErrorMessage=True,
+    )
+    sheet.add_data_validation(positive)
+    for line in validated:
+        positive.add(f"E{line}:Q{line}")
+    _write = _saver(workbook)
+    write_atomically(out, _write)
+
+
+def _number_format(unit: str) -> str:
+    if unit == "count":
+        return "#,##0"
+    if unit in ("amount", "signed_amount"):
+        return '#,##0.00 "€"'
+    return "0.0#"
+
+
+def _saver(workbook: Any) -> Callable[[str], None]:
+    def save(path: str) -> None:
+        workbook.save(path)
+
+    return save
