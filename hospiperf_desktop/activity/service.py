@@ -144,7 +144,10 @@ class ActivityService:
     # --- writing -----------------------------------------------------------------------
 
     def set_values(self, establishment_id: int, year: int, changes: Changes) -> int:
-        """Write, change or clear values; returns how many changed. All or nothing."""
+        """Write, change or clear values; returns how many were written or cleared.
+
+        All or nothing: one bad value refuses the whole change (ValidationError).
+        """
         check_year(year)
         measures = self.catalog().measures
         issues = []
@@ -152,7 +155,9 @@ class ActivityService:
         for (measure_id, month), value in changes.items():
             field = f"{measure_id}/{month}"
             if measure_id not in measures:
-                issues.append(FieldIssue(field, "unknown_measure", f"unknown measure {measure_id!r}"))
+                issues.append(
+                    FieldIssue(field, "unknown_measure", f"unknown measure {measure_id!r}")
+                )
                 continue
             if not 0 <= month <= 12:
                 issues.append(FieldIssue(field, "bad_month", f"month {month} is not 0-12"))
@@ -166,7 +171,8 @@ class ActivityService:
         if issues:
             raise ValidationError(issues)
         with self._db.write() as session:
-            return self._apply(session, establishment_id, year, checked)[0]
+            changed, cleared, _unchanged = self._apply(session, establishment_id, year, checked)
+        return changed + cleared
 
     def import_file(self, path: Path, establishment_id: int, year: int) -> ActivityImportResult:
         """Import an activity sheet: every value checked first, then one transaction."""
@@ -245,12 +251,18 @@ class ActivityService:
         """Remove every activity value and recorded work-unit result of an establishment."""
         with self._db.write() as session:
             establishment = self._establishment(session, establishment_id)
-            count = session.scalar(
-                select(func.count()).where(ActivityValue.establishment_id == establishment_id)
-            ) or 0
-            results = session.scalar(
-                select(func.count()).where(UoResultRecord.establishment_id == establishment_id)
-            ) or 0
+            count = (
+                session.scalar(
+                    select(func.count()).where(ActivityValue.establishment_id == establishment_id)
+                )
+                or 0
+            )
+            results = (
+                session.scalar(
+                    select(func.count()).where(UoResultRecord.establishment_id == establishment_id)
+                )
+                or 0
+            )
             session.execute(
                 delete(ActivityValue).where(ActivityValue.establishment_id == establishment_id)
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def _sheet_year(path: Path, table: Table) -> int | None:
         joined = " ".join(texts)
         if match := _YEAR_IN_TITLE.search(joined):
             return int(match.group(1))
-        for first, second in zip(texts, texts[1:], strict=False):
+        for first, second in pairwise(texts):
             if fold(first) == "annee" and re.fullmatch(r"\d{4}(\.0)?", second):
                 return int(float(second))
     return None
@@ -110,8 +111,8 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
     code_col, month_cols = _columns(table)
     issues: list[SourceIssue] = []
 
-    def issue(row: Row | None, col: int | None, message: str, code: str, **p: Any) -> None:
-        issues.append(table.issue(row, col, message, code, **p))
+    def issue(row: Row | None, col: int | None, message: str, kind: str, **p: Any) -> None:
+        issues.append(table.issue(row, col, message, kind, **p))
 
     if code_col is None:
         issue(None, None, "no 'Code' column: the heading row needs one", "no_code_column")
@@ -122,7 +123,9 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
     assert code_col is not None
     sheet_year = _sheet_year(path, table)
     if sheet_year is not None and sheet_year != year:
-        issue(None, None, f"the sheet is for {sheet_year}, not {year}", "wrong_year", found=sheet_year)
+        issue(
+            None, None, f"the sheet is for {sheet_year}, not {year}", "wrong_year", found=sheet_year
+        )
     measures = catalog.measures
     values: dict[tuple[str, int], float | None] = {}
     seen: dict[str, int] = {}
@@ -133,7 +136,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
         if blank(code) or code == "None":
             continue  # a family heading line, or a blank line
         if code not in measures:
-            issue(row, code_col, f"unknown measure code '{code}'", "unknown_measure", code=code)
+            issue(row, code_col, f"unknown measure code '{code}'", "unknown_measure", measure=code)
             continue
         if code in seen:
             issue(
@@ -141,7 +144,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
                 code_col,
                 f"'{code}' is listed twice (first on line {seen[code]})",
                 "duplicate",
-                code=code,
+                measure=code,
             )
             continue
         seen[code] = row.line
@@ -154,7 +157,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
             try:
                 values[(code, month)] = check_value(measures[code], _number(raw))
             except (CellError, ValueProblem) as err:
-                issue(row, col, str(err), "bad_value", code=code)
+                issue(row, col, str(err), "bad_value", measure=code)
     if issues:
         raise FileImportError(issues)
     return SheetValues(path.name, values, rows)
@@ -227,9 +230,9 @@ def write_activity_workbook(
     widths = {"A": 18, "B": 30, "C": 60, "D": 8, "E": 12, "R": 16, "S": 60}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
-    for col in range(6, 18):
-        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = 9
-    sheet.freeze_panes = sheet.cell(header_row + 1, 5)
+    for letter in "FGHIJKLMNOPQ":
+        sheet.column_dimensions[letter].width = 9
+    sheet.freeze_panes = f"E{header_row + 1}"
     positive = DataValidation(
         type="decimal",
         operator="greaterThanOrEqual",

@@ -154,7 +154,9 @@ class UoTableStore:
         except KeyError:
             existing = None
             if not _ITEM_ID.match(item_id):
-                issues.append(FieldIssue("item_id", "bad_item_id", "use up to 20 letters or digits"))
+                issues.append(
+                    FieldIssue("item_id", "bad_item_id", "use up to 20 letters or digits")
+                )
             if not (label or "").strip():
                 issues.append(FieldIssue("label", "required", "a new line needs a label"))
             if coefficient is None:

@@ -75,10 +75,13 @@ def from_entered(unit: str, months: Mapping[int, float] | None) -> Resolved:
 
 
 def _fallback(entered: Resolved, why_not: str, **detail: Any) -> Resolved:
-    return Resolved(
-        entered.value, Origin(entered.origin.kind, {**entered.origin.detail, "why_not": why_not})
-    ) if entered.value is not None else Resolved(
-        None, Origin(MISSING, {"why_not": why_not, **detail})
+    return (
+        Resolved(
+            entered.value,
+            Origin(entered.origin.kind, {**entered.origin.detail, "why_not": why_not}),
+        )
+        if entered.value is not None
+        else Resolved(None, Origin(MISSING, {"why_not": why_not, **detail}))
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hospiperf_desktop.demo.activity import add_activity
 from hospiperf_desktop.demo.diagnostics import add_diagnostics
 from hospiperf_desktop.demo.foundation import add_establishments, add_profiles
 from hospiperf_desktop.demo.stock import add_stock
@@ -23,6 +24,7 @@ DEMO_STEPS: tuple[tuple[str, DemoStep], ...] = (
     ("establishments", add_establishments),
     ("diagnostics", add_diagnostics),
     ("stock", add_stock),
+    ("activity", add_activity),
 )
 
 

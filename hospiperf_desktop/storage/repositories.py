@@ -14,8 +14,8 @@ from hospiperf_desktop.storage.models import (
     Product,
     Setting,
     Shortage,
-    UoResultRecord,
     StockImport,
+    UoResultRecord,
     UserProfile,
 )
 

@@ -113,6 +113,7 @@ def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock
 ) -> None:
     summary = run_demo(services)
     stock = summary.added.pop("stock")
+    activity = summary.added.pop("activity")
     assert summary.added == {"profiles": 3, "establishments": 5, "diagnostics": 4}
     # Two establishments get a count, deliveries and receipts (thousands of rows) and three
     # shortages each, through the real importer.
@@ -123,6 +124,16 @@ def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock
         assert len(services.stock.catalog.shortages(establishment.id)) == 3
         assert services.stock.analysis.indicators(establishment.id).coverage
     assert stock > 1_000
+    # Two years of activity for three establishments; in 2026 the support hospital's days of
+    # stock come from its stock data, not from typing.
+    assert activity > 300
+    with_activity = [
+        e.finess for e in services.establishments.list() if services.activity.values.years(e.id)
+    ]
+    assert sorted(with_activity) == ["690990015", "690990023", "970109609"]
+    support = services.establishments.by_finess("690990015")
+    days = services.activity.values.resolved(support.id, 2026)["jours_stock_medicaments"]
+    assert days.computed and days.value is not None
     validated = [d for d in services.diagnostics.list() if d.locked]
     assert len(validated) == 2
     assert all(services.plans.plan(d.id) for d in validated), "validation proposed a plan"
