@@ -9,6 +9,7 @@ hatch deteriorations so that they read in black and white.
 from __future__ import annotations
 
 import functools
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def family_chart_figure(family: DashboardFamily) -> Figure | None:
         return None
     labels = [textwrap.fill(french_spacing(line.label), _CHART_WRAP) for line in lines]
     rows = sum(label.count("\n") + 1 for label in labels)
-    figure = Figure(figsize=(7.2, 0.9 + 0.2 * rows + 0.12 * len(lines)), layout="constrained")
+    figure = Figure(figsize=(7.2, 0.8 + 0.17 * rows + 0.06 * len(lines)), layout="constrained")
     ax = figure.add_subplot()
     actual = [line.delta_pct or 0.0 for line in lines]
     # One outlier (+1 200 %) would flatten every other bar: bars stop at ±CHART_CAP %, and
@@ -82,18 +83,20 @@ def family_chart_figure(family: DashboardFamily) -> Figure | None:
     span = max(abs(v) for v in values) or 1.0
     for position, line, value, real in zip(positions, lines, values, actual, strict=True):
         text = f"{format_pct(real)} · {STATUS_LABELS[line.status]}"
+        # Labels sit right of the bar, or right of zero for a fall: never over the names.
         ax.text(
-            value + (0.02 * span if value >= 0 else -0.02 * span),
+            max(value, 0.0) + 0.03 * span,
             position,
             text.replace("\u00a0", " "),
             va="center",
-            ha="left" if value >= 0 else "right",
+            ha="left",
             fontsize=7.5,
         )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(positions, labels, fontsize=8)
     ax.set_ylim(len(lines) - 0.5, -0.5)
-    ax.set_xlim(-span * 1.9, span * 1.9)
+    low = min(min(values), 0.0)
+    ax.set_xlim(low * 1.1 - 0.05 * span, max(max(values), 0.0) + span * 1.3)
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{french_number(x)} %")
     ax.tick_params(axis="x", labelsize=7.5)
     ax.set_title(f"{family.label} : écart à N-1 (%)", fontsize=9, loc="left")
@@ -193,7 +196,6 @@ def write_dashboard_workbook(
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        first = sheet.max_row + 1
         for line in family.lines:
             sheet.append(
                 [
@@ -219,19 +221,22 @@ def write_dashboard_workbook(
                 cell.alignment = Alignment(wrap_text=col in (1, 8), vertical="top")
             for col in (4, 5, 6):
                 sheet.cell(row, col).fill = fill
+            # openpyxl cannot size rows to wrapped text: estimate from the two wrapped columns.
+            text_lines = max(math.ceil(len(line.label) / 55), math.ceil(len(line.origin) / 45))
+            if text_lines > 1:
+                sheet.row_dimensions[row].height = 15 * text_lines
             if line.computed:
                 sheet.cell(row, 2).font = Font(italic=True)
                 sheet.cell(row, 8).font = Font(italic=True, color="555555")
         figure = family_chart_figure(family)
         if figure is not None:
             image = XlImage(_png_stream(figure))
-            scale = 520 / image.width
+            scale = 620 / image.width
             image.width, image.height = round(image.width * scale), round(image.height * scale)
-            sheet.add_image(image, f"J{first - 1}")
-            # Leave room below the table for the chart (rows are 20 px high).
-            chart_end = first - 1 + int(image.height / 20) + 1
-            if sheet.max_row < chart_end:
-                sheet.cell(chart_end, 1, None)
+            # Below the table, so that the printed page keeps the table's width.
+            top = sheet.max_row + 2
+            sheet.add_image(image, f"A{top}")
+            sheet.cell(top + int(image.height / 20) + 1, 1, None)  # rows are 20 px high
         sheet.append([])
     for letter, width in zip("ABCDEFGH", (58, 15, 15, 14, 10, 20, 18, 48), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -407,12 +412,11 @@ def write_dashboard_pdf(dashboard: Dashboard, out: Path, progress: Progress | No
             Spacer(1, 3),
             kit.bordered_table(rows, widths, commands),
         ]
-        story.append(CondPageBreak(60 * mm))
-        story.append(KeepTogether(block))
         figure = family_chart_figure(family)
         if figure is not None:
-            story.append(Spacer(1, 4))
-            story.append(_pdf_chart(figure, 70 * mm))
+            block += [Spacer(1, 4), _pdf_chart(figure, 100 * mm)]
+        story.append(CondPageBreak(60 * mm))
+        story.append(KeepTogether(block))
     progress.check_cancelled()
     progress.report(total - 1, total, "Mise en page")
     footer = kit.Footer(
