@@ -13,6 +13,7 @@ from hospiperf_desktop.activity.catalog import MeasureCatalog
 from hospiperf_desktop.activity.service import ActivityService, check_year
 from hospiperf_desktop.activity.texts import origin_text
 from hospiperf_desktop.activity.values import Resolved
+from hospiperf_desktop.errors import NotFoundError
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import Establishment
 
@@ -130,8 +131,6 @@ class DashboardService:
         with self._db.read() as session:
             row = session.get(Establishment, establishment_id)
             if row is None:
-                from hospiperf_desktop.errors import NotFoundError
-
                 raise NotFoundError(f"no establishment with id {establishment_id}")
             finess, name = row.finess, row.name
         return build_dashboard(

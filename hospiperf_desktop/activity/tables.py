@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -183,10 +184,7 @@ class UoTableStore:
             items = tuple(line if i.id == item_id else i for i in table.items)
         changed = replace(table, items=items, version=next_revision(table))
         self._save(
-            changed,
-            before=None if existing is None else vars(existing),
-            after=vars(line),
-            item=item_id,
+            changed, before=None if existing is None else asdict(existing), after=asdict(line)
         )
         return changed
 
@@ -201,7 +199,7 @@ class UoTableStore:
             items=tuple(i for i in table.items if i.id != item_id),
             version=next_revision(table),
         )
-        self._save(changed, before=vars(line), after=None, item=item_id)
+        self._save(changed, before=asdict(line), after=None)
         return changed
 
     def delete(self, table_id: str) -> None:
@@ -234,7 +232,10 @@ class UoTableStore:
             )
         return table
 
-    def _save(self, table: UoTable, *, before: object, after: object, item: str) -> None:
+    def _save(
+        self, table: UoTable, *, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        line = (after or before or {}).get("id", "")
         with self._db.write() as session:
             row = session.scalar(select(UoLocalTable).where(UoLocalTable.table_id == table.id))
             assert row is not None
@@ -244,7 +245,7 @@ class UoTableStore:
                 session,
                 action="update",
                 entity="uo_table",
-                entity_id=f"{table.id}/{item}",
-                before=before,  # type: ignore[arg-type]
-                after={**after, "version": table.version} if isinstance(after, dict) else None,
+                entity_id=f"{table.id}/{line}",
+                before=before,
+                after={**after, "version": table.version} if after else {"version": table.version},
             )

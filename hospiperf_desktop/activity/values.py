@@ -74,14 +74,12 @@ def from_entered(unit: str, months: Mapping[int, float] | None) -> Resolved:
     return Resolved(mean, Origin(MONTHS, {"months": len(values), "how": "mean"}))
 
 
-def _fallback(entered: Resolved, why_not: str, **detail: Any) -> Resolved:
-    return (
-        Resolved(
-            entered.value,
-            Origin(entered.origin.kind, {**entered.origin.detail, "why_not": why_not}),
-        )
-        if entered.value is not None
-        else Resolved(None, Origin(MISSING, {"why_not": why_not, **detail}))
+def _fallback(entered: Resolved, why_not: str) -> Resolved:
+    """The entered value (or nothing), noting why the computation could not be made."""
+    if entered.value is None:
+        return Resolved(None, Origin(MISSING, {"why_not": why_not}))
+    return Resolved(
+        entered.value, Origin(entered.origin.kind, {**entered.origin.detail, "why_not": why_not})
     )
 
 

@@ -14,7 +14,7 @@ from hospiperf_desktop.activity.service import ActivityService, check_year
 from hospiperf_desktop.activity.tables import UoTableStore
 from hospiperf_desktop.activity.uo_tables import UoResult, UoTable, compute_uo, ratio
 from hospiperf_desktop.audit.service import AuditService
-from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.errors import FileImportError, NotFoundError, SourceIssue
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import Establishment, UoResultRecord
 
@@ -151,8 +151,6 @@ class WorkUnitService:
         with self._db.read() as session:
             row = session.get(Establishment, establishment_id)
             if row is None:
-                from hospiperf_desktop.errors import NotFoundError
-
                 raise NotFoundError(f"no establishment with id {establishment_id}")
             finess, name, beds = row.finess, row.name, row.beds
         values = {
