@@ -23,6 +23,8 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
+    from ui.sections.activity.page import ActivityPage
+    from ui.sections.dashboard.page import DashboardPage
     from ui.sections.diagnostics.page import DiagnosticsPage
     from ui.sections.establishments import EstablishmentsView
     from ui.sections.stock.page import StockPage
@@ -45,6 +47,8 @@ QFrame#itemCard { background: palette(base); border-radius: 4px; }
 
 DIAGNOSTICS_ROW = 1
 STOCK_ROW = 2
+ACTIVITY_ROW = 3
+DASHBOARD_ROW = 4
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +70,8 @@ class MainWindow(QMainWindow):
         self.establishments: EstablishmentsView | None = None
         self.diagnostics: DiagnosticsPage | None = None
         self.stock: StockPage | None = None
+        self.activity: ActivityPage | None = None
+        self.dashboard: DashboardPage | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -77,14 +83,6 @@ class MainWindow(QMainWindow):
     def _sections(self) -> list[tuple[str, bool, str]]:
         """(title, built, description) of each section, in navigation order."""
         coming = [
-            (
-                self.tr("Activité et UO"),
-                self.tr("Comptages d'activité, unités d'œuvre pharmacie et stérilisation."),
-            ),
-            (
-                self.tr("Tableau de bord"),
-                self.tr("Tableau de bord de pilotage de la PUI, comparé à l'année N-1."),
-            ),
             (
                 self.tr("Calculateurs"),
                 self.tr(
@@ -103,6 +101,8 @@ class MainWindow(QMainWindow):
             (self.tr("Établissements"), True, ""),
             (self.tr("Diagnostics"), True, ""),
             (self.tr("Stocks"), True, ""),
+            (self.tr("Activité et UO"), True, ""),
+            (self.tr("Tableau de bord"), True, ""),
         ]
         sections += [(title, False, text) for title, text in coming]
         return sections
@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.establishments)
         self.pages.addWidget(QWidget())  # the Diagnostics page, built when first shown
         self.pages.addWidget(QWidget())  # the Stocks page, likewise
+        self.pages.addWidget(QWidget())  # the Activité et UO page, likewise
+        self.pages.addWidget(QWidget())  # the Tableau de bord page, likewise
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
@@ -167,6 +169,10 @@ class MainWindow(QMainWindow):
             self.diagnostics_page()
         elif row == STOCK_ROW:
             self.stock_page()
+        elif row == ACTIVITY_ROW:
+            self.activity_page()
+        elif row == DASHBOARD_ROW:
+            self.dashboard_page()
 
     def _place(self, row: int, page: QWidget) -> None:
         """Put a page built on first use where its placeholder was."""
@@ -206,6 +212,34 @@ class MainWindow(QMainWindow):
             self.stock = page
         return self.stock
 
+    def activity_page(self) -> ActivityPage:
+        """The Activité et UO page, built on first use like the Diagnostics page."""
+        if self.activity is None:
+            from ui.sections.activity.page import ActivityPage
+
+            page = ActivityPage(self.runner)
+            self._place(ACTIVITY_ROW, page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.activity = page
+        return self.activity
+
+    def dashboard_page(self) -> DashboardPage:
+        """The Tableau de bord page, built on first use like the Diagnostics page."""
+        if self.dashboard is None:
+            from ui.sections.dashboard.page import DashboardPage
+
+            page = DashboardPage(self.runner)
+            self._place(DASHBOARD_ROW, page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.dashboard = page
+        return self.dashboard
+
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
     ) -> None:
@@ -218,6 +252,10 @@ class MainWindow(QMainWindow):
             self.diagnostics.set_services(services)
         if self.stock is not None:
             self.stock.set_services(services)
+        if self.activity is not None:
+            self.activity.set_services(services)
+        if self.dashboard is not None:
+            self.dashboard.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -275,6 +313,10 @@ class MainWindow(QMainWindow):
                 self.diagnostics.reload()
             if self.stock is not None:
                 self.stock.reload()
+            if self.activity is not None:
+                self.activity.reload()
+            if self.dashboard is not None:
+                self.dashboard.reload()
             self.refresh_profile()
 
         self.runner.run(

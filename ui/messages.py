@@ -58,6 +58,25 @@ def issue_text(issue: FieldIssue) -> str:
         "before_start": _tr("La date de fin précède la date de début."),
         "unknown_category": _tr("Catégorie de produit inconnue."),
         "unknown_profile": _tr("Profil de délai inconnu."),
+        "bad_year": _tr("L'année doit être comprise entre 2000 et 2100."),
+        "bad_month": _tr("Le mois doit être compris entre 1 et 12 (0 : l'année entière)."),
+        # An activity value's field is "measure/month".
+        "bad_value": _tr("Valeur refusée pour l'indicateur %1 : %2.")
+        .replace("%1", issue.field.split("/")[0])
+        .replace("%2", _expected_value(issue.field.split("/")[0]))
+        if issue.code == "bad_value"
+        else "",
+        "unknown_measure": _tr("Indicateur inconnu : %1.").replace("%1", issue.field.split("/")[0]),
+        "bad_table_id": _tr(
+            "Identifiant de table : 2 à 60 caractères, minuscules sans accent, chiffres, "
+            "« . », « _ » ou « - »."
+        ),
+        "bad_item_id": _tr(
+            "Numéro de ligne : 20 caractères au plus, lettres sans accent, chiffres, « . », "
+            "« _ » ou « - »."
+        ),
+        "bad_coefficient": _tr("Le coefficient est un nombre positif ou nul."),
+        "unknown_group": _tr("Groupe inconnu dans cette table."),
     }
     return texts.get(issue.code, issue.message)
 
@@ -94,6 +113,16 @@ def conflict_text(err: ConflictError) -> str:
         "unknown_category": _tr("Catégorie de produit inconnue : %1.").replace(
             "%1", str(err.params.get("value", ""))
         ),
+        "shipped_table": _tr(
+            "La table %1 est livrée avec l'application et ne se modifie pas : copiez-la "
+            "d'abord (« Copier la table… »)."
+        ).replace("%1", str(err.params.get("id", ""))),
+        "table_exists": _tr("Une table porte déjà l'identifiant %1.").replace(
+            "%1", str(err.params.get("id", ""))
+        ),
+        "table_in_use": _tr(
+            "Des résultats enregistrés citent la table %1 : elle est conservée."
+        ).replace("%1", str(err.params.get("id", ""))),
     }
     return texts.get(err.reason, str(err))
 
@@ -158,6 +187,23 @@ def source_issue_text(issue: SourceIssue) -> str:
         "unknown_location_kind": _tr(
             "« %1 » n'est ni un stock central ni une unité de soins"
         ).replace("%1", value),
+        "no_code_column": _tr(
+            "aucune colonne « Code » : la ligne d'en-tête doit en avoir une (voir le classeur "
+            "exporté)"
+        ),
+        "no_values": _tr("aucune colonne « Année » (ou « Valeur ») ni colonne de mois"),
+        "wrong_year": _tr("la feuille est celle de l'année %1, pas de l'année choisie").replace(
+            "%1", str(params.get("found", ""))
+        ),
+        "unknown_measure": _tr("code d'indicateur inconnu « %1 »").replace(
+            "%1", str(params.get("measure", ""))
+        ),
+        "duplicate": _tr("« %1 » figure deux fois").replace("%1", str(params.get("measure", ""))),
+        "bad_value": _tr("valeur refusée pour « %1 » : %2")
+        .replace("%1", str(params.get("measure", "")))
+        .replace("%2", _expected_value(str(params.get("measure", ""))))
+        if issue.code == "bad_value"
+        else "",
     }
     place = issue.file
     if issue.line is not None:
@@ -191,6 +237,20 @@ def field_label(name: str) -> str:
         "supplier": _tr("Fournisseur"),
     }
     return labels.get(name, name)
+
+
+def _expected_value(measure_id: str) -> str:
+    """What an activity measure accepts, in French."""
+    from hospiperf_desktop.activity.catalog import shipped_catalog
+
+    measure = shipped_catalog().measures.get(measure_id)
+    unit = measure.unit if measure is not None else "count"  # a local line's own count
+    texts = {
+        "count": _tr("un nombre entier positif ou nul est attendu"),
+        "percent": _tr("un pourcentage entre 0 et 100 est attendu"),
+        "signed_amount": _tr("un montant en euros est attendu"),
+    }
+    return texts.get(unit, _tr("une valeur positive ou nulle est attendue"))
 
 
 def _category_names() -> str:

@@ -7,7 +7,7 @@ better for "higher", worse for "lower", and only a change of activity for "neutr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from hospiperf_desktop.activity.catalog import MeasureCatalog
 from hospiperf_desktop.activity.service import ActivityService, check_year
@@ -118,7 +118,7 @@ def build_dashboard(
                 )
             )
         families.append(DashboardFamily(family.id, family.label, tuple(lines)))
-    return Dashboard(finess, name, year, tuple(families), datetime.now())
+    return Dashboard(finess, name, year, tuple(families), datetime.now(UTC))
 
 
 class DashboardService:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from hospiperf_desktop.activity.tables import UoTableStore
 from hospiperf_desktop.activity.values import External, Resolved, resolve
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ActivityValue, Establishment, UoResultRecord
 
@@ -174,14 +175,26 @@ class ActivityService:
             changed, cleared, _unchanged = self._apply(session, establishment_id, year, checked)
         return changed + cleared
 
-    def import_file(self, path: Path, establishment_id: int, year: int) -> ActivityImportResult:
-        """Import an activity sheet: every value checked first, then one transaction."""
+    def import_file(
+        self, path: Path, establishment_id: int, year: int, progress: Progress | None = None
+    ) -> ActivityImportResult:
+        """Import an activity sheet: every value checked first, then one transaction.
+
+        `Cancelled` from `progress` (checked after reading and before the commit) leaves the
+        database as it was.
+        """
+        progress = progress or NullProgress()
         check_year(year)
+        progress.report(0, 3, "Lecture du fichier")
         sheet = read_activity_sheet(path, self.catalog(), year)
+        progress.check_cancelled()
+        progress.report(1, 3, "Enregistrement")
         with self._db.write() as session:
             changed, cleared, unchanged = self._apply(
                 session, establishment_id, year, sheet.values, source=sheet.file
             )
+            progress.check_cancelled()
+        progress.report(3, 3, "Import terminé")
         return ActivityImportResult(sheet.file, sheet.rows, changed, cleared, unchanged)
 
     def _apply(
@@ -203,7 +216,7 @@ class ActivityService:
             )
         }
         actor = self._audit.actor(session)
-        now = datetime.now()
+        now = datetime.now(UTC)
         changed = cleared = unchanged = 0
         for (measure_id, month), value in sorted(changes.items()):
             row = existing.get((measure_id, month))
@@ -280,19 +293,22 @@ class ActivityService:
 
     # --- the workbook ------------------------------------------------------------------
 
-    def export_workbook(self, establishment_id: int, year: int, out: Path) -> None:
+    def export_workbook(
+        self, establishment_id: int, year: int, out: Path, progress: Progress | None = None
+    ) -> None:
+        """Write the activity workbook; `Cancelled` before the file is written leaves none."""
+        progress = progress or NullProgress()
         check_year(year)
+        progress.report(0, 2, "Lecture des valeurs")
         with self._db.read() as session:
             row = self._establishment(session, establishment_id)
             title = f"{row.name} ({row.finess})"
-        write_activity_workbook(
-            out,
-            self.catalog(),
-            self.entered(establishment_id, year),
-            self.resolved(establishment_id, year),
-            title,
-            year,
-        )
+        entered = self.entered(establishment_id, year)
+        resolved = self.resolved(establishment_id, year)
+        progress.check_cancelled()
+        progress.report(1, 2, "Écriture du classeur")
+        write_activity_workbook(out, self.catalog(), entered, resolved, title, year)
+        progress.report(2, 2, "Classeur écrit")
 
     @staticmethod
     def _establishment(session: Session, establishment_id: int) -> Establishment:

@@ -157,7 +157,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
             try:
                 values[(code, month)] = check_value(measures[code], _number(raw))
             except (CellError, ValueProblem) as err:
-                issue(row, col, str(err), "bad_value", measure=code)
+                issue(row, col, str(err), "bad_value", measure=code, value=str(raw))
     if issues:
         raise FileImportError(issues)
     return SheetValues(path.name, values, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -108,7 +108,7 @@ class UoTableStore:
         if new_id in {t.id for t in self.all()}:
             raise ConflictError(f"a table {new_id!r} exists already", "table_exists", id=new_id)
         table = local_copy(base, new_id, title.strip())
-        now = datetime.now()
+        now = datetime.now(UTC)
         with self._db.write() as session:
             session.add(
                 UoLocalTable(
@@ -240,7 +240,7 @@ class UoTableStore:
             row = session.scalar(select(UoLocalTable).where(UoLocalTable.table_id == table.id))
             assert row is not None
             row.content = json.dumps(table.to_dict(), ensure_ascii=False)
-            row.updated_at = datetime.now()
+            row.updated_at = datetime.now(UTC)
             self._audit.record(
                 session,
                 action="update",

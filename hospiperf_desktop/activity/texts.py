@@ -88,8 +88,8 @@ def origin_text(resolved: Resolved, catalog: MeasureCatalog | None = None) -> st
 
 def french_number(value: float, decimals: int = 0) -> str:
     """`1234567.5` → `1 234 567,5` (narrow no-break spaces would not survive WinAnsi)."""
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    text = f"{abs(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return f"−{text}" if value < 0 and text.strip("0,\u00a0") else text
 
 
 def format_value(unit: str, value: float | None) -> str:

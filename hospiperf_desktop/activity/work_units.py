@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -218,7 +218,7 @@ class WorkUnitService:
     def record(self, report: UoReport) -> RecordedResult:
         """Keep a result, with the table version that produced it."""
         content = json.dumps(asdict(report), ensure_ascii=False, default=str)
-        now = datetime.now()
+        now = datetime.now(UTC)
         with self._db.write() as session:
             actor = self._audit.actor(session)
             row = UoResultRecord(

@@ -11,14 +11,15 @@ from ui.sections.stock.page import StockPage
 
 def test_navigation_lists_every_section_and_marks_those_to_come(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items[:3] == ["Établissements", "Diagnostics", "Stocks"]
-    assert items[3:] == [
-        "Activité et UO (à venir)",
-        "Tableau de bord (à venir)",
-        "Calculateurs (à venir)",
-        "Exports / ARS (à venir)",
+    assert items[:5] == [
+        "Établissements",
+        "Diagnostics",
+        "Stocks",
+        "Activité et UO",
+        "Tableau de bord",
     ]
-    window.navigation.setCurrentRow(3)
+    assert items[5:] == ["Calculateurs (à venir)", "Exports / ARS (à venir)"]
+    window.navigation.setCurrentRow(5)
     assert isinstance(window.pages.currentWidget(), ComingSoonPage)
     window.navigation.setCurrentRow(2)
     assert isinstance(window.pages.currentWidget(), StockPage)

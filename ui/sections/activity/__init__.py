@@ -1,0 +1,1 @@
+"""The Activité et UO section: activity values by year and month, work units, local tables."""

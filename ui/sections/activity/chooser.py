@@ -1,0 +1,55 @@
+"""The establishment and year choosers the Activité et UO and Tableau de bord pages share."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
+
+from hospiperf_desktop.establishments.model import Establishment
+
+FIRST_YEAR, LAST_YEAR = 2001, 2100  # the core keeps years 2000-2100, and N-1 is compared
+
+
+class EstablishmentChooser(QComboBox):
+    """Establishments by name; keeps the one chosen when the list is shown again."""
+
+    chosen = Signal()  # the user (or a new list) changed the establishment
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumContentsLength(40)
+        self._establishments: list[Establishment] = []
+        self.currentIndexChanged.connect(lambda _i: self.chosen.emit())
+
+    def show_list(self, establishments: list[Establishment]) -> None:
+        """List `establishments` (quietly: the caller shows the one chosen)."""
+        kept = self.current()
+        self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
+        self.blockSignals(True)
+        self.clear()
+        for record in self._establishments:
+            self.addItem(f"{record.name} ({record.finess})", record.id)
+        index = self.findData(kept.id) if kept is not None else -1
+        self.setCurrentIndex(max(index, 0) if self._establishments else -1)
+        self.blockSignals(False)
+
+    def current(self) -> Establishment | None:
+        chosen = self.currentData()
+        return next((e for e in self._establishments if e.id == chosen), None)
+
+    def select(self, establishment_id: int) -> None:
+        index = self.findData(establishment_id)
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+
+def year_spin(parent: QWidget | None = None) -> QSpinBox:
+    """The year shown, last year at first (the year whose activity is complete)."""
+    spin = QSpinBox(parent)
+    spin.setRange(FIRST_YEAR, LAST_YEAR)
+    spin.setValue(date.today().year - 1)
+    spin.setKeyboardTracking(False)  # one reload when the year is typed, not one per digit
+    spin.setGroupSeparatorShown(False)
+    return spin

@@ -1,0 +1,573 @@
+"""Unités d'œuvre: the year's work units by a coefficient table, N-1, ratios, other
+establishments, and the local copies of a table a pharmacy may change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value
+from hospiperf_desktop.activity.uo_tables import UoGroupTotal, UoItem, UoLine, UoTable
+from hospiperf_desktop.establishments.model import Establishment
+from ui.labels import actor_text, datetime_text
+from ui.record_table import record_table
+from ui.sections.activity.tab import ActivityTab
+from ui.sections.activity.texts import decimal_text
+from ui.sections.activity.uo_dialogs import CopyTableDialog, LineDialog
+from ui.sections.stock.common import (
+    ABOVE_TARGET_BACKGROUND,
+    Column,
+    ColumnsTableModel,
+    RecordFilter,
+    selected_record,
+    sort_number,
+    stock_table,
+)
+from ui.sections.stock.tab import fit_height
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.activity.work_units import PeerRow, RecordedResult, UoReport
+    from hospiperf_desktop.services import Services
+
+DEFAULT_TABLE = "uo-pharma"
+TOTAL_STYLE = "font-size: 28px; font-weight: 600;"
+NOTE_STYLE = "background: #fff4d6; color: #6b4e00; padding: 6px 10px; border-radius: 4px;"
+
+
+@dataclass(frozen=True)
+class UoLoaded:
+    tables: list[UoTable]
+    table: UoTable
+    report: UoReport
+    peers: list[PeerRow]
+    recorded: list[RecordedResult]  # of this year and table, latest first
+    fte_label: str | None  # the staff measure UO per FTE divides by
+    count_measures: list[tuple[str, str]]  # what a new line may count: (id, label)
+
+
+def read_work_units(
+    module: ActivityModule, establishment_id: int, year: int, table_id: str | None
+) -> UoLoaded:
+    """Run in the worker: the tables, the chosen one's result, peers and recorded results."""
+    tables = module.tables.all()
+    table = next((t for t in tables if t.id == table_id), None) or module.tables.get(DEFAULT_TABLE)
+    work_units = module.work_units
+    catalog = module.values.catalog()
+    measures = catalog.measures
+    fte = table.fte_measure
+    return UoLoaded(
+        tables=tables,
+        table=table,
+        report=work_units.compute(establishment_id, year, table.id),
+        peers=work_units.peers(year, table.id),
+        recorded=[
+            r
+            for r in work_units.recorded(establishment_id)
+            if r.year == year and r.table_id == table.id
+        ],
+        fte_label=measures[fte].label if fte in measures else None,
+        count_measures=[
+            (m.id, m.label) for m in measures.values() if m.unit == "count" and not m.local
+        ],
+    )
+
+
+def uo_text(value: float | None) -> str:
+    return "—" if value is None else decimal_text(value, 1)
+
+
+class WorkUnitsView(ActivityTab):
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        self.shown: UoLoaded | None = None
+        self.dialog: CopyTableDialog | LineDialog | None = None
+        self._table_id: str | None = None
+        self.lines_model = ColumnsTableModel(self._line_columns(), self)
+        self.lines_model.background = lambda line, _c: (
+            ABOVE_TARGET_BACKGROUND if line.count is None else None
+        )
+        self.lines_proxy = RecordFilter(self.lines_model, self)
+        self.groups_model = ColumnsTableModel(self._group_columns(), self)
+        self.peers_model = ColumnsTableModel(self._peer_columns(), self)
+        self.peers_model.bold = lambda peer: (
+            self.establishment is not None and peer.establishment_id == self.establishment.id
+        )
+        self.peers_proxy = RecordFilter(self.peers_model, self)
+        self._build()
+
+    def _build(self) -> None:
+        self.table_choice = QComboBox()
+        self.table_choice.setMinimumContentsLength(30)
+        self.table_choice.currentIndexChanged.connect(self._table_chosen)
+        self.copy_button = QPushButton(self.tr("Copier la table…"))
+        self.copy_button.clicked.connect(self.copy_table)
+        self.record_button = QPushButton(self.tr("Enregistrer le résultat"))
+        self.record_button.setToolTip(
+            self.tr("Garder ce total, avec la version de la table qui l'a produit")
+        )
+        self.record_button.clicked.connect(self.record)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel(self.tr("Table :")))
+        tools.addWidget(self.table_choice, 1)
+        tools.addWidget(self.copy_button)
+        tools.addWidget(self.record_button)
+
+        self.table_label = QLabel()
+        self.table_label.setWordWrap(True)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setObjectName("itemHelp")
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet(NOTE_STYLE)
+        self.note_label.hide()
+        self.total_label = QLabel()
+        self.total_label.setStyleSheet(TOTAL_STYLE)
+        self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.delta_label = QLabel()
+        self.delta_label.setWordWrap(True)
+        self.ratio_label = QLabel()
+        self.ratio_label.setWordWrap(True)
+        self.recorded_label = QLabel()
+        self.recorded_label.setWordWrap(True)
+        self.recorded_label.setObjectName("itemHelp")
+        self.total_box = QGroupBox()
+        total_layout = QVBoxLayout(self.total_box)
+        for label in (self.total_label, self.delta_label, self.ratio_label, self.recorded_label):
+            total_layout.addWidget(label)
+        total_layout.addStretch(1)
+        self.groups_table = _ordered_table(RecordFilter(self.groups_model, self), stretch=0)
+        groups_box = QGroupBox(self.tr("Par groupe"))
+        groups_layout = QVBoxLayout(groups_box)
+        groups_layout.addWidget(self.groups_table)
+        groups_layout.addStretch(1)
+        summary = QHBoxLayout()
+        summary.addWidget(self.total_box, 1)
+        summary.addWidget(groups_box, 1)
+
+        self.lines_box = QGroupBox(self.tr("Lignes de la table"))
+        self.lines_table = _ordered_table(self.lines_proxy, stretch=1)
+        self.lines_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.lines_table.doubleClicked.connect(lambda _i: self.edit_line())
+        self.edit_line_button = QPushButton(self.tr("Modifier la ligne…"))
+        self.edit_line_button.clicked.connect(self.edit_line)
+        self.add_line_button = QPushButton(self.tr("Ajouter une ligne…"))
+        self.add_line_button.clicked.connect(self.add_line)
+        self.remove_line_button = QPushButton(self.tr("Supprimer la ligne"))
+        self.remove_line_button.clicked.connect(self.remove_line)
+        line_tools = QHBoxLayout()
+        line_tools.addStretch(1)
+        for button in (self.edit_line_button, self.add_line_button, self.remove_line_button):
+            line_tools.addWidget(button)
+        lines_layout = QVBoxLayout(self.lines_box)
+        lines_layout.addLayout(line_tools)
+        lines_layout.addWidget(self.lines_table)
+
+        self.peers_box = QGroupBox(self.tr("Comparer aux autres établissements"))
+        self.peers_table = stock_table(self.peers_proxy, stretch=0)
+        self.peers_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        peers_help = QLabel(
+            self.tr(
+                "Établissements de la base ayant des comptages pour cette table la même année, "
+                "avec la même table."
+            )
+        )
+        peers_help.setObjectName("itemHelp")
+        peers_help.setWordWrap(True)
+        peers_layout = QVBoxLayout(self.peers_box)
+        peers_layout.addWidget(peers_help)
+        peers_layout.addWidget(self.peers_table)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.table_label)
+        body_layout.addWidget(self.source_label)
+        body_layout.addWidget(self.note_label)
+        body_layout.addLayout(summary)
+        body_layout.addWidget(self.lines_box)
+        body_layout.addWidget(self.peers_box)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(scroll, 1)
+        self._update_buttons()
+
+    # Columns ---------------------------------------------------------------------------
+
+    def _line_columns(self) -> list[Column]:
+        return [
+            Column(self.tr("N°"), lambda line: line.item_id),
+            Column(self.tr("Libellé"), lambda line: line.label),
+            Column(
+                self.tr("Comptage"),
+                lambda line: format_value("count", line.count),
+                lambda line: sort_number(line.count),
+                right=True,
+                tip=self.tr("Comptage de l'année (onglet Saisie) ; « — » : aucun, compté 0"),
+            ),
+            Column(
+                self.tr("Coefficient"),
+                lambda line: decimal_text(line.coefficient, 3),
+                lambda line: line.coefficient,
+                right=True,
+            ),
+            Column(self.tr("UO"), lambda line: uo_text(line.uo), lambda line: line.uo, right=True),
+        ]
+
+    def _group_columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Groupe"), lambda group: group.label),
+            Column(self.tr("UO"), lambda group: uo_text(group.uo), right=True),
+            Column(self.tr("Part"), lambda group: _share(group), right=True),
+        ]
+
+    def _peer_columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Établissement"), lambda peer: peer.name),
+            Column(self.tr("FINESS"), lambda peer: peer.finess),
+            Column(self.tr("UO"), lambda peer: uo_text(peer.total), lambda p: p.total, right=True),
+            Column(
+                self.tr("UO par ETP"),
+                lambda peer: uo_text(peer.per_fte),
+                lambda peer: sort_number(peer.per_fte),
+                right=True,
+            ),
+            Column(
+                self.tr("UO par lit"),
+                lambda peer: uo_text(peer.per_bed),
+                lambda peer: sort_number(peer.per_bed),
+                right=True,
+            ),
+            Column(
+                self.tr("Comptages"),
+                lambda peer: self.tr("complets") if peer.complete else self.tr("incomplets"),
+                tip=self.tr("Incomplets : des lignes de la table n'ont pas de comptage"),
+            ),
+        ]
+
+    # Loading ---------------------------------------------------------------------------
+
+    def show_context(
+        self, services: Services, establishment: Establishment | None, year: int, month: int
+    ) -> bool:
+        """Work units are yearly: the month chosen for typing does not change them."""
+        return super().show_context(services, establishment, year, 0)
+
+    def _table_chosen(self) -> None:
+        chosen = self.table_choice.currentData()
+        if chosen is not None and chosen != self._table_id:
+            self._table_id = chosen
+            self.refresh()
+
+    def load(self, services: Services, establishment: Establishment) -> None:
+        year, table_id = self.year, self._table_id
+        self.run_current(
+            lambda _p: read_work_units(services.activity, establishment.id, year, table_id),
+            self._show,
+        )
+
+    def _show(self, loaded: UoLoaded) -> None:
+        self.shown = loaded
+        self._table_id = loaded.table.id
+        self._show_tables(loaded.tables, loaded.table)
+        self._show_table_text(loaded.table)
+        self._show_totals(loaded)
+        self.groups_model.set_rows(list(loaded.report.result.groups))
+        fit_height(self.groups_table)
+        self.lines_model.set_rows(list(loaded.report.result.lines))
+        fit_height(self.lines_table, max_rows=40)
+        self.lines_table.resizeColumnToContents(0)
+        self.peers_box.setTitle(
+            self.tr("Comparer aux autres établissements (%1, même table)").replace(
+                "%1", str(loaded.report.year)
+            )
+        )
+        self.peers_model.set_rows(loaded.peers)
+        fit_height(self.peers_table)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _show_tables(self, tables: list[UoTable], chosen: UoTable) -> None:
+        self.table_choice.blockSignals(True)
+        self.table_choice.clear()
+        for table in tables:
+            kind = self.tr("copie locale") if table.local else self.tr("publiée")
+            if table.status == "provisional":
+                kind = self.tr("provisoire")
+            self.table_choice.addItem(
+                self.tr("%1 — version %2 (%3)")
+                .replace("%1", table.title)
+                .replace("%2", table.version)
+                .replace("%3", kind),
+                table.id,
+            )
+        self.table_choice.setCurrentIndex(self.table_choice.findData(chosen.id))
+        self.table_choice.blockSignals(False)
+
+    def _show_table_text(self, table: UoTable) -> None:
+        if table.local:
+            origin = (
+                self.tr(
+                    "Copie locale de %1 version %2 : ses coefficients et ses lignes se modifient."
+                )
+                .replace("%1", table.base_id or "")
+                .replace("%2", table.base_version or "")
+            )
+        else:
+            origin = self.tr("Table livrée avec l'application : elle ne se modifie pas.")
+        self.table_label.setText(f"<b>{table.title}</b> — {origin}")
+        self.source_label.setText(table.source)
+        self.source_label.setVisible(bool(table.source))
+
+    def _show_totals(self, loaded: UoLoaded) -> None:
+        report = loaded.report
+        result = report.result
+        self.total_box.setTitle(self.tr("Total de l'année %1").replace("%1", str(report.year)))
+        self.total_label.setText(self.tr("%1 UO").replace("%1", uo_text(result.total)))
+        if report.previous_total is None:
+            self.delta_label.setText(
+                self.tr("N-1 (%1) : aucun comptage pour cette table.").replace(
+                    "%1", str(report.year - 1)
+                )
+            )
+        else:
+            self.delta_label.setText(
+                self.tr("N-1 (%1) : %2 UO — écart : %3 UO (%4)")
+                .replace("%1", str(report.year - 1))
+                .replace("%2", uo_text(report.previous_total))
+                .replace("%3", format_delta("count", report.delta))
+                .replace("%4", format_pct(report.delta_pct))
+            )
+        self.ratio_label.setText(self._ratio_text(loaded))
+        self.recorded_label.setText(self._recorded_text(loaded.recorded))
+        notes = []
+        if loaded.table.status == "provisional":
+            notes.append(
+                self.tr(
+                    "Table provisoire : ses coefficients ne sont pas encore publiés, le total "
+                    "est indicatif."
+                )
+            )
+        if result.missing:
+            notes.append(
+                self.tr(
+                    "%1 ligne(s) sans comptage, comptée(s) pour 0 : n° %2. Saisissez leurs "
+                    "comptages dans l'onglet Saisie."
+                )
+                .replace("%1", str(len(result.missing)))
+                .replace("%2", ", ".join(result.missing))
+            )
+        self.note_label.setText("\n".join(notes))
+        self.note_label.setVisible(bool(notes))
+
+    def _ratio_text(self, loaded: UoLoaded) -> str:
+        report = loaded.report
+        if report.per_fte is not None:
+            per_fte = self.tr("%1 UO par ETP (%2 ETP)").replace("%1", uo_text(report.per_fte))
+            per_fte = per_fte.replace("%2", decimal_text(report.fte or 0.0, 2))
+        else:
+            per_fte = self.tr("UO par ETP : effectif non renseigné (%1, onglet Saisie)").replace(
+                "%1", loaded.fte_label or self.tr("aucun effectif prévu par la table")
+            )
+        if report.per_bed is not None:
+            per_bed = self.tr("%1 UO par lit (%2 lits)").replace("%1", uo_text(report.per_bed))
+            per_bed = per_bed.replace("%2", str(report.beds))
+        else:
+            per_bed = self.tr("UO par lit : lits non renseignés (fiche de l'établissement)")
+        return f"{per_fte}<br>{per_bed}"
+
+    def _recorded_text(self, recorded: list[RecordedResult]) -> str:
+        if not recorded:
+            return self.tr("Aucun résultat enregistré pour cette année avec cette table.")
+        last = recorded[0]
+        return (
+            self.tr("Dernier résultat enregistré : %1 UO (version %2), le %3 par %4.")
+            .replace("%1", uo_text(last.total))
+            .replace("%2", last.table_version)
+            .replace("%3", datetime_text(last.recorded_at))
+            .replace("%4", actor_text(last.recorded_by))
+        )
+
+    def clear(self) -> None:
+        self.shown = None
+        for model in (self.lines_model, self.groups_model, self.peers_model):
+            model.set_rows([])
+        for label in (self.total_label, self.delta_label, self.ratio_label, self.recorded_label):
+            label.clear()
+        self.note_label.hide()
+        self._update_buttons()
+
+    # Changes ---------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        loaded = self.shown
+        local = loaded is not None and loaded.table.local
+        selected = selected_record(self.lines_table, self.lines_proxy) is not None
+        self.copy_button.setEnabled(loaded is not None)
+        self.record_button.setEnabled(loaded is not None)
+        self.add_line_button.setEnabled(local)
+        self.edit_line_button.setEnabled(local and selected)
+        self.remove_line_button.setEnabled(local and selected)
+        tip = (
+            ""
+            if local or loaded is None
+            else self.tr(
+                "Table livrée avec l'application : copiez-la d'abord (« Copier la table… ») "
+                "pour changer ses coefficients ou ses lignes."
+            )
+        )
+        for button in (self.add_line_button, self.edit_line_button, self.remove_line_button):
+            button.setToolTip(tip)
+
+    def _selected_line(self) -> UoLine | None:
+        line: UoLine | None = selected_record(self.lines_table, self.lines_proxy)
+        return line
+
+    def select_line(self, item_id: str) -> None:
+        for row in range(self.lines_proxy.rowCount()):
+            if self.lines_proxy.record(row).item_id == item_id:
+                self.lines_table.selectRow(row)
+                return
+
+    def copy_table(self) -> None:
+        loaded = self.shown
+        if loaded is None:
+            return
+        base = loaded.table
+        services = self.services
+        dialog = CopyTableDialog(base, {t.id for t in loaded.tables}, self)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            new_id, title = dialog.value()
+
+            def copied(table: UoTable) -> None:
+                self._table_id = table.id
+                self.changed.emit()  # the page shows both tabs again
+                self.status(self.tr("Table « %1 » créée.").replace("%1", table.title))
+
+            self._runner.run(
+                lambda _p: services.activity.tables.copy(base.id, new_id, title),
+                on_success=copied,
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def edit_line(self) -> None:
+        loaded, line = self.shown, self._selected_line()
+        if loaded is None or line is None or not loaded.table.local:
+            return
+        self._line_dialog(loaded, loaded.table.item(line.item_id))
+
+    def add_line(self) -> None:
+        loaded = self.shown
+        if loaded is None or not loaded.table.local:
+            return
+        self._line_dialog(loaded, None)
+
+    def _line_dialog(self, loaded: UoLoaded, item: UoItem | None) -> None:
+        table, services = loaded.table, self.services
+        dialog = LineDialog(table, item, loaded.count_measures, self)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            change = dialog.value()
+            self._runner.run(
+                lambda _p: services.activity.tables.set_line(
+                    table.id,
+                    change.item_id,
+                    label=change.label,
+                    coefficient=change.coefficient,
+                    group=change.group,
+                    measure=change.measure if item is None else None,
+                ),
+                on_success=lambda _t: self._table_changed(
+                    self.tr("Ligne %1 enregistrée.").replace("%1", change.item_id)
+                ),
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def remove_line(self) -> None:
+        loaded, line = self.shown, self._selected_line()
+        if loaded is None or line is None or not loaded.table.local:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Supprimer la ligne"),
+            self.tr("Supprimer la ligne %1 « %2 » de la table « %3 » ?")
+            .replace("%1", line.item_id)
+            .replace("%2", line.label)
+            .replace("%3", loaded.table.title),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        services, table_id, item_id = self.services, loaded.table.id, line.item_id
+        self._runner.run(
+            lambda _p: services.activity.tables.remove_line(table_id, item_id),
+            on_success=lambda _t: self._table_changed(
+                self.tr("Ligne %1 supprimée.").replace("%1", item_id)
+            ),
+        )
+
+    def _table_changed(self, message: str) -> None:
+        self.changed.emit()  # the page shows both tabs again: a line may count a new measure
+        self.status(message)
+
+    def record(self) -> None:
+        loaded = self.shown
+        if loaded is None:
+            return
+        report, services = loaded.report, self.services
+
+        def recorded(result: RecordedResult) -> None:
+            self.refresh()
+            self.status(
+                self.tr("Résultat enregistré : %1 UO, table %2 version %3.")
+                .replace("%1", uo_text(result.total))
+                .replace("%2", result.table_id)
+                .replace("%3", result.table_version)
+            )
+
+        self._runner.run(
+            lambda _p: services.activity.work_units.record(report), on_success=recorded
+        )
+
+
+def _ordered_table(proxy: RecordFilter, stretch: int) -> QTableView:
+    """A table in the work-unit table's own order (its line numbers), not sortable."""
+    table = record_table(proxy, sortable=False)
+    table.setWordWrap(False)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _share(group: UoGroupTotal) -> str:
+    return "—" if group.share is None else decimal_text(group.share * 100, 1) + "\u00a0%"

@@ -1,0 +1,138 @@
+"""One family of the dashboard: its indicators against N-1, coloured and worded by trend,
+and the family's chart of variances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from hospiperf_desktop.activity.dashboard import DashboardFamily, DashboardLine
+from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value
+from ui.record_table import Index, record_table
+from ui.sections.activity.texts import direction_labels, status_labels
+from ui.sections.diagnostics.charts import ChartLabel
+from ui.sections.stock.common import Column, ColumnsTableModel, RecordFilter
+
+VALUE_COLUMN, TREND_COLUMN, ORIGIN_COLUMN = 1, 5, 6
+# Pale tints that keep black text readable; the trend is also written in words.
+STATUS_BACKGROUNDS = {
+    "better": "#dcefdc",
+    "worse": "#f6d8d5",
+    "stable": "#ececec",
+    "neutral": "#ececec",
+}
+STATUS_FOREGROUNDS = {"better": "#1d5e20", "worse": "#8a1c1c"}
+
+
+class DashboardModel(ColumnsTableModel):
+    """Rows are `DashboardLine`s; the trend colours the row and is written in its column."""
+
+    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+        super().__init__(columns, parent)
+        self.background = lambda line, _column: STATUS_BACKGROUNDS.get(line.status)
+        self.tooltips = True
+        self._directions = direction_labels()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        line: DashboardLine = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{line.label}\n{self._directions.get(line.direction, '')}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == TREND_COLUMN:
+            colour = STATUS_FOREGROUNDS.get(line.status)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(column == TREND_COLUMN and line.status in STATUS_FOREGROUNDS)
+            font.setItalic(line.computed and column in (VALUE_COLUMN, ORIGIN_COLUMN))
+            return font
+        return super().data(index, role)
+
+
+def dashboard_columns(year: int, parent: QWidget) -> list[Column]:
+    statuses = status_labels()
+    return [
+        Column(parent.tr("Indicateur"), lambda line: line.label),
+        Column(
+            str(year),
+            lambda line: format_value(line.unit, line.value),
+            right=True,
+            tip=parent.tr("Valeur de l'année %1").replace("%1", str(year)),
+        ),
+        Column(
+            str(year - 1),
+            lambda line: format_value(line.unit, line.previous),
+            right=True,
+            tip=parent.tr("Valeur de l'année %1 (N-1)").replace("%1", str(year - 1)),
+        ),
+        Column(parent.tr("Écart"), lambda line: format_delta(line.unit, line.delta), right=True),
+        Column(parent.tr("Écart %"), lambda line: format_pct(line.delta_pct), right=True),
+        Column(
+            parent.tr("Tendance"),
+            lambda line: statuses.get(line.status, line.status),
+            tip=parent.tr(
+                "Selon le sens souhaité de l'indicateur : une hausse des signalements est une "
+                "amélioration, une hausse des jours de stock une dégradation ; un volume "
+                "d'activité n'a pas de sens souhaité."
+            ),
+        ),
+        Column(parent.tr("Origine"), lambda line: line.origin),
+    ]
+
+
+class FamilyBox(QGroupBox):
+    def __init__(
+        self,
+        family: DashboardFamily,
+        year: int,
+        chart: bytes | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(family.label, parent)
+        self.family = family
+        self.model = DashboardModel(dashboard_columns(year, self), self)
+        self.model.set_rows(list(family.lines))
+        self.proxy = RecordFilter(self.model, self)
+        self.table = record_table(self.proxy, sortable=False)  # in the catalog's order
+        self.table.setWordWrap(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        self.chart: ChartLabel | None = None
+        if chart is not None:
+            self.chart = ChartLabel(chart)
+            layout.addWidget(self.chart)
+        else:
+            empty = QLabel(self.tr("Pas de graphique : aucun indicateur comparable à N-1."))
+            empty.setObjectName("itemHelp")
+            layout.addWidget(empty)
+        self.fit()
+
+    def fit(self) -> None:
+        """Every row shown: the page scrolls, not the table."""
+        table = self.table
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(self.proxy.rowCount()))
+        header = table.horizontalHeader().sizeHint().height()
+        table.setFixedHeight(header + rows + 2 * table.frameWidth())
+
+    def show_only_filled(self, only: bool) -> None:
+        """Hide the indicators with a value neither this year nor last year."""
+        self.proxy.set_predicate(
+            (lambda line: line.value is not None or line.previous is not None) if only else None
+        )
+        self.setVisible(self.proxy.rowCount() > 0 or not only)
+        self.fit()
+
+    def trend_texts(self) -> dict[str, str]:
+        """Each indicator's trend as shown (measure id → text)."""
+        return {
+            line.measure_id: self.model.index(row, TREND_COLUMN).data()
+            for row, line in enumerate(self.model.rows)
+        }
