@@ -23,6 +23,7 @@ from hospiperf_desktop.storage.database import Database, open_database
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.calculators.service import CalculatorService
     from hospiperf_desktop.stock.service import StockService
 
 
@@ -43,6 +44,13 @@ class Services:
         from hospiperf_desktop.stock.service import stock_service
 
         return stock_service(self.database, self.audit)
+
+    @cached_property
+    def calculators(self) -> CalculatorService:
+        """Saved calculator scenarios, built on first use."""
+        from hospiperf_desktop.calculators.service import CalculatorService
+
+        return CalculatorService(self.database, self.audit)
 
     @cached_property
     def activity(self) -> ActivityModule:

@@ -125,6 +125,14 @@ class EstablishmentService:
                     "establishment_has_activity",
                     count=activity,
                 )
+            if scenarios := repo.scenario_count(establishment_id):
+                raise ConflictError(
+                    f"establishment {row.finess} has {scenarios} saved calculator scenario(s);"
+                    " delete them first ('hospiperf calc scenarios --establishment"
+                    f" {row.finess}', then 'hospiperf calc scenario-delete ID')",
+                    "establishment_has_scenarios",
+                    count=scenarios,
+                )
             before = _to_record(row)
             repo.delete(row)
             self._log(session, "delete", before=before, after=None)

@@ -420,3 +420,22 @@ class UoResultRecord(Base):
     content: Mapped[str] = mapped_column(Text)  # the result as JSON
     recorded_by: Mapped[str] = mapped_column(String(160))
     recorded_at: Mapped[datetime]
+
+
+class CalculatorScenario(Base):
+    """A named set of calculator inputs kept for an establishment, with its last result."""
+
+    __tablename__ = "calculator_scenarios"
+    __table_args__ = (UniqueConstraint("calculator", "establishment_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calculator: Mapped[str] = mapped_column(String(20))
+    establishment_id: Mapped[int] = mapped_column(
+        ForeignKey("establishments.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    inputs: Mapped[str] = mapped_column(Text)  # JSON
+    result: Mapped[str] = mapped_column(Text)  # JSON, as computed when saved
+    params_version: Mapped[str] = mapped_column(String(40))
+    saved_by: Mapped[str] = mapped_column(String(160))
+    saved_at: Mapped[datetime]

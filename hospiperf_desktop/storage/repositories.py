@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hospiperf_desktop.storage.models import (
     ActivityValue,
+    CalculatorScenario,
     Diagnostic,
     Establishment,
     Product,
@@ -65,6 +66,10 @@ class EstablishmentRepository:
             or 0
             for table in (ActivityValue, UoResultRecord)
         )
+
+    def scenario_count(self, establishment_id: int) -> int:
+        query = select(func.count()).where(CalculatorScenario.establishment_id == establishment_id)
+        return self._session.scalar(query) or 0
 
     def diagnostic_count(self, establishment_id: int) -> int:
         query = select(func.count()).where(Diagnostic.establishment_id == establishment_id)

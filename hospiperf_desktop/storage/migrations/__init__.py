@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from hospiperf_desktop.errors import DatabaseError
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 

@@ -1,0 +1,207 @@
+"""Named calculator scenarios per establishment, and the calculators run from files.
+
+A saved scenario keeps its inputs (to reopen and change them), the result computed when it
+was saved and the version of the parameter file that produced it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.calculators.carbon import FactorOverride, Purchase
+from hospiperf_desktop.calculators.coordinated import CoordinatedInput
+from hospiperf_desktop.calculators.logistics import Scenario, SiteInput
+from hospiperf_desktop.calculators.purchasing import PaatLine
+from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.models import CalculatorScenario, Establishment
+
+CALCULATORS = ("logistics", "purchasing", "carbon", "coordinated")
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    id: int
+    calculator: str
+    establishment_id: int
+    finess: str
+    name: str
+    inputs: dict[str, Any]
+    result: dict[str, Any]
+    params_version: str
+    saved_by: str
+    saved_at: datetime
+
+
+def to_json(value: Any) -> Any:
+    """Dataclasses (and tuples of them) as plain JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
+
+
+# --- inputs back from their JSON -----------------------------------------------------------
+
+
+def logistics_inputs(data: dict[str, Any]) -> list[Scenario]:
+    return [
+        Scenario(
+            **{k: v for k, v in raw.items() if k != "sites"},
+            sites=tuple(SiteInput(**site) for site in raw["sites"]),
+        )
+        for raw in data["scenarios"]
+    ]
+
+
+def purchasing_inputs(data: dict[str, Any]) -> list[PaatLine]:
+    return [PaatLine(**raw) for raw in data["lines"]]
+
+
+def carbon_inputs(data: dict[str, Any]) -> tuple[list[Purchase], dict[str, FactorOverride]]:
+    return (
+        [Purchase(**raw) for raw in data["purchases"]],
+        {family: FactorOverride(**raw) for family, raw in data["factors"].items()},
+    )
+
+
+def coordinated_inputs(data: dict[str, Any]) -> CoordinatedInput:
+    return CoordinatedInput(**data["input"])
+
+
+class CalculatorService:
+    def __init__(self, database: Database, audit: AuditService) -> None:
+        self._db = database
+        self._audit = audit
+
+    def save(
+        self,
+        establishment_id: int,
+        calculator: str,
+        name: str,
+        inputs: dict[str, Any],
+        result: Any,
+        params_version: str,
+        *,
+        replace: bool = False,
+    ) -> SavedScenario:
+        """Keep a named scenario; an existing name is replaced only when `replace`."""
+        issues = []
+        if calculator not in CALCULATORS:
+            issues.append(FieldIssue("calculator", "unknown", f"one of {', '.join(CALCULATORS)}"))
+        name = name.strip()
+        if not name or len(name) > 120:
+            issues.append(FieldIssue("name", "bad_name", "a name of 1 to 120 characters"))
+        if issues:
+            raise ValidationError(issues)
+        now = datetime.now(UTC)
+        with self._db.write() as session:
+            establishment = session.get(Establishment, establishment_id)
+            if establishment is None:
+                raise NotFoundError(f"no establishment with id {establishment_id}")
+            actor = self._audit.actor(session)
+            row = session.scalar(
+                select(CalculatorScenario).where(
+                    CalculatorScenario.calculator == calculator,
+                    CalculatorScenario.establishment_id == establishment_id,
+                    CalculatorScenario.name == name,
+                )
+            )
+            before = None
+            if row is not None:
+                if not replace:
+                    raise ConflictError(
+                        f"a {calculator} scenario named {name!r} exists for"
+                        f" {establishment.finess}; choose another name or replace it",
+                        "scenario_exists",
+                        name=name,
+                    )
+                before = {"params_version": row.params_version, "saved_at": str(row.saved_at)}
+            else:
+                row = CalculatorScenario(
+                    calculator=calculator, establishment_id=establishment_id, name=name
+                )
+                session.add(row)
+            row.inputs = json.dumps(to_json(inputs), ensure_ascii=False)
+            row.result = json.dumps(to_json(result), ensure_ascii=False)
+            row.params_version = params_version
+            row.saved_by = actor
+            row.saved_at = now
+            session.flush()
+            self._audit.record(
+                session,
+                action="update" if before else "create",
+                entity="calculator_scenario",
+                entity_id=str(row.id),
+                before=before,
+                after={
+                    "calculator": calculator,
+                    "finess": establishment.finess,
+                    "name": name,
+                    "params_version": params_version,
+                },
+            )
+            return self._record(row, establishment.finess)
+
+    def scenarios(
+        self, establishment_id: int | None = None, calculator: str | None = None
+    ) -> list[SavedScenario]:
+        query = (
+            select(CalculatorScenario, Establishment.finess)
+            .join(Establishment, Establishment.id == CalculatorScenario.establishment_id)
+            .order_by(CalculatorScenario.calculator, CalculatorScenario.name)
+        )
+        if establishment_id is not None:
+            query = query.where(CalculatorScenario.establishment_id == establishment_id)
+        if calculator is not None:
+            query = query.where(CalculatorScenario.calculator == calculator)
+        with self._db.read() as session:
+            return [self._record(row, finess) for row, finess in session.execute(query).all()]
+
+    def get(self, scenario_id: int) -> SavedScenario:
+        with self._db.read() as session:
+            row = session.get(CalculatorScenario, scenario_id)
+            if row is None:
+                raise NotFoundError(f"no saved scenario {scenario_id}")
+            establishment = session.get(Establishment, row.establishment_id)
+            assert establishment is not None
+            return self._record(row, establishment.finess)
+
+    def delete(self, scenario_id: int) -> None:
+        with self._db.write() as session:
+            row = session.get(CalculatorScenario, scenario_id)
+            if row is None:
+                raise NotFoundError(f"no saved scenario {scenario_id}")
+            before = {"calculator": row.calculator, "name": row.name}
+            session.delete(row)
+            self._audit.record(
+                session,
+                action="delete",
+                entity="calculator_scenario",
+                entity_id=str(scenario_id),
+                before=before,
+            )
+
+    @staticmethod
+    def _record(row: CalculatorScenario, finess: str) -> SavedScenario:
+        return SavedScenario(
+            id=row.id,
+            calculator=row.calculator,
+            establishment_id=row.establishment_id,
+            finess=finess,
+            name=row.name,
+            inputs=json.loads(row.inputs),
+            result=json.loads(row.result),
+            params_version=row.params_version,
+            saved_by=row.saved_by,
+            saved_at=row.saved_at,
+        )
