@@ -71,9 +71,13 @@ def _text(value: Any) -> str:
 
 
 def _amount(value: Any) -> float:
-    if isinstance(value, str):
-        value = value.replace("€", "").strip()
-    return parse_number(value)
+    """Euros from a cell; the message of a bad cell quotes it as written."""
+    if not isinstance(value, str):
+        return parse_number(value)
+    try:
+        return parse_number(value.replace("€", "").strip())
+    except CellError:
+        raise CellError(f"'{value.strip()}' is not a number", "not_a_number") from None
 
 
 def read_paat(path: Path) -> list[PaatLine]:

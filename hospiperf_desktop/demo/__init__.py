@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hospiperf_desktop.demo.activity import add_activity
+from hospiperf_desktop.demo.calculators import add_calculator_scenarios
 from hospiperf_desktop.demo.diagnostics import add_diagnostics
 from hospiperf_desktop.demo.foundation import add_establishments, add_profiles
 from hospiperf_desktop.demo.stock import add_stock
@@ -25,6 +26,7 @@ DEMO_STEPS: tuple[tuple[str, DemoStep], ...] = (
     ("diagnostics", add_diagnostics),
     ("stock", add_stock),
     ("activity", add_activity),
+    ("calculators", add_calculator_scenarios),
 )
 
 

@@ -75,8 +75,13 @@ def test_demo_reports_what_it_added_and_adds_nothing_twice(cli: Cli) -> None:
     result = json.loads(out)
     stock = result["added"].pop("stock")  # rows imported and shortages recorded
     activity = result["added"].pop("activity")  # values entered
-    assert result["added"] == {"profiles": 3, "establishments": 5, "diagnostics": 4}
-    assert stock > 1_000 and activity > 300 and result["total"] == 12 + stock + activity
+    assert result["added"] == {
+        "profiles": 3,
+        "establishments": 5,
+        "diagnostics": 4,
+        "calculators": 2,
+    }
+    assert stock > 1_000 and activity > 300 and result["total"] == 14 + stock + activity
     assert json.loads(cli("demo", "--json")[1])["total"] == 0
     assert len(_listed(cli)) == 5
 

@@ -114,7 +114,12 @@ def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock
     summary = run_demo(services)
     stock = summary.added.pop("stock")
     activity = summary.added.pop("activity")
-    assert summary.added == {"profiles": 3, "establishments": 5, "diagnostics": 4}
+    assert summary.added == {
+        "profiles": 3,
+        "establishments": 5,
+        "diagnostics": 4,
+        "calculators": 2,
+    }
     # Two establishments get a count, deliveries and receipts (thousands of rows) and three
     # shortages each, through the real importer.
     with_stock = [e for e in services.establishments.list() if services.stock.imports.imports(e.id)]

@@ -136,7 +136,8 @@ def test_the_erroneous_reason_reads_as_the_dgos_writes_it() -> None:
 
 
 def test_a_family_bound_replaces_the_default() -> None:
-    params = {**PARAMS, "control_bounds": {**PARAMS["control_bounds"], "by_family": {"Travaux": 0.1}}}
+    bounds = {**PARAMS["control_bounds"], "by_family": {"Travaux": 0.1}}
+    params = {**PARAMS, "control_bounds": bounds}
     assert check_line(_line(1000, 150, famille="travaux"), params).code == "above_bound"
     assert check_line(_line(1000, 150), params).code == "ok"
 
@@ -188,7 +189,11 @@ def test_a_factor_without_uncertainty_takes_the_stated_default() -> None:
     result = estimate([Purchase("solutes", 100_000)], {"solutes": FactorOverride(0.2, "X")})
     line = result.lines[0]
     assert line.factor.uncertainty_assumed and line.factor.uncertainty == 0.5
-    assert (line.low, line.tonnes, line.high) == (pytest.approx(10), pytest.approx(20), pytest.approx(30))
+    assert (line.low, line.tonnes, line.high) == (
+        pytest.approx(10),
+        pytest.approx(20),
+        pytest.approx(30),
+    )
 
 
 def test_every_shipped_factor_states_its_source() -> None:
