@@ -23,6 +23,7 @@ from hospiperf_desktop.storage.database import Database, open_database
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
     from hospiperf_desktop.stock.service import StockService
 
@@ -44,6 +45,14 @@ class Services:
         from hospiperf_desktop.stock.service import stock_service
 
         return stock_service(self.database, self.audit)
+
+    @cached_property
+    def bundles(self) -> BundleService:
+        """Keys and signed export bundles; keys live in `keys/` beside the database."""
+        from hospiperf_desktop.bundles.keys import KeyStore
+        from hospiperf_desktop.bundles.service import BundleService
+
+        return BundleService(self, KeyStore(self.database.path.parent / "keys"))
 
     @cached_property
     def calculators(self) -> CalculatorService:

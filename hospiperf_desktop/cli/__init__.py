@@ -13,11 +13,27 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from hospiperf_desktop import __version__
-from hospiperf_desktop.cli import activity, calculators, diagnostics, establishments, stock, system
+from hospiperf_desktop.cli import (
+    activity,
+    bundles,
+    calculators,
+    diagnostics,
+    establishments,
+    stock,
+    system,
+)
 from hospiperf_desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, fail
 from hospiperf_desktop.errors import HospiPerfError
 
-COMMAND_MODULES = (system, establishments, diagnostics, stock, activity, calculators)
+COMMAND_MODULES = (
+    system,
+    establishments,
+    diagnostics,
+    stock,
+    activity,
+    calculators,
+    bundles,
+)
 
 
 class _Parser(argparse.ArgumentParser):

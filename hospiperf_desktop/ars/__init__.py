@@ -1,0 +1,1 @@
+"""The ARS side: verify bundles and consolidate them into a regional database."""

@@ -1,0 +1,136 @@
+"""Tables of the ARS consolidation database (SQLite file or PostgreSQL server).
+
+A separate metadata from the establishment's database: the two never share a file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ARS_SCHEMA_VERSION = 1
+
+
+class ArsBase(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class ArsSchema(ArsBase):
+    __tablename__ = "ars_schema"
+
+    version: Mapped[int] = mapped_column(primary_key=True)
+
+
+class TrustedKey(ArsBase):
+    """A public key the ARS trusts for one FINESS (checked by phone with its fingerprint)."""
+
+    __tablename__ = "ars_trusted_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finess: Mapped[str] = mapped_column(String(9), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the 32 raw bytes
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(160))
+
+
+class ImportedBundle(ArsBase):
+    """Who sent what and when; `current` is false once a newer bundle replaced it."""
+
+    __tablename__ = "ars_bundles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    name: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    software_version: Mapped[str] = mapped_column(String(80))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    imported_at: Mapped[datetime]
+    imported_by: Mapped[str] = mapped_column(String(160))
+    current: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (Index("ix_ars_bundles_finess_period", "finess", "period"),)
+
+
+class EstablishmentRow(ArsBase):
+    __tablename__ = "ars_establishments"
+
+    finess: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(80))
+    beds: Mapped[int | None]
+    last_bundle_at: Mapped[datetime]
+
+
+class DiagnosticScore(ArsBase):
+    __tablename__ = "ars_diagnostic_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    template_id: Mapped[str] = mapped_column(String(80))
+    template_title: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None]
+    completion: Mapped[float]
+    axes: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class WorkUnitRow(ArsBase):
+    __tablename__ = "ars_work_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    year: Mapped[int]
+    table_id: Mapped[str] = mapped_column(String(80))
+    table_version: Mapped[str] = mapped_column(String(60))
+    total: Mapped[float]
+    per_fte: Mapped[float | None]
+    per_bed: Mapped[float | None]
+
+
+class CoverageRow(ArsBase):
+    __tablename__ = "ars_coverage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    at: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str] = mapped_column(String(20))
+    stock_value: Mapped[float]
+    coverage_weeks: Mapped[float | None]
+    target_weeks: Mapped[float]
+
+
+class PurchasingRow(ArsBase):
+    __tablename__ = "ars_purchasing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    scenario: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[float]
+    gain: Mapped[float]
+    performance: Mapped[float | None]
+    accepted: Mapped[int]
+    rejected: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("bundle_id", "scenario"),)

@@ -1,0 +1,54 @@
+"""The regional views as a workbook: one sheet per view, sortable with filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hospiperf_desktop.files import write_atomically
+
+SHEETS = (
+    ("establishments", "Établissements"),
+    ("diagnostic_scores", "Scores diagnostics"),
+    ("work_units", "Unités d'œuvre"),
+    ("coverage", "Couverture de stock"),
+    ("purchasing", "Gains achats"),
+    ("bundles", "Paquets reçus"),
+)
+
+
+def write_report_workbook(report: dict[str, Any], out: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for key, title in SHEETS:
+        rows = report[key]
+        sheet = workbook.create_sheet(title)
+        headings = list(rows[0]) if rows else ["(vide)"]
+        sheet.append(headings)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(row[h]) for h in headings])
+        for index, heading in enumerate(headings, start=1):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
+                12, len(heading) + 2
+            )
+        if rows:
+            sheet.auto_filter.ref = sheet.dimensions
+        sheet.freeze_panes = "A2"
+
+    def save(path: str) -> None:
+        workbook.save(path)
+
+    write_atomically(out, save)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return value

@@ -1,0 +1,1 @@
+"""Signed export bundles for the ARS: keys, the BagIt bundle, its verification."""

@@ -1,0 +1,313 @@
+"""What goes into a bundle: the payload files, built from the establishment's data.
+
+JSON files are for machines (the ARS consolidation reads them); CSV, XLSX and PDF files are
+for people. `data/bundle.json` describes the whole payload. The layout is documented in
+docs/bundle-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hospiperf_desktop import __version__
+from hospiperf_desktop.bundles.bag import PayloadFile
+from hospiperf_desktop.progress import NullProgress, Progress
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+MODULES = ("diagnostics", "activity", "stock", "calculators")
+PAYLOAD_FORMAT = "hospiperf-bundle/1"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose to send."""
+
+    establishment_id: int
+    years: tuple[int, ...] = ()  # activity, work units and dashboard years
+    diagnostic_ids: tuple[int, ...] | None = None  # None: every diagnostic
+    modules: frozenset[str] = field(default_factory=lambda: frozenset(MODULES))
+    with_pdf: bool = True  # the PDF reports with their action plans
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str
+    description: str  # in French, shown before signing
+    size: int
+
+
+@dataclass(frozen=True)
+class PreparedBundle:
+    finess: str
+    name: str
+    period: str
+    selection: Selection
+    files: tuple[PayloadFile, ...]
+    descriptions: dict[str, str]
+
+    def listing(self) -> list[PlannedFile]:
+        return [PlannedFile(f.path, self.descriptions[f.path], len(f.content)) for f in self.files]
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1, default=_default) + "\n").encode()
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _file_bytes(write: Callable[[Path], None], suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="hospiperf-bundle-") as folder:
+        path = Path(folder) / f"file{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
+def period_label(years: tuple[int, ...]) -> str:
+    if not years:
+        return "sans année"
+    return str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"
+
+
+def prepare(
+    services: Services, selection: Selection, progress: Progress | None = None
+) -> PreparedBundle:
+    """Build every payload file in memory; nothing is signed or written yet."""
+    progress = progress or NullProgress()
+    establishment = services.establishments.get(selection.establishment_id)
+    files: list[PayloadFile] = []
+    descriptions: dict[str, str] = {}
+
+    def add(path: str, content: bytes, description: str) -> None:
+        files.append(PayloadFile(path, content))
+        descriptions[path] = description
+
+    add(
+        "data/establishment.json",
+        _json(asdict(establishment)),
+        "Fiche de l'établissement",
+    )
+    steps = len(selection.modules) + 1
+    done = 0
+    if "diagnostics" in selection.modules:
+        progress.report(done, steps, "Diagnostics")
+        _diagnostics(services, selection, add, progress)
+        done += 1
+    if "activity" in selection.modules:
+        progress.check_cancelled()
+        progress.report(done, steps, "Activité et unités d'œuvre")
+        _activity(services, selection, add)
+        done += 1
+    if "stock" in selection.modules:
+        progress.check_cancelled()
+        progress.report(done, steps, "Indicateurs de stock")
+        _stock(services, selection, add)
+        done += 1
+    if "calculators" in selection.modules:
+        progress.check_cancelled()
+        progress.report(done, steps, "Calculateurs")
+        _calculators(services, selection, add)
+        done += 1
+    period = period_label(selection.years)
+    manifest = {
+        "format": PAYLOAD_FORMAT,
+        "finess": establishment.finess,
+        "name": establishment.name,
+        "period": period,
+        "years": list(selection.years),
+        "modules": sorted(selection.modules),
+        "software_version": __version__,
+        "files": [{"path": f.path, "description": descriptions[f.path]} for f in files],
+    }
+    add("data/bundle.json", _json(manifest), "Sommaire du paquet (lu par l'ARS)")
+    progress.report(steps, steps, "Contenu prêt")
+    return PreparedBundle(
+        establishment.finess,
+        establishment.name,
+        period,
+        selection,
+        tuple(files),
+        descriptions,
+    )
+
+
+Add = Callable[[str, bytes, str], None]
+
+
+def _report_writer(services: Services, diagnostic_id: int) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        services.reports.write(diagnostic_id, pdf=path)
+
+    return write
+
+
+def _dashboard_writer(dashboard: Any) -> Callable[[Path], None]:
+    from hospiperf_desktop.activity.dashboard_outputs import write_dashboard_workbook
+
+    def write(path: Path) -> None:
+        write_dashboard_workbook(dashboard, path)
+
+    return write
+
+
+def _diagnostics(services: Services, selection: Selection, add: Add, progress: Progress) -> None:
+    summaries = services.diagnostics.list(selection.establishment_id)
+    if selection.diagnostic_ids is not None:
+        wanted = set(selection.diagnostic_ids)
+        summaries = [s for s in summaries if s.id in wanted]
+    records = []
+    for summary in summaries:
+        progress.check_cancelled()
+        report = services.diagnostics.score(summary.id)
+        plan = services.plans.plan(summary.id)
+        records.append(
+            {
+                "id": summary.id,
+                "template_id": summary.template_id,
+                "template_version": summary.template_version,
+                "template_title": summary.template_title,
+                "label": summary.label,
+                "status": summary.status,
+                "validated_at": summary.validated_at,
+                "completion": summary.completion,
+                "score": report.overall.score,
+                "axes": [asdict(node) for node in report.axes],
+                "critical_failures": list(report.critical_failures),
+                "plan_actions": len(plan),
+                "plan_done": sum(1 for e in plan if e.status == "done"),
+            }
+        )
+        rows: list[list[Any]] = [
+            ["item", "action", "priorite", "responsable", "echeance", "statut"]
+        ]
+        rows += [[e.item_id, e.text, e.priority, e.owner, e.due_date or "", e.status] for e in plan]
+        add(
+            f"data/diagnostics/diagnostic-{summary.id}-plan.csv",
+            _csv(rows),
+            f"Plan d'actions du diagnostic « {summary.label} » (CSV)",
+        )
+        if selection.with_pdf and summary.locked:
+            pdf = _file_bytes(_report_writer(services, summary.id), ".pdf")
+            add(
+                f"data/diagnostics/diagnostic-{summary.id}-rapport.pdf",
+                pdf,
+                f"Rapport et plan d'actions du diagnostic validé « {summary.label} » (PDF)",
+            )
+    add("data/diagnostics.json", _json(records), f"{len(records)} diagnostic(s) : scores par axe")
+
+
+def _activity(services: Services, selection: Selection, add: Add) -> None:
+    module = services.activity
+    for year in selection.years:
+        resolved = module.values.resolved(selection.establishment_id, year)
+        add(
+            f"data/activity/activity-{year}.json",
+            _json(
+                {
+                    measure: {"value": r.value, "origin": r.origin.kind, **r.origin.detail}
+                    for measure, r in resolved.items()
+                    if r.value is not None
+                }
+            ),
+            f"Valeurs d'activité {year} et leur origine",
+        )
+        reports = []
+        for table in module.tables.all():
+            report = module.work_units.compute(selection.establishment_id, year, table.id)
+            if len(report.result.missing) == len(table.items):
+                continue
+            reports.append(
+                {
+                    "table_id": table.id,
+                    "table_version": table.version,
+                    "total": report.result.total,
+                    "per_fte": report.per_fte,
+                    "per_bed": report.per_bed,
+                    "previous_total": report.previous_total,
+                    "missing": list(report.result.missing),
+                    "lines": [asdict(line) for line in report.result.lines],
+                }
+            )
+        add(f"data/activity/work-units-{year}.json", _json(reports), f"Unités d'œuvre {year}")
+        dashboard = module.dashboard.build(selection.establishment_id, year)
+        add(
+            f"data/activity/tableau-de-bord-{year}.xlsx",
+            _file_bytes(_dashboard_writer(dashboard), ".xlsx"),
+            f"Tableau de bord de pilotage {year} (Excel)",
+        )
+
+
+def _stock(services: Services, selection: Selection, add: Add) -> None:
+    analysis = services.stock.analysis
+    at = analysis.latest_date(selection.establishment_id)
+    if at is None:
+        return
+    indicators = analysis.indicators(selection.establishment_id, at)
+    data = {
+        "at": indicators.at,
+        "window_weeks": indicators.window_weeks,
+        "coverage": [asdict(row) for row in indicators.coverage],
+        "totals": [asdict(row) for row in indicators.totals],
+        "dormant_value": indicators.dormant_value,
+        "expiring_value": indicators.expiring_value,
+        "per_bed": [asdict(row) for row in indicators.per_bed],
+        "warnings": list(indicators.warnings),
+    }
+    add("data/stock/indicators.json", _json(data), f"Indicateurs de stock au {at:%d/%m/%Y}")
+    rows: list[list[Any]] = [
+        ["categorie", "lieu", "valeur_stock", "conso_hebdo", "semaines", "cible"]
+    ]
+    rows += [
+        [
+            r.category,
+            r.location,
+            round(r.stock_value, 2),
+            round(r.weekly_consumption_value, 2),
+            "" if r.coverage_weeks is None else round(r.coverage_weeks, 2),
+            r.target_weeks,
+        ]
+        for r in indicators.coverage
+    ]
+    add("data/stock/couverture.csv", _csv(rows), "Couverture de stock par catégorie (CSV)")
+
+
+def _calculators(services: Services, selection: Selection, add: Add) -> None:
+    scenarios = services.calculators.scenarios(selection.establishment_id)
+    if not scenarios:
+        return
+    add(
+        "data/calculators/scenarios.json",
+        _json(
+            [
+                {
+                    "calculator": s.calculator,
+                    "name": s.name,
+                    "params_version": s.params_version,
+                    "saved_at": s.saved_at,
+                    "result": s.result,
+                }
+                for s in scenarios
+            ]
+        ),
+        f"{len(scenarios)} scénario(s) de calculateurs enregistré(s)",
+    )

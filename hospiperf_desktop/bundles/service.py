@@ -1,0 +1,117 @@
+"""Making bundles: keys of the establishments, preparing the contents, signing, writing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hospiperf_desktop import __version__
+from hospiperf_desktop.bundles.bag import write_bag
+from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare
+from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
+from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.progress import NullProgress, Progress
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+@dataclass(frozen=True)
+class WrittenBundle:
+    path: Path
+    uuid: str
+    finess: str
+    period: str
+    files: int
+    payload_bytes: int
+    fingerprint: str
+    words: str
+    created: datetime
+
+
+class BundleService:
+    def __init__(self, services: Services, keys: KeyStore) -> None:
+        self._services = services
+        self.keys = keys
+
+    def key_info(self, establishment_id: int) -> KeyInfo | None:
+        finess = self._services.establishments.get(establishment_id).finess
+        return self.keys.info(finess) if self.keys.has_key(finess) else None
+
+    def generate_key(
+        self, establishment_id: int, passphrase: str, *, replace: bool = False
+    ) -> KeyInfo:
+        finess = self._services.establishments.get(establishment_id).finess
+        info = self.keys.generate(finess, passphrase, replace=replace)
+        with self._services.database.write() as session:
+            self._services.audit.record(
+                session,
+                action="create",
+                entity="signing_key",
+                entity_id=finess,
+                after={"fingerprint": info.fingerprint},
+            )
+        return info
+
+    def prepare(self, selection: Selection, progress: Progress | None = None) -> PreparedBundle:
+        return prepare(self._services, selection, progress)
+
+    def sign_and_write(
+        self,
+        prepared: PreparedBundle,
+        passphrase: str,
+        out: Path,
+        progress: Progress | None = None,
+    ) -> WrittenBundle:
+        """Sign the prepared contents and write the bundle (whole or not at all)."""
+        progress = progress or NullProgress()
+        private = self.keys.private_key(prepared.finess, passphrase)
+        public = self.keys.public_key(prepared.finess)
+        created = datetime.now(UTC).replace(microsecond=0)
+        bundle_id = str(uuid.uuid4())
+        info = {
+            "Source-Organization": prepared.name,
+            "FINESS": prepared.finess,
+            "Establishment-Name": prepared.name,
+            "Period": prepared.period,
+            "Bagging-Date": created.date().isoformat(),
+            "Created": created.isoformat(),
+            "Software-Version": f"HospiPerf Desktop {__version__}",
+            "Bundle-UUID": bundle_id,
+            "Public-Key-Fingerprint": public.fingerprint,
+        }
+        progress.check_cancelled()
+        progress.report(0, 1, "Signature et écriture du paquet")
+
+        def write(target: str) -> None:
+            write_bag(target, prepared.files, info, private.sign, created)
+
+        write_atomically(out, write)
+        with self._services.database.write() as session:
+            self._services.audit.record(
+                session,
+                action="export",
+                entity="bundle",
+                entity_id=bundle_id,
+                after={
+                    "finess": prepared.finess,
+                    "period": prepared.period,
+                    "files": len(prepared.files),
+                    "fingerprint": public.fingerprint,
+                },
+            )
+        progress.report(1, 1, "Paquet écrit")
+        return WrittenBundle(
+            out,
+            bundle_id,
+            prepared.finess,
+            prepared.period,
+            len(prepared.files),
+            sum(len(f.content) for f in prepared.files),
+            public.fingerprint,
+            public.words,
+            created,
+        )

@@ -1,0 +1,311 @@
+"""Verifying a bundle without extracting anything to disk.
+
+The checks run in this order, and the first failure is the answer (`BundleRejected` with a
+stable `reason` and an English message naming the file or line):
+1. the zip is sane: readable, not too many entries, no absolute, `..`, backslash or drive
+   paths, no links, no duplicate or case-colliding names, no encrypted entry, sizes and
+   compression ratio within limits, only the bag's own files at the top;
+2. the bag is complete: its tag files are present and well formed, every payload file is
+   listed in the manifest and every listed file is present, every hash matches, the tag
+   manifest covers and matches the tag files, Payload-Oxum matches;
+3. the signature over tagmanifest-sha256.txt is valid for a trusted key of the FINESS named
+   in bag-info.txt, and that key's fingerprint is the one bag-info.txt names.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import stat
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from hospiperf_desktop.bundles.bag import (
+    BAG_INFO,
+    BAG_INFO_LABELS,
+    BAGIT,
+    MANIFEST,
+    SIGNATURE,
+    TAG_FILES,
+    TAGMANIFEST,
+)
+from hospiperf_desktop.bundles.keys import PublicKey
+from hospiperf_desktop.errors import HospiPerfError
+
+_LINE = re.compile(r"^([0-9a-f]{64})[ \t]+(\S.*)$")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_entries: int = 10_000
+    max_entry_bytes: int = 512 * 1024 * 1024
+    max_total_bytes: int = 2 * 1024 * 1024 * 1024
+    max_ratio: float = 100.0  # uncompressed / compressed, per entry
+    keep_json_bytes: int = 16 * 1024 * 1024  # JSON payload kept in memory for the caller
+
+
+class BundleRejected(HospiPerfError):
+    """The bundle failed a check; `reason` is a stable code, the message says where."""
+
+    code = "bundle_rejected"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    info: dict[str, str]
+    key: PublicKey
+    payload_names: tuple[str, ...]
+    payload_bytes: int
+    json: dict[str, bytes] = field(repr=False)  # data/*.json contents, verified
+    tagmanifest_sha256: str = ""
+
+
+def _reject(reason: str, message: str) -> BundleRejected:
+    return BundleRejected(reason, message)
+
+
+def _check_name(name: str) -> None:
+    if "\\" in name:
+        raise _reject("unsafe_path", f"entry {name!r} uses a backslash")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise _reject("unsafe_path", f"entry {name!r} is an absolute path")
+    parts = PurePosixPath(name).parts
+    if ".." in parts or "." in name.split("/"):
+        raise _reject("unsafe_path", f"entry {name!r} climbs out of the bundle ('..')")
+    if any(ord(c) < 32 for c in name):
+        raise _reject("unsafe_path", f"entry {name!r} has a control character")
+
+
+def _zip_checks(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
+    entries = archive.infolist()
+    if len(entries) > limits.max_entries:
+        raise _reject("too_many_entries", f"{len(entries)} entries (limit {limits.max_entries})")
+    seen: dict[str, str] = {}
+    total = 0
+    files = []
+    for entry in entries:
+        name = entry.filename
+        _check_name(name)
+        mode = entry.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise _reject("link", f"entry {name!r} is a symbolic link")
+        if entry.flag_bits & 0x1:
+            raise _reject("encrypted", f"entry {name!r} is encrypted")
+        folded = name.casefold()
+        if folded in seen:
+            if seen[folded] == name:
+                raise _reject("duplicate_name", f"entry {name!r} appears twice")
+            raise _reject(
+                "case_collision", f"entries {seen[folded]!r} and {name!r} differ only by case"
+            )
+        seen[folded] = name
+        if entry.is_dir():
+            continue
+        if entry.file_size > limits.max_entry_bytes:
+            raise _reject("too_large", f"entry {name!r} is {entry.file_size} bytes")
+        total += entry.file_size
+        if total > limits.max_total_bytes:
+            raise _reject(
+                "too_large", f"the bundle unpacks to more than {limits.max_total_bytes} bytes"
+            )
+        if (
+            entry.file_size > 1024
+            and entry.file_size / max(entry.compress_size, 1) > limits.max_ratio
+        ):
+            raise _reject(
+                "compression_ratio",
+                f"entry {name!r} expands {entry.file_size / max(entry.compress_size, 1):.0f}"
+                f" times (limit {limits.max_ratio:.0f}): refused as a zip bomb",
+            )
+        top = name.split("/", 1)[0]
+        if "/" not in name and name not in (*TAG_FILES, SIGNATURE):
+            raise _reject("unexpected_file", f"unexpected file {name!r} at the top of the bag")
+        if "/" in name and top != "data":
+            raise _reject("unexpected_file", f"unexpected folder {top!r} in the bag")
+        files.append(entry)
+    return files
+
+
+def _read(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> bytes:
+    try:
+        with archive.open(entry) as handle:
+            data = handle.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise _reject("corrupt_entry", f"entry {entry.filename!r} cannot be read ({err})") from None
+    if len(data) > limit:
+        raise _reject("too_large", f"entry {entry.filename!r} is larger than it says")
+    return data
+
+
+def _hash_entry(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, keep: bool
+) -> tuple[str, bytes | None]:
+    digest = hashlib.sha256()
+    kept = bytearray() if keep else None
+    read = 0
+    try:
+        with archive.open(entry) as handle:
+            while chunk := handle.read(_CHUNK):
+                read += len(chunk)
+                if read > entry.file_size:
+                    raise _reject("too_large", f"entry {entry.filename!r} is larger than it says")
+                digest.update(chunk)
+                if kept is not None:
+                    kept += chunk
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise _reject("corrupt_entry", f"entry {entry.filename!r} cannot be read ({err})") from None
+    return digest.hexdigest(), bytes(kept) if kept is not None else None
+
+
+def _parse_manifest(name: str, text: bytes) -> dict[str, str]:
+    try:
+        lines = text.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise _reject("bad_manifest", f"{name} is not UTF-8 text") from None
+    out: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            raise _reject("bad_manifest", f"{name}, line {number}: not '<sha256>  <path>'")
+        digest, path = match.groups()
+        if path in out:
+            raise _reject("bad_manifest", f"{name}, line {number}: {path!r} is listed twice")
+        out[path] = digest
+    return out
+
+
+def _parse_info(text: bytes) -> dict[str, str]:
+    try:
+        lines = text.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise _reject("bad_bag_info", f"{BAG_INFO} is not UTF-8 text") from None
+    info: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        label, sep, value = line.partition(":")
+        if not sep or not label or label != label.strip():
+            raise _reject("bad_bag_info", f"{BAG_INFO}, line {number}: not 'Label: value'")
+        info[label] = value.strip()
+    missing = [label for label in BAG_INFO_LABELS if label not in info]
+    if missing:
+        raise _reject("bad_bag_info", f"{BAG_INFO} lacks {', '.join(missing)}")
+    return info
+
+
+def verify_bundle(
+    path: Path,
+    trusted: Mapping[str, Sequence[PublicKey]],
+    limits: Limits | None = None,
+) -> VerifiedBundle:
+    """Check `path` entirely in memory; `trusted` maps a FINESS to the keys trusted for it."""
+    limits = limits or Limits()
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise _reject("not_found", f"{path.name}: no such file") from None
+    except (zipfile.BadZipFile, OSError) as err:
+        raise _reject("not_a_zip", f"{path.name} is not a readable zip ({err})") from None
+    with archive:
+        files = _zip_checks(archive, limits)
+        by_name = {entry.filename: entry for entry in files}
+        # --- 2. the bag is complete -------------------------------------------------------
+        for name in (BAGIT, BAG_INFO, MANIFEST, TAGMANIFEST):
+            if name not in by_name:
+                raise _reject("missing_tag_file", f"{name} is missing")
+        bagit = _read(archive, by_name[BAGIT], 4096)
+        if b"BagIt-Version: 1.0" not in bagit or b"Tag-File-Character-Encoding: UTF-8" not in bagit:
+            raise _reject("bad_bagit_txt", f"{BAGIT} does not declare BagIt 1.0 in UTF-8")
+        manifest_bytes = _read(archive, by_name[MANIFEST], 64 * 1024 * 1024)
+        manifest = _parse_manifest(MANIFEST, manifest_bytes)
+        payload = {name for name in by_name if name.startswith("data/")}
+        for name in sorted(payload):
+            if name not in manifest:
+                raise _reject("unlisted_file", f"{name} is in the bundle but not in {MANIFEST}")
+        for name in sorted(manifest):
+            if not name.startswith("data/"):
+                raise _reject("bad_manifest", f"{MANIFEST} lists {name!r} outside data/")
+            if name not in payload:
+                raise _reject("missing_file", f"{name} is listed in {MANIFEST} but missing")
+        kept: dict[str, bytes] = {}
+        octets = 0
+        for name in sorted(payload):
+            entry = by_name[name]
+            keep = name.endswith(".json") and entry.file_size <= limits.keep_json_bytes
+            digest, content = _hash_entry(archive, entry, keep)
+            if digest != manifest[name]:
+                raise _reject(
+                    "payload_hash_mismatch", f"{name} does not match its hash in {MANIFEST}"
+                )
+            octets += entry.file_size
+            if content is not None:
+                kept[name] = content
+        tagmanifest = _read(archive, by_name[TAGMANIFEST], 1024 * 1024)
+        tags = _parse_manifest(TAGMANIFEST, tagmanifest)
+        for name in (BAGIT, BAG_INFO, MANIFEST):
+            if name not in tags:
+                raise _reject("bad_tagmanifest", f"{TAGMANIFEST} does not cover {name}")
+        for name, digest in tags.items():
+            if name not in by_name or name not in (BAGIT, BAG_INFO, MANIFEST):
+                raise _reject("bad_tagmanifest", f"{TAGMANIFEST} lists unexpected {name!r}")
+            content = bagit if name == BAGIT else manifest_bytes if name == MANIFEST else None
+            if content is None:
+                content = _read(archive, by_name[name], 1024 * 1024)
+            if hashlib.sha256(content).hexdigest() != digest:
+                raise _reject(
+                    "tag_hash_mismatch", f"{name} does not match its hash in {TAGMANIFEST}"
+                )
+        info = _parse_info(_read(archive, by_name[BAG_INFO], 1024 * 1024))
+        if info["Payload-Oxum"] != f"{octets}.{len(payload)}":
+            raise _reject(
+                "oxum_mismatch",
+                f"Payload-Oxum says {info['Payload-Oxum']}, the payload is {octets}.{len(payload)}",
+            )
+        # --- 3. the signature ----------------------------------------------------------------
+        if SIGNATURE not in by_name:
+            raise _reject("missing_signature", f"{SIGNATURE} is missing: the bundle is not signed")
+        try:
+            signature = base64.b64decode(
+                _read(archive, by_name[SIGNATURE], 1024).strip(), validate=True
+            )
+        except binascii.Error:
+            raise _reject("bad_signature", f"{SIGNATURE} is not base64") from None
+    finess = info["FINESS"]
+    keys = list(trusted.get(finess, ()))
+    if not keys:
+        raise _reject("untrusted_finess", f"no trusted public key for FINESS {finess}")
+    named = info["Public-Key-Fingerprint"]
+    key = next((k for k in keys if k.fingerprint == named), None)
+    if key is None:
+        raise _reject(
+            "unknown_key",
+            f"the bundle names key {named[:16]}…, which is not a trusted key of FINESS {finess}",
+        )
+    if len(signature) != 64 or not key.verify(signature, tagmanifest):
+        raise _reject("bad_signature", f"the signature does not match the bundle (key {key.words})")
+    return VerifiedBundle(
+        info=info,
+        key=key,
+        payload_names=tuple(sorted(payload)),
+        payload_bytes=octets,
+        json=kept,
+        tagmanifest_sha256=hashlib.sha256(tagmanifest).hexdigest(),
+    )
+
+
+def trusted_by_finess(keys: Sequence[PublicKey]) -> dict[str, list[PublicKey]]:
+    out: dict[str, list[PublicKey]] = {}
+    for key in keys:
+        out.setdefault(key.finess, []).append(key)
+    return out

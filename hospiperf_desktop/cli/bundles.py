@@ -1,0 +1,294 @@
+"""`keys …`, `bundle …` and `ars …`: signing keys, export bundles, the ARS consolidation."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from hospiperf_desktop.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    CliError,
+    print_json,
+    services_for,
+)
+
+
+def register(commands: Any) -> None:
+    keys = commands.add_parser("keys", help="the establishment's signing keys").add_subparsers(
+        dest="keys_command", metavar="ACTION", required=True
+    )
+    generate = keys.add_parser("generate", help="make the establishment's Ed25519 key pair")
+    generate.add_argument("--establishment", required=True, metavar="FINESS")
+    generate.add_argument("--passphrase-env", metavar="VAR", help="read the passphrase from $VAR")
+    generate.add_argument("--replace", action="store_true", help="replace an existing key")
+    generate.add_argument("--json", action="store_true")
+    generate.set_defaults(handler=_generate)
+    export = keys.add_parser("export-public", help="write the public key for the ARS")
+    export.add_argument("--establishment", required=True, metavar="FINESS")
+    export.add_argument("--out", required=True, type=Path)
+    export.set_defaults(handler=_export_public)
+    show = keys.add_parser("show", help="the key's fingerprint, in words")
+    show.add_argument("--establishment", required=True, metavar="FINESS")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show_key)
+
+    bundle = commands.add_parser("bundle", help="signed export bundles").add_subparsers(
+        dest="bundle_command", metavar="ACTION", required=True
+    )
+    make = bundle.add_parser("export", help="prepare, sign and write a bundle for the ARS")
+    make.add_argument("--establishment", required=True, metavar="FINESS")
+    make.add_argument("--out", required=True, type=Path)
+    make.add_argument("--year", type=int, action="append", help="a year to send (repeatable)")
+    make.add_argument("--modules", help="comma-separated: diagnostics,activity,stock,calculators")
+    make.add_argument("--diagnostic", type=int, action="append", help="only these diagnostics")
+    make.add_argument("--no-pdf", action="store_true", help="leave the PDF reports out")
+    make.add_argument("--passphrase-env", metavar="VAR")
+    make.add_argument("--list", action="store_true", help="list the contents, sign nothing")
+    make.add_argument("--json", action="store_true")
+    make.set_defaults(handler=_bundle_export)
+    check = bundle.add_parser("verify", help="check a bundle (exit 0 valid, 1 refused)")
+    check.add_argument("file", type=Path)
+    check.add_argument("--trusted-keys", required=True, type=Path, metavar="PATH")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=_bundle_verify)
+
+    ars = commands.add_parser("ars", help="the ARS consolidation").add_subparsers(
+        dest="ars_command", metavar="ACTION", required=True
+    )
+    imp = ars.add_parser("import", help="verify and consolidate bundles")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--trusted-keys", type=Path, metavar="PATH", help="key file or folder")
+    imp.add_argument("--db-url", required=True, metavar="URL", help="SQLAlchemy URL or file")
+    imp.add_argument("--actor", default=None, help="who imports (default: the system user)")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=_ars_import)
+    rep = ars.add_parser("report", help="regional views")
+    rep.add_argument("--db-url", required=True, metavar="URL")
+    rep.add_argument("--xlsx", type=Path, metavar="OUT")
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(handler=_ars_report)
+    trust = ars.add_parser("keys", help="the registry of trusted public keys")
+    trust.add_argument("--db-url", required=True, metavar="URL")
+    trust.add_argument("--add", type=Path, metavar="PATH", help="key file or folder to trust")
+    trust.add_argument("--remove", metavar="FINGERPRINT")
+    trust.add_argument("--json", action="store_true")
+    trust.set_defaults(handler=_ars_keys)
+
+
+def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env)
+        if not value:
+            raise CliError(f"the environment variable {args.passphrase_env} is empty or unset")
+        return value
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask the passphrase: use --passphrase-env VAR")
+    value = getpass.getpass("Passphrase: ")
+    if confirm and getpass.getpass("Passphrase again: ") != value:
+        raise CliError("the two passphrases differ")
+    return value
+
+
+def _generate(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        establishment = services.establishments.by_finess(args.establishment)
+        info = services.bundles.generate_key(
+            establishment.id, _passphrase(args, confirm=True), replace=args.replace
+        )
+    if args.json:
+        print_json(
+            {
+                **asdict(info),
+                "private_path": str(info.private_path),
+                "public_path": str(info.public_path),
+            }
+        )
+        return EXIT_OK
+    print(f"key pair made for {info.finess}")
+    print(f"fingerprint (read it to the ARS): {info.words}")
+    print(f"private key (encrypted, owner only): {info.private_path}")
+    print(f"public key: {info.public_path}")
+    return EXIT_OK
+
+
+def _show_key(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.bundles.keys import fingerprint_groups
+
+    with services_for(args) as services:
+        info = services.bundles.keys.info(args.establishment)
+    if args.json:
+        print_json({"finess": info.finess, "fingerprint": info.fingerprint, "words": info.words})
+        return EXIT_OK
+    print(f"{info.finess}: {info.words}")
+    print(f"  {fingerprint_groups(info.fingerprint)}")
+    return EXIT_OK
+
+
+def _export_public(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        info = services.bundles.keys.export_public(args.establishment, args.out)
+    print(f"written: {args.out}")
+    print(f"fingerprint: {info.words}")
+    return EXIT_OK
+
+
+def _bundle_export(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.bundles.contents import MODULES, Selection
+
+    modules = frozenset(MODULES)
+    if args.modules:
+        modules = frozenset(m.strip() for m in args.modules.split(",") if m.strip())
+        unknown = modules - set(MODULES)
+        if unknown:
+            raise CliError(
+                f"unknown module(s) {', '.join(sorted(unknown))}; known: {', '.join(MODULES)}"
+            )
+    with services_for(args) as services:
+        establishment = services.establishments.by_finess(args.establishment)
+        years = tuple(sorted(set(args.year or ())))
+        if not years and "activity" in modules:
+            known = services.activity.values.years(establishment.id)
+            years = (known[-1],) if known else ()
+        selection = Selection(
+            establishment.id,
+            years,
+            tuple(args.diagnostic) if args.diagnostic else None,
+            modules,
+            not args.no_pdf,
+        )
+        prepared = services.bundles.prepare(selection)
+        if args.list:
+            listing = [asdict(f) for f in prepared.listing()]
+            if args.json:
+                print_json({"finess": prepared.finess, "period": prepared.period, "files": listing})
+            else:
+                for item in listing:
+                    print(f"{item['size']:>10}  {item['path']}  — {item['description']}")
+            return EXIT_OK
+        written = services.bundles.sign_and_write(prepared, _passphrase(args), args.out)
+    if args.json:
+        print_json(written)
+        return EXIT_OK
+    print(f"written: {written.path} ({written.files} files, period {written.period})")
+    print(f"bundle {written.uuid}, signed with key {written.words}")
+    return EXIT_OK
+
+
+def _trusted(path: Path) -> list[Any]:
+    from hospiperf_desktop.bundles.keys import KeyFileError, read_trusted_keys
+
+    try:
+        return read_trusted_keys(path)
+    except KeyFileError as err:
+        raise CliError(str(err)) from None
+
+
+def _bundle_verify(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.bundles.verify import BundleRejected, trusted_by_finess, verify_bundle
+
+    keys = _trusted(args.trusted_keys)
+    try:
+        verified = verify_bundle(args.file, trusted_by_finess(keys))
+    except BundleRejected as err:
+        if args.json:
+            print_json({"valid": False, "reason": err.reason, "message": str(err)})
+        else:
+            print(f"REFUSED ({err.reason}): {err}")
+        return EXIT_CHECK_FAILED
+    if args.json:
+        print_json({"valid": True, "info": verified.info, "files": list(verified.payload_names)})
+    else:
+        info = verified.info
+        print(f"VALID: {info['Establishment-Name']} ({info['FINESS']}), period {info['Period']},")
+        print(
+            f"  made {info['Created']}, {len(verified.payload_names)} files,"
+            f" key {verified.key.words}"
+        )
+    return EXIT_OK
+
+
+def _actor(args: argparse.Namespace) -> str:
+    return args.actor or getpass.getuser()
+
+
+def _ars_import(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.ars.service import Consolidation
+
+    consolidation = Consolidation(args.db_url, _actor(args))
+    try:
+        if args.trusted_keys:
+            consolidation.trust(_trusted(args.trusted_keys))
+        outcomes = consolidation.import_bundles(args.files)
+    finally:
+        consolidation.close()
+    refused = [o for o in outcomes if o.status != "imported"]
+    if args.json:
+        print_json(
+            {
+                "imported": len(outcomes) - len(refused),
+                "refused": len(refused),
+                "bundles": [asdict(o) for o in outcomes],
+            }
+        )
+    else:
+        for outcome in outcomes:
+            mark = "imported" if outcome.status == "imported" else f"REFUSED ({outcome.reason})"
+            print(f"{mark}: {outcome.message}")
+    return EXIT_CHECK_FAILED if refused else EXIT_OK
+
+
+def _ars_report(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.ars.reports import write_report_workbook
+    from hospiperf_desktop.ars.service import Consolidation
+
+    consolidation = Consolidation(args.db_url)
+    try:
+        report = consolidation.report()
+    finally:
+        consolidation.close()
+    if args.xlsx:
+        write_report_workbook(report, args.xlsx)
+    if args.json:
+        print_json(report)
+        return EXIT_OK
+    for row in report["establishments"]:
+        print(f"{row['finess']}  {row['name']}  (last bundle {row['last_bundle_at']:%d/%m/%Y})")
+    print(
+        f"{len(report['bundles'])} bundle(s), {len(report['diagnostic_scores'])} diagnostic(s),"
+        f" {len(report['work_units'])} work-unit result(s)"
+    )
+    if args.xlsx:
+        print(f"written: {args.xlsx}")
+    return EXIT_OK
+
+
+def _ars_keys(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.ars.service import Consolidation
+
+    consolidation = Consolidation(args.db_url, getpass.getuser())
+    try:
+        if args.add:
+            added = consolidation.trust(_trusted(args.add))
+            print(f"{added} key(s) added", file=sys.stderr)
+        if args.remove:
+            consolidation.untrust(args.remove)
+        trusted = consolidation.trusted()
+    finally:
+        consolidation.close()
+    rows = [
+        {"finess": finess, "fingerprint": key.fingerprint, "words": key.words}
+        for finess, keys in trusted.items()
+        for key in keys
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['finess']}  {row['words']}  {row['fingerprint']}")
+    return EXIT_OK
