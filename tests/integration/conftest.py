@@ -50,3 +50,26 @@ def cli(db: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the whole run (see postgres_server.py)."""
+    from postgres_server import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def consolidation_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh consolidation database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    from postgres_server import fresh_database
+
+    server = request.getfixturevalue("postgres_url")
+    return fresh_database(server, f"ars_test_{next(_databases)}")
