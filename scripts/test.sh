@@ -5,7 +5,7 @@ set -euo pipefail
 # binutils: PyInstaller reads shared libraries with objdump in the packaging test.
 # poppler-utils: the PDF tests read the text back with pdftotext.
 # postgresql: the ARS consolidation tests start a throw-away server (tests/integration).
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" "dev,packaging" binutils poppler-utils
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" "dev,packaging" binutils poppler-utils postgresql
 cd "$HOSPIPERF_ROOT"
 export QT_QPA_PLATFORM=offscreen
 bin="$HOSPIPERF_VENV/bin"

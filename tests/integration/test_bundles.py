@@ -187,13 +187,13 @@ def test_a_file_added(bundle: Path, trusted, tmp_path: Path) -> None:
         files[MANIFEST] += f"{_sha(b'{}')}  data/extra.json\n".encode()
         info = files["bag-info.txt"].decode().splitlines()
         octets, count = (
-            next(l for l in info if l.startswith("Payload-Oxum")).split(": ")[1].split(".")
+            next(x for x in info if x.startswith("Payload-Oxum")).split(": ")[1].split(".")
         )
         info = [
-            l
-            if not l.startswith("Payload-Oxum")
+            x
+            if not x.startswith("Payload-Oxum")
             else f"Payload-Oxum: {int(octets) + 2}.{int(count) + 1}"
-            for l in info
+            for x in info
         ]
         files["bag-info.txt"] = ("\n".join(info) + "\n").encode()
         _retag(files)
