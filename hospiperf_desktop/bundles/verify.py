@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
+import mmap
 import re
 import stat
 import zipfile
@@ -146,9 +148,39 @@ def _read(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> bytes
     return data
 
 
+def _stored_span(raw: memoryview, entry: zipfile.ZipInfo) -> memoryview:
+    """The bytes of a stored entry, located through its local header (no copy)."""
+    at = entry.header_offset
+    header = raw[at : at + 30]
+    if len(header) < 30 or bytes(header[:4]) != b"PK\x03\x04":
+        raise _reject("corrupt_entry", f"entry {entry.filename!r} has no local header")
+    name_length = int.from_bytes(header[26:28], "little")
+    extra_length = int.from_bytes(header[28:30], "little")
+    local_name = bytes(raw[at + 30 : at + 30 + name_length])
+    expected = entry.orig_filename.encode("utf-8" if entry.flag_bits & 0x800 else "cp437")
+    if local_name != expected:
+        raise _reject(
+            "corrupt_entry", f"entry {entry.filename!r} has another name in its local header"
+        )
+    start = at + 30 + name_length + extra_length
+    span = raw[start : start + entry.compress_size]
+    if len(span) != entry.compress_size or entry.compress_size != entry.file_size:
+        raise _reject("corrupt_entry", f"entry {entry.filename!r} is cut short")
+    return span
+
+
 def _hash_entry(
-    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, keep: bool
+    archive: zipfile.ZipFile, raw: memoryview | None, entry: zipfile.ZipInfo, keep: bool
 ) -> tuple[str, bytes | None]:
+    """SHA-256 of an entry (and its bytes when `keep`).
+
+    A stored entry is hashed straight from the mapped file: the SHA-256 makes the zip's
+    CRC-32 redundant, so verifying costs about one hash of the bytes. Compressed entries
+    (from other tools) go through zipfile, which also checks their CRC.
+    """
+    if raw is not None and entry.compress_type == zipfile.ZIP_STORED:
+        span = _stored_span(raw, entry)
+        return hashlib.sha256(span).hexdigest(), bytes(span) if keep else None
     digest = hashlib.sha256()
     kept = bytearray() if keep else None
     read = 0
@@ -212,75 +244,110 @@ def verify_bundle(
     """Check `path` entirely in memory; `trusted` maps a FINESS to the keys trusted for it."""
     limits = limits or Limits()
     try:
-        archive = zipfile.ZipFile(path)
+        handle = path.open("rb")
     except FileNotFoundError:
         raise _reject("not_found", f"{path.name}: no such file") from None
-    except (zipfile.BadZipFile, OSError) as err:
-        raise _reject("not_a_zip", f"{path.name} is not a readable zip ({err})") from None
-    with archive:
-        files = _zip_checks(archive, limits)
-        by_name = {entry.filename: entry for entry in files}
-        # --- 2. the bag is complete -------------------------------------------------------
-        for name in (BAGIT, BAG_INFO, MANIFEST, TAGMANIFEST):
-            if name not in by_name:
-                raise _reject("missing_tag_file", f"{name} is missing")
-        bagit = _read(archive, by_name[BAGIT], 4096)
-        if b"BagIt-Version: 1.0" not in bagit or b"Tag-File-Character-Encoding: UTF-8" not in bagit:
-            raise _reject("bad_bagit_txt", f"{BAGIT} does not declare BagIt 1.0 in UTF-8")
-        manifest_bytes = _read(archive, by_name[MANIFEST], 64 * 1024 * 1024)
-        manifest = _parse_manifest(MANIFEST, manifest_bytes)
-        payload = {name for name in by_name if name.startswith("data/")}
-        for name in sorted(payload):
-            if name not in manifest:
-                raise _reject("unlisted_file", f"{name} is in the bundle but not in {MANIFEST}")
-        for name in sorted(manifest):
-            if not name.startswith("data/"):
-                raise _reject("bad_manifest", f"{MANIFEST} lists {name!r} outside data/")
-            if name not in payload:
-                raise _reject("missing_file", f"{name} is listed in {MANIFEST} but missing")
-        kept: dict[str, bytes] = {}
-        octets = 0
-        for name in sorted(payload):
-            entry = by_name[name]
-            keep = name.endswith(".json") and entry.file_size <= limits.keep_json_bytes
-            digest, content = _hash_entry(archive, entry, keep)
-            if digest != manifest[name]:
-                raise _reject(
-                    "payload_hash_mismatch", f"{name} does not match its hash in {MANIFEST}"
-                )
-            octets += entry.file_size
-            if content is not None:
-                kept[name] = content
-        tagmanifest = _read(archive, by_name[TAGMANIFEST], 1024 * 1024)
-        tags = _parse_manifest(TAGMANIFEST, tagmanifest)
-        for name in (BAGIT, BAG_INFO, MANIFEST):
-            if name not in tags:
-                raise _reject("bad_tagmanifest", f"{TAGMANIFEST} does not cover {name}")
-        for name, digest in tags.items():
-            if name not in by_name or name not in (BAGIT, BAG_INFO, MANIFEST):
-                raise _reject("bad_tagmanifest", f"{TAGMANIFEST} lists unexpected {name!r}")
-            content = bagit if name == BAGIT else manifest_bytes if name == MANIFEST else None
-            if content is None:
-                content = _read(archive, by_name[name], 1024 * 1024)
-            if hashlib.sha256(content).hexdigest() != digest:
-                raise _reject(
-                    "tag_hash_mismatch", f"{name} does not match its hash in {TAGMANIFEST}"
-                )
-        info = _parse_info(_read(archive, by_name[BAG_INFO], 1024 * 1024))
-        if info["Payload-Oxum"] != f"{octets}.{len(payload)}":
-            raise _reject(
-                "oxum_mismatch",
-                f"Payload-Oxum says {info['Payload-Oxum']}, the payload is {octets}.{len(payload)}",
-            )
-        # --- 3. the signature ----------------------------------------------------------------
-        if SIGNATURE not in by_name:
-            raise _reject("missing_signature", f"{SIGNATURE} is missing: the bundle is not signed")
+    except OSError as err:
+        raise _reject("not_a_zip", f"{path.name} cannot be read ({err})") from None
+    with handle:
         try:
-            signature = base64.b64decode(
-                _read(archive, by_name[SIGNATURE], 1024).strip(), validate=True
-            )
-        except binascii.Error:
-            raise _reject("bad_signature", f"{SIGNATURE} is not base64") from None
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise _reject("not_a_zip", f"{path.name} is not a readable zip ({err})") from None
+        try:
+            mapped: mmap.mmap | None = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            mapped = None  # an empty or unmappable file: zipfile reads it
+        try:
+            with archive:
+                return _verify(path, archive, mapped, trusted, limits)
+        finally:
+            if mapped is not None:
+                with contextlib.suppress(BufferError):
+                    mapped.close()
+
+
+def _verify(
+    path: Path,
+    archive: zipfile.ZipFile,
+    mapped: mmap.mmap | None,
+    trusted: Mapping[str, Sequence[PublicKey]],
+    limits: Limits,
+) -> VerifiedBundle:
+    raw = memoryview(mapped) if mapped is not None else None
+    try:
+        return _verify_open(archive, raw, trusted, limits)
+    finally:
+        if raw is not None:
+            with contextlib.suppress(BufferError):  # a view kept alive by a traceback
+                raw.release()
+
+
+def _verify_open(
+    archive: zipfile.ZipFile,
+    raw: memoryview | None,
+    trusted: Mapping[str, Sequence[PublicKey]],
+    limits: Limits,
+) -> VerifiedBundle:
+    files = _zip_checks(archive, limits)
+    by_name = {entry.filename: entry for entry in files}
+    # --- 2. the bag is complete -------------------------------------------------------
+    for name in (BAGIT, BAG_INFO, MANIFEST, TAGMANIFEST):
+        if name not in by_name:
+            raise _reject("missing_tag_file", f"{name} is missing")
+    bagit = _read(archive, by_name[BAGIT], 4096)
+    if b"BagIt-Version: 1.0" not in bagit or b"Tag-File-Character-Encoding: UTF-8" not in bagit:
+        raise _reject("bad_bagit_txt", f"{BAGIT} does not declare BagIt 1.0 in UTF-8")
+    manifest_bytes = _read(archive, by_name[MANIFEST], 64 * 1024 * 1024)
+    manifest = _parse_manifest(MANIFEST, manifest_bytes)
+    payload = {name for name in by_name if name.startswith("data/")}
+    for name in sorted(payload):
+        if name not in manifest:
+            raise _reject("unlisted_file", f"{name} is in the bundle but not in {MANIFEST}")
+    for name in sorted(manifest):
+        if not name.startswith("data/"):
+            raise _reject("bad_manifest", f"{MANIFEST} lists {name!r} outside data/")
+        if name not in payload:
+            raise _reject("missing_file", f"{name} is listed in {MANIFEST} but missing")
+    kept: dict[str, bytes] = {}
+    octets = 0
+    for name in sorted(payload):
+        entry = by_name[name]
+        keep = name.endswith(".json") and entry.file_size <= limits.keep_json_bytes
+        digest, content = _hash_entry(archive, raw, entry, keep)
+        if digest != manifest[name]:
+            raise _reject("payload_hash_mismatch", f"{name} does not match its hash in {MANIFEST}")
+        octets += entry.file_size
+        if content is not None:
+            kept[name] = content
+    tagmanifest = _read(archive, by_name[TAGMANIFEST], 1024 * 1024)
+    tags = _parse_manifest(TAGMANIFEST, tagmanifest)
+    for name in (BAGIT, BAG_INFO, MANIFEST):
+        if name not in tags:
+            raise _reject("bad_tagmanifest", f"{TAGMANIFEST} does not cover {name}")
+    for name, digest in tags.items():
+        if name not in by_name or name not in (BAGIT, BAG_INFO, MANIFEST):
+            raise _reject("bad_tagmanifest", f"{TAGMANIFEST} lists unexpected {name!r}")
+        content = bagit if name == BAGIT else manifest_bytes if name == MANIFEST else None
+        if content is None:
+            content = _read(archive, by_name[name], 1024 * 1024)
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise _reject("tag_hash_mismatch", f"{name} does not match its hash in {TAGMANIFEST}")
+    info = _parse_info(_read(archive, by_name[BAG_INFO], 1024 * 1024))
+    if info["Payload-Oxum"] != f"{octets}.{len(payload)}":
+        raise _reject(
+            "oxum_mismatch",
+            f"Payload-Oxum says {info['Payload-Oxum']}, the payload is {octets}.{len(payload)}",
+        )
+    # --- 3. the signature ----------------------------------------------------------------
+    if SIGNATURE not in by_name:
+        raise _reject("missing_signature", f"{SIGNATURE} is missing: the bundle is not signed")
+    try:
+        signature = base64.b64decode(
+            _read(archive, by_name[SIGNATURE], 1024).strip(), validate=True
+        )
+    except binascii.Error:
+        raise _reject("bad_signature", f"{SIGNATURE} is not base64") from None
     finess = info["FINESS"]
     keys = list(trusted.get(finess, ()))
     if not keys:
