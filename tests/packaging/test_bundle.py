@@ -42,8 +42,10 @@ def bundle(tmp_path_factory) -> Path:
     return work / "dist" / "hospiperf-desktop"
 
 
-def _run(bundle: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def _run(
+    bundle: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**(env or os.environ), "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
         [str(bundle / "hospiperf-desktop"), *args],
         capture_output=True,
@@ -102,3 +104,20 @@ def test_the_bundled_command_line_imports_workbooks(bundle, tmp_path):
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["imported"] == 3
+
+
+def test_the_bundled_command_line_signs_and_verifies_an_export(bundle, tmp_path):
+    """cryptography (compiled, imported on first use) made it into the bundle."""
+    database, export = tmp_path / "bundle.sqlite", tmp_path / "paquet.zip"
+    env = {**os.environ, "HOSPIPERF_PASSPHRASE": "phrase de passe du test"}
+    finess = "690990015"
+    assert _run(bundle, "cli", "--db", str(database), "demo").returncode == 0
+    for args in (
+        ("keys", "generate", "--establishment", finess, "--passphrase-env", "HOSPIPERF_PASSPHRASE"),
+        ("bundle", "export", "--establishment", finess, "--out", str(export), "--no-pdf",
+         "--passphrase-env", "HOSPIPERF_PASSPHRASE"),
+        ("bundle", "verify", str(export), "--trusted-keys", str(tmp_path / "keys")),
+    ):  # fmt: skip
+        result = _run(bundle, "cli", "--db", str(database), *args, env=env)
+        assert result.returncode == 0, result.stderr
+    assert "VALID" in result.stdout
