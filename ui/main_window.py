@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
     from ui.sections.activity.page import ActivityPage
+    from ui.sections.calculators.page import CalculatorsPage
     from ui.sections.dashboard.page import DashboardPage
     from ui.sections.diagnostics.page import DiagnosticsPage
     from ui.sections.establishments import EstablishmentsView
@@ -49,6 +50,7 @@ DIAGNOSTICS_ROW = 1
 STOCK_ROW = 2
 ACTIVITY_ROW = 3
 DASHBOARD_ROW = 4
+CALCULATORS_ROW = 5
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.stock: StockPage | None = None
         self.activity: ActivityPage | None = None
         self.dashboard: DashboardPage | None = None
+        self.calculators: CalculatorsPage | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -83,13 +86,6 @@ class MainWindow(QMainWindow):
     def _sections(self) -> list[tuple[str, bool, str]]:
         """(title, built, description) of each section, in navigation order."""
         coming = [
-            (
-                self.tr("Calculateurs"),
-                self.tr(
-                    "Mutualisation logistique PHARE et retour sur investissement, gains achats, "
-                    "empreinte carbone, exercice coordonné."
-                ),
-            ),
             (
                 self.tr("Exports / ARS"),
                 self.tr(
@@ -103,6 +99,7 @@ class MainWindow(QMainWindow):
             (self.tr("Stocks"), True, ""),
             (self.tr("Activité et UO"), True, ""),
             (self.tr("Tableau de bord"), True, ""),
+            (self.tr("Calculateurs"), True, ""),
         ]
         sections += [(title, False, text) for title, text in coming]
         return sections
@@ -157,6 +154,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(QWidget())  # the Stocks page, likewise
         self.pages.addWidget(QWidget())  # the Activité et UO page, likewise
         self.pages.addWidget(QWidget())  # the Tableau de bord page, likewise
+        self.pages.addWidget(QWidget())  # the Calculateurs page, likewise
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
@@ -173,6 +171,8 @@ class MainWindow(QMainWindow):
             self.activity_page()
         elif row == DASHBOARD_ROW:
             self.dashboard_page()
+        elif row == CALCULATORS_ROW:
+            self.calculators_page()
 
     def _place(self, row: int, page: QWidget) -> None:
         """Put a page built on first use where its placeholder was."""
@@ -240,6 +240,20 @@ class MainWindow(QMainWindow):
             self.dashboard = page
         return self.dashboard
 
+    def calculators_page(self) -> CalculatorsPage:
+        """The Calculateurs page, built on first use like the Diagnostics page."""
+        if self.calculators is None:
+            from ui.sections.calculators.page import CalculatorsPage
+
+            page = CalculatorsPage(self.runner)
+            self._place(CALCULATORS_ROW, page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.calculators = page
+        return self.calculators
+
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
     ) -> None:
@@ -256,6 +270,8 @@ class MainWindow(QMainWindow):
             self.activity.set_services(services)
         if self.dashboard is not None:
             self.dashboard.set_services(services)
+        if self.calculators is not None:
+            self.calculators.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -317,6 +333,8 @@ class MainWindow(QMainWindow):
                 self.activity.reload()
             if self.dashboard is not None:
                 self.dashboard.reload()
+            if self.calculators is not None:
+                self.calculators.reload()
             self.refresh_profile()
 
         self.runner.run(

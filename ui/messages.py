@@ -123,6 +123,10 @@ def conflict_text(err: ConflictError) -> str:
         "table_in_use": _tr(
             "Des résultats enregistrés citent la table %1 : elle est conservée."
         ).replace("%1", str(err.params.get("id", ""))),
+        "scenario_exists": _tr(
+            "Un scénario « %1 » existe déjà pour cet établissement : choisissez un autre nom ou "
+            "remplacez-le."
+        ).replace("%1", str(err.params.get("name", ""))),
     }
     return texts.get(err.reason, str(err))
 
@@ -146,7 +150,9 @@ def source_issue_text(issue: SourceIssue) -> str:
         "empty_item": _tr("identifiant d'item vide"),
         "missing_columns": _tr("colonnes manquantes : %1").replace(
             "%1", ", ".join(params.get("columns", []))
-        ),
+        )
+        if params.get("columns")
+        else _tr("des colonnes obligatoires manquent à la ligne d'en-tête"),
         "file_not_found": _tr("fichier introuvable"),
         "file_type": _tr("un fichier .csv, .xlsx, .xls ou .ods est attendu"),
         "empty_file": _tr("le fichier est vide"),
@@ -155,10 +161,15 @@ def source_issue_text(issue: SourceIssue) -> str:
         "password": _tr(
             "le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe"
         ),
-        "not_a_number": _tr("« %1 » n'est pas un nombre").replace("%1", value),
+        # The calculators' readers give no value: the place says where to look.
+        "not_a_number": _tr("« %1 » n'est pas un nombre").replace("%1", value)
+        if value
+        else _tr("la valeur n'est pas un nombre"),
         "not_a_date": _tr("« %1 » n'est pas une date (attendu : JJ/MM/AAAA)").replace("%1", value),
         "impossible_date": _tr("« %1 » n'est pas une date réelle").replace("%1", value),
-        "negative": _tr("« %1 » est négatif").replace("%1", value),
+        "negative": _tr("« %1 » est négatif").replace("%1", value)
+        if value
+        else _tr("la valeur est négative"),
         "missing_value": _tr("valeur manquante"),
         "missing_price": _tr("ni prix unitaire ni valeur")
         if "product" not in params
@@ -204,6 +215,26 @@ def source_issue_text(issue: SourceIssue) -> str:
         .replace("%2", _expected_value(str(params.get("measure", ""))))
         if issue.code == "bad_value"
         else "",
+        # Calculator files (calculators/files.py).
+        "unknown": _tr("famille d'achats inconnue (attendu : %1)").replace(
+            "%1", _carbon_family_ids()
+        )
+        if issue.code == "unknown"
+        else "",
+        "factor_without_source": _tr(
+            "un facteur d'émission est refusé sans sa source (colonne « source »)"
+        ),
+        "out_of_range": _tr("valeur hors des limites admises"),
+        "not_integer": _tr("un nombre entier est attendu"),
+        "unknown_field": _tr("champ inconnu"),
+        "required": _tr("valeur obligatoire manquante"),
+        "shape": _tr(
+            'structure inattendue (attendu : {"scenarios": [...]} avec au moins un scénario, '
+            "ou les feuilles « Scénarios » et « Établissements »)"
+        ),
+        "json": _tr("JSON invalide"),
+        "not_found": _tr("fichier introuvable"),
+        "unknown_scenario": _tr("scénario inconnu dans la feuille « Scénarios »"),
     }
     place = issue.file
     if issue.line is not None:
@@ -251,6 +282,12 @@ def _expected_value(measure_id: str) -> str:
         "signed_amount": _tr("un montant en euros est attendu"),
     }
     return texts.get(unit, _tr("une valeur positive ou nulle est attendue"))
+
+
+def _carbon_family_ids() -> str:
+    from hospiperf_desktop.calculators.params import parameters
+
+    return ", ".join(family["id"] for family in parameters("carbon")["families"])
 
 
 def _category_names() -> str:

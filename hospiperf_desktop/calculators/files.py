@@ -94,6 +94,7 @@ def read_paat(path: Path) -> list[PaatLine]:
                     f"missing column(s): {', '.join(missing)} (heading row:"
                     f" {', '.join(h for h in table.headers if h)})",
                     "missing_columns",
+                    {"columns": ", ".join(missing)},
                 )
             ]
         )
@@ -109,7 +110,7 @@ def read_paat(path: Path) -> list[PaatLine]:
             try:
                 amounts[name] = _amount(raw)
             except CellError as err:
-                issues.append(table.issue(row, columns[name], str(err), err.code))
+                issues.append(table.issue(row, columns[name], str(err), err.code, value=str(raw)))
         lines.append(
             PaatLine(
                 row.line,
@@ -162,6 +163,7 @@ def read_purchases(path: Path) -> tuple[list[Purchase], dict[str, FactorOverride
                     None,
                     "the heading row needs the columns famille and montant",
                     "missing_columns",
+                    {"columns": "famille, montant"},
                 )
             ]
         )
@@ -181,12 +183,15 @@ def read_purchases(path: Path) -> tuple[list[Purchase], dict[str, FactorOverride
                 )
             )
             continue
+        raw_amount = _cell(row, columns["montant"])
         try:
-            amount = _amount(_cell(row, columns["montant"]))
+            amount = _amount(raw_amount)
             if amount < 0:
                 raise CellError(f"{amount:g} is negative", "negative")
         except CellError as err:
-            issues.append(table.issue(row, columns["montant"], str(err), err.code))
+            issues.append(
+                table.issue(row, columns["montant"], str(err), err.code, value=str(raw_amount))
+            )
             continue
         purchases.append(Purchase(family, amount))
         raw_factor = _cell(row, columns.get("facteur"))
@@ -197,7 +202,9 @@ def read_purchases(path: Path) -> tuple[list[Purchase], dict[str, FactorOverride
             if factor < 0:
                 raise CellError(f"{factor:g} is negative", "negative")
         except CellError as err:
-            issues.append(table.issue(row, columns["facteur"], str(err), err.code))
+            issues.append(
+                table.issue(row, columns["facteur"], str(err), err.code, value=str(raw_factor))
+            )
             continue
         source = _text(_cell(row, columns.get("source")))
         if not source:

@@ -124,7 +124,7 @@ def write_logistics_workbook(
         ("Investissements (€)", lambda r: r.investments),
         (
             "Retour sur investissement (années)",
-            lambda r: r.roi_years if r.roi_years else "non atteint",
+            lambda r: "non atteint" if r.roi_years is None else r.roi_years,
         ),
         ("ETP soignants rendus aux soins (hors ROI)", lambda r: r.nursing_fte),
         ("Mutualisation initiale", lambda r: r.initial_pooling),
@@ -273,7 +273,7 @@ def write_carbon_workbook(result: CarbonResult, out: Path) -> None:
                 result.low,
                 result.high,
                 None,
-                f"Non estimé : {result.unestimated_amount:,.0f} € d'achats sans facteur",
+                f"Non estimé : {euros(result.unestimated_amount)} d'achats sans facteur",
             ]
         ],
     )
@@ -570,7 +570,11 @@ def carbon_pdf(
 
 
 def coordinated_pdf(
-    data: CoordinatedInput, result: CoordinatedResult, out: Path, progress: Progress | None = None
+    data: CoordinatedInput,
+    result: CoordinatedResult,
+    out: Path,
+    progress: Progress | None = None,
+    subtitle: str | None = None,
 ) -> None:
     pay = Section(
         "Rémunération annuelle par mission",
@@ -597,7 +601,8 @@ def coordinated_pdf(
     _pdf(
         out,
         "Exercice coordonné : simulation pour un pharmacien d'officine",
-        f"{result.structure.id} — {data.correspondant_patients} patient(s) correspondant,"
+        (f"{subtitle} — " if subtitle else "")
+        + f"{result.structure.id} — {data.correspondant_patients} patient(s) correspondant,"
         f" {data.protocol_patients} patient(s) sous protocole, {data.teleconsultations}"
         " téléconsultation(s)",
         [pay, needs],

@@ -7,17 +7,14 @@ was saved and the version of the parameter file that produced it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from hospiperf_desktop.audit.service import AuditService
-from hospiperf_desktop.calculators.carbon import FactorOverride, Purchase
-from hospiperf_desktop.calculators.coordinated import CoordinatedInput
-from hospiperf_desktop.calculators.logistics import Scenario, SiteInput
-from hospiperf_desktop.calculators.purchasing import PaatLine
+from hospiperf_desktop.calculators.inputs import to_json
 from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import CalculatorScenario, Establishment
@@ -37,45 +34,6 @@ class SavedScenario:
     params_version: str
     saved_by: str
     saved_at: datetime
-
-
-def to_json(value: Any) -> Any:
-    """Dataclasses (and tuples of them) as plain JSON values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    return value
-
-
-# --- inputs back from their JSON -----------------------------------------------------------
-
-
-def logistics_inputs(data: dict[str, Any]) -> list[Scenario]:
-    return [
-        Scenario(
-            **{k: v for k, v in raw.items() if k != "sites"},
-            sites=tuple(SiteInput(**site) for site in raw["sites"]),
-        )
-        for raw in data["scenarios"]
-    ]
-
-
-def purchasing_inputs(data: dict[str, Any]) -> list[PaatLine]:
-    return [PaatLine(**raw) for raw in data["lines"]]
-
-
-def carbon_inputs(data: dict[str, Any]) -> tuple[list[Purchase], dict[str, FactorOverride]]:
-    return (
-        [Purchase(**raw) for raw in data["purchases"]],
-        {family: FactorOverride(**raw) for family, raw in data["factors"].items()},
-    )
-
-
-def coordinated_inputs(data: dict[str, Any]) -> CoordinatedInput:
-    return CoordinatedInput(**data["input"])
 
 
 class CalculatorService:

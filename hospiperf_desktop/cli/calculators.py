@@ -11,10 +11,11 @@ from hospiperf_desktop.calculators import outputs
 from hospiperf_desktop.calculators.carbon import estimate
 from hospiperf_desktop.calculators.coordinated import CoordinatedInput, check_input, simulate
 from hospiperf_desktop.calculators.files import read_paat, read_purchases, read_scenarios
+from hospiperf_desktop.calculators.inputs import to_json
 from hospiperf_desktop.calculators.logistics import compute
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.purchasing import evaluate
-from hospiperf_desktop.calculators.service import CALCULATORS, to_json
+from hospiperf_desktop.calculators.service import CALCULATORS
 from hospiperf_desktop.calculators.texts import MISSION_LABELS, euros, percent, tonnes, years
 from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
 from hospiperf_desktop.services import Services

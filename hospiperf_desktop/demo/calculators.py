@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hospiperf_desktop.calculators.files import read_paat, read_scenarios
+from hospiperf_desktop.calculators.inputs import to_json
 from hospiperf_desktop.calculators.logistics import compute
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.purchasing import evaluate
-from hospiperf_desktop.calculators.service import to_json
 from hospiperf_desktop.errors import NotFoundError
 from hospiperf_desktop.paths import resource_path
 from hospiperf_desktop.progress import Progress

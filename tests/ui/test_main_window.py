@@ -11,15 +11,16 @@ from ui.sections.stock.page import StockPage
 
 def test_navigation_lists_every_section_and_marks_those_to_come(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items[:5] == [
+    assert items[:6] == [
         "Établissements",
         "Diagnostics",
         "Stocks",
         "Activité et UO",
         "Tableau de bord",
+        "Calculateurs",
     ]
-    assert items[5:] == ["Calculateurs (à venir)", "Exports / ARS (à venir)"]
-    window.navigation.setCurrentRow(5)
+    assert items[6:] == ["Exports / ARS (à venir)"]
+    window.navigation.setCurrentRow(6)
     assert isinstance(window.pages.currentWidget(), ComingSoonPage)
     window.navigation.setCurrentRow(2)
     assert isinstance(window.pages.currentWidget(), StockPage)
