@@ -7,7 +7,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.calculators import outputs
 from hospiperf_desktop.calculators.carbon import estimate
 from hospiperf_desktop.calculators.coordinated import CoordinatedInput, check_input, simulate
 from hospiperf_desktop.calculators.files import read_paat, read_purchases, read_scenarios
@@ -140,6 +139,8 @@ def _finish(
 
 
 def _logistics(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.calculators import outputs  # matplotlib and openpyxl: on use
+
     _check_save(args)
     scenarios = read_scenarios(args.file)
     results = [compute(s) for s in scenarios]
@@ -175,6 +176,8 @@ def _subtitle_for(args: argparse.Namespace) -> str:
 
 
 def _purchasing(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.calculators import outputs  # matplotlib and openpyxl: on use
+
     _check_save(args)
     lines = read_paat(args.file)
     result = evaluate(lines)
@@ -213,6 +216,8 @@ def _purchasing(args: argparse.Namespace) -> int:
 
 
 def _carbon(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.calculators import outputs  # matplotlib and openpyxl: on use
+
     _check_save(args)
     purchases, overrides = read_purchases(args.file)
     result = estimate(purchases, overrides)
@@ -241,6 +246,8 @@ def _carbon(args: argparse.Namespace) -> int:
 
 
 def _coordinated(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.calculators import outputs  # matplotlib and openpyxl: on use
+
     _check_save(args)
     data = CoordinatedInput(
         structure=args.structure.upper(),

@@ -17,7 +17,9 @@ from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 ROOT = Path(__file__).resolve().parents[2]
 # Qt and Python take about 165 MB; the charts' matplotlib, numpy (with OpenBLAS) and Pillow
 # about 95 MB more.
-MAX_BUNDLE_MB = 275
+# cryptography (13 MB, bundle signatures) and psycopg (12 MB, a PostgreSQL consolidation
+# at the ARS) took it from 265 to about 291 MB.
+MAX_BUNDLE_MB = 300
 
 pytestmark = pytest.mark.packaging
 

@@ -42,3 +42,18 @@ def test_every_core_module_imports_and_the_cli_runs_without_qt(tmp_path):
     modules, code = result.stdout.split()[-2:]
     assert int(modules) >= 15
     assert code == "0"
+
+
+def test_the_command_line_loads_heavy_libraries_only_when_a_command_needs_them() -> None:
+    """`hospiperf --version` or `establishment list` must not pay for charts, workbooks,
+    PDF or cryptography: those are imported inside the commands that use them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hospiperf_desktop.cli as c; c.build_parser();"
+        "print(','.join(m for m in ('matplotlib', 'openpyxl', 'reportlab', 'cryptography')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
