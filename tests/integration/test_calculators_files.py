@@ -200,3 +200,20 @@ def test_a_saved_scenario_and_a_refused_file_that_saves_nothing(
     assert code == 2 and "calculator scenario" in err
     assert cli("calc", "scenario-delete", str(saved_id))[0] == 0
     assert cli("establishment", "delete", FINESS, "--yes")[0] == 0
+
+
+def test_the_carbon_workbook_reads_back_as_the_same_purchases(tmp_path: Path) -> None:
+    from hospiperf_desktop.calculators.carbon import estimate
+    from hospiperf_desktop.calculators.outputs import write_carbon_workbook
+
+    source = tmp_path / "achats.csv"
+    source.write_text(
+        "famille;montant;facteur;source;annee;incertitude\n"
+        "medicaments;1 000 000;0,4;Facteur local;2024;30 %\n"
+        "solutes;250 000;;;;\n",
+        encoding="utf-8",
+    )
+    purchases, overrides = read_purchases(source)
+    out = tmp_path / "carbone.xlsx"
+    write_carbon_workbook(estimate(purchases, overrides), out)
+    assert read_purchases(out) == (purchases, overrides)
