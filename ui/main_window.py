@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ui.sections.dashboard.page import DashboardPage
     from ui.sections.diagnostics.page import DiagnosticsPage
     from ui.sections.establishments import EstablishmentsView
+    from ui.sections.exports.page import ExportsPage
     from ui.sections.stock.page import StockPage
 
 STYLE = """
@@ -51,6 +52,7 @@ STOCK_ROW = 2
 ACTIVITY_ROW = 3
 DASHBOARD_ROW = 4
 CALCULATORS_ROW = 5
+EXPORTS_ROW = 6
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.activity: ActivityPage | None = None
         self.dashboard: DashboardPage | None = None
         self.calculators: CalculatorsPage | None = None
+        self.exports: ExportsPage | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -85,24 +88,15 @@ class MainWindow(QMainWindow):
 
     def _sections(self) -> list[tuple[str, bool, str]]:
         """(title, built, description) of each section, in navigation order."""
-        coming = [
-            (
-                self.tr("Exports / ARS"),
-                self.tr(
-                    "Paquets d'export signés pour l'ARS ; vérification et consolidation régionale."
-                ),
-            ),
-        ]
-        sections = [
+        return [
             (self.tr("Établissements"), True, ""),
             (self.tr("Diagnostics"), True, ""),
             (self.tr("Stocks"), True, ""),
             (self.tr("Activité et UO"), True, ""),
             (self.tr("Tableau de bord"), True, ""),
             (self.tr("Calculateurs"), True, ""),
+            (self.tr("Exports / ARS"), True, ""),
         ]
-        sections += [(title, False, text) for title, text in coming]
-        return sections
 
     def _build_central(self) -> None:
         self.navigation = QListWidget()
@@ -155,6 +149,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(QWidget())  # the Activité et UO page, likewise
         self.pages.addWidget(QWidget())  # the Tableau de bord page, likewise
         self.pages.addWidget(QWidget())  # the Calculateurs page, likewise
+        self.pages.addWidget(QWidget())  # the Exports / ARS page, likewise
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
@@ -173,6 +168,8 @@ class MainWindow(QMainWindow):
             self.dashboard_page()
         elif row == CALCULATORS_ROW:
             self.calculators_page()
+        elif row == EXPORTS_ROW:
+            self.exports_page()
 
     def _place(self, row: int, page: QWidget) -> None:
         """Put a page built on first use where its placeholder was."""
@@ -254,6 +251,20 @@ class MainWindow(QMainWindow):
             self.calculators = page
         return self.calculators
 
+    def exports_page(self) -> ExportsPage:
+        """The Exports / ARS page, built on first use like the Diagnostics page."""
+        if self.exports is None:
+            from ui.sections.exports.page import ExportsPage
+
+            page = ExportsPage(self.runner)
+            self._place(EXPORTS_ROW, page)
+            assert self.establishments is not None
+            self.establishments.changed.connect(page.reload)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.exports = page
+        return self.exports
+
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
     ) -> None:
@@ -272,6 +283,8 @@ class MainWindow(QMainWindow):
             self.dashboard.set_services(services)
         if self.calculators is not None:
             self.calculators.set_services(services)
+        if self.exports is not None:
+            self.exports.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
@@ -335,6 +348,8 @@ class MainWindow(QMainWindow):
                 self.dashboard.reload()
             if self.calculators is not None:
                 self.calculators.reload()
+            if self.exports is not None:
+                self.exports.reload()
             self.refresh_profile()
 
         self.runner.run(

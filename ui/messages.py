@@ -77,6 +77,9 @@ def issue_text(issue: FieldIssue) -> str:
         ),
         "bad_coefficient": _tr("Le coefficient est un nombre positif ou nul."),
         "unknown_group": _tr("Groupe inconnu dans cette table."),
+        "short_passphrase": _tr("La phrase de passe doit compter au moins %1 caractères.").replace(
+            "%1", str(params.get("minimum", 10))
+        ),
     }
     return texts.get(issue.code, issue.message)
 
@@ -127,8 +130,77 @@ def conflict_text(err: ConflictError) -> str:
             "Un scénario « %1 » existe déjà pour cet établissement : choisissez un autre nom ou "
             "remplacez-le."
         ).replace("%1", str(err.params.get("name", ""))),
+        "wrong_passphrase": _tr(
+            "La phrase de passe est incorrecte pour la clé de cet établissement : rien n'a été "
+            "signé ni écrit."
+        ),
+        "key_exists": _tr(
+            "L'établissement %1 a déjà une clé de signature. La remplacer oblige l'ARS à faire "
+            "confiance à la nouvelle."
+        ).replace("%1", str(err.params.get("finess", ""))),
+        "bad_key": _tr("Le fichier de la clé privée n'est pas une clé Ed25519."),
     }
     return texts.get(err.reason, str(err))
+
+
+def bundle_reason_text(reason: str) -> str:
+    """Why a bundle was refused (verification or ARS import), in one French sentence."""
+    texts = {
+        "not_a_zip": _tr("Le fichier n'est pas une archive zip lisible."),
+        "too_many_entries": _tr("L'archive contient trop de fichiers (10 000 au plus)."),
+        "unsafe_path": _tr(
+            "Un chemin de l'archive est dangereux (absolu, avec « .. », une barre oblique "
+            "inverse ou un caractère de contrôle)."
+        ),
+        "link": _tr("L'archive contient un lien symbolique."),
+        "encrypted": _tr("Un fichier de l'archive est chiffré."),
+        "duplicate_name": _tr("Deux fichiers de l'archive portent le même nom."),
+        "case_collision": _tr(
+            "Deux fichiers de l'archive ont des noms qui ne diffèrent que par les majuscules."
+        ),
+        "too_large": _tr("Un fichier de l'archive, ou l'archive entière, est trop volumineux."),
+        "compression_ratio": _tr(
+            "Un fichier de l'archive est anormalement compressé : refusé comme « bombe zip »."
+        ),
+        "unexpected_file": _tr("L'archive contient un fichier ou un dossier inattendu."),
+        "corrupt_entry": _tr("Un fichier de l'archive est endommagé ou illisible."),
+        "missing_tag_file": _tr(
+            "Un fichier de description du paquet manque (bagit.txt, bag-info.txt ou un manifeste)."
+        ),
+        "bad_bagit_txt": _tr("Le fichier bagit.txt ne déclare pas BagIt 1.0 en UTF-8."),
+        "bad_manifest": _tr("Un manifeste des empreintes est mal formé."),
+        "unlisted_file": _tr("Un fichier du paquet n'est pas listé dans le manifeste."),
+        "missing_file": _tr("Un fichier listé dans le manifeste manque au paquet."),
+        "payload_hash_mismatch": _tr(
+            "Un fichier de données a été modifié : son empreinte ne correspond plus au manifeste."
+        ),
+        "bad_tagmanifest": _tr("Le manifeste des fichiers de description est incomplet."),
+        "tag_hash_mismatch": _tr(
+            "Un fichier de description a été modifié : son empreinte ne correspond plus."
+        ),
+        "bad_bag_info": _tr("Le fichier bag-info.txt est mal formé ou incomplet."),
+        "oxum_mismatch": _tr(
+            "La taille ou le nombre des fichiers de données ne correspond pas à bag-info.txt."
+        ),
+        "missing_signature": _tr("Le paquet n'est pas signé."),
+        "untrusted_finess": _tr(
+            "Aucune clé de confiance n'est enregistrée pour le FINESS de cet établissement."
+        ),
+        "unknown_key": _tr(
+            "Le paquet est signé avec une clé qui n'est pas une clé de confiance de cet "
+            "établissement."
+        ),
+        "bad_signature": _tr(
+            "La signature ne correspond pas : le paquet a été modifié après sa signature."
+        ),
+        "not_found": _tr("Le fichier est introuvable."),
+        "already_imported": _tr("Ce paquet est déjà importé (même identifiant de paquet)."),
+        "older_than_current": _tr(
+            "Un paquet plus récent de cet établissement pour la même période est déjà importé."
+        ),
+        "bad_payload": _tr("Les données du paquet sont illisibles."),
+    }
+    return texts.get(reason, _tr("Paquet refusé (%1).").replace("%1", reason))
 
 
 def source_issue_text(issue: SourceIssue) -> str:
@@ -332,6 +404,9 @@ def error_text(err: BaseException) -> str:
         return import_text(err)
     if isinstance(err, ConflictError):
         return conflict_text(err)
+    if getattr(err, "code", None) == "bundle_rejected":  # bundles.verify.BundleRejected
+        detail = _tr("Détail : %1").replace("%1", str(err))
+        return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail
     if isinstance(err, DatabaseError):
         return _tr("La base de données ne peut pas être ouverte :\n%1").replace("%1", str(err))
     if isinstance(err, HospiPerfError):

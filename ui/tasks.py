@@ -138,7 +138,10 @@ class TaskRunner(QObject):
         dialog.setMinimumDuration(PROGRESS_DIALOG_DELAY_MS)
         dialog.setAutoReset(False)
         dialog.setAutoClose(False)
-        dialog.canceled.connect(progress.cancel)
+        # A lambda, not the bound method: PySide undoes a bound-method connection in the
+        # thread where the progress object dies, and a finished job may free it in the
+        # worker, which deadlocks or crashes (seen in the UI tests).
+        dialog.canceled.connect(lambda: progress.cancel())
         dialog.canceled.connect(lambda: dialog.setLabelText(self.tr("Annulation en cours…")))
         return dialog
 

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from ui.sections.coming_soon import ComingSoonPage
 from ui.sections.establishments import EstablishmentsView
+from ui.sections.exports.page import ExportsPage
 from ui.sections.stock.page import StockPage
 
 
-def test_navigation_lists_every_section_and_marks_those_to_come(window):
+def test_navigation_lists_every_section_and_none_is_to_come(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items[:6] == [
+    assert items == [
         "Établissements",
         "Diagnostics",
         "Stocks",
         "Activité et UO",
         "Tableau de bord",
         "Calculateurs",
+        "Exports / ARS",
     ]
-    assert items[6:] == ["Exports / ARS (à venir)"]
     window.navigation.setCurrentRow(6)
-    assert isinstance(window.pages.currentWidget(), ComingSoonPage)
+    assert isinstance(window.pages.currentWidget(), ExportsPage)
     window.navigation.setCurrentRow(2)
     assert isinstance(window.pages.currentWidget(), StockPage)
     window.navigation.setCurrentRow(0)

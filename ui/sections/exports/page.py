@@ -1,0 +1,53 @@
+"""The Exports / ARS section: an establishment sends its results as a signed bundle; the ARS
+verifies bundles against the keys it trusts and consolidates them into regional views."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from ui.sections.exports.consolidation_view import ConsolidationView
+from ui.sections.exports.send_view import SendView
+from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from hospiperf_desktop.services import Services
+
+
+class ExportsPage(QWidget):
+    loaded = Signal()  # the establishments are listed and the chosen one's key shown
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        title = QLabel(self.tr("Exports et consolidation ARS"))
+        title.setObjectName("sectionTitle")
+        self.send = SendView(runner)
+        self.send.loaded.connect(self.loaded)
+        self.ars = ConsolidationView(runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.send, self.tr("Envoyer à l'ARS"))
+        self.tabs.addTab(self.ars, self.tr("ARS — consolidation"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+        self.setEnabled(False)
+
+    def set_services(self, services: Services) -> None:
+        self._services = services
+        self.ars.set_services(services)
+        self.setEnabled(True)
+        self.reload()
+
+    def reload(self) -> None:
+        """List the establishments again (one was added, renamed or removed)."""
+        services = self._services
+        if services is None:
+            raise RuntimeError("the database is not open yet")
+        self._runner.run(
+            lambda _p: services.establishments.list(),
+            on_success=lambda establishments: self.send.show_list(services, establishments),
+        )
