@@ -107,7 +107,7 @@ def family_chart_figure(family: DashboardFamily) -> Figure | None:
     return figure
 
 
-def _rgb_image(figure: Figure, dpi: int) -> Any:
+def rgb_image(figure: Figure, dpi: int) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
@@ -124,7 +124,7 @@ def chart_png(figure: Figure, dpi: int = 130) -> bytes:
     from io import BytesIO
 
     buffer = BytesIO()
-    _rgb_image(figure, dpi).save(buffer, format="PNG")
+    rgb_image(figure, dpi).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -446,7 +446,7 @@ def _pdf_chart(figure: Figure, max_height: float) -> Any:
 
     from hospiperf_desktop.pdf_kit import FRAME_WIDTH
 
-    image = _rgb_image(figure, dpi=170)
+    image = rgb_image(figure, dpi=170)
 
     class _Chart(Flowable):
         def __init__(self) -> None:

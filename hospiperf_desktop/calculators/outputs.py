@@ -348,7 +348,7 @@ def _pdf(
     from reportlab.platypus import Flowable, KeepTogether, Spacer
 
     from hospiperf_desktop import pdf_kit as kit
-    from hospiperf_desktop.activity.dashboard_outputs import _rgb_image
+    from hospiperf_desktop.activity.dashboard_outputs import rgb_image
     from hospiperf_desktop.diagnostics.texts import format_date, local_time
 
     progress = progress or NullProgress()
@@ -369,7 +369,7 @@ def _pdf(
         )
     progress.check_cancelled()
     if figure is not None:
-        image = _rgb_image(figure, dpi=170)
+        image = rgb_image(figure, dpi=170)
 
         class _Chart(Flowable):
             def __init__(self) -> None:
