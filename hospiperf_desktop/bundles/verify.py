@@ -260,7 +260,7 @@ def verify_bundle(
             mapped = None  # an empty or unmappable file: zipfile reads it
         try:
             with archive:
-                return _verify(path, archive, mapped, trusted, limits)
+                return _verify(archive, mapped, trusted, limits)
         finally:
             if mapped is not None:
                 with contextlib.suppress(BufferError):
@@ -268,7 +268,6 @@ def verify_bundle(
 
 
 def _verify(
-    path: Path,
     archive: zipfile.ZipFile,
     mapped: mmap.mmap | None,
     trusted: Mapping[str, Sequence[PublicKey]],
@@ -289,6 +288,7 @@ def _verify_open(
     trusted: Mapping[str, Sequence[PublicKey]],
     limits: Limits,
 ) -> VerifiedBundle:
+    # --- 1. the zip is sane ---------------------------------------------------------------
     files = _zip_checks(archive, limits)
     by_name = {entry.filename: entry for entry in files}
     # --- 2. the bag is complete -------------------------------------------------------
