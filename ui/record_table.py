@@ -60,3 +60,18 @@ def record_table(model: QAbstractItemModel, *, sortable: bool = True) -> QTableV
     table.setAlternatingRowColors(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+def fit_height(table: QTableView, max_rows: int = 14) -> None:
+    """Size `table` to show its rows (up to `max_rows`) without an empty band below."""
+    model = table.model()
+    rows = min(model.rowCount(), max_rows) if model is not None else 0
+    table.resizeRowsToContents()
+    row_height = table.verticalHeader().defaultSectionSize()
+    if rows:
+        row_height = max(table.rowHeight(r) for r in range(rows))
+    header = table.horizontalHeader()
+    height = header.sizeHint().height() + max(rows, 1) * row_height + 2 * table.frameWidth() + 2
+    if header.length() > table.viewport().width():  # a horizontal scroll bar takes a row
+        height += table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(height)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -30,6 +29,7 @@ from ui.sections.activity.tab import ActivityTab
 from ui.sections.activity.texts import period_labels
 from ui.sections.activity.uo_view import WorkUnitsView
 from ui.sections.stock.common import save_path
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -239,9 +239,7 @@ class ActivityPage(QWidget):
         )
 
     def _status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def _require(self) -> Services:
         if self._services is None:

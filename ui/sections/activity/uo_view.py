@@ -26,7 +26,7 @@ from hospiperf_desktop.activity.texts import format_delta, format_pct, format_va
 from hospiperf_desktop.activity.uo_tables import UoGroupTotal, UoItem, UoLine, UoTable
 from hospiperf_desktop.establishments.model import Establishment
 from ui.labels import actor_text, datetime_text
-from ui.record_table import record_table
+from ui.record_table import fit_height, record_table
 from ui.sections.activity.tab import ActivityTab
 from ui.sections.activity.texts import decimal_text
 from ui.sections.activity.uo_dialogs import CopyTableDialog, LineDialog
@@ -39,7 +39,6 @@ from ui.sections.stock.common import (
     sort_number,
     stock_table,
 )
-from ui.sections.stock.tab import fit_height
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -11,13 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,12 +32,11 @@ from hospiperf_desktop.calculators.carbon import (
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.texts import euros, tonnes
 from hospiperf_desktop.progress import Progress
-from ui.record_table import record_table
+from ui.record_table import fit_height, record_table
 from ui.sections.activity.texts import EntryProblem, decimal_text
 from ui.sections.calculators.common import TOTAL_STYLE, CalculatorView, Snapshot, table_item
 from ui.sections.calculators.texts import amount_text, read_number
 from ui.sections.stock.common import Column, ColumnsTableModel
-from ui.sections.stock.tab import fit_height
 from ui.tasks import TaskRunner
 
 FAMILY, AMOUNT, FACTOR, SOURCE, YEAR, UNCERTAINTY = range(6)
@@ -132,21 +129,12 @@ class CarbonView(CalculatorView):
         results_layout.addWidget(self.result_table)
         results_layout.addWidget(self.chart_holder)
 
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addWidget(inputs)
-        body_layout.addWidget(self.problem_label)
-        body_layout.addWidget(self.results_box)
-        body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.tools(self.calculate_button, self.import_button))
-        layout.addWidget(self.origin_label)
-        layout.addWidget(scroll, 1)
+        self.lay_out(
+            (self.calculate_button, self.import_button),
+            inputs,
+            self.problem_label,
+            self.results_box,
+        )
 
     def _result_columns(self) -> list[Column]:
         return [

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +37,7 @@ from ui.sections.calculators.scenario_dialogs import OpenScenarioDialog, SaveSce
 from ui.sections.calculators.texts import calculator_labels
 from ui.sections.diagnostics.charts import SCREEN_DPI, ChartLabel
 from ui.sections.stock.common import save_path
+from ui.status import show_status
 from ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
@@ -129,6 +131,23 @@ class CalculatorView(QWidget):
             row.addWidget(button)
         return row
 
+    def lay_out(self, own_buttons: tuple[QPushButton, ...], *body: QWidget) -> None:
+        """The tab's buttons, the origin line, then `body` in a scroll area."""
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in body:
+            content_layout.addWidget(widget)
+        content_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.tools(*own_buttons))
+        layout.addWidget(self.origin_label)
+        layout.addWidget(scroll, 1)
+
     # Context -----------------------------------------------------------------------------
 
     def set_context(self, services: Services, establishment: Establishment | None) -> None:
@@ -151,9 +170,7 @@ class CalculatorView(QWidget):
         return self._services
 
     def status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def subtitle(self, source: str) -> str:
         """The PDF's subtitle: whose scenario, and from what."""

@@ -36,12 +36,11 @@ from hospiperf_desktop.calculators.coordinated import (
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.texts import euros
 from hospiperf_desktop.progress import Progress
-from ui.record_table import record_table
+from ui.record_table import fit_height, record_table
 from ui.sections.activity.texts import decimal_text
 from ui.sections.calculators.common import TOTAL_STYLE, CalculatorView, Snapshot
 from ui.sections.calculators.texts import mission_labels
 from ui.sections.stock.common import Column, ColumnsTableModel
-from ui.sections.stock.tab import fit_height
 from ui.tasks import TaskRunner
 
 MAX_COUNT = 1_000_000

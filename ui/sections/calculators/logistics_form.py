@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.calculators.logistics import SINGLE, Scenario, SiteInput, check_scenario
 from hospiperf_desktop.calculators.params import parameters
+from ui.record_table import fit_height
 from ui.sections.activity.texts import EntryProblem
 from ui.sections.calculators.common import table_item
 from ui.sections.calculators.texts import (
@@ -35,7 +36,6 @@ from ui.sections.calculators.texts import (
     scenario_field_labels,
     site_fields,
 )
-from ui.sections.stock.tab import fit_height
 
 AMOUNT_FIELDS = ("investments", "extra_operating_costs", "annualisation_years")
 FIELD_WIDTH = 150

@@ -14,10 +14,9 @@ from hospiperf_desktop.activity.texts import french_number
 from hospiperf_desktop.calculators.logistics import LogisticsResult
 from hospiperf_desktop.calculators.logistics import Signal as ViabilitySignal
 from hospiperf_desktop.calculators.texts import euros, percent, years
-from ui.record_table import record_table
+from ui.record_table import fit_height, record_table
 from ui.sections.activity.texts import decimal_text
 from ui.sections.stock.common import Column, ColumnsTableModel
-from ui.sections.stock.tab import fit_height
 
 FAVOURABLE, UNFAVOURABLE = "#1d5e20", "#8a1c1c"
 

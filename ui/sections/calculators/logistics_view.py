@@ -9,12 +9,10 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -100,21 +98,12 @@ class LogisticsView(CalculatorView):
         self.results_box = LogisticsResults(self.stale_label, self.chart_holder)
         self.results_box.hide()
 
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addWidget(inputs)
-        body_layout.addWidget(self.problem_label)
-        body_layout.addWidget(self.results_box)
-        body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.tools(self.calculate_button, self.import_button))
-        layout.addWidget(self.origin_label)
-        layout.addWidget(scroll, 1)
+        self.lay_out(
+            (self.calculate_button, self.import_button),
+            inputs,
+            self.problem_label,
+            self.results_box,
+        )
 
     # The list of scenarios ---------------------------------------------------------------
 

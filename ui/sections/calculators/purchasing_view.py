@@ -10,12 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +27,7 @@ from hospiperf_desktop.calculators.purchasing import (
 )
 from hospiperf_desktop.calculators.texts import euros, percent
 from hospiperf_desktop.progress import Progress
-from ui.record_table import Index, record_table
+from ui.record_table import Index, fit_height, record_table
 from ui.sections.calculators.common import (
     ACCEPTED_BACKGROUND,
     ACCEPTED_FOREGROUND,
@@ -42,7 +40,6 @@ from ui.sections.calculators.common import (
 )
 from ui.sections.calculators.texts import status_labels
 from ui.sections.stock.common import TOTAL_BACKGROUND, Column, ColumnsTableModel, fit_columns
-from ui.sections.stock.tab import fit_height
 from ui.tasks import TaskRunner
 
 STATUS_COLUMN = 8
@@ -135,23 +132,14 @@ class PurchasingView(CalculatorView):
         families_layout.addWidget(self.chart_holder, 1, Qt.AlignmentFlag.AlignTop)
         self.result_widgets = (lines_box, families_box, self.source_label)
 
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addWidget(self.empty_label)
-        body_layout.addWidget(self.problem_label)
-        body_layout.addWidget(self.source_label)
-        body_layout.addWidget(lines_box)
-        body_layout.addWidget(families_box)
-        body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.tools(self.import_button))
-        layout.addWidget(self.origin_label)
-        layout.addWidget(scroll, 1)
+        self.lay_out(
+            (self.import_button,),
+            self.empty_label,
+            self.problem_label,
+            self.source_label,
+            lines_box,
+            families_box,
+        )
 
     def _line_columns(self) -> list[Column]:
         statuses = status_labels()

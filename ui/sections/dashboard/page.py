@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -29,6 +28,7 @@ from ui.sections.activity.chooser import EstablishmentChooser, year_spin
 from ui.sections.dashboard.family_box import FamilyBox
 from ui.sections.diagnostics.charts import SCREEN_DPI
 from ui.sections.stock.common import save_path
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -305,9 +305,7 @@ class DashboardPage(QWidget):
         )
 
     def _status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def _require(self) -> Services:
         if self._services is None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -48,6 +47,7 @@ from ui.sections.diagnostics.dialogs import (
 from ui.sections.diagnostics.list_model import DiagnosticTableModel
 from ui.sections.diagnostics.plan_view import PlanView
 from ui.sections.diagnostics.results_view import ResultsView
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -512,9 +512,7 @@ class DiagnosticsPage(QWidget):
         self.dialog.open()
 
     def _status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def _require(self) -> Services:
         if self._services is None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -40,6 +39,7 @@ from ui.sections.exports.ars_jobs import (
 )
 from ui.sections.exports.common import NOTE_STYLE
 from ui.sections.stock.common import save_path
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -120,9 +120,7 @@ class ConsolidationView(QWidget):
         self._services = services
 
     def status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def _enable(self, enabled: bool) -> None:
         for box in (self.keys_box, self.bundles_box, self.views_box):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from ui.sections.exports.content_box import ContentBox
 from ui.sections.exports.key_dialogs import NewKeyDialog, PassphraseDialog
 from ui.sections.exports.key_panel import KeyPanel
 from ui.sections.stock.common import Column, ColumnsTableModel, fit_columns, save_path
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -144,9 +144,7 @@ class SendView(QWidget):
         return self._services
 
     def status(self, message: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        show_status(self, message)
 
     def show_list(self, services: Services, establishments: list[Establishment]) -> None:
         self._services = services

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import CoverageRow, StockIndicators
 from ui.labels import stock_location_labels, stock_warning_labels
+from ui.record_table import fit_height
 from ui.sections.diagnostics.charts import ChartLabel
 from ui.sections.stock.charts import CoverageTexts, coverage_png
 from ui.sections.stock.common import (
@@ -42,7 +43,7 @@ from ui.sections.stock.common import (
     stock_table,
     weeks,
 )
-from ui.sections.stock.tab import StockTab, fit_height
+from ui.sections.stock.tab import StockTab
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
