@@ -21,12 +21,12 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from timing import best_of
 
 from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.bundles.bag import PayloadFile, write_bag
@@ -35,16 +35,6 @@ from hospiperf_desktop.bundles.verify import trusted_by_finess, verify_bundle
 
 SIGN_TARGET = 1.3
 IMPORT_TARGET_SECONDS = 60.0
-
-
-def best_of(repeat: int, job: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def rss_mb() -> float:

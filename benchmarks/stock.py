@@ -24,9 +24,10 @@ import random
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+
+from timing import best_of
 
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from hospiperf_desktop.services import Services, open_services
@@ -35,16 +36,6 @@ IMPORT_TARGET_RATIO = 2.0
 INDICATORS_TARGET_SECONDS = 1.0
 PRODUCTS = 5_000
 UNITS = 40
-
-
-def best_of(repeat: int, job: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def movements_workbook(rows: int) -> Path:
