@@ -111,10 +111,11 @@ class ActivityService:
         `with_stock=False` skips the stock computation (days of stock), which the work units
         do not need.
         """
-        catalog = self.catalog()
+        tables = self._tables.all()
+        catalog = self._tables.catalog(tables)
         entered = self.entered(establishment_id, year)
         external = self._external(catalog, establishment_id, year, with_stock)
-        return resolve(catalog, entered, external, self._tables.by_id())
+        return resolve(catalog, entered, external, {t.id: t for t in tables})
 
     def _external(
         self, catalog: MeasureCatalog, establishment_id: int, year: int, with_stock: bool

@@ -57,9 +57,6 @@ class UoTableStore:
             local = [table_from_dict(json.loads(r.content), r.table_id) for r in rows]
         return [*self._shipped, *local]
 
-    def by_id(self) -> dict[str, UoTable]:
-        return {t.id: t for t in self.all()}
-
     def get(self, table_id: str) -> UoTable:
         for table in self._shipped:
             if table.id == table_id:
@@ -71,11 +68,14 @@ class UoTableStore:
                 raise NotFoundError(f"no work-unit table {table_id!r} (known: {known})")
             return table_from_dict(json.loads(row.content), row.table_id)
 
-    def catalog(self) -> MeasureCatalog:
-        """The activity measures, plus one per local line that counts something new."""
+    def catalog(self, tables: list[UoTable] | None = None) -> MeasureCatalog:
+        """The activity measures, plus one per local line that counts something new.
+
+        `tables`: the tables already read (`all()`), to read them once.
+        """
         known = self._catalog.measures
         extra: dict[str, Measure] = {}
-        for table in self.all():
+        for table in self.all() if tables is None else tables:
             for item in table.items:
                 if item.measure not in known and item.measure not in extra:
                     extra[item.measure] = Measure(
