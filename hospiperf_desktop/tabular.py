@@ -41,6 +41,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
     header_line: int = 1
+    preamble: tuple[Row, ...] = ()  # the non-blank lines above the heading (titles)
 
     def column_name(self, index: int) -> str:
         return f"{column_letter(index)} ({self.headers[index]})"
@@ -200,7 +201,8 @@ def read_table(
     header_line, header_cells = raw[header_at]
     headers = tuple("" if c is None else str(c).strip() for c in header_cells)
     rows = tuple(Row(line, tuple(cells)) for line, cells in raw[header_at + 1 :])
-    return Table(path.name, headers, rows, header_line)
+    preamble = tuple(Row(line, tuple(cells)) for line, cells in raw[:header_at])
+    return Table(path.name, headers, rows, header_line, preamble)
 
 
 def fold(value: Any) -> str:

@@ -82,14 +82,10 @@ def _columns(table: Table) -> tuple[int | None, dict[int, int]]:
     return code, months
 
 
-def _sheet_year(path: Path, table: Table) -> int | None:
+def _sheet_year(table: Table) -> int | None:
     """The year the title lines above the heading name (`Année : 2025`), if any."""
-    from hospiperf_desktop.tabular import read_rows
-
-    for line, cells in read_rows(path, sheet=None):
-        if line >= table.header_line:
-            break
-        texts = [str(c) for c in cells if not blank(c)]
+    for row in table.preamble:
+        texts = [str(c) for c in row.cells if not blank(c)]
         joined = " ".join(texts)
         if match := _YEAR_IN_TITLE.search(joined):
             return int(match.group(1))
@@ -121,7 +117,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
     if issues:
         raise FileImportError(issues)
     assert code_col is not None
-    sheet_year = _sheet_year(path, table)
+    sheet_year = _sheet_year(table)
     if sheet_year is not None and sheet_year != year:
         issue(
             None, None, f"the sheet is for {sheet_year}, not {year}", "wrong_year", found=sheet_year
