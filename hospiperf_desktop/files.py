@@ -20,11 +20,12 @@ def _process_umask() -> int:
 _FILE_MODE = 0o666 & ~_process_umask()
 
 
-def write_atomically(path: Path, write: Callable[[str], None]) -> None:
+def write_atomically(path: Path, write: Callable[[str], None], *, private: bool = False) -> None:
     """Run `write(temporary_name)` in `path`'s folder, then rename over `path`.
 
     A failed or cancelled write leaves no partial file and an existing `path` untouched. A
-    folder that does not exist or cannot be written raises OutputError.
+    folder that does not exist or cannot be written raises OutputError. A `private` file
+    (a secret key) stays readable by its owner only, from its first byte.
     """
     try:
         descriptor, temporary = tempfile.mkstemp(
@@ -36,7 +37,8 @@ def write_atomically(path: Path, write: Callable[[str], None]) -> None:
     try:
         write(temporary)
         # mkstemp makes the file private (0600); a report is an ordinary user file.
-        os.chmod(temporary, _FILE_MODE)
+        if not private:
+            os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)

@@ -130,19 +130,15 @@ def _write_text(target: Path, text: str) -> None:
 
 
 def _write_private(target: Path, data: bytes) -> None:
-    """Write `data` readable by its owner only, from the first byte, then rename into place."""
-    temporary = target.with_name(f".{target.name}.part")
-    temporary.unlink(missing_ok=True)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
+    """Write a secret: owner-only from the first byte, on disk before it replaces `target`."""
+
+    def write(path: str) -> None:
+        with open(path, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    write_atomically(target, write, private=True)
 
 
 @dataclass(frozen=True)

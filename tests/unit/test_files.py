@@ -31,3 +31,16 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         write_atomically(target, fail)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_private_file_is_owner_only_from_its_first_byte(tmp_path: Path) -> None:
+    modes = []
+
+    def write(path: str) -> None:
+        modes.append(stat.S_IMODE(os.stat(path).st_mode))  # before any byte is written
+        Path(path).write_bytes(b"secret")
+
+    target = tmp_path / "key.pem"
+    write_atomically(target, write, private=True)
+    assert modes == [0o600]
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
