@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,6 +48,8 @@ class Establishment(Base):
     beds: Mapped[int | None]
     care_units: Mapped[int | None]
     legal_entity_finess: Mapped[str | None] = mapped_column(String(9))
+    # Demonstration data: removable in one action, never mixed with the user's own.
+    fictitious: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -57,6 +60,7 @@ class UserProfile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     role: Mapped[str] = mapped_column(String(32))
+    fictitious: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
 
 
@@ -387,6 +391,8 @@ class ActivityValue(Base):
     month: Mapped[int] = mapped_column(default=0)
     measure_id: Mapped[str] = mapped_column(String(80))
     value: Mapped[float]
+    # Why an unusual value (outside the plausible range, or far from N-1) was confirmed.
+    justification: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(160))
     updated_at: Mapped[datetime]
 

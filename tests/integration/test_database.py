@@ -126,3 +126,20 @@ def test_a_finished_write_is_committed_for_other_connections(db_file: Path) -> N
         assert raw_rows(db_file, "SELECT value FROM settings WHERE key='theme'") == [("dark",)]
     finally:
         database.close()
+
+
+def test_backup_to_copies_committed_data_into_one_consistent_file(db_file: Path) -> None:
+    database = open_database(db_file)
+    with database.write() as session:
+        SettingsRepository(session).set("first_run_done", "1")
+    copy = db_file.with_name("copy.sqlite")
+    database.backup_to(copy)
+    database.close()
+    with closing(sqlite3.connect(copy)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert connection.execute(
+            "SELECT value FROM settings WHERE key = 'first_run_done'"
+        ).fetchone() == ("1",)
+    assert _version(copy) == SCHEMA_HEAD
+    assert not copy.with_name("copy.sqlite-wal").exists()
