@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,7 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
+    from ui.help_window import HelpWindow
     from ui.sections.activity.page import ActivityPage
     from ui.sections.calculators.page import CalculatorsPage
     from ui.sections.dashboard.page import DashboardPage
@@ -53,6 +54,10 @@ ACTIVITY_ROW = 3
 DASHBOARD_ROW = 4
 CALCULATORS_ROW = 5
 EXPORTS_ROW = 6
+# The section of each navigation row, as the help pages name them (resources/help/index.json).
+SECTION_KEYS = (
+    "establishments", "diagnostics", "stock", "activity", "dashboard", "calculators", "exports",
+)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +83,7 @@ class MainWindow(QMainWindow):
         self.dashboard: DashboardPage | None = None
         self.calculators: CalculatorsPage | None = None
         self.exports: ExportsPage | None = None
+        self.help_window: HelpWindow | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
@@ -131,6 +137,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
+        guide = QAction(self.tr("&Guide d'utilisation"), self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        guide.triggered.connect(self.show_help)
+        help_menu.addAction(guide)
+        help_menu.addSeparator()
         about = QAction(self.tr("À &propos de HospiPerf Desktop"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -369,6 +381,14 @@ class MainWindow(QMainWindow):
         dialog = ProfileDialog(self, self.runner, self.services)
         dialog.accepted.connect(self.refresh_profile)
         dialog.open()
+
+    def show_help(self) -> None:
+        """The user guide, open at the page of the section on screen (F1)."""
+        if self.help_window is None:
+            from ui.help_window import HelpWindow
+
+            self.help_window = HelpWindow(self)
+        self.help_window.show_section(SECTION_KEYS[max(self.navigation.currentRow(), 0)])
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version

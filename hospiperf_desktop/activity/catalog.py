@@ -40,6 +40,7 @@ class Measure:
     family: str
     computed: Computed | None = None
     local: bool = False  # a measure a local work-unit line brought
+    definition: str = ""  # what the measure counts, for people (help pages and tooltips)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,10 @@ def _measure(raw: dict[str, Any], family: str, where: str) -> Measure:
         if kind not in COMPUTED_KINDS:
             raise ValueError(f"{where}: unknown computation {kind!r}")
         computed = Computed(kind, spec)
-    return Measure(raw["id"], raw["label"], unit, direction, family, computed)
+    return Measure(
+        raw["id"], raw["label"], unit, direction, family, computed,
+        definition=str(raw.get("definition", "")),
+    )  # fmt: skip
 
 
 def load_catalog(path: Path) -> MeasureCatalog:

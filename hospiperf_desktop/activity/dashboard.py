@@ -59,6 +59,7 @@ class DashboardLine:
     status: str
     computed: bool
     origin: str  # where this year's value comes from, in French
+    definition: str = ""  # what the indicator counts (measures.json), shown as its tooltip
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def build_dashboard(
                     comparison.status,
                     now.computed,
                     origin_text(now, catalog),
+                    measure.definition,
                 )
             )
         families.append(DashboardFamily(family.id, family.label, tuple(lines)))

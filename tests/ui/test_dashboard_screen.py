@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from hospiperf_desktop.activity.catalog import shipped_catalog
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from ui.main_window import DASHBOARD_ROW, MainWindow
 from ui.sections.dashboard.family_box import TREND_COLUMN
@@ -105,3 +106,13 @@ def test_the_dashboard_is_written_to_excel_and_to_pdf(
     assert {"amélioration", "dégradation", "Avis pharmaceutiques émis"} <= texts
     assert (tmp_path / "tableau.pdf").read_bytes().startswith(b"%PDF")
     qtbot.waitUntil(lambda: "tableau.pdf" in window.statusBar().currentMessage(), timeout=10_000)
+
+
+def test_each_indicator_shows_its_definition_as_a_tooltip(qtbot, window, establishment) -> None:
+    page = _open(qtbot, window)
+    definitions = {m.id: m.definition for m in shipped_catalog().measures.values()}
+    for box in page.boxes:
+        for row, line in enumerate(box.model.rows):
+            tooltip = box.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+            assert definitions[line.measure_id] in tooltip, line.measure_id
+            assert len(definitions[line.measure_id]) >= 30

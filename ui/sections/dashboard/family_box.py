@@ -42,7 +42,8 @@ class DashboardModel(ColumnsTableModel):
         line: DashboardLine = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{line.label}\n{self._directions.get(line.direction, '')}"
+            lines = (line.label, line.definition, self._directions.get(line.direction, ""))
+            return "\n".join(text for text in lines if text)
         if role == Qt.ItemDataRole.ForegroundRole and column == TREND_COLUMN:
             colour = STATUS_FOREGROUNDS.get(line.status)
             return QBrush(QColor(colour)) if colour else None
