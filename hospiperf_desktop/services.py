@@ -23,6 +23,7 @@ from hospiperf_desktop.storage.database import Database, open_database
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.audit.journal import AuditJournal
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
     from hospiperf_desktop.stock.service import StockService
@@ -67,6 +68,13 @@ class Services:
         from hospiperf_desktop.activity.module import activity_module
 
         return activity_module(self.database, self.audit, lambda: self.stock)
+
+    @cached_property
+    def journal(self) -> AuditJournal:
+        """The audit trail filtered and paged for people (Journal d'audit)."""
+        from hospiperf_desktop.audit.journal import AuditJournal
+
+        return AuditJournal(self.database)
 
     @property
     def database_path(self) -> Path:

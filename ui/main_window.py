@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
     from ui.help_window import HelpWindow
     from ui.sections.activity.page import ActivityPage
+    from ui.sections.audit_page import AuditPage
     from ui.sections.calculators.page import CalculatorsPage
     from ui.sections.dashboard.page import DashboardPage
     from ui.sections.diagnostics.page import DiagnosticsPage
@@ -54,9 +55,11 @@ ACTIVITY_ROW = 3
 DASHBOARD_ROW = 4
 CALCULATORS_ROW = 5
 EXPORTS_ROW = 6
+AUDIT_ROW = 7
 # The section of each navigation row, as the help pages name them (resources/help/index.json).
 SECTION_KEYS = (
     "establishments", "diagnostics", "stock", "activity", "dashboard", "calculators", "exports",
+    "audit",
 )  # fmt: skip
 
 
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self.dashboard: DashboardPage | None = None
         self.calculators: CalculatorsPage | None = None
         self.exports: ExportsPage | None = None
+        self.audit: AuditPage | None = None
         self.help_window: HelpWindow | None = None
         self._build_central()
         self._build_menus()
@@ -102,6 +106,7 @@ class MainWindow(QMainWindow):
             (self.tr("Tableau de bord"), True, ""),
             (self.tr("Calculateurs"), True, ""),
             (self.tr("Exports / ARS"), True, ""),
+            (self.tr("Journal d'audit"), True, ""),
         ]
 
     def _build_central(self) -> None:
@@ -162,6 +167,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(QWidget())  # the Tableau de bord page, likewise
         self.pages.addWidget(QWidget())  # the Calculateurs page, likewise
         self.pages.addWidget(QWidget())  # the Exports / ARS page, likewise
+        self.pages.addWidget(QWidget())  # the Journal d'audit page, likewise
         for title, built, description in self._sections():
             if not built:
                 self.pages.addWidget(ComingSoonPage(title, description))
@@ -182,6 +188,8 @@ class MainWindow(QMainWindow):
             self.calculators_page()
         elif row == EXPORTS_ROW:
             self.exports_page()
+        elif row == AUDIT_ROW:
+            self.audit_page()
 
     def _place(self, row: int, page: QWidget) -> None:
         """Put a page built on first use where its placeholder was."""
@@ -277,6 +285,18 @@ class MainWindow(QMainWindow):
             self.exports = page
         return self.exports
 
+    def audit_page(self) -> AuditPage:
+        """The Journal d'audit page, built on first use; it reloads each time it is shown."""
+        if self.audit is None:
+            from ui.sections.audit_page import AuditPage
+
+            page = AuditPage(self.runner)
+            self._place(AUDIT_ROW, page)
+            if self.services is not None:
+                page.set_services(self.services)
+            self.audit = page
+        return self.audit
+
     def set_services(
         self, services: Services, establishments_list: list[Establishment] | None = None
     ) -> None:
@@ -297,6 +317,8 @@ class MainWindow(QMainWindow):
             self.calculators.set_services(services)
         if self.exports is not None:
             self.exports.set_services(services)
+        if self.audit is not None:
+            self.audit.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()

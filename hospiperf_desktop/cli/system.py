@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from hospiperf_desktop.cli import journal
 from hospiperf_desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
@@ -28,6 +29,7 @@ def register(commands: Any) -> None:
     verify = audit.add_parser("verify", help="check that no audit entry was altered or removed")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_audit_verify)
+    journal.register(audit)
 
     profile = commands.add_parser("profile", help="user profiles").add_subparsers(
         dest="profile_command", metavar="ACTION", required=True

@@ -15,6 +15,7 @@ EXPECTED_PAGES = {
     4: "tableau-de-bord",
     5: "calculateurs",
     6: "exports",
+    7: "audit",
 }
 
 

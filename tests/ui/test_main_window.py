@@ -19,6 +19,7 @@ def test_navigation_lists_every_section_and_none_is_to_come(window):
         "Tableau de bord",
         "Calculateurs",
         "Exports / ARS",
+        "Journal d'audit",
     ]
     window.navigation.setCurrentRow(6)
     assert isinstance(window.pages.currentWidget(), ExportsPage)
