@@ -38,12 +38,37 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+class QtFrenchComplement(QTranslator):
+    """The strings of Qt's own dialogs that qtbase_fr.qm leaves in English ("Look in:").
+
+    Installed before the other translators, so it is asked last: only for what they left."""
+
+    def __init__(self, parent: QApplication) -> None:
+        super().__init__(parent)
+        import json
+
+        data = json.loads(resource_path("i18n", "qt_complement_fr.json").read_text("utf-8"))
+        self._texts: dict[str, dict[str, str]] = {
+            context: texts for context, texts in data.items() if isinstance(texts, dict)
+        }
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None is Qt's null string, "no translation here"; "" would blank the text.
+        return self._texts.get(context, {}).get(source)
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_french(app: QApplication) -> list[str]:
     """French locale for numbers and dates, and Qt's own French strings (OK → Annuler…).
 
     Returns the names of the translation files loaded."""
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    loaded = []
+    app.installTranslator(QtFrenchComplement(app))
+    loaded = ["qt_complement_fr"]
     for name, folder in (
         ("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
         ("hospiperf_fr", str(resource_path("i18n"))),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QTreeView
 
 from ui.sections.establishments import EstablishmentsView
 from ui.sections.exports.page import ExportsPage
@@ -32,6 +33,28 @@ def test_navigation_lists_every_section_and_none_is_to_come(window):
 def test_status_bar_names_the_database_in_use(window, db_path):
     assert str(db_path) in window.database_label.text()
     assert window.database_label.text().startswith("Base de données")
+
+
+def test_qt_file_dialog_and_message_box_speak_french(qtbot, tmp_path):
+    (tmp_path / "sous-dossier").mkdir()
+    dialog = QFileDialog(None, "Exporter", str(tmp_path), "Documents PDF (*.pdf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = [label.text().replace("&", "") for label in dialog.findChildren(QLabel)]
+    assert {"Regarder dans :", "Type de fichier :"} <= set(labels)
+    assert not [t for t in labels if t.endswith(":") and not t[:-1].endswith((" ", "\xa0"))]
+    tree = dialog.findChild(QTreeView)
+    root = tree.rootIndex()
+    qtbot.waitUntil(lambda: tree.model().rowCount(root) == 1)
+    assert tree.model().index(0, 2, root).data() == "Dossier"
+    headers = [tree.model().headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["Nom", "Taille", "Type", "Dernière modification"]
+    box = QMessageBox(QMessageBox.Icon.Question, "Titre", "Question ?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)  # fmt: skip
+    qtbot.addWidget(box)
+    assert [b.text().replace("&", "") for b in box.buttons()] == ["Oui", "Non"]
 
 
 def test_qt_standard_buttons_are_in_french(qtbot):
