@@ -86,6 +86,9 @@ def register(commands: Any) -> None:
     plan.add_argument("id", type=int)
     plan.add_argument("--pdf", type=Path, metavar="OUT")
     plan.add_argument("--xlsx", type=Path, metavar="OUT")
+    plan.add_argument(
+        "--no-comments", action="store_true", help="leave the items' comments out of the PDF"
+    )
     plan.add_argument("--json", action="store_true")
     plan.set_defaults(handler=_plan)
 
@@ -330,7 +333,9 @@ def _peers(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         plan = services.plans.plan(args.id)
-        services.reports.write(args.id, pdf=args.pdf, xlsx=args.xlsx)
+        services.reports.write(
+            args.id, pdf=args.pdf, xlsx=args.xlsx, comments=not args.no_comments
+        )
     if args.json:
         print_json(plan)
     else:

@@ -28,6 +28,7 @@ class DiagnosticReports:
         pdf: Path | None = None,
         xlsx: Path | None = None,
         progress: Progress | None = None,
+        comments: bool = True,
     ) -> None:
         from hospiperf_desktop.diagnostics.report_pdf import write_report
         from hospiperf_desktop.diagnostics.sheets import write_workbook
@@ -51,4 +52,5 @@ class DiagnosticReports:
                 generated_at=generated_at,
                 author=author,
                 progress=progress,
+                comments=comments,
             )

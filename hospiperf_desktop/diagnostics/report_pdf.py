@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
@@ -97,7 +98,7 @@ def _cover(
     template = detail.template
     facts = [
         ("Questionnaire", template.title),
-        ("Version", template.key),
+        ("Version", f"version {template.version}"),
         ("Diagnostic", summary.label),
         ("Statut", _status(detail)),
         ("Créé le", f"{format_date(summary.created_at)} par {actor_label(summary.author)}"),
@@ -135,14 +136,22 @@ def _when(moment: datetime) -> str:
 def _headline(report: ScoreReport) -> Table:
     overall = report.overall
     failures = len(report.critical_failures)
-    rows = [
-        [para("Score global", KEY), para(format_score(overall.score), BIG)],
-        [
-            para("Complétude", KEY),
+    completion = f"{format_score(overall.completion)} ({_answered(overall)} items répondus)"
+    if overall.completion >= 100:
+        score_row = [para("Score global", KEY), para(format_score(overall.score), BIG)]
+    else:
+        # Not every item is answered: the score may still move, and says so in the same type.
+        score_row = [
+            para("Score provisoire", KEY),
             para(
-                f"{format_score(overall.completion)} ({_answered(overall)} items répondus)", VALUE
+                f"{format_score(overall.score)}, provisoire : {format_score(overall.completion)}"
+                " des items sont répondus",
+                VALUE,
             ),
-        ],
+        ]
+    rows = [
+        score_row,
+        [para("Complétude", KEY), para(completion, VALUE)],
         [para("Items critiques en échec", KEY), para(str(failures), VALUE)],
     ]
     table = Table(rows, colWidths=[60 * mm, FRAME_WIDTH - 60 * mm])
@@ -196,22 +205,23 @@ def _axes_table(detail: DiagnosticDetail, report: ScoreReport) -> Table:
     return bordered_table(rows, _SCORE_WIDTHS, commands)
 
 
-def _themes_table(detail: DiagnosticDetail, report: ScoreReport) -> Table:
+def _themes_tables(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowable]:
+    """One small table per axis, each kept on one page: no axis split over two pages."""
     themes = {node.id: node for node in report.themes}
-    rows = [header_row("Thème", "Score", "Complétude", "Réponses")]
-    commands: list[tuple[Any, ...]] = []
+    tables: list[Flowable] = []
     for axis in detail.template.axes:
-        commands += [
-            ("SPAN", (0, len(rows)), (-1, len(rows))),
-            ("BACKGROUND", (0, len(rows)), (-1, len(rows)), GROUP_BG),
+        rows = [
+            header_row("Thème", "Score", "Complétude", "Réponses"),
+            [para(f"Axe {axis.id} · {axis.label}", CELL_BOLD), "", "", ""],
+            *(
+                _score_row(para(f"{theme.id} · {theme.label}", CELL_INDENT), themes[theme.id])
+                for theme in axis.themes
+                if theme.id in themes
+            ),
         ]
-        rows.append([para(f"Axe {axis.id} · {axis.label}", CELL_BOLD), "", "", ""])
-        rows += [
-            _score_row(para(f"{theme.id} · {theme.label}", CELL_INDENT), themes[theme.id])
-            for theme in axis.themes
-            if theme.id in themes
-        ]
-    return bordered_table(rows, _SCORE_WIDTHS, commands)
+        commands = [("SPAN", (0, 1), (-1, 1)), ("BACKGROUND", (0, 1), (-1, 1), GROUP_BG)]
+        tables.append(KeepTogether([bordered_table(rows, _SCORE_WIDTHS, commands), Spacer(1, 4)]))
+    return tables
 
 
 def _scores(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowable]:
@@ -221,9 +231,10 @@ def _scores(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowable]:
         Spacer(1, 4),
         _axes_table(detail, report),
         para(f"Règle de calcul : {SCORING_RULE}", SMALL),
+        CondPageBreak(50 * mm),
         para("Par thème", H2),
         Spacer(1, 4),
-        _themes_table(detail, report),
+        *_themes_tables(detail, report),
     ]
 
 
@@ -262,6 +273,33 @@ def _charts(report: ScoreReport) -> list[Flowable]:
 
 
 # --- critical items, action plan, signatures ---------------------------------------------
+
+
+def _comments(detail: DiagnosticDetail) -> list[Flowable]:
+    """The comments the team wrote on answered items, in questionnaire order."""
+    commented = [
+        (item, answer)
+        for item in detail.template.items
+        if (answer := detail.answers.get(item.id)) is not None and answer.comment.strip()
+    ]
+    story: list[Flowable] = [Spacer(1, 8 * mm), CondPageBreak(60 * mm), para("Commentaires", H1)]
+    if not commented:
+        return [*story, para("Aucun item répondu ne porte de commentaire.", BODY)]
+    story.append(
+        para(f"{len(commented)} item(s) commenté(s), dans l’ordre du questionnaire.", BODY)
+    )
+    rows = [header_row("Item", "Question", "Réponse", "Commentaire")]
+    for item, answer in commented:
+        rows.append(
+            [
+                para(item.id, CELL_BOLD),
+                para(item.text),
+                para(ANSWER_LABELS[answer.code] if answer.code else "", CELL),
+                para(answer.comment),
+            ]
+        )
+    widths = (16 * mm, FRAME_WIDTH - 97 * mm, 25 * mm, 56 * mm)
+    return [*story, Spacer(1, 4), bordered_table(rows, widths)]
 
 
 def _critical(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowable]:
@@ -323,7 +361,7 @@ def _plan_row(entry: PlanEntry) -> list[Any]:
 
 
 def _plan(plan: Sequence[PlanEntry]) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), para("Plan d’actions", H1)]
+    story: list[Flowable] = [Spacer(1, 8 * mm), CondPageBreak(80 * mm), para("Plan d’actions", H1)]
     if not plan:
         return [*story, para("Le plan d’actions ne compte aucune action.", BODY)]
     story.append(
@@ -375,7 +413,7 @@ def _document(target: str, detail: DiagnosticDetail, author: str, on_page: OnPag
         target,
         title=f"Rapport d’autodiagnostic — {detail.summary.establishment_name}",
         author=author,
-        subject=f"{detail.template.title} ({detail.template.key})",
+        subject=f"{detail.template.title} (version {detail.template.version})",
         on_page=on_page,
     )
 
@@ -389,8 +427,10 @@ def write_report(
     generated_at: datetime,
     author: str,
     progress: Progress | None = None,
+    comments: bool = True,
 ) -> None:
     """Write the diagnostic's report to `path` (A4 PDF); `plan` is printed in the given order.
+    With `comments`, the comments of answered items have their own section.
 
     `Cancelled` from `progress` (checked between sections and after each page) stops the job
     and leaves no file behind; an existing file at `path` is replaced only on success.
@@ -402,6 +442,7 @@ def write_report(
         ("Scores", lambda: _scores(detail, report)),
         ("Graphiques", lambda: _charts(report)),
         ("Items critiques", lambda: _critical(detail, report)),
+        ("Commentaires", lambda: _comments(detail) if comments else []),
         ("Plan d’actions", lambda: [*_plan(plan), *_signatures(detail)]),
     ]
     total = len(sections) + 1

@@ -39,7 +39,8 @@ def test_report_shows_establishment_scores_critical_items_and_plan(tmp_path):
     pages = text.count("\f")
     assert ESTABLISHMENT in text
     assert "FINESS : 450000088" in text
-    assert "essai-rapport@1.2" in text
+    assert "version 1.2" in text and "essai-rapport@1.2" not in text  # written for people
+    assert "Score global" in text and "provisoire" not in text  # every item is answered
     assert "75,0 %" in text
     assert "A.04" in text  # a critical item in failure
     assert "Réviser la procédure n°3" in text
@@ -98,3 +99,58 @@ def test_characters_outside_the_pdf_font_are_replaced_not_lost(tmp_path):
     path = tmp_path / "rapport.pdf"
     write_report(detail, report, plan, path, generated_at=GENERATED, author="Mme Roux")
     assert "Atteindre >= 95 % de conformité (cible -> 2027)" in " ".join(_pdf_text(path).split())
+
+
+def _partial(answered: int) -> tuple:
+    """The support diagnostic with only its first `answered` items answered."""
+    from hospiperf_desktop.diagnostics.scoring import score
+
+    detail, _report, plan = build_diagnostic()
+    kept = dict(list(detail.answers.items())[:answered])
+    detail = replace(detail, answers=kept)
+    return detail, score(detail.template, detail.codes()), plan
+
+
+def test_a_score_on_part_of_the_items_is_printed_as_provisional_in_ordinary_type(tmp_path):
+    detail, report, plan = _partial(answered=3)
+    path = tmp_path / "rapport.pdf"
+    write_report(detail, report, plan, path, generated_at=GENERATED, author="Mme Roux")
+    cover = _pdf_text(path).split("\f")[0]
+    assert "Score global" not in cover
+    assert "Score provisoire" in cover
+    assert "provisoire : 10,0 % des items sont répondus" in cover
+    assert "(3 / 30 items répondus)" in cover
+
+
+def test_comments_of_answered_items_are_in_the_report_unless_left_out(tmp_path):
+    detail, report, plan = build_diagnostic()
+    first = next(iter(detail.answers))
+    answers = dict(detail.answers)
+    comment = "Seulement 2 réunions en 2025, charte à signer"
+    answers[first] = replace(answers[first], comment=comment)
+    detail = replace(detail, answers=answers)
+    path = tmp_path / "rapport.pdf"
+    write_report(detail, report, plan, path, generated_at=GENERATED, author="Mme Roux")
+    text = _pdf_text(path)
+    assert "Commentaires" in text and "30 item(s) commenté(s)" in text
+    flowing = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+    assert comment in " ".join(flowing.split())
+    without = tmp_path / "sans.pdf"
+    write_report(detail, report, plan, without, generated_at=GENERATED, author="Mme Roux",
+                 comments=False)  # fmt: skip
+    assert "Seulement 2 réunions" not in _pdf_text(without)
+    assert "commenté(s)" not in _pdf_text(without)
+
+
+@pytest.mark.parametrize("items", [10, 30, 60])
+def test_no_page_holds_only_a_lone_line_or_sentence(tmp_path, items):
+    path = tmp_path / "rapport.pdf"
+    _write(path, items=items, actions=4)
+    pages = _pdf_text(path).split("\f")[:-1]
+    for number, page in enumerate(pages, 1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if "Page " not in line and "Rapport généré" not in line]
+        if body in (["Scores par axe"], ["Scores par thème"]):
+            continue  # a whole-page chart: its words are drawn in the picture
+        assert len(body) >= 6, f"page {number} of {len(pages)} holds only: {body}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -139,6 +140,11 @@ class DiagnosticsPage(QWidget):
         self.import_button = QPushButton(self.tr("Importer des réponses…"))
         self.excel_button = QPushButton(self.tr("Exporter Excel…"))
         self.pdf_button = QPushButton(self.tr("Rapport PDF…"))
+        self.pdf_comments = QCheckBox(self.tr("avec les commentaires"))
+        self.pdf_comments.setToolTip(
+            self.tr("Le rapport PDF reprend les commentaires des items répondus.")
+        )
+        self.pdf_comments.setChecked(True)
         self.validate_button.clicked.connect(self.validate_current)
         self.reopen_button.clicked.connect(self.reopen_current)
         self.compare_button.clicked.connect(self.compare_current)
@@ -165,6 +171,7 @@ class DiagnosticsPage(QWidget):
             self.import_button,
             self.excel_button,
             self.pdf_button,
+            self.pdf_comments,
         ):
             top.addWidget(button)
         page = QWidget()
@@ -470,7 +477,11 @@ class DiagnosticsPage(QWidget):
             target = save_path(self, self.tr("Export Excel"), f"{stem}.xlsx", "Excel (*.xlsx)")
         if target is None:
             return
-        options = {"pdf": target} if kind == "pdf" else {"xlsx": target}
+        options: dict[str, Any] = (
+            {"pdf": target, "comments": self.pdf_comments.isChecked()}
+            if kind == "pdf"
+            else {"xlsx": target}
+        )
         self._runner.run(
             lambda progress: services.reports.write(summary.id, progress=progress, **options),
             on_success=lambda _n: self._status(
