@@ -333,9 +333,7 @@ def _peers(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         plan = services.plans.plan(args.id)
-        services.reports.write(
-            args.id, pdf=args.pdf, xlsx=args.xlsx, comments=not args.no_comments
-        )
+        services.reports.write(args.id, pdf=args.pdf, xlsx=args.xlsx, comments=not args.no_comments)
     if args.json:
         print_json(plan)
     else:
