@@ -321,7 +321,12 @@ def _indicators(args: argparse.Namespace) -> int:
         print(
             f"  {category_label(params, row.category):<38} {LOCATION_LABELS[row.location]:<30}"
             f" {_number(row.stock_value, 0):>14} €  {_number(row.coverage_weeks)} weeks"
-            f" (target {_number(row.target_weeks)})  cash freed {_number(row.cash_freed, 0)} €"
+            f" (target {_number(row.target_weeks)})  cash freed "
+            + (
+                f"{_number(row.cash_freed, 0)} €"
+                if row.cash_freed is not None
+                else "not computed (no consumption)"
+            )
         )
     print(f"  dormant stock: {_number(result.dormant_value, 0)} €")
     print(

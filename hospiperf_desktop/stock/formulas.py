@@ -43,8 +43,15 @@ def rotation_per_year(stock_value: float, weekly_consumption: float) -> float | 
     return WEEKS_PER_YEAR * weekly_consumption / stock_value
 
 
-def cash_freed(stock_value: float, weekly_consumption: float, target_weeks: float) -> float:
-    """The one-off cash that bringing the stock down to the target would free."""
+def cash_freed(stock_value: float, weekly_consumption: float, target_weeks: float) -> float | None:
+    """The one-off cash that bringing the stock down to the target would free.
+
+    None when nothing was consumed over the window: with no known need, the target is no
+    amount of stock, and calling the whole stock "freeable" would be wrong (a fresh count with
+    no movements yet, a product used once a year).
+    """
+    if weekly_consumption <= 0:
+        return None
     return max(0.0, stock_value - target_weeks * weekly_consumption)
 
 

@@ -108,7 +108,7 @@ class CoverageRow:
     target_weeks: float
     benchmark_weeks: float | None
     rotation_per_year: float | None
-    cash_freed: float
+    cash_freed: float | None  # None: no consumption over the window, nothing to compare with
 
     @property
     def above_target(self) -> bool:

@@ -26,7 +26,7 @@ def test_coverage_rotation_and_cash_freed() -> None:
 
 def test_no_consumption_means_no_coverage_and_all_stock_is_above_target() -> None:
     assert formulas.coverage_weeks(5_000, 0) is None
-    assert formulas.cash_freed(5_000, 0, 4) == 5_000
+    assert formulas.cash_freed(5_000, 0, 4) is None  # no consumption: not the whole stock
     assert formulas.rotation_per_year(0, 10) is None
     with pytest.raises(ValueError):
         formulas.weekly(10, 0)

@@ -194,10 +194,15 @@ class IndicatorsView(StockTab):
             ),
             Column(
                 self.tr("Trésorerie\nlibérable"),
-                lambda r: euros(r.cash_freed),
-                lambda r: r.cash_freed,
+                lambda r: (
+                    euros(r.cash_freed) if r.cash_freed is not None else self.tr("non calculée")
+                ),
+                lambda r: sort_number(r.cash_freed),
                 right=True,
-                tip=self.tr("Valeur du stock au-delà de la cible de couverture"),
+                tip=self.tr(
+                    "Valeur du stock au-delà de la cible de couverture. Non calculée sans "
+                    "consommation sur la fenêtre : sans besoin connu, il n'y a pas de cible."
+                ),
             ),
         ]
 
