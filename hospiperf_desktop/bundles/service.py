@@ -41,6 +41,11 @@ class BundleService:
         finess = self._services.establishments.get(establishment_id).finess
         return self.keys.info(finess) if self.keys.has_key(finess) else None
 
+    def check_passphrase(self, finess: str, passphrase: str) -> None:
+        """Raise ConflictError('wrong_passphrase') unless `passphrase` opens the key: asked
+        before the user chooses where to save the bundle, not after."""
+        self.keys.private_key(finess, passphrase)
+
     def generate_key(
         self, establishment_id: int, passphrase: str, *, replace: bool = False
     ) -> KeyInfo:

@@ -17,6 +17,7 @@ from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.bundles.contents import Selection
 from hospiperf_desktop.bundles.keys import read_trusted_keys
 from hospiperf_desktop.bundles.verify import trusted_by_finess, verify_bundle
+from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from ui.main_window import EXPORTS_ROW, MainWindow
 from ui.sections.exports.ars_jobs import SETTINGS_KEY, settings, without_password
@@ -182,8 +183,13 @@ def test_a_wrong_passphrase_is_told_in_french_and_writes_no_file(
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     target = tmp_path / "paquet.zip"
     _sign(view, "pas la bonne phrase", target, monkeypatch)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **_k: asked.append(a) or ("", "")
+    )
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert shown[0].startswith("La phrase de passe est incorrecte")
+    assert asked == []  # told before being asked where to save
     assert not target.exists() and list(tmp_path.glob("*.zip*")) == []
     assert not view.result_label.isVisible()
 
@@ -388,3 +394,22 @@ def test_coverage_above_target_is_highlighted_and_written(qtbot) -> None:
     assert brush.color().name() == ABOVE_TARGET_BACKGROUND
     assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert views.tabText(views.indexOf(table)) == "Couverture de stock (2)"
+
+
+def test_only_validated_diagnostics_are_ticked_for_sending(
+    qtbot, window, establishment, services
+) -> None:
+    template = services.diagnostics.templates()[0].id
+    draft = services.diagnostics.create(template, establishment.id, "Campagne en cours")
+    done = services.diagnostics.create(template, establishment.id, "Campagne validée")
+    item = services.diagnostics.get(done.id).template.items[0].id
+    services.diagnostics.answer(done.id, item, AnswerCode.YES)
+    services.diagnostics.validate(done.id)
+    view = _open(qtbot, window).send
+    qtbot.waitUntil(lambda: view.content.diagnostics.count() == 2, timeout=20_000)
+    ticked = {
+        view.content.diagnostics.item(r).data(Qt.ItemDataRole.UserRole):
+        view.content.diagnostics.item(r).checkState() == Qt.CheckState.Checked
+        for r in range(view.content.diagnostics.count())
+    }  # fmt: skip
+    assert ticked == {draft.id: False, done.id: True}

@@ -111,7 +111,8 @@ class ContentBox(QGroupBox):
         for summary in diagnostics:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setCheckState(Qt.CheckState.Checked)
+            # Only validated diagnostics go by default: one in progress is sent on purpose.
+            item.setCheckState(Qt.CheckState.Checked if summary.locked else Qt.CheckState.Unchecked)
             self.diagnostics.addItem(item)
         if not diagnostics:
             _placeholder(self.diagnostics, self.tr("Aucun diagnostic pour cet établissement."))

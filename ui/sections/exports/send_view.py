@@ -305,8 +305,16 @@ class SendView(QWidget):
             return
         dialog = PassphraseDialog(prepared.name, self)
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self._write(prepared, dialog.value()))
+        dialog.accepted.connect(lambda: self._check(prepared, dialog.value()))
         dialog.open()
+
+    def _check(self, prepared: PreparedBundle, passphrase: str) -> None:
+        """The passphrase is checked first: a wrong one is said before the save dialog."""
+        services = self.services
+        self._runner.run(
+            lambda _p: services.bundles.check_passphrase(prepared.finess, passphrase),
+            on_success=lambda _none: self._write(prepared, passphrase),
+        )
 
     def _write(self, prepared: PreparedBundle, passphrase: str) -> None:
         period = prepared.period.replace(" ", "-")
