@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,6 +22,8 @@ from hospiperf_desktop import APP_NAME, __version__
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.services import Services
     from ui.help_window import HelpWindow
@@ -46,6 +49,7 @@ QLabel#criticalBadge { border: 1px solid #8a1c1c; color: #8a1c1c; padding: 1px 6
 QLabel#lockBanner { background: #e8eef7; padding: 6px 10px; border-radius: 4px; }
 QLabel#overallScore { font-size: 15px; font-weight: 600; }
 QFrame#itemCard { background: palette(base); border-radius: 4px; }
+QWidget#documentBar { background: #e8f1e4; border-top: 1px solid #b5c9ad; }
 """
 
 
@@ -120,10 +124,19 @@ class MainWindow(QMainWindow):
                 item.setForeground(QColor("gray"))
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        from ui.documents import DocumentBar
+
+        self.document_bar = DocumentBar()
+        self.document_bar.print_requested.connect(self.print_document)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.pages, 1)
+        right_layout.addWidget(self.document_bar)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(right, 1)
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
@@ -403,6 +416,26 @@ class MainWindow(QMainWindow):
         dialog = ProfileDialog(self, self.runner, self.services)
         dialog.accepted.connect(self.refresh_profile)
         dialog.open()
+
+    def print_document(self, path: Path) -> None:
+        """Qt's print dialog, then the PDF's pages sent to the printer in the worker."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from ui.documents import print_pdf_pages
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(path.name)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Imprimer %1").replace("%1", path.name))
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        self.runner.run(
+            lambda progress: print_pdf_pages(path, printer, progress),
+            on_success=lambda pages: self.statusBar().showMessage(
+                self.tr("%1 page(s) envoyée(s) à l'imprimante.").replace("%1", str(pages)), 8000
+            ),
+            label=self.tr("Impression de %1…").replace("%1", path.name),
+        )
 
     def show_help(self) -> None:
         """The user guide, open at the page of the section on screen (F1)."""

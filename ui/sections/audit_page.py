@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.documents import document_written
 from ui.labels import actor_text
 from ui.record_table import Index, RecordTableModel, record_table
-from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -354,8 +354,9 @@ class AuditPage(QWidget):
 
         self.runner.run(
             write,
-            on_success=lambda n: show_status(
+            on_success=lambda n: document_written(
                 self,
+                target,
                 self.tr("%1 entrée(s) exportée(s) dans %2")
                 .replace("%1", str(n))
                 .replace("%2", str(target)),

@@ -32,6 +32,7 @@ from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.errors import ConflictError, FileImportError, SourceIssue
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.documents import document_written
 from ui.labels import actor_text, datetime_text
 from ui.sections.calculators.scenario_dialogs import OpenScenarioDialog, SaveScenarioDialog
 from ui.sections.calculators.texts import calculator_labels
@@ -281,9 +282,7 @@ class CalculatorView(QWidget):
             return
         self._runner.run(
             lambda progress: write(target, progress),
-            on_success=lambda _r: self.status(
-                self.tr("Fichier enregistré : %1").replace("%1", str(target))
-            ),
+            on_success=lambda _r: document_written(self, target),
             on_cancel=lambda: self.status(self.tr("Document annulé : aucun fichier écrit.")),
             label=label,
         )

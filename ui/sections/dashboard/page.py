@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.documents import document_written
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
 from ui.sections.dashboard.family_box import FamilyBox
 from ui.sections.diagnostics.charts import SCREEN_DPI
@@ -297,9 +299,7 @@ class DashboardPage(QWidget):
     def _run_edition(self, job: Callable[[Progress], None], target: str, label: str) -> None:
         self._runner.run(
             job,
-            on_success=lambda _r: self._status(
-                self.tr("Fichier enregistré : %1").replace("%1", target)
-            ),
+            on_success=lambda _r: document_written(self, Path(target)),
             on_cancel=lambda: self._status(self.tr("Document annulé : aucun fichier écrit.")),
             label=label,
         )

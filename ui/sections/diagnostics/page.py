@@ -34,6 +34,7 @@ from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.documents import document_written
 from ui.labels import actor_text, score_text
 from ui.record_table import record_table
 from ui.sections.diagnostics.answer_view import AnswerView
@@ -484,9 +485,7 @@ class DiagnosticsPage(QWidget):
         )
         self._runner.run(
             lambda progress: services.reports.write(summary.id, progress=progress, **options),
-            on_success=lambda _n: self._status(
-                self.tr("Fichier enregistré : %1").replace("%1", str(target))
-            ),
+            on_success=lambda _n: document_written(self, target),
             label=self.tr("Préparation du document…"),
         )
 

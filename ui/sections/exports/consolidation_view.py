@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.progress import Progress
+from ui.documents import document_written
 from ui.sections.exports.ars_boxes import BundlesBox, TrustedKeysBox, ViewsBox
 from ui.sections.exports.ars_jobs import (
     SETTINGS_KEY,
@@ -376,7 +377,7 @@ class ConsolidationView(QWidget):
 
         self._run(
             write,
-            lambda _r: self.status(self.tr("Fichier enregistré : %1").replace("%1", str(target))),
+            lambda _r: document_written(self, target),
             refresh=False,
             label=self.tr("Écriture du classeur…"),
         )
