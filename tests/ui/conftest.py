@@ -32,6 +32,15 @@ def _garbage_collected_on_the_gui_thread() -> Iterator[None]:
     gc.enable()
 
 
+@pytest.fixture(autouse=True)
+def _user_settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The window's settings (folders, geometry…) go to a throw-away folder for each test."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ui.sqlite"

@@ -157,7 +157,7 @@ def test_the_files_are_listed_before_signing_and_the_signed_bundle_verifies(
     monkeypatch.setattr(
         QFileDialog,
         "getSaveFileName",
-        lambda _p, _t, name, *_a, **_k: suggested.append(name) or (str(target), ""),
+        lambda _p, _t, name, *_a, **_k: suggested.append(Path(name).name) or (str(target), ""),
     )
     view.sign_button.click()
     view.dialog.passphrase.setText(PASSPHRASE)

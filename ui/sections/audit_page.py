@@ -329,7 +329,7 @@ class AuditPage(QWidget):
         services = self.services
         if services is None:
             return
-        from ui.sections.diagnostics.dialogs import save_path
+        from ui.file_dialogs import save_path
 
         title, suggested, pattern = (
             (self.tr("Exporter le journal en PDF"), "journal-audit.pdf",

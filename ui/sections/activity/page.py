@@ -3,14 +3,12 @@ typed in a grid or imported, and the work units they give."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -22,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.file_dialogs import open_path, save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
 from ui.sections.activity.entry_view import EntryView
 from ui.sections.activity.grid_model import ActivityGridModel
 from ui.sections.activity.tab import ActivityTab
 from ui.sections.activity.texts import period_labels
 from ui.sections.activity.uo_view import WorkUnitsView
-from ui.sections.stock.common import save_path
 from ui.status import show_status
 from ui.tasks import TaskRunner
 
@@ -176,15 +174,14 @@ class ActivityPage(QWidget):
         if establishment is None:
             return
         year = self.year.value()
-        chosen, _ = QFileDialog.getOpenFileName(
+        path = open_path(
             self,
             self.tr("Importer les valeurs d'activité de %1").replace("%1", str(year)),
-            "",
             self.tr("Classeurs et CSV (*.xlsx *.xls *.ods *.csv)"),
+            kind="activity",
         )
-        if not chosen:
+        if path is None:
             return
-        path = Path(chosen)
 
         def job(progress: Progress) -> ActivityImportResult:
             return services.activity.values.import_file(path, establishment.id, year, progress)

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +31,7 @@ from hospiperf_desktop.calculators.carbon import (
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.texts import euros, tonnes
 from hospiperf_desktop.progress import Progress
+from ui.file_dialogs import open_path
 from ui.record_table import fit_height, record_table
 from ui.sections.activity.texts import EntryProblem, decimal_text
 from ui.sections.calculators.common import TOTAL_STYLE, CalculatorView, Snapshot, table_item
@@ -320,15 +320,14 @@ class CarbonView(CalculatorView):
     # Files -------------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        path = open_path(
             self,
             self.tr("Importer les achats par famille"),
-            "",
             self.tr("Classeurs et CSV (*.xlsx *.xls *.ods *.csv)"),
+            kind="calculator",
         )
-        if not chosen:
+        if path is None:
             return
-        path = Path(chosen)
 
         def read() -> tuple[list[Purchase], dict[str, FactorOverride]]:
             from hospiperf_desktop.calculators.files import read_purchases

@@ -33,11 +33,11 @@ from hospiperf_desktop.errors import ConflictError, FileImportError, SourceIssue
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
+from ui.file_dialogs import save_path
 from ui.labels import actor_text, datetime_text
 from ui.sections.calculators.scenario_dialogs import OpenScenarioDialog, SaveScenarioDialog
 from ui.sections.calculators.texts import calculator_labels
 from ui.sections.diagnostics.charts import SCREEN_DPI, ChartLabel
-from ui.sections.stock.common import save_path
 from ui.status import show_status
 from ui.tasks import TaskRunner, show_error
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
@@ -21,6 +20,7 @@ from hospiperf_desktop.calculators.logistics import LogisticsResult, Scenario, c
 from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.errors import SourceIssue
 from hospiperf_desktop.progress import Progress
+from ui.file_dialogs import open_path
 from ui.sections.calculators.common import CalculatorView, Snapshot
 from ui.sections.calculators.logistics_form import (
     ScenarioDraft,
@@ -223,15 +223,14 @@ class LogisticsView(CalculatorView):
     # Files -------------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        path = open_path(
             self,
             self.tr("Importer des scénarios de mutualisation"),
-            "",
             self.tr("Scénarios (*.json *.xlsx)"),
+            kind="calculator",
         )
-        if not chosen:
+        if path is None:
             return
-        path = Path(chosen)
 
         def read() -> list[Scenario]:
             from hospiperf_desktop.calculators.files import read_scenarios

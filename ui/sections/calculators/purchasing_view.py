@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from hospiperf_desktop.calculators.purchasing import (
 )
 from hospiperf_desktop.calculators.texts import euros, percent
 from hospiperf_desktop.progress import Progress
+from ui.file_dialogs import open_path
 from ui.record_table import Index, fit_height, record_table
 from ui.sections.calculators.common import (
     ACCEPTED_BACKGROUND,
@@ -249,15 +249,14 @@ class PurchasingView(CalculatorView):
     # Files -------------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        path = open_path(
             self,
             self.tr("Importer une feuille PAAT"),
-            "",
             self.tr("Classeurs et CSV (*.xlsx *.xls *.ods *.csv)"),
+            kind="calculator",
         )
-        if not chosen:
+        if path is None:
             return
-        path = Path(chosen)
 
         def read() -> list[PaatLine]:
             from hospiperf_desktop.calculators.files import read_paat

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
+from ui.file_dialogs import save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
 from ui.sections.dashboard.family_box import FamilyBox
 from ui.sections.diagnostics.charts import SCREEN_DPI
-from ui.sections.stock.common import save_path
 from ui.status import show_status
 from ui.tasks import TaskRunner
 

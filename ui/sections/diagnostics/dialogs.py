@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,10 +34,11 @@ from hospiperf_desktop.diagnostics.records import (
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.establishments.model import Establishment
+from ui.file_dialogs import open_path, save_path
 from ui.labels import answer_labels, score_text, target_labels
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    pass
 
 
 class NewDiagnosticDialog(QDialog):
@@ -151,18 +151,18 @@ class EvidenceDialog(QDialog):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def _add(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Joindre une preuve"))
-        if path:
-            self._actions["add"](path)
+        path = open_path(self, self.tr("Joindre une preuve"), kind="evidence")
+        if path is not None:
+            self._actions["add"](str(path))
             self.accept()
 
     def _save(self) -> None:
         evidence_id = self._selected()
         if evidence_id is None:
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Enregistrer une copie"))
-        if target:
-            self._actions["save"](evidence_id, target)
+        target = save_path(self, self.tr("Enregistrer une copie"), "", "", kind="evidence")
+        if target is not None:
+            self._actions["save"](evidence_id, str(target))
 
     def _remove(self) -> None:
         evidence_id = self._selected()
@@ -295,10 +295,3 @@ class PeersDialog(QDialog):
         layout.addWidget(legend)
         layout.addWidget(close)
         self.resize(900, 480)
-
-
-def save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
-    from pathlib import Path
-
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
-    return Path(chosen) if chosen else None

@@ -35,6 +35,7 @@ from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
+from ui.file_dialogs import open_path, save_path
 from ui.labels import actor_text, score_text
 from ui.record_table import record_table
 from ui.sections.diagnostics.answer_view import AnswerView
@@ -44,7 +45,6 @@ from ui.sections.diagnostics.dialogs import (
     NewDiagnosticDialog,
     PeersDialog,
     choose_campaigns,
-    save_path,
 )
 from ui.sections.diagnostics.list_model import DiagnosticTableModel
 from ui.sections.diagnostics.plan_view import PlanView
@@ -445,20 +445,19 @@ class DiagnosticsPage(QWidget):
         self.dialog.show()
 
     def import_answers(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
 
         services, current = self._require(), self.current
         if current is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Importer des réponses"), "", self.tr("Feuilles (*.xlsx *.csv)")
+        path = open_path(
+            self, self.tr("Importer des réponses"), self.tr("Feuilles (*.xlsx *.csv)"), "answers"
         )
-        if not path:
+        if path is None:
             return
         diagnostic_id = current.detail.summary.id
 
         def job(progress: Progress) -> int:
-            return services.diagnostics.import_answer_file(diagnostic_id, Path(path), progress)
+            return services.diagnostics.import_answer_file(diagnostic_id, path, progress)
 
         def done(count: int) -> None:
             self._status(self.tr("%1 réponse(s) importée(s)").replace("%1", str(count)))

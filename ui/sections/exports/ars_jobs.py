@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
-from hospiperf_desktop import APP_ID
-
 if TYPE_CHECKING:
     from hospiperf_desktop.ars.service import Consolidation
     from hospiperf_desktop.bundles.keys import PublicKey
@@ -24,7 +22,9 @@ _PASSWORD = re.compile(r"(://[^/@:]*):[^/@]*@")
 
 
 def settings() -> QSettings:
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_ID, APP_ID)
+    from ui.file_dialogs import user_settings
+
+    return user_settings()
 
 
 def without_password(url: str, mask: str = "") -> str:

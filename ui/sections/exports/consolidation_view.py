@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
+from ui.file_dialogs import existing_folder, open_path, open_paths, save_path
 from ui.sections.exports.ars_boxes import BundlesBox, TrustedKeysBox, ViewsBox
 from ui.sections.exports.ars_jobs import (
     SETTINGS_KEY,
@@ -39,7 +40,6 @@ from ui.sections.exports.ars_jobs import (
     without_password,
 )
 from ui.sections.exports.common import NOTE_STYLE
-from ui.sections.stock.common import save_path
 from ui.status import show_status
 from ui.tasks import TaskRunner
 
@@ -229,19 +229,19 @@ class ConsolidationView(QWidget):
     # Trusted keys --------------------------------------------------------------------------
 
     def add_key_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = open_path(
             self,
             self.tr("Ajouter une clé de confiance"),
-            "",
             self.tr("Clé publique HospiPerf (*.json);;Tous les fichiers (*)"),
+            kind="key",
         )
-        if chosen:
-            self._read_keys(Path(chosen))
+        if chosen is not None:
+            self._read_keys(chosen)
 
     def add_key_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Ajouter les clés d'un dossier"))
-        if chosen:
-            self._read_keys(Path(chosen))
+        chosen = existing_folder(self, self.tr("Ajouter les clés d'un dossier"), kind="key")
+        if chosen is not None:
+            self._read_keys(chosen)
 
     def _read_keys(self, path: Path) -> None:
         def read(_progress: Progress) -> list[PublicKey]:
@@ -318,12 +318,11 @@ class ConsolidationView(QWidget):
     # Bundles -------------------------------------------------------------------------------
 
     def verify(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Vérifier un paquet"), "", self.tr("Paquet HospiPerf (*.zip)")
+        path = open_path(
+            self, self.tr("Vérifier un paquet"), self.tr("Paquet HospiPerf (*.zip)"), "bundle"
         )
-        if not chosen:
+        if path is None:
             return
-        path = Path(chosen)
 
         def shown(result: VerifiedBundle | BundleRejected) -> None:
             self.bundles_box.show_verification(path, result)
@@ -337,12 +336,11 @@ class ConsolidationView(QWidget):
         )
 
     def import_bundles(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Importer des paquets"), "", self.tr("Paquets HospiPerf (*.zip)")
+        paths = open_paths(
+            self, self.tr("Importer des paquets"), self.tr("Paquets HospiPerf (*.zip)"), "bundle"
         )
-        if not chosen:
+        if not paths:
             return
-        paths = [Path(name) for name in chosen]
 
         def shown(outcomes: list[ImportOutcome]) -> None:
             self.bundles_box.show_outcomes(outcomes)

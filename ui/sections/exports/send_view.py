@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.file_dialogs import save_path
 from ui.labels import datetime_text
 from ui.record_table import record_table
 from ui.sections.activity.chooser import EstablishmentChooser
@@ -29,7 +30,7 @@ from ui.sections.exports.common import NOTE_STYLE, VALID_STYLE, size_text
 from ui.sections.exports.content_box import ContentBox
 from ui.sections.exports.key_dialogs import NewKeyDialog, PassphraseDialog
 from ui.sections.exports.key_panel import KeyPanel
-from ui.sections.stock.common import Column, ColumnsTableModel, fit_columns, save_path
+from ui.sections.stock.common import Column, ColumnsTableModel, fit_columns
 from ui.status import show_status
 from ui.tasks import TaskRunner
 

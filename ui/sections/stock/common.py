@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from hospiperf_desktop.french import NBSP, without_accents
 from ui.record_table import Index, RecordTableModel, record_table
@@ -195,8 +194,3 @@ def fit_columns(
 def selected_record(table: QTableView, proxy: RecordFilter) -> Any | None:
     rows = table.selectionModel().selectedRows()
     return proxy.record(rows[0].row()) if rows else None
-
-
-def save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
-    return Path(chosen) if chosen else None

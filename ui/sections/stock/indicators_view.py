@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import CoverageRow, StockIndicators
+from ui.file_dialogs import save_path
 from ui.labels import stock_location_labels, stock_warning_labels
 from ui.record_table import fit_height
 from ui.sections.diagnostics.charts import ChartLabel
@@ -38,7 +39,6 @@ from ui.sections.stock.common import (
     euros,
     fit_columns,
     number,
-    save_path,
     sort_number,
     stock_table,
     weeks,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.export import REASON_LABELS
 from hospiperf_desktop.stock.records import ReorderLine, ReorderReport
+from ui.file_dialogs import save_path
 from ui.labels import criticality_labels
 from ui.sections.stock.common import (
     RISK_BACKGROUND,
@@ -30,7 +31,6 @@ from ui.sections.stock.common import (
     day_text,
     fit_columns,
     number,
-    save_path,
     sort_number,
     stock_table,
     yes,
