@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
     def __init__(self, database_label: str) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(1180, 720)
+        self._restore_geometry()
         self.setStyleSheet(STYLE)
         self.services: Services | None = None
         self.runner = TaskRunner(self)
@@ -99,6 +100,54 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.profile_label)
         self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
+
+    def _restore_geometry(self) -> None:
+        """Where and how large the window was; the first time, most of the screen (all of a
+        1366×768 laptop's)."""
+        from ui.file_dialogs import user_settings
+
+        saved = user_settings().value("window/geometry")
+        if saved is not None and self.restoreGeometry(saved):
+            return
+        screen = self.screen().availableGeometry()
+        if screen.width() <= 1440 or screen.height() <= 900:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            self.resize(screen.size())
+        else:
+            self.resize(min(1600, screen.width() * 9 // 10), min(1000, screen.height() * 9 // 10))
+
+    def save_state(self) -> None:
+        """Remember the window's geometry, its section and every splitter's position."""
+        from ui.file_dialogs import user_settings
+
+        settings = user_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/section", self.navigation.currentRow())
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            for number, splitter in enumerate(page.findChildren(QSplitter)):
+                settings.setValue(f"splitters/{type(page).__name__}/{number}", splitter.saveState())
+
+    def _restore_splitters(self, page: QWidget) -> None:
+        from ui.file_dialogs import user_settings
+
+        settings = user_settings()
+        for number, splitter in enumerate(page.findChildren(QSplitter)):
+            state = settings.value(f"splitters/{type(page).__name__}/{number}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def restore_section(self) -> None:
+        """Open on the section the user left last time."""
+        from ui.file_dialogs import user_settings
+
+        row = user_settings().value("window/section")
+        try:
+            row = int(row) if row is not None else 0
+        except (TypeError, ValueError):
+            row = 0
+        if 0 < row < self.navigation.count():
+            self.navigation.setCurrentRow(row)
 
     def _sections(self) -> list[tuple[str, bool, str]]:
         """(title, built, description) of each section, in navigation order."""
@@ -209,6 +258,7 @@ class MainWindow(QMainWindow):
         self.ensure_pages()
         placeholder = self.pages.widget(row)
         self.pages.insertWidget(row, page)
+        self._restore_splitters(page)
         self.pages.removeWidget(placeholder)
         placeholder.deleteLater()
         if self.navigation.currentRow() == row:
@@ -335,6 +385,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.services_ready.emit()
+        self.restore_section()
 
     def refresh_profile(self) -> None:
         services = self.services
@@ -471,5 +522,6 @@ class MainWindow(QMainWindow):
             self.services = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
         self.shutdown()
         super().closeEvent(event)

@@ -55,6 +55,7 @@ class JournalModel(RecordTableModel):
 
     def set_page(self, page: JournalPage) -> None:
         self.total = page.total
+        self.fetching = False  # a fetch for the previous filter is thrown away
         self.set_rows(page.entries)
 
     def append_page(self, page: JournalPage) -> None:
@@ -111,6 +112,11 @@ class AuditPage(QWidget):
         self.establishment = QComboBox()
         self.kind = QComboBox()
         for combo in (self.period, self.profile, self.establishment, self.kind):
+            # Long names (establishments) must not widen the window: the list shows them whole.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(self.reload)
         filters = QHBoxLayout()
         for text, combo in (
@@ -246,6 +252,11 @@ class AuditPage(QWidget):
             if token == self._token:
                 self.model.append_page(page)
                 self._show_count()
+                bar = self.table.verticalScrollBar()
+                if bar.value() == bar.maximum():  # still at the end (or no bar): go on
+                    self.model.fetchMore()
+            else:
+                self.model.fetching = False
 
         self.runner.run(
             lambda _p: services.journal.page(wanted, offset=offset, limit=PAGE_SIZE),
