@@ -11,6 +11,7 @@ spreadsheet must show it, never run it:
   tab or a carriage return (or their full-width forms, or any of them after leading spaces)
   is prefixed with a single quote, and every text field is quoted. Numbers are written bare,
   so a negative number stays a number; only text that looks like one is protected.
+- JSON (`finite_only`): inf and NaN become null, never `Infinity`, which is not JSON.
 - Both: control characters that XML cannot hold (NUL…) and unpaired surrogates become U+FFFD,
   so that old data stored before input refused them never makes an export fail; non-finite
   numbers (inf, NaN) become empty cells.
@@ -134,3 +135,20 @@ def csv_bytes(rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> bytes:
     for row in rows:
         writer.writerow([csv_field(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def finite_only(value: Any, replaced: list[str] | None = None, where: str = "$") -> Any:
+    """`value` (dicts, lists, tuples) with every inf or NaN replaced by None, so that
+    `json.dumps(..., allow_nan=False)` holds; the path of each replacement goes to `replaced`."""
+    if isinstance(value, float) and not math.isfinite(value):
+        if replaced is not None:
+            replaced.append(where)
+        return None
+    if isinstance(value, dict):
+        return {k: finite_only(v, replaced, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_only(v, replaced, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import PayloadFile
 from hospiperf_desktop.progress import NullProgress, Progress
-from hospiperf_desktop.safe_cells import csv_bytes
+from hospiperf_desktop.safe_cells import csv_bytes, finite_only
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
@@ -59,7 +59,11 @@ class PreparedBundle:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, default=_default) + "\n").encode()
+    # Strict JSON: a non-finite number (stored before values were checked) is sent as null.
+    text = json.dumps(
+        finite_only(value), ensure_ascii=False, indent=1, default=_default, allow_nan=False
+    )
+    return (text + "\n").encode()
 
 
 def _default(value: Any) -> Any:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from hospiperf_desktop.paths import resolve_database_path
+from hospiperf_desktop.safe_cells import finite_only
 from hospiperf_desktop.services import Services, open_services
 
 EXIT_OK = 0
@@ -49,23 +50,12 @@ def print_json(value: Any) -> None:
     elif isinstance(value, list):
         value = [asdict(v) if is_dataclass(v) and not isinstance(v, type) else v for v in value]
     replaced: list[str] = []
-    value = _finite(value, "$", replaced)
+    value = finite_only(value, replaced)
     text = json.dumps(value, ensure_ascii=False, indent=2, default=str, allow_nan=False)
     if replaced:
         shown = ", ".join(replaced[:5]) + (" …" if len(replaced) > 5 else "")
         print(f"hospiperf: note: non-finite numbers printed as null: {shown}", file=sys.stderr)
     sys.stdout.write(text + "\n")
-
-
-def _finite(value: Any, where: str, replaced: list[str]) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        replaced.append(where)
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v, f"{where}.{k}", replaced) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v, f"{where}[{i}]", replaced) for i, v in enumerate(value)]
-    return value
 
 
 # --- argument types: a bad value is refused by argparse, one line and exit 2 ------------------

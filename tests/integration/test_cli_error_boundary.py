@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy.exc
-from integration_support import Cli, make_finess
+from integration_support import Cli, make_finess, make_input
 
+from hospiperf_desktop.bundles.contents import Selection
 from hospiperf_desktop.establishments.service import EstablishmentService
+from hospiperf_desktop.services import Services
 from hospiperf_desktop.storage import database
 
 FINESS = make_finess(3)
@@ -155,3 +157,24 @@ def test_json_output_never_prints_infinity_or_nan(ready: Cli, db: Path) -> None:
     data = json.loads(out, parse_constant=refuse)
     assert "non-finite numbers printed as null" in err
     assert "etp_pui" in json.dumps(data)
+
+
+def test_a_bundle_never_carries_infinity_stored_before_values_were_checked(
+    services: Services, db_file: Path
+) -> None:
+    establishment = services.establishments.add(make_input(4))
+    services.activity.values.set_values(
+        establishment.id, 2026, {("lignes_cmd_medicaments", 0): 10.0, ("etp_pui", 0): 2.0}
+    )
+    with closing(sqlite3.connect(db_file)) as conn:
+        conn.execute("UPDATE activity_values SET value = 9e999 WHERE measure_id = 'etp_pui'")
+        conn.commit()
+    prepared = services.bundles.prepare(Selection(establishment.id, years=(2026,)))
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    documents = [f for f in prepared.files if f.path.endswith(".json")]
+    assert len(documents) >= 3
+    for document in documents:
+        json.loads(document.content, parse_constant=refuse)
