@@ -59,10 +59,12 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Fault:
-    """A known fault: `code` is stable (for translation), `message` is English."""
+    """A known fault: `code` is stable (for translation), `message` is English, `subject`
+    the file concerned (for code "file")."""
 
     code: str
     message: str
+    subject: str = ""
 
 
 def _causes(err: BaseException) -> list[BaseException]:
@@ -92,8 +94,16 @@ def known_fault(err: BaseException) -> Fault | None:
             return Fault("overflow", FAULT_MESSAGES["overflow"])
         if isinstance(cause, OSError) and cause.filename is not None:
             reason = cause.strerror or type(cause).__name__
-            return Fault("file", f"{short_text(str(cause.filename))}: {reason}")
+            name = short_text(str(cause.filename))
+            return Fault("file", f"{name}: {reason}", name)
     return None
+
+
+def is_unexpected(err: BaseException) -> bool:
+    """Neither one of the application's errors nor a known fault: a bug, to be logged."""
+    from hospiperf_desktop.errors import HospiPerfError
+
+    return not isinstance(err, HospiPerfError) and known_fault(err) is None
 
 
 def short_text(text: str, limit: int = MESSAGE_MAX_CHARS) -> str:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from hospiperf_desktop.failures import is_unexpected, log_exception
 from hospiperf_desktop.progress import CancellableProgress, Cancelled, Progress
 
 T = TypeVar("T")
@@ -105,6 +106,8 @@ class TaskRunner(QObject):
 
         def failed(err: BaseException) -> None:
             finish()
+            if not isinstance(err, Cancelled) and is_unexpected(err):
+                log_exception(err, "job in the worker")  # whatever on_failure shows
             if isinstance(err, Cancelled):
                 if on_cancel is not None:
                     on_cancel()
