@@ -23,6 +23,7 @@ from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
 from hospiperf_desktop.diagnostics.sheets import parse_answer
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest
 from hospiperf_desktop.diagnostics.texts import format_score
+from hospiperf_desktop.files import write_bytes_atomically
 
 
 def register(commands: Any) -> None:
@@ -363,7 +364,7 @@ def _evidence(args: argparse.Namespace) -> int:
 def _evidence_save(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         record, content = services.diagnostics.evidence_content(args.evidence_id)
-    args.out.write_bytes(content)
+    write_bytes_atomically(args.out, content)
     print(f"{record.filename} written to {args.out}")
     return EXIT_OK
 
