@@ -449,8 +449,8 @@ def unexpected_text(err: BaseException) -> str:
     text = _tr("Une erreur inattendue s'est produite (%1).").replace("%1", describe(err))
     if log is None:
         return text + "\n" + _tr("Le journal des erreurs n'a pas pu être écrit.")
-    return (
-        text
-        + "\n"
-        + _tr("Les détails sont enregistrés dans le journal :\n%1").replace("%1", str(log))
-    )
+    details = _tr(
+        "Les détails sont enregistrés dans le journal :\n%1\n"
+        "Joignez ce fichier si vous signalez le problème."
+    ).replace("%1", str(log))
+    return text + "\n" + details
