@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -72,3 +73,18 @@ def test_clean_text_leaves_nothing_xml_cannot_hold(text: str) -> None:
     cleaned = clean_text(text)
     assert not ILLEGAL_CHARACTERS_RE.search(cleaned)
     cleaned.encode("utf-8")
+
+
+def test_every_workbook_and_csv_writer_of_the_core_goes_through_safe_cells() -> None:
+    core = Path(__file__).parents[2] / "hospiperf_desktop"
+    writers = []
+    for path in sorted(core.rglob("*.py")):
+        if path.name == "safe_cells.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bcsv\.(writer|DictWriter)\(", text), f"{path}: use csv_bytes"
+        if "from openpyxl import Workbook" in text:
+            writers.append(path.name)
+            assert "save_workbook(" in text and "append_row(" in text, path
+            assert not re.search(r"\b(workbook|wb|book)\.save\(", text), f"{path}: bypass"
+    assert len(writers) >= 6, writers
