@@ -14,6 +14,7 @@ from hospiperf_desktop.activity.work_units import UoReport
 from hospiperf_desktop.cli.common import (
     EXIT_OK,
     CliError,
+    checked_number,
     existing_file,
     print_json,
     services_for,
@@ -26,9 +27,10 @@ def _value(text: str) -> float | None:
     if not text.strip():
         return None
     try:
-        return parse_number(text.strip().rstrip("%").strip())
+        value = parse_number(text.strip().rstrip("%").strip())
     except CellError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+    return checked_number(value, text)
 
 
 def register(commands: Any) -> None:

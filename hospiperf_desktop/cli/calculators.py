@@ -19,11 +19,13 @@ from hospiperf_desktop.calculators.texts import MISSION_LABELS, euros, percent, 
 from hospiperf_desktop.cli.common import (
     EXIT_OK,
     CliError,
+    checked_number,
     count,
     existing_file,
     print_json,
     record_id,
     services_for,
+    short,
 )
 from hospiperf_desktop.services import Services
 
@@ -32,8 +34,8 @@ def _share(text: str) -> float:
     try:
         value = float(text.replace(",", ".").rstrip("%").strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage") from None
-    return value / 100
+        raise argparse.ArgumentTypeError(f"{short(text)} is not a percentage") from None
+    return checked_number(value, text) / 100
 
 
 def register(commands: Any) -> None:

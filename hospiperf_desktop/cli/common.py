@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,14 +94,21 @@ def count(text: str) -> int:
 
 def finite_number(text: str) -> float:
     """A decimal number (point or comma), finite and of a sane magnitude."""
-    from hospiperf_desktop.plausibility import MAX_MAGNITUDE
-
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{short(text)} is not a number") from None
-    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-        raise argparse.ArgumentTypeError(f"{short(text)} is not a finite number of sane size")
+    return checked_number(value, text)
+
+
+def checked_number(value: float, text: str) -> float:
+    """`value` if finite and within plausibility.MAX_MAGNITUDE, else an argparse error."""
+    from hospiperf_desktop.plausibility import MAX_MAGNITUDE, check_finite
+
+    if check_finite(value) is not None:
+        raise argparse.ArgumentTypeError(
+            f"{short(text)} is not a finite number of at most {MAX_MAGNITUDE:g} in size"
+        )
     return value
 
 

@@ -128,16 +128,31 @@ def test_bad_arguments_are_refused_in_one_line_with_exit_2(
     assert expected in _one_clean_line(err)
 
 
-def test_a_sum_too_large_to_compute_is_a_message_with_exit_2(ready: Cli) -> None:
-    # Each work-unit count is finite; their sum (count x coefficient) is not.
-    for measure in ("lignes_cmd_medicaments", "lignes_cmd_dmi"):
+def test_a_sum_too_large_to_compute_is_a_message_with_exit_2(ready: Cli, db: Path) -> None:
+    measures = ("lignes_cmd_medicaments", "lignes_cmd_dmi")
+    for measure in measures:
         code, _, err = ready("activity", "set", "--establishment", FINESS, "--year", "2026",
-                             measure, "1.5e307")  # fmt: skip
-        if code != 0:
-            pytest.skip(f"values this large are now refused at entry: {err}")
+                             measure, "100")  # fmt: skip
+        assert code == 0, err
+    with closing(sqlite3.connect(db)) as conn:  # stored before values were checked
+        conn.execute(
+            "UPDATE activity_values SET value = 1.5e307 WHERE measure_id IN (?, ?)", measures
+        )
+        conn.commit()
+    # Each work-unit count (value x coefficient) is finite; their sum is not.
     code, _, err = ready("uo", "compute", "--establishment", FINESS, "--year", "2026", "--json")
     assert code == 2
     assert "too large to compute" in _one_clean_line(err)
+
+
+def test_values_typed_on_the_command_line_are_finite_and_of_sane_size(ready: Cli) -> None:
+    for text in ("1e308", "-2e12", "inf"):
+        code, _, err = ready("activity", "set", "--establishment", FINESS, "--year", "2026",
+                             "etp_pui", text)  # fmt: skip
+        assert code == 2, text
+        _one_clean_line(err)
+    code, _, err = ready("calc", "coordinated", "--structure", "MSP", "--pharmacist-share", "nan")
+    assert code == 2 and "not a finite number" in _one_clean_line(err)
 
 
 def test_json_output_never_prints_infinity_or_nan(ready: Cli, db: Path) -> None:
