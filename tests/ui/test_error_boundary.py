@@ -74,3 +74,16 @@ def test_an_exception_on_the_gui_thread_shows_a_french_message_and_logs_it(
     assert text.startswith("Une erreur inattendue s'est produite (KeyError: 'colonne')")
     assert str(log) in text
     assert "in clicked" in log.read_text(encoding="utf-8")
+
+
+def test_a_sum_too_large_in_a_job_is_a_french_message_without_a_log(
+    qtbot, window, shown: list[str], log: Path
+) -> None:
+    import math
+
+    window.runner.run(lambda _p: math.fsum([1.5e308, 1.5e308]))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown == [
+        "Un nombre est trop grand pour être calculé : vérifiez les valeurs saisies ou importées."
+    ]
+    assert not log.exists()
