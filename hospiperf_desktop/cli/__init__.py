@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hospiperf",
         description="HospiPerf Desktop from the command line.",
+        epilog="Exit codes: 0 done, 1 a check found a problem, 2 error (one line on stderr),"
+        " 3 unexpected error (details in the log file named on stderr).",
     )
     parser.add_argument("--version", action="version", version=f"hospiperf {__version__}")
     parser.add_argument(
