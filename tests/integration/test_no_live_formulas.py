@@ -217,3 +217,26 @@ def test_every_csv_field_that_could_run_is_quoted_and_prefixed(outputs: Path) ->
                 protected += field.startswith("'") and looks_like_formula(field[1:])
         assert '"' in raw, "text fields are quoted"
     assert protected >= 3, "the plan's hostile texts reached the CSV, neutralised"
+
+
+def test_a_comment_that_looks_like_a_formula_survives_export_and_import_unchanged(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Text, not a quote-prefixed copy: the answer sheet still imports back as it was."""
+    finess = "690990015"
+    assert cli("establishment", "add", "--finess", finess, "--name", "CH", "--kind", "ch")[0] == 0
+    first = cli("diag", "new", "--template", "conciliation-medicamenteuse",
+                "--establishment", finess)[1].strip()  # fmt: skip
+    items = json.loads(cli("diag", "show", first, "--json")[1])["items"]
+    item = items[0]["id"]
+    comment = '=HYPERLINK("http://evil.example","x") -2+3'
+    assert cli("diag", "set", first, item, "yes", "--comment", comment)[0] == 0
+    book = tmp_path / "diagnostic.xlsx"
+    assert cli("diag", "plan", first, "--xlsx", str(book))[0] == 0
+    second = cli("diag", "new", "--template", "conciliation-medicamenteuse",
+                 "--establishment", finess)[1].strip()  # fmt: skip
+    code, _, err = cli("diag", "answer", second, "--file", str(book))
+    assert code == 0, err
+    answers = {i["id"]: i for i in json.loads(cli("diag", "show", second, "--json")[1])["items"]}
+    assert answers[item]["answer"] == "yes"
+    assert answers[item]["comment"] == comment
