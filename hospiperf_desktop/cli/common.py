@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,15 @@ class CliError(Exception):
 
 
 def fail(message: str) -> NoReturn:
-    print(f"hospiperf: error: {message}", file=sys.stderr)
+    """Print the error (each line without control characters, cut to a sane length) and
+    exit 2. A refused file's message keeps one line per problem."""
+    lines = [_printable(line)[:300] for line in message.splitlines()[:25]] or [""]
+    print("hospiperf: error: " + "\n".join(lines), file=sys.stderr)
     raise SystemExit(EXIT_ERROR)
+
+
+def _printable(line: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", line)
 
 
 @contextmanager

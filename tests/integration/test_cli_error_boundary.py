@@ -193,3 +193,9 @@ def test_a_bundle_never_carries_infinity_stored_before_values_were_checked(
     assert len(documents) >= 3
     for document in documents:
         json.loads(document.content, parse_constant=refuse)
+
+
+def test_an_error_message_never_echoes_control_characters_or_megabytes(ready: Cli) -> None:
+    code, _, err = ready("establishment", "update", "\x00" * 4096 + "\x1b[31m")
+    assert code == 2
+    _one_clean_line(err)
