@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from hospiperf_desktop.failures import is_unexpected, log_exception
 from hospiperf_desktop.progress import CancellableProgress, Cancelled, Progress
 
 T = TypeVar("T")
@@ -106,8 +105,8 @@ class TaskRunner(QObject):
 
         def failed(err: BaseException) -> None:
             finish()
-            if not isinstance(err, Cancelled) and is_unexpected(err):
-                log_exception(err, "job in the worker")  # whatever on_failure shows
+            if not isinstance(err, Cancelled):
+                _log_if_unexpected(err)
             if isinstance(err, Cancelled):
                 if on_cancel is not None:
                     on_cancel()
@@ -154,6 +153,14 @@ def _update(dialog: QProgressDialog, done: int, total: int) -> None:
         return
     dialog.setMaximum(total)
     dialog.setValue(done)
+
+
+def _log_if_unexpected(err: BaseException) -> None:
+    """A bug in a job goes to the log, whatever its on_failure shows."""
+    from hospiperf_desktop.failures import is_unexpected, log_exception
+
+    if is_unexpected(err):
+        log_exception(err, "job in the worker")
 
 
 def show_error(parent: QWidget, err: BaseException) -> None:
