@@ -46,3 +46,12 @@ def write_atomically(path: Path, write: Callable[[str], None], *, private: bool 
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    """`path.write_bytes(content)`, all or nothing (see write_atomically)."""
+
+    def write(temporary: str) -> None:
+        Path(temporary).write_bytes(content)
+
+    write_atomically(path, write)

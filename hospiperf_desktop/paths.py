@@ -34,3 +34,14 @@ def resolve_database_path(explicit: str | os.PathLike[str] | None = None) -> Pat
     """`--db PATH` first, then the HOSPIPERF_DB environment variable, then the user data folder."""
     chosen = explicit or os.environ.get(DB_ENV_VAR) or default_database_path()
     return Path(chosen).expanduser().resolve()
+
+
+LOG_ENV_VAR = "HOSPIPERF_LOG_DIR"
+
+
+def log_folder() -> Path:
+    """Where the error log goes: $HOSPIPERF_LOG_DIR, else `logs/` in the user data folder."""
+    from platformdirs import user_data_path
+
+    chosen = os.environ.get(LOG_ENV_VAR)
+    return Path(chosen) if chosen else user_data_path(APP_ID, appauthor=False) / "logs"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from hospiperf_desktop import APP_ID, APP_NAME, __version__
 from hospiperf_desktop.paths import resolve_database_path, resource_path
+from ui.error_boundary import GuiErrorBoundary
 from ui.gc_guard import GuiThreadGarbageCollector
 from ui.main_window import MainWindow
 
@@ -136,6 +137,7 @@ def run(argv: Sequence[str]) -> int:
     translations = install_french(app)
     database = resolve_database_path(args.db)
     window = MainWindow(str(database))
+    GuiErrorBoundary(window).install()
     window.show()
     if args.smoke_test:
         print(f"translations {' '.join(translations) or '-'}", flush=True)

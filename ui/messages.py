@@ -411,4 +411,46 @@ def error_text(err: BaseException) -> str:
         return _tr("La base de données ne peut pas être ouverte :\n%1").replace("%1", str(err))
     if isinstance(err, HospiPerfError):
         return str(err)
-    return _tr("Erreur inattendue : %1").replace("%1", f"{type(err).__name__}: {err}")
+    return fault_text(err) or unexpected_text(err)
+
+
+def fault_text(err: BaseException) -> str | None:
+    """A fault of the environment (database locked, disk full…) in French, or None."""
+    from hospiperf_desktop.failures import known_fault
+
+    fault = known_fault(err)
+    if fault is None:
+        return None
+    texts = {
+        "locked": _tr(
+            "La base de données est utilisée par un autre programme. Fermez-le ou réessayez "
+            "dans un moment ; rien n'a été enregistré."
+        ),
+        "readonly": _tr(
+            "La base de données ne peut pas être modifiée (fichier ou dossier en lecture "
+            "seule) ; rien n'a été enregistré."
+        ),
+        "disk_full": _tr("Le disque est plein : libérez de la place ; rien n'a été enregistré."),
+        "disk_io": _tr("Le disque a signalé une erreur de lecture ou d'écriture."),
+        "overflow": _tr(
+            "Un nombre est trop grand pour être calculé : vérifiez les valeurs saisies ou "
+            "importées."
+        ),
+        "file": _tr("Le fichier %1 est introuvable ou illisible.").replace("%1", fault.subject),
+    }
+    return texts.get(fault.code, fault.message)
+
+
+def unexpected_text(err: BaseException) -> str:
+    """A bug: a short French message naming the log file, the details written to it."""
+    from hospiperf_desktop.failures import describe, log_exception
+
+    log = log_exception(err, "window")
+    text = _tr("Une erreur inattendue s'est produite (%1).").replace("%1", describe(err))
+    if log is None:
+        return text + "\n" + _tr("Le journal des erreurs n'a pas pu être écrit.")
+    details = _tr(
+        "Les détails sont enregistrés dans le journal :\n%1\n"
+        "Joignez ce fichier si vous signalez le problème."
+    ).replace("%1", str(log))
+    return text + "\n" + details

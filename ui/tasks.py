@@ -105,6 +105,8 @@ class TaskRunner(QObject):
 
         def failed(err: BaseException) -> None:
             finish()
+            if not isinstance(err, Cancelled):
+                _log_if_unexpected(err)
             if isinstance(err, Cancelled):
                 if on_cancel is not None:
                     on_cancel()
@@ -151,6 +153,14 @@ def _update(dialog: QProgressDialog, done: int, total: int) -> None:
         return
     dialog.setMaximum(total)
     dialog.setValue(done)
+
+
+def _log_if_unexpected(err: BaseException) -> None:
+    """A bug in a job goes to the log, whatever its on_failure shows."""
+    from hospiperf_desktop.failures import is_unexpected, log_exception
+
+    if is_unexpected(err):
+        log_exception(err, "job in the worker")
 
 
 def show_error(parent: QWidget, err: BaseException) -> None:

@@ -37,6 +37,7 @@ from hospiperf_desktop.activity.texts import (
 from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.french import french_spacing
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 
 # Fill colours (hex RGB) by status: pale tints that keep black text readable.
 STATUS_FILLS = {
@@ -151,26 +152,28 @@ def write_dashboard_workbook(
     sheet.sheet_view.showGridLines = False
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([f"Tableau de bord de pilotage de la PUI — {dashboard.year}"])
+    append_row(sheet, [f"Tableau de bord de pilotage de la PUI — {dashboard.year}"])
     sheet["A1"].font = Font(bold=True, size=16)
-    sheet.append([f"{dashboard.name} (FINESS {dashboard.finess})"])
+    append_row(sheet, [f"{dashboard.name} (FINESS {dashboard.finess})"])
     sheet["A2"].font = Font(size=12)
     counts = dashboard.counts()
-    sheet.append(
+    append_row(
+        sheet,
         [
             f"{counts[BETTER]} amélioration(s), {counts[WORSE]} dégradation(s),"
             f" {counts[STABLE]} stable(s), {counts[NEUTRAL]} évolution(s) d'activité,"
             f" {counts[NO_COMPARISON]} sans comparaison possible avec {dashboard.year - 1}."
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Tendance : vert = amélioration, rouge = dégradation, gris = volume d'activité"
             " (ni bien ni mal). Les valeurs calculées sont en italique."
-        ]
+        ],
     )
     sheet["A4"].font = Font(italic=True, color="555555")
-    sheet.append([])
+    append_row(sheet, [])
     headings = [
         "Indicateur",
         str(dashboard.year),
@@ -185,19 +188,20 @@ def write_dashboard_workbook(
     for done, family in enumerate(dashboard.families):
         progress.check_cancelled()
         progress.report(done, total, family.label)
-        sheet.append([family.label])
+        append_row(sheet, [family.label])
         family_row = sheet.max_row
         sheet.cell(family_row, 1).font = Font(bold=True, size=13, color="FFFFFF")
         for col in range(1, len(headings) + 1):
             sheet.cell(family_row, col).fill = PatternFill("solid", fgColor="44546A")
-        sheet.append(headings)
+        append_row(sheet, headings)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for line in family.lines:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     line.label,
                     _cell_value(line, line.value),
@@ -207,7 +211,7 @@ def write_dashboard_workbook(
                     STATUS_LABELS[line.status],
                     DIRECTION_LABELS[line.direction],
                     line.origin,
-                ]
+                ],
             )
             row = sheet.max_row
             fmt = _excel_format(line.unit)
@@ -237,7 +241,7 @@ def write_dashboard_workbook(
             top = sheet.max_row + 2
             sheet.add_image(image, f"A{top}")
             sheet.cell(top + int(image.height / 20) + 1, 1, None)  # rows are 20 px high
-        sheet.append([])
+        append_row(sheet, [])
     for letter, width in zip("ABCDEFGH", (58, 15, 15, 14, 10, 20, 18, 48), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B6"
@@ -248,7 +252,8 @@ def write_dashboard_workbook(
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:2"
     data = workbook.create_sheet("Données")
-    data.append(
+    append_row(
+        data,
         [
             "Famille",
             "Code",
@@ -262,13 +267,14 @@ def write_dashboard_workbook(
             "Sens",
             "Calculé",
             "Origine",
-        ]
+        ],
     )
     for cell in data[1]:
         cell.font = Font(bold=True)
     for family in dashboard.families:
         for line in family.lines:
-            data.append(
+            append_row(
+                data,
                 [
                     family.label,
                     line.measure_id,
@@ -282,16 +288,13 @@ def write_dashboard_workbook(
                     line.direction,
                     "oui" if line.computed else "non",
                     line.origin,
-                ]
+                ],
             )
     data.auto_filter.ref = data.dimensions
     data.freeze_panes = "A2"
     progress.report(len(dashboard.families), total, "Enregistrement")
 
-    def save(path: str) -> None:
-        workbook.save(path)
-
-    write_atomically(out, save)
+    save_workbook(workbook, out)
     progress.report(total, total, "Classeur écrit")
 
 

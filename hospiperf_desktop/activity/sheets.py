@@ -10,7 +10,7 @@ month columns; the other columns are for people. A CSV or sheet with just `code;
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -20,6 +20,7 @@ from hospiperf_desktop.activity.catalog import MeasureCatalog, ValueProblem, che
 from hospiperf_desktop.activity.texts import UNIT_LABELS, origin_text
 from hospiperf_desktop.activity.values import Resolved
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 from hospiperf_desktop.stock.cells import CellError, blank, parse_number
 from hospiperf_desktop.tabular import Row, Table, fold, read_table
 
@@ -172,19 +173,17 @@ def write_activity_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from hospiperf_desktop.files import write_atomically
-
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
-    sheet.append(["Activité de la PUI"])
-    sheet.append(["Établissement", title])
-    sheet.append(["Année", year])
-    sheet.append([])
+    append_row(sheet, ["Activité de la PUI"])
+    append_row(sheet, ["Établissement", title])
+    append_row(sheet, ["Année", year])
+    append_row(sheet, [])
     headings = ["Famille", "Code", "Indicateur", "Unité", "Année", *MONTH_HEADINGS]
     headings += ["Valeur retenue", "Origine"]
-    sheet.append(headings)
+    append_row(sheet, headings)
     header_row = sheet.max_row
     bold = Font(bold=True)
     sheet["A1"].font = Font(bold=True, size=14)
@@ -195,7 +194,7 @@ def write_activity_workbook(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     validated: list[int] = []
     for family in catalog.families:
-        sheet.append([family.label])
+        append_row(sheet, [family.label])
         for cell in sheet[sheet.max_row]:
             cell.fill = family_fill
             cell.font = bold
@@ -212,7 +211,7 @@ def write_activity_workbook(
                 result.value if result else None,
                 origin_text(result, catalog) if result else "",
             ]
-            sheet.append(row)
+            append_row(sheet, row)
             line = sheet.max_row
             if measure.unit != "signed_amount":
                 validated.append(line)
@@ -240,8 +239,7 @@ def write_activity_workbook(
     sheet.add_data_validation(positive)
     for line in validated:
         positive.add(f"E{line}:Q{line}")
-    _write = _saver(workbook)
-    write_atomically(out, _write)
+    save_workbook(workbook, out)
 
 
 def _number_format(unit: str) -> str:
@@ -250,10 +248,3 @@ def _number_format(unit: str) -> str:
     if unit in ("amount", "signed_amount"):
         return '#,##0.00 "€"'
     return "0.0#"
-
-
-def _saver(workbook: Any) -> Callable[[str], None]:
-    def save(path: str) -> None:
-        workbook.save(path)
-
-    return save

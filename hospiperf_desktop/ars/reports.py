@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 
 SHEETS = (
     ("establishments", "Établissements"),
@@ -27,11 +27,11 @@ def write_report_workbook(report: dict[str, Any], out: Path) -> None:
         rows = report[key]
         sheet = workbook.create_sheet(title)
         headings = list(rows[0]) if rows else ["(vide)"]
-        sheet.append(headings)
+        append_row(sheet, headings)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(row[h]) for h in headings])
+            append_row(sheet, [_cell(row[h]) for h in headings])
         for index, heading in enumerate(headings, start=1):
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
                 12, len(heading) + 2
@@ -40,10 +40,7 @@ def write_report_workbook(report: dict[str, Any], out: Path) -> None:
             sheet.auto_filter.ref = sheet.dimensions
         sheet.freeze_panes = "A2"
 
-    def save(path: str) -> None:
-        workbook.save(path)
-
-    write_atomically(out, save)
+    save_workbook(workbook, out)
 
 
 def _cell(value: Any) -> Any:

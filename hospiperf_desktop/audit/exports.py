@@ -18,6 +18,7 @@ from hospiperf_desktop.audit.journal import JournalEntry, action_label, entity_l
 from hospiperf_desktop.audit.service import AuditReport
 from hospiperf_desktop.diagnostics.texts import actor_label, format_date, local_time
 from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 
 SUMMARY_LENGTH = 400
 HEADINGS = (
@@ -85,21 +86,22 @@ def write_journal_workbook(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Journal d'audit"
-    sheet.append(["Journal d'audit HospiPerf Desktop"])
-    sheet.append([f"Filtres : {filters}"])
-    sheet.append([verification_text(report)])
-    sheet.append(list(HEADINGS))
+    # Entries hold text from users and files: never written as a formula (safe_cells).
+    append_row(sheet, ["Journal d'audit HospiPerf Desktop"])
+    append_row(sheet, [f"Filtres : {filters}"])
+    append_row(sheet, [verification_text(report)])
+    append_row(sheet, list(HEADINGS))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     sheet["A1"].font = Font(bold=True, size=13)
     for entry in entries:
-        sheet.append(row(entry))
+        append_row(sheet, row(entry))
     for letter, width in zip("ABCDEFGH", (8, 20, 28, 20, 24, 18, 24, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     for (cell,) in sheet.iter_rows(min_row=5, min_col=8, max_col=8):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A5"
-    write_atomically(path, workbook.save)
+    save_workbook(workbook, path)
 
 
 def write_journal_pdf(

@@ -7,8 +7,6 @@ docs/bundle-format.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from collections.abc import Callable
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import PayloadFile
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.safe_cells import csv_bytes, finite_only
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
@@ -60,7 +59,11 @@ class PreparedBundle:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, default=_default) + "\n").encode()
+    # Strict JSON: a non-finite number (stored before values were checked) is sent as null.
+    text = json.dumps(
+        finite_only(value), ensure_ascii=False, indent=1, default=_default, allow_nan=False
+    )
+    return (text + "\n").encode()
 
 
 def _default(value: Any) -> Any:
@@ -70,10 +73,7 @@ def _default(value: Any) -> Any:
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows, delimiter=";")
 
 
 def _file_bytes(write: Callable[[Path], None], suffix: str) -> bytes:

@@ -31,6 +31,7 @@ from hospiperf_desktop.calculators.texts import (
 )
 from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 
 # --- workbooks ------------------------------------------------------------------------------
 
@@ -50,13 +51,13 @@ def _sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(title)
-    sheet.append(list(headings))
+    append_row(sheet, headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for index, heading in enumerate(headings, start=1):
         width = max([len(str(heading))] + [len(str(r[index - 1])) for r in rows if index <= len(r)])
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(max(width, 10), 60)
@@ -65,10 +66,7 @@ def _sheet(
 
 
 def _save(workbook: Any, out: Path) -> None:
-    def save(path: str) -> None:
-        workbook.save(path)
-
-    write_atomically(out, save)
+    save_workbook(workbook, out)
 
 
 def _flag(value: bool) -> str:

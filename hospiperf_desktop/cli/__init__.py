@@ -1,8 +1,16 @@
 """The `hospiperf` command line: every job of the UI, headless, through the same services.
 
 Conventions: `--db PATH` (or HOSPIPERF_DB) chooses the database; `--json` prints
-machine-readable output on stdout; an error is one line on stderr and exit code 2; a check
-that finds a problem (`audit verify`) exits with 1.
+machine-readable output on stdout (strict JSON: a non-finite number is printed as null, with
+a note on stderr).
+
+Exit codes:
+  0  done;
+  1  a check found a problem (`audit verify`);
+  2  an error the user can act on (bad argument, refused file, missing file, database locked,
+     read-only or on a full disk, a number too large to compute with): one line on stderr;
+  3  an unexpected error (a bug): one line on stderr naming the log file that holds the
+     details (`hospiperf.log` under the user data folder's `logs/`, or $HOSPIPERF_LOG_DIR).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from hospiperf_desktop.cli import (
     stock,
     system,
 )
-from hospiperf_desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, fail
+from hospiperf_desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_UNEXPECTED, CliError, fail
 from hospiperf_desktop.errors import HospiPerfError
 
 COMMAND_MODULES = (
@@ -45,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hospiperf",
         description="HospiPerf Desktop from the command line.",
+        epilog="Exit codes: 0 done, 1 a check found a problem, 2 error (one line on stderr),"
+        " 3 unexpected error (details in the log file named on stderr).",
     )
     parser.add_argument("--version", action="version", version=f"hospiperf {__version__}")
     parser.add_argument(
@@ -72,4 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (`| head`): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as err:
+        return _unexpected(err, args)
     return code
+
+
+def _unexpected(err: Exception, args: argparse.Namespace) -> int:
+    """The error boundary: a known fault is an error (exit 2); anything else is logged."""
+    from hospiperf_desktop.failures import describe, known_fault, log_exception
+
+    fault = known_fault(err)
+    if fault is not None:
+        fail(fault.message)
+    log = log_exception(err, f"hospiperf {args.command}")
+    where = f"details in {log}" if log else "no log could be written"
+    print(f"hospiperf: unexpected error ({describe(err)}); {where}", file=sys.stderr)
+    return EXIT_UNEXPECTED

@@ -11,7 +11,15 @@ from typing import Any
 from hospiperf_desktop.activity.texts import UNIT_LABELS, format_pct, format_value, origin_text
 from hospiperf_desktop.activity.uo_tables import UoResult, UoTable
 from hospiperf_desktop.activity.work_units import UoReport
-from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.cli.common import (
+    EXIT_OK,
+    CliError,
+    checked_number,
+    existing_file,
+    print_json,
+    services_for,
+    year,
+)
 from hospiperf_desktop.stock.cells import CellError, parse_number
 
 
@@ -19,9 +27,10 @@ def _value(text: str) -> float | None:
     if not text.strip():
         return None
     try:
-        return parse_number(text.strip().rstrip("%").strip())
+        value = parse_number(text.strip().rstrip("%").strip())
     except CellError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+    return checked_number(value, text)
 
 
 def register(commands: Any) -> None:
@@ -29,7 +38,7 @@ def register(commands: Any) -> None:
     _register_uo(commands)
     dash = commands.add_parser("dashboard", help="the PUI steering dashboard against N-1")
     dash.add_argument("--establishment", required=True, metavar="FINESS")
-    dash.add_argument("--year", required=True, type=int)
+    dash.add_argument("--year", required=True, type=year)
     dash.add_argument("--xlsx", type=Path, metavar="OUT")
     dash.add_argument("--pdf", type=Path, metavar="OUT")
     dash.add_argument("--json", action="store_true")
@@ -43,10 +52,10 @@ def _register_activity(commands: Any) -> None:
 
     def where(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--establishment", required=True, metavar="FINESS")
-        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--year", required=True, type=year)
 
     imp = group.add_parser("import", help="import an activity sheet (xlsx, xls, ods, csv)")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=existing_file)
     where(imp)
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import)
@@ -87,15 +96,17 @@ def _register_uo(commands: Any) -> None:
 
     compute = sub.add_parser("compute", help="work units of a year, or of a counts file")
     compute.add_argument("--establishment", metavar="FINESS")
-    compute.add_argument("--year", type=int)
-    compute.add_argument("--counts", type=Path, metavar="FILE", help="CSV/XLSX item_id,count")
+    compute.add_argument("--year", type=year)
+    compute.add_argument(
+        "--counts", type=existing_file, metavar="FILE", help="CSV/XLSX item_id,count"
+    )
     compute.add_argument("--table", metavar="ID", help="default: uo-pharma")
     compute.add_argument("--save", action="store_true", help="keep the result on record")
     compute.add_argument("--json", action="store_true")
     compute.set_defaults(handler=_compute)
 
     peers = sub.add_parser("peers", help="establishments of the database compared")
-    peers.add_argument("--year", required=True, type=int)
+    peers.add_argument("--year", required=True, type=year)
     peers.add_argument("--table", metavar="ID")
     peers.add_argument("--json", action="store_true")
     peers.set_defaults(handler=_peers)

@@ -14,8 +14,11 @@ from hospiperf_desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     CliError,
+    existing_file,
     print_json,
+    record_id,
     services_for,
+    year,
 )
 
 
@@ -44,16 +47,18 @@ def register(commands: Any) -> None:
     make = bundle.add_parser("export", help="prepare, sign and write a bundle for the ARS")
     make.add_argument("--establishment", required=True, metavar="FINESS")
     make.add_argument("--out", required=True, type=Path)
-    make.add_argument("--year", type=int, action="append", help="a year to send (repeatable)")
+    make.add_argument("--year", type=year, action="append", help="a year to send (repeatable)")
     make.add_argument("--modules", help="comma-separated: diagnostics,activity,stock,calculators")
-    make.add_argument("--diagnostic", type=int, action="append", help="only these diagnostics")
+    make.add_argument(
+        "--diagnostic", type=record_id, action="append", help="only these diagnostics"
+    )
     make.add_argument("--no-pdf", action="store_true", help="leave the PDF reports out")
     make.add_argument("--passphrase-env", metavar="VAR")
     make.add_argument("--list", action="store_true", help="list the contents, sign nothing")
     make.add_argument("--json", action="store_true")
     make.set_defaults(handler=_bundle_export)
     check = bundle.add_parser("verify", help="check a bundle (exit 0 valid, 1 refused)")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=existing_file)
     check.add_argument("--trusted-keys", required=True, type=Path, metavar="PATH")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_bundle_verify)

@@ -16,7 +16,17 @@ from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.purchasing import evaluate
 from hospiperf_desktop.calculators.service import CALCULATORS
 from hospiperf_desktop.calculators.texts import MISSION_LABELS, euros, percent, tonnes, years
-from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.cli.common import (
+    EXIT_OK,
+    CliError,
+    checked_number,
+    count,
+    existing_file,
+    print_json,
+    record_id,
+    services_for,
+    short,
+)
 from hospiperf_desktop.services import Services
 
 
@@ -24,8 +34,8 @@ def _share(text: str) -> float:
     try:
         value = float(text.replace(",", ".").rstrip("%").strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage") from None
-    return value / 100
+        raise argparse.ArgumentTypeError(f"{short(text)} is not a percentage") from None
+    return checked_number(value, text) / 100
 
 
 def register(commands: Any) -> None:
@@ -44,25 +54,25 @@ def register(commands: Any) -> None:
         )
 
     logistics = group.add_parser("logistics", help="logistics pooling gains and ROI (JSON/XLSX)")
-    logistics.add_argument("file", type=Path)
+    logistics.add_argument("file", type=existing_file)
     outputs_and_save(logistics)
     logistics.set_defaults(handler=_logistics)
 
     purchasing = group.add_parser("purchasing", help="PAAT purchasing gains with DGOS checks")
-    purchasing.add_argument("file", type=Path)
+    purchasing.add_argument("file", type=existing_file)
     outputs_and_save(purchasing)
     purchasing.set_defaults(handler=_purchasing)
 
     carbon = group.add_parser("carbon", help="carbon estimate of purchases (CSV/XLSX)")
-    carbon.add_argument("file", type=Path)
+    carbon.add_argument("file", type=existing_file)
     outputs_and_save(carbon)
     carbon.set_defaults(handler=_carbon)
 
     coordinated = group.add_parser("coordinated", help="coordinated practice simulator")
     coordinated.add_argument("--structure", required=True, help="ESP, MSP, CSP or CPTS")
-    coordinated.add_argument("--patients-correspondant", type=int, default=0, metavar="N")
-    coordinated.add_argument("--protocol-patients", type=int, default=0, metavar="N")
-    coordinated.add_argument("--teleconsultations", type=int, default=0, metavar="N")
+    coordinated.add_argument("--patients-correspondant", type=count, default=0, metavar="N")
+    coordinated.add_argument("--protocol-patients", type=count, default=0, metavar="N")
+    coordinated.add_argument("--teleconsultations", type=count, default=0, metavar="N")
     coordinated.add_argument("--first-year", action="store_true", help="equipment aid year")
     coordinated.add_argument(
         "--not-under-served", action="store_true", help="outside a ZIP/ZAC zone"
@@ -83,11 +93,11 @@ def register(commands: Any) -> None:
     listing.set_defaults(handler=_scenarios)
 
     show = group.add_parser("scenario-show", help="a saved scenario's inputs and result")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id)
     show.set_defaults(handler=_scenario_show)
 
     delete = group.add_parser("scenario-delete", help="delete a saved scenario")
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", type=record_id)
     delete.set_defaults(handler=_scenario_delete)
 
 

@@ -8,7 +8,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.cli.common import (
+    EXIT_OK,
+    CliError,
+    existing_file,
+    print_json,
+    record_id,
+    services_for,
+)
 from hospiperf_desktop.diagnostics.plan_service import parse_due_date
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary, PlanEntryChange
@@ -16,6 +23,7 @@ from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
 from hospiperf_desktop.diagnostics.sheets import parse_answer
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest
 from hospiperf_desktop.diagnostics.texts import format_score
+from hospiperf_desktop.files import write_bytes_atomically
 
 
 def register(commands: Any) -> None:
@@ -40,39 +48,41 @@ def register(commands: Any) -> None:
     listing.set_defaults(handler=_list)
 
     show = group.add_parser("show", help="a diagnostic and its items")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
 
     answer = group.add_parser("answer", help="answer items from a CSV or XLSX sheet")
-    answer.add_argument("id", type=int)
-    answer.add_argument("--file", required=True, type=Path, help="columns item_id,answer,comment")
+    answer.add_argument("id", type=record_id)
+    answer.add_argument(
+        "--file", required=True, type=existing_file, help="columns item_id,answer,comment"
+    )
     answer.set_defaults(handler=_answer)
 
     single = group.add_parser("set", help="answer one item")
-    single.add_argument("id", type=int)
+    single.add_argument("id", type=record_id)
     single.add_argument("item")
     single.add_argument("answer", help="yes, mostly, partly, no, na, or '' to clear")
     single.add_argument("--comment")
     single.set_defaults(handler=_set)
 
     scoring = group.add_parser("score", help="scores per axis and overall")
-    scoring.add_argument("id", type=int)
+    scoring.add_argument("id", type=record_id)
     scoring.add_argument("--json", action="store_true")
     scoring.set_defaults(handler=_score)
 
     validate = group.add_parser("validate", help="lock a diagnostic and propose its plan")
-    validate.add_argument("id", type=int)
+    validate.add_argument("id", type=record_id)
     validate.set_defaults(handler=_validate)
 
     reopen = group.add_parser("reopen", help="unlock a validated diagnostic (audited)")
-    reopen.add_argument("id", type=int)
+    reopen.add_argument("id", type=record_id)
     reopen.add_argument("--reason", required=True)
     reopen.set_defaults(handler=_reopen)
 
     comparing = group.add_parser("compare", help="compare two campaigns (BEFORE AFTER)")
-    comparing.add_argument("before", type=int)
-    comparing.add_argument("after", type=int)
+    comparing.add_argument("before", type=record_id)
+    comparing.add_argument("after", type=record_id)
     comparing.add_argument("--json", action="store_true")
     comparing.set_defaults(handler=_compare)
 
@@ -83,7 +93,7 @@ def register(commands: Any) -> None:
     peers.set_defaults(handler=_peers)
 
     plan = group.add_parser("plan", help="the action plan; --pdf/--xlsx write the report")
-    plan.add_argument("id", type=int)
+    plan.add_argument("id", type=record_id)
     plan.add_argument("--pdf", type=Path, metavar="OUT")
     plan.add_argument("--xlsx", type=Path, metavar="OUT")
     plan.add_argument(
@@ -93,27 +103,27 @@ def register(commands: Any) -> None:
     plan.set_defaults(handler=_plan)
 
     evidence = group.add_parser("evidence", help="attach an evidence file to an item")
-    evidence.add_argument("id", type=int)
+    evidence.add_argument("id", type=record_id)
     evidence.add_argument("item")
-    evidence.add_argument("file", type=Path)
+    evidence.add_argument("file", type=existing_file)
     evidence.set_defaults(handler=_evidence)
 
     saving = group.add_parser("evidence-save", help="write a stored evidence file out")
-    saving.add_argument("evidence_id", type=int)
+    saving.add_argument("evidence_id", type=record_id)
     saving.add_argument("--out", type=Path, required=True)
     saving.set_defaults(handler=_evidence_save)
 
     removing = group.add_parser("evidence-remove", help="remove an evidence file")
-    removing.add_argument("evidence_id", type=int)
+    removing.add_argument("evidence_id", type=record_id)
     removing.set_defaults(handler=_evidence_remove)
 
     delete = group.add_parser("delete", help="delete a draft diagnostic")
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", type=record_id)
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
     delete.set_defaults(handler=_delete)
 
     plan_add = group.add_parser("plan-add", help="add the team's own action to a plan")
-    plan_add.add_argument("id", type=int)
+    plan_add.add_argument("id", type=record_id)
     plan_add.add_argument("--item", required=True)
     plan_add.add_argument("--text", required=True)
     plan_add.add_argument("--interest", choices=[i.value for i in Interest], default="moyen")
@@ -123,7 +133,7 @@ def register(commands: Any) -> None:
     plan_add.set_defaults(handler=_plan_add)
 
     plan_update = group.add_parser("plan-update", help="follow up a plan action")
-    plan_update.add_argument("entry_id", type=int)
+    plan_update.add_argument("entry_id", type=record_id)
     plan_update.add_argument("--owner")
     plan_update.add_argument("--due", help="31/12/2026, or '' for none")
     plan_update.add_argument("--status", choices=[s.value for s in ActionStatus])
@@ -132,7 +142,7 @@ def register(commands: Any) -> None:
     plan_update.set_defaults(handler=_plan_update)
 
     plan_remove = group.add_parser("plan-remove", help="remove an action from a plan")
-    plan_remove.add_argument("entry_id", type=int)
+    plan_remove.add_argument("entry_id", type=record_id)
     plan_remove.set_defaults(handler=_plan_remove)
 
 
@@ -357,7 +367,7 @@ def _evidence(args: argparse.Namespace) -> int:
 def _evidence_save(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         record, content = services.diagnostics.evidence_content(args.evidence_id)
-    args.out.write_bytes(content)
+    write_bytes_atomically(args.out, content)
     print(f"{record.filename} written to {args.out}")
     return EXIT_OK
 

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict, replace
 from typing import Any
 
-from hospiperf_desktop.cli.common import EXIT_OK, CliError, print_json, services_for
+from hospiperf_desktop.cli.common import EXIT_OK, CliError, count, print_json, services_for
 from hospiperf_desktop.establishments.finess import is_overseas_finess
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 
@@ -30,8 +30,8 @@ def _add_field_options(parser: argparse.ArgumentParser, *, required: bool) -> No
         "--kind", required=required, help="chu, ch, clinic, ehpad, had, pui or other"
     )
     parser.add_argument("--region", help="French region, e.g. 'Auvergne-Rhône-Alpes'")
-    parser.add_argument("--beds", type=int)
-    parser.add_argument("--care-units", type=int, help="number of care units (UF)")
+    parser.add_argument("--beds", type=count)
+    parser.add_argument("--care-units", type=count, help="number of care units (UF)")
     parser.add_argument("--ght", help="name of the GHT the establishment belongs to")
     parser.add_argument(
         "--ght-support",

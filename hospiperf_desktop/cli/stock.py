@@ -13,8 +13,12 @@ from hospiperf_desktop.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
     CliError,
+    existing_file,
+    finite_number,
     print_json,
+    record_id,
     services_for,
+    year,
 )
 from hospiperf_desktop.errors import FileImportError
 from hospiperf_desktop.services import Services
@@ -53,7 +57,7 @@ def register(commands: Any) -> None:
         parser.add_argument("--establishment", required=True, metavar="FINESS")
 
     imp = group.add_parser("import", help="import a stock snapshot or movements export")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=existing_file)
     establishment(imp)
     imp.add_argument("--kind", required=True, choices=[k.value for k in ImportKind])
     imp.add_argument("--mapping", metavar="NAME|FILE", help="saved mapping name or JSON file")
@@ -68,7 +72,7 @@ def register(commands: Any) -> None:
     imp.set_defaults(handler=_import)
 
     pre = group.add_parser("preview", help="headings, first rows and the mapping recognised")
-    pre.add_argument("file", type=Path)
+    pre.add_argument("file", type=existing_file)
     pre.add_argument("--kind", required=True, choices=[k.value for k in ImportKind])
     pre.add_argument("--mapping", metavar="NAME|FILE")
     pre.add_argument("--json", action="store_true")
@@ -84,7 +88,7 @@ def register(commands: Any) -> None:
     imports.set_defaults(handler=_imports)
 
     undo = group.add_parser("undo-import", help="remove an import and every row it brought")
-    undo.add_argument("id", type=int)
+    undo.add_argument("id", type=record_id)
     undo.set_defaults(handler=_undo)
 
     ind = group.add_parser("indicators", help="coverage, rotation, dormant and expiring stock")
@@ -101,8 +105,8 @@ def register(commands: Any) -> None:
     ro = group.add_parser("reorder", help="safety stock, reorder points, orders, supply risk")
     establishment(ro)
     ro.add_argument("--at", type=_date)
-    ro.add_argument("--service-level", type=float, metavar="0.95")
-    ro.add_argument("--review-weeks", type=float)
+    ro.add_argument("--service-level", type=finite_number, metavar="0.95")
+    ro.add_argument("--review-weeks", type=finite_number)
     ro.add_argument("--window", type=int, metavar="WEEKS")
     ro.add_argument("--at-risk", action="store_true", help="only products at risk")
     ro.add_argument("--xlsx", type=Path, metavar="OUT")
@@ -130,10 +134,10 @@ def register(commands: Any) -> None:
     sups.set_defaults(handler=_suppliers)
 
     sset = group.add_parser("supplier-set", help="a supplier's lead-time profile")
-    sset.add_argument("id", type=int)
+    sset.add_argument("id", type=record_id)
     sset.add_argument("--profile", required=True)
-    sset.add_argument("--days", type=float, help="mean lead time overriding the profile")
-    sset.add_argument("--sd-days", type=float, help="its standard deviation")
+    sset.add_argument("--days", type=finite_number, help="mean lead time overriding the profile")
+    sset.add_argument("--sd-days", type=finite_number, help="its standard deviation")
     sset.set_defaults(handler=_supplier_set)
 
     short = group.add_parser("shortage", help="record a shortage")
@@ -154,7 +158,7 @@ def register(commands: Any) -> None:
 
     shorts = group.add_parser("shortages", help="the shortage log")
     establishment(shorts)
-    shorts.add_argument("--year", type=int)
+    shorts.add_argument("--year", type=year)
     shorts.add_argument("--json", action="store_true")
     shorts.set_defaults(handler=_shortages)
 

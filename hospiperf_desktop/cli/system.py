@@ -10,6 +10,7 @@ from hospiperf_desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     print_json,
+    record_id,
     services_for,
 )
 from hospiperf_desktop.profiles.model import Role
@@ -43,7 +44,7 @@ def register(commands: Any) -> None:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_profile_list)
     use = profile.add_parser("use", help="choose the current profile (author of changes)")
-    use.add_argument("profile_id", type=int)
+    use.add_argument("profile_id", type=record_id)
     use.set_defaults(handler=_profile_use)
 
 

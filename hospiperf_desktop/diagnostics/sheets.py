@@ -25,7 +25,7 @@ from hospiperf_desktop.diagnostics.texts import (
     format_score,
 )
 from hospiperf_desktop.errors import FileImportError, SourceIssue
-from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 from hospiperf_desktop.tabular import Table, fold, read_table
 
 ANSWERS_SHEET = "Réponses"
@@ -121,7 +121,8 @@ def write_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = ANSWERS_SHEET
-    ws.append(
+    append_row(
+        ws,
         [
             "Identifiant",
             "Volet",
@@ -132,13 +133,14 @@ def write_workbook(
             "Poids",
             "Réponse",
             "Commentaire",
-        ]
+        ],
     )
     template = detail.template
     for item in template.items:
         place = template.places[item.id]
         answer = detail.answers.get(item.id)
-        ws.append(
+        append_row(
+            ws,
             [
                 item.id,
                 place.volet.label,
@@ -149,7 +151,7 @@ def write_workbook(
                 item.weight,
                 ANSWER_LABELS[answer.code] if answer and answer.code else "",
                 answer.comment if answer else "",
-            ]
+            ],
         )
     labels = ",".join(ANSWER_LABELS[c] for c in AnswerCode)
     choice = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
@@ -158,7 +160,9 @@ def write_workbook(
     _layout(ws, [10, 16, 24, 24, 70, 9, 7, 15, 40], bold, grey, wrap)
 
     scores = wb.create_sheet("Scores")
-    scores.append(["Niveau", "Identifiant", "Libellé", "Score (%)", "Complétude (%)", "Réponses"])
+    append_row(
+        scores, ["Niveau", "Identifiant", "Libellé", "Score (%)", "Complétude (%)", "Réponses"]
+    )
     levels = [
         ("Global", (report.overall,)),
         ("Volet", report.volets),
@@ -167,7 +171,8 @@ def write_workbook(
     ]
     for level, nodes in levels:
         for node in nodes:
-            scores.append(
+            append_row(
+                scores,
                 [
                     level,
                     node.id,
@@ -175,12 +180,13 @@ def write_workbook(
                     round(node.score, 1) if node.score is not None else None,
                     round(node.completion, 1),
                     f"{node.answered}/{node.total}",
-                ]
+                ],
             )
     _layout(scores, [10, 14, 60, 11, 14, 10], bold, grey, wrap)
 
     sheet = wb.create_sheet("Plan d'actions")
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Priorité",
             "Item",
@@ -193,10 +199,11 @@ def write_workbook(
             "Responsable",
             "Échéance",
             "Statut",
-        ]
+        ],
     )
     for entry in plan:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 PRIORITY_LABELS[entry.priority],
                 entry.item_id,
@@ -209,7 +216,7 @@ def write_workbook(
                 entry.owner,
                 format_date(entry.due_date),
                 STATUS_LABELS[entry.status],
-            ]
+            ],
         )
     _layout(sheet, [10, 8, 9, 60, 9, 11, 8, 40, 20, 12, 12], bold, grey, wrap)
     info = wb.create_sheet("Diagnostic")
@@ -222,9 +229,9 @@ def write_workbook(
         ("Score global", format_score(report.overall.score)),
         ("Complétude", format_score(report.overall.completion)),
     ]:
-        info.append([key, value])
+        append_row(info, [key, value])
     _layout(info, [18, 80], bold, grey, wrap, header=False)
-    write_atomically(path, wb.save)
+    save_workbook(wb, path)
 
 
 def _layout(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.safe_cells import append_row, save_workbook
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.stock.records import ReorderReport, StockIndicators, StockItem
 
@@ -41,12 +41,12 @@ def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Seq
     from openpyxl.utils import get_column_letter
 
     ws = workbook.create_sheet(title)
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     for index, header in enumerate(headers, 1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = max(12, min(48, len(header) + 4))
@@ -74,20 +74,20 @@ def write_indicators_workbook(
     summary = workbook.active
     assert summary is not None
     summary.title = "Synthèse"
-    summary.append(["Indicateurs de stock", establishment])
-    summary.append(["Date d'observation", indicators.at])
-    summary.append(
+    append_row(summary, ["Indicateurs de stock", establishment])
+    append_row(summary, ["Date d'observation", indicators.at])
+    append_row(summary,
         ["Fenêtre de consommation", f"{indicators.window_weeks} semaines depuis le "
          f"{indicators.window_start:%d/%m/%Y}"]
     )  # fmt: skip
-    summary.append(["Repères", "MCO" if indicators.mco else "hors MCO"])
-    summary.append(["Mouvements dans la fenêtre", indicators.movement_count])
-    summary.append(["Stock dormant (valeur)", indicators.dormant_value])
-    summary.append(["Périmé à la date (valeur)", indicators.expired_value])
-    summary.append([f"Périmant sous {indicators.expiring_days} jours (valeur)",
+    append_row(summary, ["Repères", "MCO" if indicators.mco else "hors MCO"])
+    append_row(summary, ["Mouvements dans la fenêtre", indicators.movement_count])
+    append_row(summary, ["Stock dormant (valeur)", indicators.dormant_value])
+    append_row(summary, ["Périmé à la date (valeur)", indicators.expired_value])
+    append_row(summary, [f"Périmant sous {indicators.expiring_days} jours (valeur)",
                     indicators.expiring_value])  # fmt: skip
-    summary.append(["Sources", params.sources["targets"]])
-    summary.append(["", params.sources["benchmarks"]])
+    append_row(summary, ["Sources", params.sources["targets"]])
+    append_row(summary, ["", params.sources["benchmarks"]])
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 60
     coverage_headers = [
@@ -142,7 +142,7 @@ def write_indicators_workbook(
         ],
         {2: EUROS, 4: EUROS, 5: EUROS},
     )  # fmt: skip
-    write_atomically(path, workbook.save)
+    save_workbook(workbook, path)
 
 
 def write_reorder_workbook(
@@ -185,7 +185,7 @@ def write_reorder_workbook(
         ["Criticité maximale", report.criticality_maximum],
         ["Délais", params.sources["lead_times"]],
     ):
-        notes.append(row)
+        append_row(notes, row)
     notes.column_dimensions["A"].width = 32
     notes.column_dimensions["B"].width = 60
-    write_atomically(path, workbook.save)
+    save_workbook(workbook, path)

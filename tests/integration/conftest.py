@@ -16,6 +16,7 @@ from hospiperf_desktop.services import Services, open_services
 def _no_user_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test that forgets `--db` must not touch the real user data folder."""
     monkeypatch.setenv("HOSPIPERF_DB", str(tmp_path / "default-from-env.sqlite"))
+    monkeypatch.setenv("HOSPIPERF_LOG_DIR", str(tmp_path / "logs"))
 
 
 @pytest.fixture

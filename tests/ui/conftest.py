@@ -41,6 +41,12 @@ def _user_settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
+@pytest.fixture(autouse=True)
+def _log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Errors a test provokes are logged in its folder, never in the user data folder."""
+    monkeypatch.setenv("HOSPIPERF_LOG_DIR", str(tmp_path / "logs"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ui.sqlite"

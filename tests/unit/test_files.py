@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hospiperf_desktop.errors import OutputError
-from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.files import write_atomically, write_bytes_atomically
 
 
 def test_a_written_file_gets_the_usual_permissions_not_mkstemps(tmp_path: Path) -> None:
@@ -44,3 +44,12 @@ def test_a_private_file_is_owner_only_from_its_first_byte(tmp_path: Path) -> Non
     write_atomically(target, write, private=True)
     assert modes == [0o600]
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_saved_evidence_bytes_are_written_whole_or_refused_with_a_message(tmp_path: Path) -> None:
+    target = tmp_path / "preuve.pdf"
+    write_bytes_atomically(target, b"%PDF-1.7")
+    assert target.read_bytes() == b"%PDF-1.7"
+    with pytest.raises(OutputError, match="cannot be written"):
+        write_bytes_atomically(tmp_path / "absent" / "preuve.pdf", b"%PDF-1.7")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["preuve.pdf"]

@@ -503,8 +503,10 @@ class DiagnosticsPage(QWidget):
 
         def save(evidence_id: int, target: str) -> None:
             def job(_p: object) -> None:
+                from hospiperf_desktop.files import write_bytes_atomically
+
                 _record, content = services.diagnostics.evidence_content(evidence_id)
-                Path(target).write_bytes(content)
+                write_bytes_atomically(Path(target), content)
 
             self._runner.run(job)
 
