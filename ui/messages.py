@@ -298,6 +298,13 @@ def source_issue_text(issue: SourceIssue) -> str:
         ),
         "out_of_range": _tr("valeur hors des limites admises"),
         "not_integer": _tr("un nombre entier est attendu"),
+        # Stock numbers (stock/cells.py, stock/numbers.py, stock/bounds.py).
+        "too_large": _tr("« %1 » est trop grand (plus de 1 000 milliards)").replace("%1", value),
+        "ambiguous_number": _tr(
+            "« %1 » peut se lire avec un point décimal ou un séparateur de milliers : "
+            "choisissez comment lire le point dans ce fichier"
+        ).replace("%1", value),
+        "unusual_value": _unusual_text(issue) if issue.code == "unusual_value" else "",
         "unknown_field": _tr("champ inconnu"),
         "required": _tr("valeur obligatoire manquante"),
         "shape": _tr(
@@ -314,6 +321,28 @@ def source_issue_text(issue: SourceIssue) -> str:
     if issue.column:
         place += _tr(", colonne %1").replace("%1", issue.column)
     return f"{place} : {texts.get(issue.code, issue.message)}"
+
+
+def french_number(value: float) -> str:
+    """999999999999.0 → '999 999 999 999', 0.065 → '0,065' (up to 15 significant digits)."""
+    return f"{value:,.15g}".replace(",", "\u202f").replace(".", ",")
+
+
+def _unusual_text(issue: SourceIssue) -> str:
+    params = issue.params
+    low, high = params.get("low"), params.get("high")
+    what = (
+        _tr("la valeur de la ligne (quantité × prix unitaire), %1,")
+        if issue.column is None
+        else "%1"
+    ).replace("%1", french_number(float(params["value"])))
+    return (
+        _tr("%1 est hors de la plage plausible (%2 à %3) — %4")
+        .replace("%1", what)
+        .replace("%2", french_number(float(low)) if low is not None else "…")
+        .replace("%3", french_number(float(high)) if high is not None else "…")
+        .replace("%4", str(params.get("source", "")))
+    )
 
 
 def field_label(name: str) -> str:

@@ -71,7 +71,7 @@ def unusual_issue(
     shown = f"{value:,.15g}"
     what = f"the line's value (quantity × unit price) {shown}" if column is None else shown
     # The source's first words (its author, or "hypothèse HospiPerf"); the whole is in params.
-    source = plausible.source.split(":")[0]
+    source = plausible.source.split(":")[0].strip()
     return SourceIssue(
         file,
         line,
