@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from hospiperf_desktop.plausibility import MAX_MAGNITUDE, check_finite
@@ -37,6 +38,15 @@ class CellError(ValueError):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A cell as a message quotes it: short, on one line, without control characters."""
+    if type(value) is int and abs(value) >= 10**limit:
+        return "(a number of many digits)"  # str() of an int past 4,300 digits raises
+    text = value.strip() if isinstance(value, str) else str(value)
+    cut = "".join("\ufffd" if unicodedata.category(c)[0] == "C" else c for c in text[:limit])
+    return cut + ("…" if len(text) > limit else "")
 
 
 def blank(value: object) -> bool:
@@ -72,21 +82,19 @@ def parse_number(
             number = _parse_text_number(text)
         return _finite(number, value)
     if isinstance(value, bool | date):
-        raise CellError(f"{value!r} is not a number", "not_a_number")
-    raise CellError(f"{value!r} is not a number", "not_a_number")
+        raise CellError(f"'{shown(value)}' is not a number", "not_a_number")
+    raise CellError(f"'{shown(value)}' is not a number", "not_a_number")
 
 
 def _finite(number: float, value: object) -> float:
     problem = check_finite(number)
     if problem is None:
         return number
-    # str() of an int past 4,300 digits raises: a typed cell can hold one.
-    shown = "(a very long number)" if isinstance(value, int) else str(value).strip()[:40]
     if problem == "too_large" or isinstance(value, int) or _overflowed(number, value):
         raise CellError(
-            f"'{shown}' is too large (more than {MAX_MAGNITUDE:,.0f} in size)", "too_large"
+            f"'{shown(value)}' is too large (more than {MAX_MAGNITUDE:,.0f} in size)", "too_large"
         )
-    raise CellError(f"'{shown}' is not a number", "not_a_number")
+    raise CellError(f"'{shown(value)}' is not a number", "not_a_number")
 
 
 def _overflowed(number: float, value: object) -> bool:
@@ -109,7 +117,7 @@ def _parse_text_number(text: str) -> float:
     try:
         return float(compact)
     except ValueError:
-        raise CellError(f"'{text}' is not a number", "not_a_number") from None
+        raise CellError(f"'{shown(text)}' is not a number", "not_a_number") from None
 
 
 def parse_date(value: object) -> date:
@@ -122,12 +130,14 @@ def parse_date(value: object) -> date:
         # A date cell the spreadsheet stores as a day number (formatted as a number).
         if _SERIAL_DAYS[0] <= value <= _SERIAL_DAYS[1] and float(value).is_integer():
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise CellError(f"{value!r} is a number, not a date (expected DD/MM/YYYY)", "not_a_date")
+        raise CellError(
+            f"'{shown(value)}' is a number, not a date (expected DD/MM/YYYY)", "not_a_date"
+        )
     if isinstance(value, str):
         text = value.strip()
         match = _DATE_FORMS.match(text)
         if match is None:
-            raise CellError(f"'{text}' is not a date (expected DD/MM/YYYY)", "not_a_date")
+            raise CellError(f"'{shown(text)}' is not a date (expected DD/MM/YYYY)", "not_a_date")
         day, month, year, iso_year, iso_month, iso_day = match.groups()
         if iso_year:
             y, m, d = int(iso_year), int(iso_month), int(iso_day)
@@ -138,8 +148,8 @@ def parse_date(value: object) -> date:
         try:
             return date(y, m, d)
         except ValueError:
-            raise CellError(f"'{text}' is not a real date", "impossible_date") from None
-    raise CellError(f"{value!r} is not a date (expected DD/MM/YYYY)", "not_a_date")
+            raise CellError(f"'{shown(text)}' is not a real date", "impossible_date") from None
+    raise CellError(f"'{shown(value)}' is not a date (expected DD/MM/YYYY)", "not_a_date")
 
 
 def parse_code(value: object) -> str:
@@ -172,4 +182,4 @@ def parse_flag(value: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"'{value}' is neither yes nor no", "not_a_flag")
+    raise CellError(f"'{shown(value)}' is neither yes nor no", "not_a_flag")

@@ -26,6 +26,7 @@ from hospiperf_desktop.stock.cells import (
     parse_flag,
     parse_number,
     parse_text,
+    shown,
 )
 from hospiperf_desktop.stock.mapping import (
     ColumnMapping,
@@ -365,7 +366,7 @@ class _RowReader:
                 seen.category = category
             elif category is None:
                 names = ", ".join(c.label for c in self.params.categories)
-                text = parse_text(raw)
+                text = shown(raw)
                 self.issue(
                     line,
                     "category",
@@ -377,7 +378,7 @@ class _RowReader:
             try:
                 seen.mitm = parse_flag(raw)
             except CellError as err:
-                self.issue(line, "mitm", str(err), err.code, value=parse_text(raw))
+                self.issue(line, "mitm", str(err), err.code, value=shown(raw))
         return seen
 
     def optional_number(self, line: int, cells: list[Any], name: str) -> float | None:
@@ -395,12 +396,10 @@ class _RowReader:
         try:
             value = parse_number(raw, self._grid.comma_separated, index in self.dot_thousands)
         except CellError as err:
-            self.issue(line, name, str(err), err.code, value=parse_text(raw)[:40])
+            self.issue(line, name, str(err), err.code, value=shown(raw))
             return 0.0
         if value < 0 and not signed:
-            self.issue(
-                line, name, f"{parse_text(raw)} is negative", "negative", value=parse_text(raw)
-            )
+            self.issue(line, name, f"{shown(raw)} is negative", "negative", value=shown(raw))
         plausible = self.ranges[name]
         if plausible is not None and not plausible.contains(abs(value)):
             column = f"{column_letter(index)} ({self.parsed.headers[index]})"
@@ -474,7 +473,7 @@ class _RowReader:
         try:
             return self.date_of(raw)
         except CellError as err:
-            self.issue(line, name, str(err), err.code, value=parse_text(raw))
+            self.issue(line, name, str(err), err.code, value=shown(raw))
             return None
 
     def text(self, cells: list[Any], name: str) -> str:
@@ -524,7 +523,7 @@ class _SnapshotReader(_RowReader):
             try:
                 day = self.date_of(raw)
             except CellError as err:
-                self.issue(line, "snapshot_date", str(err), err.code, value=parse_text(raw))
+                self.issue(line, "snapshot_date", str(err), err.code, value=shown(raw))
                 return None
         elif self.snapshot_date is not None:
             day = self.snapshot_date.isoformat()
@@ -535,7 +534,7 @@ class _SnapshotReader(_RowReader):
         location = self.text(cells, "location")
         kind = self.params.location_kind_for(location, self.text(cells, "location_kind"))
         if kind is None:
-            said = self.text(cells, "location_kind")
+            said = shown(self.text(cells, "location_kind"))
             self.issue(
                 line, "location_kind",
                 f"'{said}' is neither a central store nor a care unit", "unknown_location_kind",
@@ -685,7 +684,7 @@ class _MovementReader(_RowReader):
             try:
                 day = self.date_of(raw_day)
             except CellError as err:
-                self.issue(line, "date", str(err), err.code, value=parse_text(raw_day))
+                self.issue(line, "date", str(err), err.code, value=shown(raw_day))
                 return None
         if day < self.last:
             self.parsed.in_date_order = False
