@@ -57,6 +57,8 @@ def issue_text(issue: FieldIssue) -> str:
         "nothing_answered": _tr("Répondez au moins à un item avant de valider."),
         "before_start": _tr("La date de fin précède la date de début."),
         "unknown_category": _tr("Catégorie de produit inconnue."),
+        "number_too_large": _tr("Nombre trop grand (plus de 1 000 milliards) ou invalide."),
+        "negative_number": _tr("La valeur ne peut pas être négative."),
         "unknown_profile": _tr("Profil de délai inconnu."),
         "bad_year": _tr("L'année doit être comprise entre 2000 et 2100."),
         "bad_month": _tr("Le mois doit être compris entre 1 et 12 (0 : l'année entière)."),
@@ -91,6 +93,9 @@ def conflict_text(err: ConflictError) -> str:
             "modifier."
         ),
         "not_validated": _tr("Ce diagnostic n'est pas validé."),
+        "unusual_value": _tr(
+            "%1 est hors de la plage plausible : confirmez-le avec une justification."
+        ).replace("%1", french_number(float(err.params.get("value", 0)))),
         "establishment_in_use": _tr(
             "Cet établissement a %1 diagnostic(s) : supprimez-les d'abord."
         ).replace("%1", str(err.params.get("count", ""))),

@@ -19,9 +19,9 @@ from hospiperf_desktop.cli.common import (
 )
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.services import Services
-from hospiperf_desktop.stock.bounds import UnusualValuesError
+from hospiperf_desktop.stock.bounds import UnusualEntryError, UnusualValuesError
 from hospiperf_desktop.stock.catalog import ShortageInput
-from hospiperf_desktop.stock.cells import CellError, parse_date, parse_flag
+from hospiperf_desktop.stock.cells import CellError, parse_date, parse_flag, parse_number
 from hospiperf_desktop.stock.export import (
     LOCATION_LABELS,
     category_label,
@@ -36,6 +36,13 @@ from hospiperf_desktop.stock.records import ImportOptions, OnOverlap
 def _date(text: str) -> date:
     try:
         return parse_date(text)
+    except CellError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _price(text: str) -> float:
+    try:
+        return parse_number(text)
     except CellError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -133,6 +140,13 @@ def register(commands: Any) -> None:
     pset.add_argument("--category")
     pset.add_argument("--mitm", type=_flag, metavar="oui|non")
     pset.add_argument("--substitute", type=_flag, metavar="oui|non")
+    pset.add_argument("--price", type=_price, metavar="EUROS", help="unit price (12,5 or 12.5)")
+    pset.add_argument(
+        "--confirm-unusual",
+        metavar="JUSTIFICATION",
+        default="",
+        help="keep a price outside its plausible range; the justification is audited",
+    )
     pset.set_defaults(handler=_product_set)
 
     sups = group.add_parser("suppliers", help="suppliers and their lead times")
@@ -470,9 +484,17 @@ def _product_set(args: argparse.Namespace) -> int:
         product = catalog.product_by_code(
             _establishment_id(services, args.establishment), args.code
         )
-        catalog.update_product(
-            product.id, category=args.category, mitm=args.mitm, has_substitute=args.substitute
-        )
+        try:
+            catalog.update_product(
+                product.id,
+                category=args.category,
+                mitm=args.mitm,
+                has_substitute=args.substitute,
+                unit_price=args.price,
+                justification=args.confirm_unusual,
+            )
+        except UnusualEntryError as err:
+            raise CliError(f'{err} (--confirm-unusual "JUSTIFICATION")') from None
     print(f"product {args.code} updated")
     return EXIT_OK
 

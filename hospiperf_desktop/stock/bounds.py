@@ -14,9 +14,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.errors import (
+    ConflictError,
+    FieldIssue,
+    FileImportError,
+    SourceIssue,
+    ValidationError,
+)
 from hospiperf_desktop.paths import resource_path
-from hospiperf_desktop.plausibility import PlausibleRange
+from hospiperf_desktop.plausibility import MAX_MAGNITUDE, PlausibleRange, check_finite
 
 # The field a bound applies to, for each field of an import that holds a number.
 BOUND_OF_FIELD = {
@@ -96,3 +102,34 @@ class UnusualValuesError(FileImportError):
     """
 
     code = "unusual"
+
+
+class UnusualEntryError(ConflictError):
+    """A typed value outside its plausible bound, given without a justification."""
+
+    def __init__(self, name: str, value: float, plausible: PlausibleRange) -> None:
+        super().__init__(
+            f"{name.replace('_', ' ')} {value:,.15g} is outside the plausible range "
+            f"({range_text(plausible)}, {plausible.source.split(':')[0].strip()}); confirm it "
+            "with a justification",
+            "unusual_value",
+            field=name,
+            value=value,
+            low=plausible.low,
+            high=plausible.high,
+            source=plausible.source,
+        )
+
+
+def check_entry(name: str, value: float, plausible: PlausibleRange, justification: str) -> None:
+    """A typed number: refused when not finite, too large or negative; unusual asks why."""
+    problem = check_finite(value)
+    if problem is not None:
+        message = f"more than {MAX_MAGNITUDE:,.0f} in size" if problem == "too_large" else ""
+        raise ValidationError(
+            [FieldIssue(name, "number_too_large", message or "not a number", {"value": value})]
+        )
+    if value < 0:
+        raise ValidationError([FieldIssue(name, "negative_number", "must not be negative")])
+    if not plausible.contains(value) and not justification.strip():
+        raise UnusualEntryError(name, value, plausible)

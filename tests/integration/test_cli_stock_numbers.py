@@ -252,3 +252,37 @@ def test_typed_spreadsheet_numbers_take_the_same_checks(
     assert sorted(q for (q,) in raw_rows(db, "SELECT quantity_out FROM stock_movements")) == [
         40.0, 5_000_000.0
     ]  # fmt: skip
+
+
+def test_product_set_price_outside_its_range_needs_a_justification(
+    cli: Cli, db: Path, tmp_path: Path, establishment: str
+) -> None:
+    path = _csv(tmp_path / "inventaire.csv", "3400930000011;Paracétamol;Pharmacie;12;0,05")
+    assert _import(cli, path)[0] == 0
+
+    def price() -> float:
+        [(value,)] = raw_rows(db, "SELECT unit_price FROM products")
+        return float(value)
+
+    code, _, err = cli("stock", "product-set", "3400930000011", "--establishment", FINESS,
+                       "--price", "5 000 000")  # fmt: skip
+    assert code == 2
+    assert "unit price 5,000,000 is outside the plausible range (0 to 3,000,000" in err
+    assert '--confirm-unusual "JUSTIFICATION"' in err
+    assert price() == 0.05
+    for bad in ("1e13", "inf"):
+        code, _, err = cli("stock", "product-set", "3400930000011", "--establishment", FINESS,
+                           "--price", bad)  # fmt: skip
+        assert code == 2 and price() == 0.05
+    code, _, err = cli("stock", "product-set", "3400930000011", "--establishment", FINESS,
+                       "--price", "0,0235")  # fmt: skip
+    assert code == 0, err
+    assert price() == 0.0235
+    code, _, err = cli("stock", "product-set", "3400930000011", "--establishment", FINESS,
+                       "--price", "5 000 000", "--confirm-unusual", "gene therapy")  # fmt: skip
+    assert code == 0, err
+    assert price() == 5_000_000.0
+    [(after,)] = raw_rows(
+        db, "SELECT after FROM audit_entries WHERE entity = 'product' ORDER BY id DESC LIMIT 1"
+    )
+    assert json.loads(after)["justification"] == "gene therapy"

@@ -3,6 +3,7 @@ unusual values in only when each is ticked and justified — all typed at the ke
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,90 @@ def test_without_a_justification_nothing_is_imported(
     wizard.reject()
     assert other_services.stock.imports.imports(establishment.id) == []
     assert other_services.stock.catalog.products(establishment.id) == []
+
+
+INVENTORY = (
+    "Code;Désignation;Emplacement;Quantité;Prix unitaire\n"
+    "3400930000011;Paracétamol 1 g comprimé;Pharmacie;1 200;0,05\n"
+    "3400930000042;Chlorure de sodium 0,9 % 100 ml;Pharmacie;800;0,92\n"
+)
+
+
+def _product_dialog(qtbot, page: StockPage, services, establishment: Establishment, tmp_path):
+    from hospiperf_desktop.stock.mapping import ImportKind
+    from hospiperf_desktop.stock.records import ImportOptions
+
+    path = tmp_path / "inventaire.csv"
+    path.write_text(INVENTORY, encoding="utf-8")
+    imports = services.stock.imports
+    mapping = imports.preview(path, ImportKind.SNAPSHOT).mapping
+    imports.run(establishment.id, path, mapping, ImportOptions(snapshot_date=date(2026, 3, 31)))
+    products = {p.code: p for p in services.stock.catalog.products(establishment.id)}
+    view = page.products
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        page.tabs.setCurrentWidget(view)
+    view.open_product(products["3400930000011"].id)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+    return view, view.dialog, products
+
+
+def _type_over(qtbot, field, text: str) -> None:
+    field.setFocus()
+    QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, text)
+
+
+def test_a_typed_unit_price_outside_its_range_is_kept_only_with_a_justification(
+    qtbot, page: StockPage, tmp_path: Path, services, other_services, establishment: Establishment
+) -> None:
+    view, dialog, before = _product_dialog(qtbot, page, services, establishment, tmp_path)
+    assert dialog.price.text() == "0,05"
+    _type_over(qtbot, dialog.price, "5 000 000")
+    QTest.keyClick(dialog.price, Qt.Key.Key_Return)
+    # Not closed: the price is unusual, and the dialog asks why, focus in the justification.
+    assert dialog.isVisible() and dialog.unusual_row.isVisible()
+    assert "hors de la plage plausible d'un prix unitaire (0 à 3" in _plain(
+        dialog.unusual_help.text()
+    )
+    assert dialog.justification.hasFocus()
+    qtbot.keyClicks(dialog.justification, "Therapie genique: prix 2026 du laboratoire")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        QTest.keyClick(dialog.justification, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+
+    after = {p.code: p for p in other_services.stock.catalog.products(establishment.id)}
+    changed = after["3400930000011"]
+    assert changed.unit_price == 5_000_000.0
+    old = before["3400930000011"]
+    assert (changed.category, changed.mitm, changed.has_substitute, changed.label) == (
+        old.category, old.mitm, old.has_substitute, old.label,
+    )  # fmt: skip
+    assert after["3400930000042"] == before["3400930000042"]
+    entry = next(e for e in other_services.audit.recent() if e.entity == "product")
+    assert entry.after is not None
+    assert entry.after["unit_price"] == 5_000_000.0
+    assert entry.after["justification"] == "Therapie genique: prix 2026 du laboratoire"
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("1.500", "« 1.500 » est ambigu : écrivez par exemple 1500 (mille cinq cents) ou 1,5."),
+        ("1e13", "« 1e13 » est trop grand."),
+        ("inf", "« inf » n'est pas un nombre."),
+        ("-2", "Un prix ne peut pas être négatif."),
+    ],
+)
+def test_a_wrong_typed_price_stays_in_the_field_with_its_reason_and_nothing_changes(
+    qtbot, page: StockPage, tmp_path: Path, services, other_services, establishment: Establishment,
+    typed: str, error: str,
+) -> None:  # fmt: skip
+    _view, dialog, before = _product_dialog(qtbot, page, services, establishment, tmp_path)
+    _type_over(qtbot, dialog.price, typed)
+    QTest.keyClick(dialog.price, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.price.text() == typed and dialog.price.hasFocus()
+    assert dialog.price_error.text() == error
+    dialog.reject()
+    after = {p.code: p for p in other_services.stock.catalog.products(establishment.id)}
+    assert after == before
