@@ -80,7 +80,8 @@ def test_an_ambiguous_dot_is_chosen_at_the_keyboard_and_unusual_values_are_ticke
         for r in range(numbers.table.rowCount())
     }
     assert rows["D · Quantité → Quantité"] == [
-        "« 1.500 » → 1,5 ; « 2.250 » → 2,25 ; « 12 » → 12 ; « 999999999999 » → 999 999 999 999",
+        "« 1.500 » → 1,5 ou 1 500 ; « 2.250 » → 2,25 ou 2 250 ; « 12 » → 12 ; "
+        "« 999999999999 » → 999 999 999 999",
         "ambiguë : choisissez ci-dessous",
     ]
     assert rows["E · Prix unitaire → Prix unitaire"][1] == "sans ambiguïté"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QRadioButton,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.errors import SourceIssue
-from hospiperf_desktop.stock.numbers import ColumnNumbers, DotChoice, Reading
+from hospiperf_desktop.stock.numbers import ColumnNumbers, DotChoice, NumberSample, Reading
 from hospiperf_desktop.tabular import column_letter
 from ui.messages import french_number, source_issue_text
 from ui.sections.stock.common import number
@@ -106,9 +107,7 @@ class NumbersPanel(QWidget):
         choice = self.choice()
         self.table.setRowCount(len(self.columns))
         for row, column in enumerate(self.columns):
-            samples = " ; ".join(
-                f"« {s.text} » → {french_number(column.value(s, choice))}" for s in column.samples
-            )
+            samples = " ; ".join(self._sample_text(column, s, choice) for s in column.samples)
             state, unresolved = self._reading_text(column, choice)
             target = self.fields.get(column.index, "")
             cells = [f"{column_letter(column.index)} · {column.heading} → {target}", samples, state]
@@ -120,6 +119,20 @@ class NumbersPanel(QWidget):
                 self.table.setItem(row, position, item)
         self.setVisible(bool(self.columns))
         self.choice_row.setVisible(any(c.reading is Reading.AMBIGUOUS for c in self.columns))
+
+    def _sample_text(
+        self, column: ColumnNumbers, sample: NumberSample, choice: DotChoice | None
+    ) -> str:
+        """« 1.500 » → 1 500; both readings while the user has not chosen."""
+        if sample.ambiguous and column.needs_choice(choice):
+            read = (
+                self.tr("%1 ou %2")
+                .replace("%1", french_number(sample.as_decimal))
+                .replace("%2", french_number(sample.as_thousands))
+            )
+        else:
+            read = french_number(column.value(sample, choice))
+        return f"« {sample.text} » → {read}"
 
     def _toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:
@@ -154,6 +167,10 @@ class UnusualPanel(QWidget):
         self.help.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAlternatingRowColors(True)
+        # Each value with its bound and source, whole: wrapped, never scrolled sideways.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemChanged.connect(lambda _i: self.changed.emit())
         self.justification_edit = QLineEdit()
         self.justification_edit.setPlaceholderText(
