@@ -134,3 +134,39 @@ def test_a_bound_without_a_source_is_refused() -> None:
     data["bounds"]["value"]["source"] = ""
     with pytest.raises(ValueError, match="value"):
         StockBounds.from_json(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(number_like, number_like), min_size=1, max_size=5))
+def test_reading_a_file_of_any_numbers_gives_finite_rows_or_a_refusal(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[tuple[str, str]]
+) -> None:
+    from hospiperf_desktop.errors import FileImportError
+    from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
+    from hospiperf_desktop.stock.parameters import shipped_parameters
+    from hospiperf_desktop.stock.reading import read_export
+
+    path = tmp_path_factory.mktemp("numbers") / "stock.csv"
+    lines = ["Code;Quantité;Prix unitaire"]
+    lines += [f"34009300000{n:02d};{q.replace(';', '')};{p.replace(';', '')}"
+              for n, (q, p) in enumerate(cells)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = ColumnMapping(
+        ImportKind.SNAPSHOT,
+        {"product_code": "Code", "quantity": "Quantité", "unit_price": "Prix unitaire"},
+    )
+    for choice in (None, DotChoice.THOUSANDS):
+        try:
+            parsed = read_export(
+                path, mapping, shipped_parameters(), snapshot_date=date(2026, 3, 31),
+                single_dot=choice,
+            )  # fmt: skip
+        except FileImportError as err:
+            assert err.issues and all(i.file == "stock.csv" for i in err.issues)
+            continue
+        for record in parsed.records:
+            quantity, price, value = record[4:7]
+            assert all(
+                math.isfinite(x) and abs(x) <= MAX_MAGNITUDE for x in (quantity, price, value)
+            )
+        assert all(i.line is not None for i in parsed.issues + parsed.unusual)
