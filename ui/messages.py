@@ -57,6 +57,8 @@ def issue_text(issue: FieldIssue) -> str:
         "nothing_answered": _tr("Répondez au moins à un item avant de valider."),
         "before_start": _tr("La date de fin précède la date de début."),
         "unknown_category": _tr("Catégorie de produit inconnue."),
+        "number_too_large": _tr("Nombre trop grand (plus de 1 000 milliards) ou invalide."),
+        "negative_number": _tr("La valeur ne peut pas être négative."),
         "unknown_profile": _tr("Profil de délai inconnu."),
         "bad_year": _tr("L'année doit être comprise entre 2000 et 2100."),
         "bad_month": _tr("Le mois doit être compris entre 1 et 12 (0 : l'année entière)."),
@@ -91,6 +93,9 @@ def conflict_text(err: ConflictError) -> str:
             "modifier."
         ),
         "not_validated": _tr("Ce diagnostic n'est pas validé."),
+        "unusual_value": _tr(
+            "%1 est hors de la plage plausible : confirmez-le avec une justification."
+        ).replace("%1", french_number(float(err.params.get("value", 0)))),
         "establishment_in_use": _tr(
             "Cet établissement a %1 diagnostic(s) : supprimez-les d'abord."
         ).replace("%1", str(err.params.get("count", ""))),
@@ -298,6 +303,13 @@ def source_issue_text(issue: SourceIssue) -> str:
         ),
         "out_of_range": _tr("valeur hors des limites admises"),
         "not_integer": _tr("un nombre entier est attendu"),
+        # Stock numbers (stock/cells.py, stock/numbers.py, stock/bounds.py).
+        "too_large": _tr("« %1 » est trop grand (plus de 1 000 milliards)").replace("%1", value),
+        "ambiguous_number": _tr(
+            "« %1 » peut se lire avec un point décimal ou un séparateur de milliers : "
+            "choisissez comment lire le point dans ce fichier"
+        ).replace("%1", value),
+        "unusual_value": _unusual_text(issue) if issue.code == "unusual_value" else "",
         "unknown_field": _tr("champ inconnu"),
         "required": _tr("valeur obligatoire manquante"),
         "shape": _tr(
@@ -314,6 +326,28 @@ def source_issue_text(issue: SourceIssue) -> str:
     if issue.column:
         place += _tr(", colonne %1").replace("%1", issue.column)
     return f"{place} : {texts.get(issue.code, issue.message)}"
+
+
+def french_number(value: float) -> str:
+    """999999999999.0 → '999 999 999 999', 0.065 → '0,065' (up to 15 significant digits)."""
+    return f"{value:,.15g}".replace(",", "\u202f").replace(".", ",")
+
+
+def _unusual_text(issue: SourceIssue) -> str:
+    params = issue.params
+    low, high = params.get("low"), params.get("high")
+    what = (
+        _tr("la valeur de la ligne (quantité × prix unitaire), %1,")
+        if issue.column is None
+        else "%1"
+    ).replace("%1", french_number(float(params["value"])))
+    return (
+        _tr("%1 est hors de la plage plausible (%2 à %3) — %4")
+        .replace("%1", what)
+        .replace("%2", french_number(float(low)) if low is not None else "…")
+        .replace("%3", french_number(float(high)) if high is not None else "…")
+        .replace("%4", str(params.get("source", "")))
+    )
 
 
 def field_label(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
@@ -20,10 +21,11 @@ from hospiperf_desktop.cli.common import (
     services_for,
     year,
 )
-from hospiperf_desktop.errors import FileImportError
+from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.services import Services
+from hospiperf_desktop.stock.bounds import UnusualEntryError, UnusualValuesError
 from hospiperf_desktop.stock.catalog import ShortageInput
-from hospiperf_desktop.stock.cells import CellError, parse_date, parse_flag
+from hospiperf_desktop.stock.cells import CellError, parse_date, parse_flag, parse_number
 from hospiperf_desktop.stock.export import (
     LOCATION_LABELS,
     category_label,
@@ -31,12 +33,20 @@ from hospiperf_desktop.stock.export import (
     write_reorder_workbook,
 )
 from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
+from hospiperf_desktop.stock.numbers import DotChoice
 from hospiperf_desktop.stock.records import ImportOptions, OnOverlap
 
 
 def _date(text: str) -> date:
     try:
         return parse_date(text)
+    except CellError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _price(text: str) -> float:
+    try:
+        return parse_number(text)
     except CellError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -68,6 +78,13 @@ def register(commands: Any) -> None:
     overlap.add_argument("--replace", action="store_true", help="replace overlapping data")
     overlap.add_argument("--append", action="store_true", help="add to overlapping data")
     imp.add_argument("--allow-duplicate", action="store_true", help="import an identical file")
+    imp.add_argument(
+        "--confirm-unusual",
+        metavar="JUSTIFICATION",
+        default="",
+        help="import values outside their plausible bounds; the justification is audited",
+    )
+    _dot_options(imp)
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import)
 
@@ -75,6 +92,7 @@ def register(commands: Any) -> None:
     pre.add_argument("file", type=existing_file)
     pre.add_argument("--kind", required=True, choices=[k.value for k in ImportKind])
     pre.add_argument("--mapping", metavar="NAME|FILE")
+    _dot_options(pre)
     pre.add_argument("--json", action="store_true")
     pre.set_defaults(handler=_preview)
 
@@ -126,6 +144,13 @@ def register(commands: Any) -> None:
     pset.add_argument("--category")
     pset.add_argument("--mitm", type=_flag, metavar="oui|non")
     pset.add_argument("--substitute", type=_flag, metavar="oui|non")
+    pset.add_argument("--price", type=_price, metavar="EUROS", help="unit price (12,5 or 12.5)")
+    pset.add_argument(
+        "--confirm-unusual",
+        metavar="JUSTIFICATION",
+        default="",
+        help="keep a price outside its plausible range; the justification is audited",
+    )
     pset.set_defaults(handler=_product_set)
 
     sups = group.add_parser("suppliers", help="suppliers and their lead times")
@@ -163,6 +188,48 @@ def register(commands: Any) -> None:
     shorts.set_defaults(handler=_shortages)
 
 
+def _dot_options(parser: argparse.ArgumentParser) -> None:
+    dots = parser.add_mutually_exclusive_group()
+    help_text = "in columns that cannot tell, '1.500' is {}"
+    dots.add_argument(
+        "--decimal-point",
+        dest="single_dot",
+        action="store_const",
+        const=DotChoice.DECIMAL,
+        help=help_text.format("1.5 (a decimal point)"),
+    )
+    dots.add_argument(
+        "--thousands-point",
+        dest="single_dot",
+        action="store_const",
+        const=DotChoice.THOUSANDS,
+        help=help_text.format("1500 (a thousands separator)"),
+    )
+
+
+_DOT_HINT = "say what a dot means with --decimal-point or --thousands-point"
+_UNUSUAL_HINT = 'to import them, confirm with --confirm-unusual "JUSTIFICATION"'
+_SHOWN_ISSUES = 3
+
+
+def _one_line(issues: Sequence[SourceIssue], hint: str) -> str:
+    shown = "; ".join(str(i) for i in issues[:_SHOWN_ISSUES])
+    more = f"; ... and {len(issues) - _SHOWN_ISSUES} more" if len(issues) > _SHOWN_ISSUES else ""
+    return f"{shown}{more} ({hint})"
+
+
+def _refused(err: FileImportError) -> CliError | FileImportError:
+    """The refusals a flag can lift, as one line naming the flag; others unchanged."""
+    if isinstance(err, UnusualValuesError):
+        return CliError(
+            f"{len(err.issues)} value(s) outside their plausible range: "
+            + _one_line(err.issues, _UNUSUAL_HINT)
+        )
+    if any(i.code == "ambiguous_number" for i in err.issues):
+        return CliError("ambiguous numbers: " + _one_line(err.issues, _DOT_HINT))
+    return err
+
+
 def _establishment_id(services: Services, finess: str) -> int:
     return services.establishments.by_finess(finess).id
 
@@ -194,12 +261,14 @@ def _import(args: argparse.Namespace) -> int:
                 else OnOverlap.REFUSE
             ),
             mapping_name=args.save_mapping or (args.mapping if args.mapping else None),
+            single_dot=args.single_dot,
+            confirm_unusual=args.confirm_unusual,
         )
         try:
             result = services.stock.imports.run(establishment_id, args.file, mapping, options)
         except FileImportError as err:
             if not args.json:
-                raise
+                raise _refused(err) from None
             lines = {i.line for i in err.issues if i.line is not None}
             print_json(
                 {
@@ -225,6 +294,8 @@ def _import(args: argparse.Namespace) -> int:
             f"{period}; {result.products_created} new products"
             + (f", {result.replaced} earlier rows replaced" if result.replaced else "")
         )
+        if result.unusual_confirmed:
+            print(f"{result.unusual_confirmed} unusual values imported as confirmed (audited)")
         if result.products_defaulted:
             print(
                 f"{result.products_defaulted} new products had no category and were filed as "
@@ -238,6 +309,20 @@ def _preview(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         mapping = services.stock.imports.load_mapping(args.mapping) if args.mapping else None
         preview = services.stock.imports.preview(args.file, kind, mapping)
+    ambiguous = preview.ambiguity_issues(args.single_dot)
+    if ambiguous:
+        raise _refused(FileImportError(ambiguous))
+    numbers: list[dict[str, Any]] = [
+        {
+            "column": column.column,
+            "reading": column.reading.value,
+            "samples": [
+                {"line": s.line, "text": s.text, "read": column.value(s, args.single_dot)}
+                for s in column.samples
+            ],
+        }
+        for column in preview.mapped_numbers()
+    ]
     if args.json:
         print_json(
             {
@@ -248,12 +333,16 @@ def _preview(args: argparse.Namespace) -> int:
                 "mapping": preview.mapping.to_json(),
                 "missing": preview.missing,
                 "sample": [cells for _, cells in preview.rows],
+                "numbers": numbers,
             }
         )
     else:
         print(f"{preview.file}: headings on line {preview.header_line}, {preview.row_count} rows")
         for name, heading in preview.mapping.columns.items():
             print(f"  {name:<15} ← {heading}")
+        for column in numbers:
+            read = ", ".join(f"'{s['text']}' → {s['read']:g}" for s in column["samples"])
+            print(f"  numbers of {column['column']}: {read}")
         if preview.missing:
             print("missing: " + ", ".join(preview.missing))
     return EXIT_OK
@@ -404,9 +493,17 @@ def _product_set(args: argparse.Namespace) -> int:
         product = catalog.product_by_code(
             _establishment_id(services, args.establishment), args.code
         )
-        catalog.update_product(
-            product.id, category=args.category, mitm=args.mitm, has_substitute=args.substitute
-        )
+        try:
+            catalog.update_product(
+                product.id,
+                category=args.category,
+                mitm=args.mitm,
+                has_substitute=args.substitute,
+                unit_price=args.price,
+                justification=args.confirm_unusual,
+            )
+        except UnusualEntryError as err:
+            raise CliError(f'{err} (--confirm-unusual "JUSTIFICATION")') from None
     print(f"product {args.code} updated")
     return EXIT_OK
 

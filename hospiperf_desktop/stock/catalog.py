@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.stock.bounds import StockBounds, check_entry, shipped_bounds
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.stock.records import (
     HistoryPoint,
@@ -46,6 +47,7 @@ class StockCatalog:
         self._db = database
         self._audit = audit
         self._params = params
+        self.bounds: StockBounds = shipped_bounds()
 
     # --- products -------------------------------------------------------------------------
 
@@ -127,11 +129,19 @@ class StockCatalog:
         mitm: bool | None = None,
         has_substitute: bool | None = None,
         label: str | None = None,
+        unit_price: float | None = None,
+        justification: str = "",
     ) -> ProductRecord:
+        """Change a product's facts; a unit price outside its plausible bound needs a
+        `justification` (else `UnusualEntryError`), kept in the audit entry."""
         if category is not None and category not in self._params.category_ids:
             raise ValidationError(
                 [FieldIssue("category", "unknown_category", f"unknown category '{category}'")]
             )
+        if unit_price is not None:
+            check_entry("unit_price", unit_price, self.bounds.unit_price, justification)
+            if self.bounds.unit_price.contains(unit_price):
+                justification = ""  # nothing unusual to justify
         with self._db.write() as session:
             row = self._product(session, product_id)
             before = self._record(row, [])
@@ -143,6 +153,8 @@ class StockCatalog:
                 row.has_substitute = has_substitute
             if label is not None and label.strip():
                 row.label = label.strip()[:300]
+            if unit_price is not None:
+                row.unit_price = unit_price
             row.updated_at = _now()
             session.flush()
             after = self._record(row, [])
@@ -152,7 +164,7 @@ class StockCatalog:
                 entity="product",
                 entity_id=str(row.id),
                 before=asdict(before),
-                after=asdict(after),
+                after=asdict(after) | ({"justification": justification} if justification else {}),
             )
             return self._record(row, self._suppliers_of(session, [row.id]).get(row.id, []))
 

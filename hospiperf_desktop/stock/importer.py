@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import ConflictError, FileImportError, NotFoundError, SourceIssue
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.stock.bounds import UnusualValuesError
 from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.stock.reading import (
@@ -91,6 +92,28 @@ def _driver(session: Session) -> Any:
 def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+AUDITED_UNUSUAL = 100  # unusual values listed one by one in the audit entry (all are counted)
+
+
+def _confirmed(parsed: ParsedFile, options: ImportOptions) -> dict[str, Any] | None:
+    """What the audit entry keeps of the unusual values the user confirmed, and why."""
+    if not parsed.unusual:
+        return None
+    return {
+        "justification": options.confirm_unusual.strip(),
+        "count": len(parsed.unusual),
+        "values": [
+            {
+                "line": i.line,
+                "column": i.column,
+                "field": i.params["field"],
+                "value": i.params["value"],
+            }
+            for i in parsed.unusual[:AUDITED_UNUSUAL]
+        ],
+    }
 
 
 class StockImports:
@@ -213,6 +236,7 @@ class StockImports:
                 snapshot_date=options.snapshot_date,
                 known=known,
                 progress=progress,
+                single_dot=options.single_dot,
             )
 
     @staticmethod
@@ -280,6 +304,8 @@ class StockImports:
             self._refuse_duplicate(session, establishment_id, path, options)
             parsed = self._parse(session, establishment_id, path, mapping, options, progress)
             parsed.raise_if_refused()
+            if parsed.unusual and not options.confirm_unusual.strip():
+                raise UnusualValuesError(parsed.unusual)
             progress.check_cancelled()
             return self._write(session, establishment_id, parsed, mapping, options, progress)
 
@@ -296,6 +322,14 @@ class StockImports:
         created, defaulted = self._upsert_products(session, establishment_id, parsed, options)
         if parsed.kind is ImportKind.MOVEMENTS:
             self._add_named(session, establishment_id, parsed)
+        read = {"name": options.mapping_name, **mapping.to_json()}
+        if options.single_dot is not None:
+            read["single_dot"] = options.single_dot.value
+        confirmed = _confirmed(parsed, options)
+        if confirmed:
+            # stock_imports has no column of its own for it: the JSON of how the file was read
+            # keeps it, next to the mapping (no schema change).
+            read["unusual_justification"] = confirmed["justification"]
         record = models.StockImport(
             establishment_id=establishment_id,
             kind=parsed.kind.value,
@@ -304,9 +338,7 @@ class StockImports:
             row_count=len(parsed.records),
             first_date=parsed.first_date,
             last_date=parsed.last_date,
-            mapping=json.dumps(
-                {"name": options.mapping_name, **mapping.to_json()}, ensure_ascii=False
-            ),
+            mapping=json.dumps(read, ensure_ascii=False),
             imported_by=self._audit.actor(session),
             imported_at=_now(),
         )
@@ -327,6 +359,8 @@ class StockImports:
                 "rows": len(parsed.records),
                 "replaced": replaced,
                 "products_created": created,
+                **({"single_dot": options.single_dot.value} if options.single_dot else {}),
+                **({"unusual": confirmed} if confirmed else {}),
             },
         )
         return ImportResult(
@@ -341,6 +375,7 @@ class StockImports:
             first_date=parsed.first_date,
             last_date=parsed.last_date,
             sha256=parsed.sha256,
+            unusual_confirmed=len(parsed.unusual),
         )
 
     def _refuse_duplicate(

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.plausibility import MAX_MAGNITUDE, PlausibleRange, check_finite
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.stock.bounds import StockBounds, shipped_bounds, unusual_issue
 from hospiperf_desktop.stock.cells import (
     CellError,
     blank,
@@ -24,6 +26,7 @@ from hospiperf_desktop.stock.cells import (
     parse_flag,
     parse_number,
     parse_text,
+    shown,
 )
 from hospiperf_desktop.stock.mapping import (
     ColumnMapping,
@@ -32,6 +35,14 @@ from hospiperf_desktop.stock.mapping import (
     missing_fields,
     resolve,
     unique_headings,
+)
+from hospiperf_desktop.stock.numbers import (
+    NUMERIC_FIELDS,
+    ColumnNumbers,
+    DotChoice,
+    ambiguity_issues,
+    looks_numeric,
+    read_column,
 )
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.tabular import Grid, column_letter, fold, read_grid
@@ -94,6 +105,10 @@ class ParsedFile:
     records: list[Any] = field(default_factory=list)
     issues: list[SourceIssue] = field(default_factory=list)
     rejected_lines: set[int] = field(default_factory=set)
+    # Values outside their plausible bounds: imported only when the user confirms them.
+    unusual: list[SourceIssue] = field(default_factory=list)
+    # How each numeric column's numbers were read (see stock/numbers.py).
+    numbers: tuple[ColumnNumbers, ...] = ()
     first_date: date | None = None
     last_date: date | None = None
     new_care_units: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → key, name
@@ -120,6 +135,20 @@ class Preview:
     row_count: int
     mapping: ColumnMapping
     missing: list[str]
+    # How the numbers of each column that holds numbers are read, over every row.
+    numbers: tuple[ColumnNumbers, ...] = ()
+
+    def mapped_numbers(self, mapping: ColumnMapping | None = None) -> list[ColumnNumbers]:
+        """The numeric columns the mapping feeds into a numeric field, in column order."""
+        columns = (mapping or self.mapping).columns
+        wanted = {fold(columns[name]) for name in NUMERIC_FIELDS if name in columns}
+        return [c for c in self.numbers if fold(c.heading) in wanted]
+
+    def ambiguity_issues(
+        self, choice: DotChoice | None, mapping: ColumnMapping | None = None
+    ) -> list[SourceIssue]:
+        """Refusals of the mapped columns whose dots only the user can read."""
+        return ambiguity_issues(self.file, self.mapped_numbers(mapping), choice)
 
 
 def file_sha256(path: Path) -> str:
@@ -154,6 +183,11 @@ def preview(
         if not all(blank(c) for c in cells)
     ]
     chosen = mapping if mapping is not None else guess_mapping(headers, kind, params)
+    numbers = tuple(
+        read_column(data, index, heading, grid.comma_separated)
+        for index, heading in enumerate(headers)
+        if heading and looks_numeric(data, index)
+    )
     return Preview(
         file=path.name,
         header_line=header_line,
@@ -162,6 +196,7 @@ def preview(
         row_count=len(data),
         mapping=chosen,
         missing=missing_fields(chosen, has_snapshot_date=False),
+        numbers=numbers,
     )
 
 
@@ -173,10 +208,14 @@ def read_export(
     snapshot_date: date | None = None,
     known: KnownIds | None = None,
     progress: Progress | None = None,
+    single_dot: DotChoice | None = None,
+    bounds: StockBounds | None = None,
 ) -> ParsedFile:
     """Every row of `path` checked against `mapping`; problems are collected, never raised.
 
-    Structural problems (unreadable file, missing columns, no data) raise `FileImportError`.
+    Structural problems (unreadable file, missing columns, no data, a numeric column whose
+    dots only the user can read and `single_dot` does not say) raise `FileImportError`.
+    Values outside `bounds` are listed in `ParsedFile.unusual`.
     """
     progress = progress or NullProgress()
     grid, at, headers = _headed(path, params)
@@ -201,18 +240,33 @@ def read_export(
     indexes = resolve(mapping, headers, path.name, header_line)
     parsed = ParsedFile(path.name, mapping.kind, file_sha256(path), header_line, headers, mapping)
     data = grid.rows[at + 1 :]
+    parsed.numbers = _read_numbers(grid, at + 1, headers, indexes)
+    refused = ambiguity_issues(path.name, parsed.numbers, single_dot)
+    if refused:
+        raise FileImportError(refused)
     total = len(data)
     progress.report(0, total, "rows")
     reader = _SnapshotReader if mapping.kind is ImportKind.SNAPSHOT else _MovementReader
-    reader(parsed, indexes, params, snapshot_date, known or KnownIds(), grid, at + 1).run(
-        data, progress
-    )
+    row_reader = reader(parsed, indexes, params, snapshot_date, known or KnownIds(), grid, at + 1)
+    row_reader.judge_numbers(single_dot, bounds or shipped_bounds())
+    row_reader.run(data, progress)
     progress.report(total, total, "rows")
     if not parsed.records and not parsed.issues:
         raise FileImportError(
             [SourceIssue(path.name, None, None, "the file holds no data rows", "empty_file")]
         )
     return parsed
+
+
+def _read_numbers(
+    grid: Grid, first_row: int, headers: list[str], indexes: dict[str, int]
+) -> tuple[ColumnNumbers, ...]:
+    """How the columns feeding numeric fields write their numbers, over every data row."""
+    columns = sorted({indexes[name] for name in NUMERIC_FIELDS if name in indexes})
+    if not columns:
+        return ()
+    rows = grid.numbered()[first_row:]
+    return tuple(read_column(rows, i, headers[i], grid.comma_separated) for i in columns)
 
 
 class _RowReader:
@@ -244,6 +298,19 @@ class _RowReader:
         self.i_mitm = indexes.get("mitm")
         # Columns checked on every row (a product's label is read once, at its first row).
         self.product_cells = self.i_category is not None or self.i_mitm is not None
+        self.judge_numbers(None, shipped_bounds())
+
+    def judge_numbers(self, single_dot: DotChoice | None, bounds: StockBounds) -> None:
+        """How dots are read in each numeric column, and the bounds values are held to."""
+        self.dot_thousands = {
+            c.index for c in self.parsed.numbers if c.dot_groups_thousands(single_dot)
+        }
+        self.ranges = {name: bounds.for_field(name) for name in NUMERIC_FIELDS}
+        self.value_range = bounds.value
+        self.value_high = _span(bounds.value)[1]
+        # Typed cells inside these take the fast path with no further check.
+        self.quantity_span = _span(bounds.quantity)
+        self.price_span = _span(bounds.unit_price)
 
     def line_of(self, row: int) -> int:
         """The file line of data row `row` (rows are counted from the first after the header)."""
@@ -299,7 +366,7 @@ class _RowReader:
                 seen.category = category
             elif category is None:
                 names = ", ".join(c.label for c in self.params.categories)
-                text = parse_text(raw)
+                text = shown(raw)
                 self.issue(
                     line,
                     "category",
@@ -311,7 +378,7 @@ class _RowReader:
             try:
                 seen.mitm = parse_flag(raw)
             except CellError as err:
-                self.issue(line, "mitm", str(err), err.code, value=parse_text(raw))
+                self.issue(line, "mitm", str(err), err.code, value=shown(raw))
         return seen
 
     def optional_number(self, line: int, cells: list[Any], name: str) -> float | None:
@@ -322,19 +389,44 @@ class _RowReader:
         return self.number(line, cells, name)
 
     def number(self, line: int, cells: list[Any], name: str, *, signed: bool = False) -> float:
-        raw = cells[self.ix[name]]
+        index = self.ix[name]
+        raw = cells[index]
         if blank(raw):
             return 0.0
         try:
-            value = parse_number(raw, self._grid.comma_separated)
+            value = parse_number(raw, self._grid.comma_separated, index in self.dot_thousands)
         except CellError as err:
-            self.issue(line, name, str(err), err.code, value=parse_text(raw))
+            self.issue(line, name, str(err), err.code, value=shown(raw))
             return 0.0
         if value < 0 and not signed:
-            self.issue(
-                line, name, f"{parse_text(raw)} is negative", "negative", value=parse_text(raw)
+            self.issue(line, name, f"{shown(raw)} is negative", "negative", value=shown(raw))
+        plausible = self.ranges[name]
+        if plausible is not None and not plausible.contains(abs(value)):
+            column = f"{column_letter(index)} ({self.parsed.headers[index]})"
+            self.parsed.unusual.append(
+                unusual_issue(self.parsed.file, self.line_of(line), column, name, value, plausible)
             )
         return value
+
+    def line_value(self, line: int, value: float) -> bool:
+        """A computed value (quantity × price): past MAX_MAGNITUDE refused, past its bound
+        listed as unusual. False when refused."""
+        if check_finite(value) is not None:
+            self.issue(
+                line,
+                None,
+                f"the line's value (quantity × unit price) {value:.4g} is too large",
+                "too_large",
+                value=f"{value:.4g}",
+            )
+            return False
+        if not self.value_range.contains(abs(value)):
+            self.parsed.unusual.append(
+                unusual_issue(
+                    self.parsed.file, self.line_of(line), None, "value", value, self.value_range
+                )
+            )
+        return True
 
     def run(self, data: list[list[Any]], progress: Progress) -> None:
         # In this loop and the readers, `line` is the index of the row in `data`;
@@ -381,7 +473,7 @@ class _RowReader:
         try:
             return self.date_of(raw)
         except CellError as err:
-            self.issue(line, name, str(err), err.code, value=parse_text(raw))
+            self.issue(line, name, str(err), err.code, value=shown(raw))
             return None
 
     def text(self, cells: list[Any], name: str) -> str:
@@ -419,6 +511,8 @@ class _SnapshotReader(_RowReader):
             return None
         if value is None:
             value = quantity * price
+            if not self.line_value(line, value):
+                return None
         seen.unit_price = price
         if "snapshot_date" in ix:
             # A date column decides; the date given for the file is for files without one.
@@ -429,7 +523,7 @@ class _SnapshotReader(_RowReader):
             try:
                 day = self.date_of(raw)
             except CellError as err:
-                self.issue(line, "snapshot_date", str(err), err.code, value=parse_text(raw))
+                self.issue(line, "snapshot_date", str(err), err.code, value=shown(raw))
                 return None
         elif self.snapshot_date is not None:
             day = self.snapshot_date.isoformat()
@@ -440,7 +534,7 @@ class _SnapshotReader(_RowReader):
         location = self.text(cells, "location")
         kind = self.params.location_kind_for(location, self.text(cells, "location_kind"))
         if kind is None:
-            said = self.text(cells, "location_kind")
+            said = shown(self.text(cells, "location_kind"))
             self.issue(
                 line, "location_kind",
                 f"'{said}' is neither a central store nor a care unit", "unknown_location_kind",
@@ -510,7 +604,8 @@ class _MovementReader(_RowReader):
         if index is None:
             return 0.0
         raw = cells[index]
-        if type(raw) is float and raw >= 0:
+        low, high = self.quantity_span
+        if type(raw) is float and low <= raw <= high:
             return raw
         return self.number(line, cells, name)
 
@@ -558,7 +653,8 @@ class _MovementReader(_RowReader):
         price = None
         if self.i_price is not None:
             raw = cells[self.i_price]
-            if type(raw) is float and raw >= 0:
+            low, high = self.price_span
+            if type(raw) is float and low <= raw <= high:
                 price = raw
             elif not blank(raw):
                 price = self.number(line, cells, "unit_price")
@@ -588,7 +684,7 @@ class _MovementReader(_RowReader):
             try:
                 day = self.date_of(raw_day)
             except CellError as err:
-                self.issue(line, "date", str(err), err.code, value=parse_text(raw_day))
+                self.issue(line, "date", str(err), err.code, value=shown(raw_day))
                 return None
         if day < self.last:
             self.parsed.in_date_order = False
@@ -604,6 +700,9 @@ class _MovementReader(_RowReader):
         if supplier is not None and qty_in:
             seen.suppliers.add(supplier)
         lot = "" if self.i_lot is None else parse_text(cells[self.i_lot])
+        moved = (qty_in + qty_out) * price
+        if moved > self.value_high and not self.line_value(line, moved):
+            return None
         return (
             seen.id,
             day,
@@ -617,3 +716,10 @@ class _MovementReader(_RowReader):
             supplier,
             lot,
         )
+
+
+def _span(plausible: PlausibleRange) -> tuple[float, float]:
+    """The values a typed cell may hold and still skip the careful path: ≥ 0, inside the bound."""
+    low = max(0.0, plausible.low or 0.0)
+    high = plausible.high if plausible.high is not None else MAX_MAGNITUDE
+    return low, high

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from hospiperf_desktop.stock.numbers import DotChoice
+
 
 class OnOverlap(StrEnum):
     """What to do when the file covers dates (and locations) already imported."""
@@ -22,6 +24,10 @@ class ImportOptions:
     allow_duplicate: bool = False  # import a file whose exact content was imported before
     on_overlap: OnOverlap = OnOverlap.REFUSE
     mapping_name: str | None = None  # recorded with the import
+    # What "1.500" means in the columns that cannot tell (see stock/numbers.py).
+    single_dot: DotChoice | None = None
+    # Why the values outside their plausible bounds are right: without it they are refused.
+    confirm_unusual: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class ImportResult:
     first_date: date | None
     last_date: date | None
     sha256: str
+    unusual_confirmed: int = 0  # values outside their plausible bounds, imported as confirmed
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,13 @@ from hospiperf_desktop.errors import ConflictError, FileImportError, SourceIssue
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
 from hospiperf_desktop.stock.mapping import FIELDS, ColumnMapping, ImportKind, missing_fields
+from hospiperf_desktop.stock.numbers import NUMERIC_FIELDS, DotChoice
 from hospiperf_desktop.stock.records import ImportOptions, ImportResult, MappingRecord, OnOverlap
 from hospiperf_desktop.tabular import column_letter, fold
 from ui.labels import import_kind_labels
 from ui.messages import conflict_text, error_text, field_label, source_issue_text
 from ui.sections.stock.common import day_text, number
+from ui.sections.stock.import_checks import NumbersPanel, UnusualPanel
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -122,6 +124,8 @@ class Checked:
     issues: tuple[SourceIssue, ...]
     issue_count: int
     rejected_lines: int
+    unusual: tuple[SourceIssue, ...] = ()  # outside their plausible bounds (the first ones)
+    unusual_count: int = 0
 
 
 class ImportWizard(QWizard):
@@ -175,6 +179,8 @@ class ImportWizard(QWizard):
             ),
             default_category=page.category.currentData(),
             mapping_name=name,
+            single_dot=self.mapping_page.dot_choice(),
+            confirm_unusual=self.check_page.justification(),
         )
 
     # Jobs --------------------------------------------------------------------------------
@@ -362,12 +368,15 @@ class MappingPage(QWizardPage):
         save_row = QHBoxLayout()
         save_row.addWidget(QLabel(self.tr("Enregistrer ce profil sous :")))
         save_row.addWidget(self.save_as, 1)
+        self.numbers = NumbersPanel()
+        self.numbers.changed.connect(self.completeChanged.emit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(self.fields)
         layout.addWidget(self.legend)
         layout.addWidget(self.missing)
+        layout.addWidget(self.numbers)
         layout.addLayout(save_row)
 
     def initializePage(self) -> None:
@@ -413,6 +422,7 @@ class MappingPage(QWizardPage):
         self.combos = {}
         self.legend.clear()
         self.missing.clear()
+        self.numbers.reset()
 
     def _show(self, preview: Preview, saved: ColumnMapping | None) -> None:
         self.preview = preview
@@ -513,6 +523,23 @@ class MappingPage(QWizardPage):
             )
         )
 
+    def dot_choice(self) -> DotChoice | None:
+        return self.numbers.choice()
+
+    def _show_numbers(self, preview: Preview) -> None:
+        mapping = self.mapping()
+        at: dict[str, int] = {}
+        for index, heading in enumerate(preview.headers):
+            at.setdefault(fold(heading), index)
+        fields: dict[int, list[str]] = {}
+        for name in NUMERIC_FIELDS:
+            index = at.get(fold(mapping.columns.get(name, "")))
+            if name in mapping.columns and index is not None:
+                fields.setdefault(index, []).append(field_label(name))
+        self.numbers.show_columns(
+            preview.mapped_numbers(mapping), {i: ", ".join(f) for i, f in fields.items()}
+        )
+
     def mapping(self) -> ColumnMapping:
         kind = self.preview.mapping.kind if self.preview else self._wizard.kind()
         columns = {name: combo.currentData() for name, combo in self.combos.items()}
@@ -524,6 +551,8 @@ class MappingPage(QWizardPage):
 
     def _mapping_changed(self) -> None:
         self._label_columns()
+        if self.preview is not None:
+            self._show_numbers(self.preview)
         missing = self.missing_fields() if self.preview is not None else []
         self.missing.setText(
             self.tr("Choisissez une colonne pour : %1").replace(
@@ -535,7 +564,12 @@ class MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.preview is not None and not self.missing_fields() and not self._wizard.busy
+        return (
+            self.preview is not None
+            and not self.missing_fields()
+            and not self.numbers.unresolved()
+            and not self._wizard.busy
+        )
 
 
 def _cell_text(value: object) -> str:
@@ -574,11 +608,17 @@ class CheckPage(QWizardPage):
         again_row = QHBoxLayout()
         again_row.addWidget(self.again)
         again_row.addStretch(1)
+        self.unusual = UnusualPanel()
+        self.unusual.changed.connect(self.completeChanged.emit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)
+        layout.addWidget(self.unusual, 1)
         layout.addLayout(again_row)
         layout.addStretch(0)
+
+    def justification(self) -> str:
+        return self.unusual.justification()
 
     def initializePage(self) -> None:
         self.start()
@@ -588,6 +628,7 @@ class CheckPage(QWizardPage):
         self.outcome = None
         self.problems.clear()
         self.problems.hide()
+        self.unusual.clear()
         self.again.hide()
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Vérification du fichier…"))
@@ -606,6 +647,8 @@ class CheckPage(QWizardPage):
                 issues=tuple(parsed.issues[:SHOWN_ISSUES]),
                 issue_count=len(parsed.issues),
                 rejected_lines=len(parsed.rejected_lines),
+                unusual=tuple(parsed.unusual[:SHOWN_ISSUES]),
+                unusual_count=len(parsed.unusual),
             )
 
         wizard.run_job(
@@ -640,6 +683,8 @@ class CheckPage(QWizardPage):
                     "%1 produit(s) dans le fichier. « Importer » enregistre le tout."
                 ).replace("%1", number(checked.products))
             )
+            if checked.unusual_count:
+                self.unusual.show_values(checked.unusual, checked.unusual_count)
         self.completeChanged.emit()
         self.checked.emit()
 
@@ -686,7 +731,7 @@ class CheckPage(QWizardPage):
         return self.outcome is not None and self.outcome.issue_count == 0
 
     def isComplete(self) -> bool:
-        return self.ready() and not self._wizard.busy
+        return self.ready() and self.unusual.confirmed() and not self._wizard.busy
 
 
 class RunPage(QWizardPage):

@@ -22,7 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.stock.bounds import StockBounds
+from hospiperf_desktop.stock.cells import CellError, parse_number
+from hospiperf_desktop.stock.numbers import Reading, dot_evidence
 from hospiperf_desktop.stock.records import ProductHistory, ProductRecord
+from ui.messages import french_number
 from ui.sections.stock.common import (
     Column,
     ColumnsTableModel,
@@ -143,7 +147,7 @@ class ProductsView(StockTab):
 
     def _show_history(self, history: ProductHistory) -> None:
         assert self._params is not None
-        dialog = ProductDialog(history, self._params, self)
+        dialog = ProductDialog(history, self._params, self.services.stock.catalog.bounds, self)
         self.dialog = dialog
 
         def accepted() -> None:
@@ -169,11 +173,16 @@ class ProductDialog(QDialog):
     """A product's monthly movements, counted stock and shortages; category and flags edited."""
 
     def __init__(
-        self, history: ProductHistory, params: StockParameters, parent: QWidget | None = None
+        self,
+        history: ProductHistory,
+        params: StockParameters,
+        bounds: StockBounds,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         product = history.product
         self.product = product
+        self.bounds = bounds
         self.setWindowTitle(self.tr("Produit %1").replace("%1", product.code))
         title = QLabel(f"<b>{product.code}</b> — {product.label}")
         title.setObjectName("themeTitle")
@@ -190,7 +199,7 @@ class ProductDialog(QDialog):
         form.addRow(self.tr("Catégorie :"), self.category)
         form.addRow("", self.mitm)
         form.addRow("", self.substitute)
-        form.addRow(self.tr("Prix unitaire :"), QLabel(euros(product.unit_price)))
+        form.addRow(self.tr("&Prix unitaire (€) :"), self._price_field(product))
         form.addRow(
             self.tr("Fournisseurs :"),
             QLabel(", ".join(product.suppliers) or self.tr("aucun connu")),
@@ -210,6 +219,85 @@ class ProductDialog(QDialog):
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
         self.resize(760, 620)
+
+    def _price_field(self, product: ProductRecord) -> QWidget:
+        """The unit price as typed (every decimal shown), its error, and the justification a
+        price outside its plausible range asks for."""
+        self.price_shown = "" if product.unit_price is None else french_number(product.unit_price)
+        self.price = QLineEdit(self.price_shown)
+        self.price.setPlaceholderText(self.tr("ex. : 0,0235"))
+        self.price_error = QLabel()
+        self.price_error.setStyleSheet("color: #8a1c1c")
+        self.price_error.setWordWrap(True)
+        self.price_error.hide()
+        self.unusual_help = QLabel()
+        self.unusual_help.setWordWrap(True)
+        self.justification = QLineEdit()
+        self.justification.setPlaceholderText(self.tr("Justification (conservée dans l'audit)"))
+        self.unusual_row = QWidget()
+        unusual = QVBoxLayout(self.unusual_row)
+        unusual.setContentsMargins(0, 0, 0, 0)
+        unusual.addWidget(self.unusual_help)
+        unusual.addWidget(self.justification)
+        self.unusual_row.hide()
+        self.price.textEdited.connect(lambda _t: self.price_error.hide())
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.price)
+        layout.addWidget(self.price_error)
+        layout.addWidget(self.unusual_row)
+        return holder
+
+    def typed_price(self) -> tuple[float | None, str]:
+        """The price typed (None when unchanged), or why it cannot be kept."""
+        text = self.price.text().strip()
+        if text == self.price_shown:
+            return None, ""
+        if not text:
+            return None, self.tr("Indiquez un prix unitaire.")
+        if dot_evidence(text) is Reading.AMBIGUOUS:
+            return None, self.tr(
+                "« %1 » est ambigu : écrivez par exemple 1500 (mille cinq cents) ou 1,5."
+            ).replace("%1", text)
+        try:
+            value = parse_number(text)
+        except CellError as err:
+            if err.code == "too_large":
+                return None, self.tr("« %1 » est trop grand.").replace("%1", text)
+            return None, self.tr("« %1 » n'est pas un nombre.").replace("%1", text)
+        if value < 0:
+            return None, self.tr("Un prix ne peut pas être négatif.")
+        return value, ""
+
+    def accept(self) -> None:
+        """OK keeps the dialog open on a wrong price, or an unusual one not yet justified."""
+        value, error = self.typed_price()
+        if error:
+            self.price_error.setText(error)
+            self.price_error.show()
+            self.price.setFocus()
+            return
+        plausible = self.bounds.unit_price
+        unusual = value is not None and not plausible.contains(value)
+        if unusual and not self.justification.text().strip():
+            assert value is not None
+            self.unusual_help.setText(
+                self.tr(
+                    "%1 € est hors de la plage plausible d'un prix unitaire (%2 à %3 €) — %4. "
+                    "Pour le garder, dites pourquoi il est juste :"
+                )
+                .replace("%1", french_number(value))
+                .replace("%2", french_number(plausible.low or 0))
+                .replace("%3", french_number(plausible.high) if plausible.high else "…")
+                .replace("%4", plausible.source)
+            )
+            self.unusual_row.show()
+            self.justification.setFocus()
+            return
+        if not unusual:
+            self.justification.clear()
+        super().accept()
 
     def _table(self, columns: list[Column], rows: object) -> QWidget:
         model = ColumnsTableModel(columns, self)
@@ -300,4 +388,8 @@ class ProductDialog(QDialog):
             found["mitm"] = self.mitm.isChecked()
         if self.substitute.isChecked() != self.product.has_substitute:
             found["has_substitute"] = self.substitute.isChecked()
+        price, _error = self.typed_price()
+        if price is not None and price != self.product.unit_price:
+            found["unit_price"] = price
+            found["justification"] = self.justification.text().strip()
         return found
