@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressBar, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QPushButton, QWizard
 
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from hospiperf_desktop.stock.mapping import ImportKind
@@ -138,6 +138,9 @@ def test_the_wizard_imports_an_inventory_and_the_indicators_show_its_coverage(
     assert "3 ligne(s) importée(s) au 31/03/2026." in text
     assert "3 nouveau(x) produit(s)." in text
     assert "Profil de colonnes « Inventaire — logiciel Pharma » enregistré." in text
+    # Once imported, nothing is left to cancel: Terminer alone, and no "annuler" promise.
+    assert wizard.button(QWizard.WizardButton.CancelButton).isHidden()
+    assert wizard.run_page.subTitle() == "L'import est terminé et enregistré."
     wizard.accept()
 
     rows = [_cells(page.indicators.model, r) for r in range(page.indicators.model.rowCount())]

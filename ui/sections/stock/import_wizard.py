@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -44,6 +43,7 @@ from hospiperf_desktop.stock.mapping import FIELDS, ColumnMapping, ImportKind, m
 from hospiperf_desktop.stock.numbers import NUMERIC_FIELDS, DotChoice
 from hospiperf_desktop.stock.records import ImportOptions, ImportResult, MappingRecord, OnOverlap
 from hospiperf_desktop.tabular import column_letter, fold
+from ui.file_dialogs import open_path
 from ui.labels import import_kind_labels
 from ui.messages import conflict_text, error_text, field_label, source_issue_text
 from ui.sections.stock.common import day_text, number
@@ -155,6 +155,9 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.check_page, self.run_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Importer"))
+        # On the last page the import runs (its progress dialog has Annuler) or is done:
+        # a Cancel beside Terminer would promise to undo what is already recorded.
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(1040, 720)
         imports = services.stock.imports
         self.run_job(lambda _p: imports.mappings(), self.file_page.set_mappings)
@@ -294,14 +297,14 @@ class FilePage(QWizardPage):
         self._kind_changed()
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = open_path(
             self,
             self.tr("Fichier à importer"),
-            self.path.text(),
             self.tr("Exports (%1);;Tous les fichiers (*)").replace("%1", FILE_PATTERN),
+            kind="stock",
         )
-        if chosen:
-            self.path.setText(chosen)
+        if chosen is not None:
+            self.path.setText(str(chosen))
 
     def set_mappings(self, mappings: list[MappingRecord]) -> None:
         self._mappings = mappings
@@ -864,6 +867,9 @@ class RunPage(QWizardPage):
         self.summary.setText(text)
         self.done = True
         self.again.setVisible(not imported)
+        if imported:
+            # Done: nothing is left to cancel, and "annuler laisse la base inchangée" is past.
+            self.setSubTitle(self.tr("L'import est terminé et enregistré."))
         self.completeChanged.emit()
         self.finished_import.emit()
         if imported and self._wizard.import_result is not None:
