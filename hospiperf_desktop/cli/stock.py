@@ -138,8 +138,10 @@ def register(commands: Any) -> None:
     prods.add_argument("--json", action="store_true")
     prods.set_defaults(handler=_products)
 
-    pset = group.add_parser("product-set", help="change a product's category or flags")
-    pset.add_argument("code")
+    pset = group.add_parser(
+        "product-set", help="change the category or flags of one product or several"
+    )
+    pset.add_argument("code", nargs="+", help="product code(s): several get the same change")
     establishment(pset)
     pset.add_argument("--category")
     pset.add_argument("--mitm", type=_flag, metavar="oui|non")
@@ -488,23 +490,32 @@ def _products(args: argparse.Namespace) -> int:
 
 
 def _product_set(args: argparse.Namespace) -> int:
+    if len(args.code) > 1 and args.price is not None:
+        raise CliError("--price applies to one product at a time")
     with services_for(args) as services:
         catalog = services.stock.catalog
-        product = catalog.product_by_code(
-            _establishment_id(services, args.establishment), args.code
-        )
+        establishment_id = _establishment_id(services, args.establishment)
+        products = [catalog.product_by_code(establishment_id, code) for code in args.code]
         try:
-            catalog.update_product(
-                product.id,
-                category=args.category,
-                mitm=args.mitm,
-                has_substitute=args.substitute,
-                unit_price=args.price,
-                justification=args.confirm_unusual,
-            )
+            if len(products) == 1:
+                catalog.update_product(
+                    products[0].id,
+                    category=args.category,
+                    mitm=args.mitm,
+                    has_substitute=args.substitute,
+                    unit_price=args.price,
+                    justification=args.confirm_unusual,
+                )
+            else:
+                catalog.update_products(
+                    [p.id for p in products],
+                    category=args.category,
+                    mitm=args.mitm,
+                    has_substitute=args.substitute,
+                )
         except UnusualEntryError as err:
             raise CliError(f'{err} (--confirm-unusual "JUSTIFICATION")') from None
-    print(f"product {args.code} updated")
+    print(f"{len(products)} product(s) updated: {', '.join(args.code)}")
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -167,6 +168,24 @@ class StockCatalog:
                 after=asdict(after) | ({"justification": justification} if justification else {}),
             )
             return self._record(row, self._suppliers_of(session, [row.id]).get(row.id, []))
+
+    def update_products(
+        self,
+        product_ids: Sequence[int],
+        *,
+        category: str | None = None,
+        mitm: bool | None = None,
+        has_substitute: bool | None = None,
+    ) -> list[ProductRecord]:
+        """The same change on many products, in one transaction (all or none), each product's
+        change audited."""
+        with self._db.write():
+            return [
+                self.update_product(
+                    product_id, category=category, mitm=mitm, has_substitute=has_substitute
+                )
+                for product_id in product_ids
+            ]
 
     def history(self, product_id: int) -> ProductHistory:
         """Monthly movements, every counted stock and the shortages of one product."""

@@ -286,3 +286,26 @@ def test_product_set_price_outside_its_range_needs_a_justification(
         db, "SELECT after FROM audit_entries WHERE entity = 'product' ORDER BY id DESC LIMIT 1"
     )
     assert json.loads(after)["justification"] == "gene therapy"
+
+
+def test_product_set_changes_several_products_at_once_or_none(
+    cli: Cli, db: Path, tmp_path: Path, establishment: str
+) -> None:
+    path = _csv(tmp_path / "inventaire.csv", "3400930000011;Paracétamol;Pharmacie;12;0,05",
+                "3400930000042;Chlorure de sodium;Pharmacie;30;0,92")  # fmt: skip
+    assert _import(cli, path)[0] == 0
+    both = ("3400930000011", "3400930000042")
+    code, out, err = cli("stock", "product-set", *both, "--establishment", FINESS,
+                         "--category", "solute", "--mitm", "oui")  # fmt: skip
+    assert code == 0, err
+    assert "2 product(s) updated" in out
+    assert raw_rows(db, "SELECT category, mitm FROM products ORDER BY code") == [
+        ("solute", 1), ("solute", 1)
+    ]  # fmt: skip
+    code, _, err = cli("stock", "product-set", "3400930000011", "9999999999999",
+                       "--establishment", FINESS, "--category", "dms")  # fmt: skip
+    assert code == 2  # one unknown code: nothing changes
+    assert raw_rows(db, "SELECT DISTINCT category FROM products") == [("solute",)]
+    code, _, err = cli("stock", "product-set", "3400930000011", "3400930000042",
+                       "--establishment", FINESS, "--price", "1")  # fmt: skip
+    assert code == 2 and "one product at a time" in err

@@ -360,3 +360,30 @@ def test_both_tables_export_to_excel_and_an_import_can_be_undone(
         "inv.csv"
     ]
     assert page.reorder.dirty and page.indicators.dirty  # shown again from the database
+
+
+def test_many_products_get_one_change_chosen_at_the_keyboard(
+    qtbot, page, services, establishment, tmp_path
+) -> None:
+    _import(services, establishment, _movements(tmp_path / "mouvements.csv"), ImportKind.MOVEMENTS)
+    with qtbot.waitSignal(page.products.loaded, timeout=10_000):
+        page.tabs.setCurrentWidget(page.products)
+    view = page.products
+    assert view.model.rowCount() == 2
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # both
+    assert len(view.selected_products()) == 2
+    view.bulk_button.click()
+    dialog = view.dialog
+    assert dialog is not None and dialog.windowTitle() == "Modifier 2 produit(s)"
+    dialog.category.setFocus()
+    qtbot.keyClicks(dialog.category, "Sol")  # Solutés
+    dialog.mitm.setFocus()
+    qtbot.keyClicks(dialog.mitm, "O")  # Oui; the substitute flag stays unchanged
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    stored = services.stock.catalog.products(establishment.id)
+    assert {(p.category, p.mitm) for p in stored} == {("solute", True)}
+    assert len({p.has_substitute for p in stored}) == 1  # untouched: as the import set it
+    updates = [e for e in services.audit.recent() if e.entity == "product" and e.action == "update"]
+    assert len(updates) == 2

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -40,6 +41,7 @@ from ui.sections.stock.common import (
     yes,
 )
 from ui.sections.stock.tab import StockTab
+from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ class ProductsView(StockTab):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self._params: StockParameters | None = None
-        self.dialog: ProductDialog | None = None
+        self.dialog: QDialog | None = None
         self.model = ColumnsTableModel(self._columns(), self)
         self.proxy = RecordFilter(self.model, self)
         self.search = QLineEdit(placeholderText=self.tr("Rechercher (code, libellé, fournisseur…)"))
@@ -64,7 +66,14 @@ class ProductsView(StockTab):
         self.category.currentIndexChanged.connect(self._filter)
         self.open_button = QPushButton(self.tr("Fiche produit…"))
         self.open_button.clicked.connect(self.open_selected)
+        self.bulk_button = QPushButton(self.tr("Modifier la sélection…"))
+        self.bulk_button.setToolTip(
+            self.tr("Catégorie, MITM ou substitut de tous les produits sélectionnés")
+        )
+        self.bulk_button.clicked.connect(self.change_selected)
         self.table = stock_table(self.proxy)
+        # Many rows can be chosen (Maj/Ctrl + clic or flèches, Ctrl+A) for one change.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.sortByColumn(LABEL_COLUMN, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -75,6 +84,7 @@ class ProductsView(StockTab):
         tools.addWidget(QLabel(self.tr("Catégorie :")))
         tools.addWidget(self.category)
         tools.addWidget(self.open_button)
+        tools.addWidget(self.bulk_button)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
@@ -139,6 +149,39 @@ class ProductsView(StockTab):
         selected = selected_record(self.table, self.proxy)
         if selected is not None:
             self.open_product(selected.id)
+
+    def selected_products(self) -> list[ProductRecord]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.proxy.record(row) for row in rows]
+
+    def change_selected(self) -> None:
+        """One change (category, MITM, substitute) for every selected product."""
+        products = self.selected_products()
+        if not products or self._params is None:
+            return
+        from ui.sections.stock.bulk_dialog import BulkProductDialog
+
+        dialog = BulkProductDialog(len(products), self._params, self)
+        self.dialog = dialog
+        catalog = self.services.stock.catalog
+        ids = [product.id for product in products]
+
+        def accepted() -> None:
+            changes = dialog.changes()
+            if not changes:
+                return
+
+            def saved(records: list[ProductRecord]) -> None:
+                self.refresh()
+                self.changed.emit()
+                show_status(
+                    self, self.tr("%1 produit(s) modifié(s).").replace("%1", str(len(records)))
+                )
+
+            self._runner.run(lambda _p: catalog.update_products(ids, **changes), on_success=saved)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
 
     def open_product(self, product_id: int) -> None:
         """Load the product's history, then show it in a dialog where its facts are edited."""
