@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, text
