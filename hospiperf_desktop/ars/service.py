@@ -80,6 +80,7 @@ class ImportOutcome:
     finess: str | None = None
     period: str | None = None
     replaced: str | None = None  # the UUIDs of the bundles whose modules it replaced
+    warning: str | None = None  # imported, but its audit anchor contradicts an earlier one
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,33 @@ def _finess_problem(finess: str) -> FinessProblem | None:
     if problem is None and finess != finess.strip().upper():
         return FinessProblem("finess_format", "a FINESS number is written without spaces")
     return problem
+
+
+def _anchor_warning(
+    session: Session, name: str, finess: str, created: datetime, entries: int, head: str
+) -> str | None:
+    """An establishment's trail only grows: a bundle whose anchor counts fewer entries than
+    an earlier bundle's (or as many, with another head) shows a trail cut or rewritten in
+    between — or two databases sending for one FINESS. Imported all the same, but said."""
+    for other in session.scalars(
+        select(AuditAnchor)
+        .where(AuditAnchor.finess == finess)
+        .order_by(AuditAnchor.created, AuditAnchor.id)
+    ):
+        earlier = other.created <= created
+        older, newer = (other, None) if earlier else (None, other)
+        shrank = (
+            older is not None
+            and (older.entries > entries or (older.entries == entries and older.head_hash != head))
+        ) or (newer is not None and newer.entries < entries)
+        if shrank:
+            return (
+                f"{name}: its audit anchor ({entries} entries) does not extend the one of bundle"
+                f" {other.bundle_uuid} ({other.entries} entries, made on"
+                f" {other.created:%d/%m/%Y %H:%M}): the establishment's audit trail was cut or"
+                " rewritten in between, or two databases send for this FINESS"
+            )
+    return None
 
 
 def _lock_finess(session: Session, finess: str) -> None:
@@ -426,8 +454,10 @@ class Consolidation:
             session.add(
                 BundleModule(bundle_id=bundle.id, finess=finess, period=period, module=module)
             )
+        warning = None
         if arrival.anchor is not None:
             entries, head = arrival.anchor
+            warning = _anchor_warning(session, name, finess, created, entries, head)
             session.add(
                 AuditAnchor(
                     bundle_uuid=uuid,
@@ -442,7 +472,15 @@ class Consolidation:
         session.flush()
         replaced_uuids = ", ".join(sorted(b.uuid for b in replaced.values())) or None
         return ImportOutcome(
-            name, "imported", "ok", f"{name}: imported", uuid, finess, period, replaced_uuids
+            name,
+            "imported",
+            "ok",
+            f"{name}: imported",
+            uuid,
+            finess,
+            period,
+            replaced_uuids,
+            warning,
         )
 
     def anchors(self, finess: str | None = None) -> list[dict[str, Any]]:

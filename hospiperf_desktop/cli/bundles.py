@@ -240,6 +240,8 @@ def _ars_import(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             mark = "imported" if outcome.status == "imported" else f"REFUSED ({outcome.reason})"
             print(f"{mark}: {outcome.message}")
+            if outcome.warning:
+                print(f"  WARNING: {outcome.warning}")
         print(
             f"{len(outcomes)} bundle(s): {len(outcomes) - len(refused)} imported,"
             f" {len(refused)} refused"

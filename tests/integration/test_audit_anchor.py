@@ -223,3 +223,37 @@ def test_the_ars_keeps_the_anchors_it_receives(
         assert consolidation.report()["audit_anchors"] == [anchor]
     finally:
         consolidation.close()
+
+
+def test_the_ars_warns_when_a_later_bundle_carries_a_shorter_trail(
+    db_file: Path, tmp_path: Path
+) -> None:
+    first = _bundle_with_history(db_file, tmp_path)
+    finess = _bag_info(first)["FINESS"]
+    ((head,),) = raw_rows(db_file, "SELECT hash FROM audit_entries WHERE id = 2")
+    _write(
+        db_file,
+        [
+            ("UPDATE audit_head SET last_id = 2, last_hash = ? WHERE id = 1", (head,)),
+            ("DELETE FROM audit_entries WHERE id > 2", ()),
+        ],
+    )
+    services = open_services(db_file)
+    try:
+        second = make_bundle(services, tmp_path / "apres-coupe.zip")
+        key = services.bundles.keys.public_key(finess)
+    finally:
+        services.close()
+    assert int(_bag_info(second)["Audit-Entries"]) < int(_bag_info(first)["Audit-Entries"])
+    consolidation = Consolidation(f"sqlite:///{tmp_path / 'ars.sqlite'}")
+    try:
+        consolidation.trust([key])
+        before, after = consolidation.import_bundles([first, second])
+        assert (before.status, before.warning) == ("imported", None)
+        assert after.status == "imported"
+        assert after.warning is not None
+        assert "audit trail was cut or rewritten" in after.warning
+        assert before.uuid is not None and before.uuid in after.warning
+        assert len(consolidation.anchors(finess)) == 2, "both anchors are kept"
+    finally:
+        consolidation.close()
