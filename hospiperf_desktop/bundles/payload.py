@@ -11,6 +11,7 @@ writes anything: the consolidation calls `read_payload` before opening its trans
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ def _clean(text: str) -> str:
 # recursion before json.loads, NaN/Infinity refused — then jsonschema validation.
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 
 
@@ -93,19 +95,46 @@ def _not_finite(constant: str) -> Any:
     raise ValueError(f"{constant} is not a number a bundle may carry")
 
 
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal[:20]} overflows: not a number a bundle may carry")
+    return value
+
+
 def bounded_json(name: str, raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """Parse one JSON document of a bundle, or refuse it naming `name`."""
     if _depth(raw) > max_depth:
         raise _refuse(name, f"nested deeper than {max_depth} levels", "payload_too_deep")
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, parse_constant=_not_finite)
+        document = json.loads(text, parse_constant=_not_finite, parse_float=_finite)
     except UnicodeDecodeError as err:
         raise _refuse(name, f"not UTF-8 text (byte {err.start})") from None
     except json.JSONDecodeError as err:
         raise _refuse(name, f"line {err.lineno}, column {err.colno}: {err.msg}") from None
     except (ValueError, RecursionError) as err:
         raise _refuse(name, f"not valid JSON ({err})") from None
+    _check_texts(name, document)
+    return document
+
+
+def _check_texts(name: str, document: Any) -> None:
+    """Refuse control characters (tab, line feed, carriage return aside) in any text or key:
+    stored, they would break every workbook the ARS writes afterwards."""
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        pointer, value = pending.pop()
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                raise _refuse(name, f"at {pointer or '/'}: a text holds a control character")
+        elif isinstance(value, list):
+            pending.extend((f"{pointer}/{i}", item) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _CONTROL.search(key):
+                    raise _refuse(name, f"at {pointer or '/'}: a key holds a control character")
+                pending.append((f"{pointer}/{key}", item))
 
 
 # --- schemas ----------------------------------------------------------------------------

@@ -253,6 +253,9 @@ def _bad_info(label: str, value: str, expected: str) -> BundleRejected:
 
 def _check_info(info: dict[str, str]) -> None:
     """Every value the consolidation reads from bag-info.txt, checked before it is used."""
+    for label, value in info.items():
+        if re.search(r"[\x00-\x1f\x7f]", value):
+            raise _bad_info(label, value, "a text without control characters")
     finess = info["FINESS"]
     if check_finess(finess) is not None or finess != finess.upper().strip():
         raise _reject("bad_finess", f"{BAG_INFO}: FINESS {finess[:20]!r} is not a FINESS number")
