@@ -57,7 +57,7 @@ from hospiperf_desktop.ars.models import (
 )
 from hospiperf_desktop.bundles.contents import MODULES
 from hospiperf_desktop.bundles.keys import PublicKey
-from hospiperf_desktop.bundles.payload import Payload, read_payload
+from hospiperf_desktop.bundles.payload import Payload, check_bundle, read_payload
 from hospiperf_desktop.bundles.verify import (
     BundleRejected,
     Limits,
@@ -311,6 +311,11 @@ class Consolidation:
             session.delete(row)
 
     # --- import ---------------------------------------------------------------------------
+
+    def verify(self, path: Path, limits: Limits | None = None) -> VerifiedBundle:
+        """What `import_bundles` checks before writing, against the trusted keys, writing
+        nothing: raises BundleRejected with the first problem."""
+        return check_bundle(path, self.trusted(), limits)
 
     def import_bundles(
         self,

@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from hospiperf_desktop.bundles.verify import BundleRejected, VerifiedBundle
+from hospiperf_desktop.bundles.keys import PublicKey
+from hospiperf_desktop.bundles.verify import BundleRejected, Limits, VerifiedBundle, verify_bundle
 from hospiperf_desktop.establishments.finess import check_finess
 from hospiperf_desktop.paths import resource_path
 
@@ -266,3 +268,13 @@ def read_payload(verified: VerifiedBundle) -> Payload:
         stock=documents.get(STOCK),
         scenarios=scenarios,
     )
+
+
+def check_bundle(
+    path: Path, trusted: Mapping[str, Sequence[PublicKey]], limits: Limits | None = None
+) -> VerifiedBundle:
+    """Everything the ARS checks before importing: the bundle (`verify_bundle`), then its
+    payload documents. Raises BundleRejected with the first problem."""
+    verified = verify_bundle(path, trusted, limits)
+    read_payload(verified)
+    return verified

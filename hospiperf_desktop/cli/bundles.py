@@ -190,11 +190,12 @@ def _trusted(path: Path) -> list[Any]:
 
 
 def _bundle_verify(args: argparse.Namespace) -> int:
-    from hospiperf_desktop.bundles.verify import BundleRejected, trusted_by_finess, verify_bundle
+    from hospiperf_desktop.bundles.payload import check_bundle
+    from hospiperf_desktop.bundles.verify import BundleRejected, trusted_by_finess
 
     keys = _trusted(args.trusted_keys)
     try:
-        verified = verify_bundle(args.file, trusted_by_finess(keys))
+        verified = check_bundle(args.file, trusted_by_finess(keys))
     except BundleRejected as err:
         if args.json:
             print_json({"valid": False, "reason": err.reason, "message": str(err)})

@@ -2,7 +2,8 @@
 
 Each bundle is correctly signed by a trusted key and malformed inside. The rule for every
 one: `hospiperf ars import` exits with 1, names the documented reason in a message under
-1 KB with no control character, prints no traceback, and leaves the database unchanged.
+1 KB with no control character, prints no traceback, and leaves the database unchanged;
+`hospiperf bundle verify` refuses it for the same reason.
 The control bundle `valid.zip` must import, which shows that the key and layout are sound.
 """
 
@@ -53,6 +54,15 @@ def test_a_hostile_bundle_is_refused_by_the_rule(
     url = f"sqlite:///{database}"
     code, _, err = _run(capsys, "ars", "keys", "--db-url", url, "--add", str(KEY))
     assert code == 0, err
+    code, out, err = _run(
+        capsys, "bundle", "verify", str(CORPUS / name), "--trusted-keys", str(KEY), "--json"
+    )
+    verdict = json.loads(out)
+    expected_ok = EXPECTED[name]["reason"] == "ok"
+    assert verdict["valid"] is expected_ok, verdict
+    assert code == (0 if expected_ok else 1) and not err
+    if not expected_ok:
+        assert verdict["reason"] == EXPECTED[name]["reason"], "verify says what import says"
     before = _dump(database)
     code, out, err = _run(capsys, "ars", "import", str(CORPUS / name), "--db-url", url, "--json")
     assert "Traceback" not in err and not err
