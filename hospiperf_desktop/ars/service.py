@@ -273,6 +273,15 @@ class Consolidation:
         ]
         if issues:
             raise ValidationError(issues)
+        try:
+            return self._add_keys(keys)
+        except IntegrityError:
+            raise ConflictError(
+                "another session added keys at the same time; nothing was added, try again",
+                "conflict",
+            ) from None
+
+    def _add_keys(self, keys: list[PublicKey]) -> int:
         added = 0
         with self._sessions.begin() as session:
             known = set(session.scalars(select(TrustedKey.fingerprint)))

@@ -179,6 +179,17 @@ class KeyInfo:
     public_path: Path
 
 
+def _checked(finess: str) -> str:
+    """A FINESS number, before it names a key file (never a path someone typed)."""
+    problem = check_finess(finess)
+    if problem is not None or finess != normalize_finess(finess):
+        message = problem.message if problem else "write it as 9 characters, no spaces"
+        raise ValidationError(
+            [FieldIssue("finess", problem.code if problem else "finess_format", message)]
+        )
+    return finess
+
+
 class KeyStore:
     """Key pairs kept under one folder (the `keys/` folder beside the database)."""
 
@@ -186,10 +197,10 @@ class KeyStore:
         self.folder = folder
 
     def _private_path(self, finess: str) -> Path:
-        return self.folder / f"{finess}.key.pem"
+        return self.folder / f"{_checked(finess)}.key.pem"
 
     def _public_path(self, finess: str) -> Path:
-        return self.folder / f"{finess}.pub.json"
+        return self.folder / f"{_checked(finess)}.pub.json"
 
     def has_key(self, finess: str) -> bool:
         return self._private_path(finess).exists()

@@ -421,3 +421,10 @@ def test_an_ars_database_of_schema_1_is_upgraded_and_its_rival_current_bundles_r
     finally:
         engine.dispose()
     assert sorted(versions) == [1, 2]
+
+
+@pytest.mark.parametrize("typed", ["../../etc/passwd", "75000001", "750000011"])
+def test_a_key_file_is_never_named_by_something_that_is_not_a_finess(cli: Cli, typed: str) -> None:
+    code, out, err = cli("keys", "show", "--establishment", typed)
+    assert code == 2 and not out
+    assert "finess" in err.lower() and "Traceback" not in err
