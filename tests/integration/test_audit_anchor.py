@@ -11,14 +11,17 @@ import json
 import sqlite3
 import zipfile
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from bundle_support import make_bundle
 from integration_support import make_input, raw_rows
+from test_ars import _Clock
 
 from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.audit.chain import GENESIS_HASH, ChainedEntry, entry_hash
+from hospiperf_desktop.bundles import service as bundle_service
 from hospiperf_desktop.cli import main
 from hospiperf_desktop.services import Services, open_services
 
@@ -226,9 +229,12 @@ def test_the_ars_keeps_the_anchors_it_receives(
 
 
 def test_the_ars_warns_when_a_later_bundle_carries_a_shorter_trail(
-    db_file: Path, tmp_path: Path
+    db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(bundle_service, "datetime", _Clock)
+    _Clock.moment = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     first = _bundle_with_history(db_file, tmp_path)
+    _Clock.moment = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
     finess = _bag_info(first)["FINESS"]
     ((head,),) = raw_rows(db_file, "SELECT hash FROM audit_entries WHERE id = 2")
     _write(
