@@ -79,6 +79,7 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # Control characters (tab, line feed, carriage return aside) and lone surrogates (a JSON
 # "\ud800" escape decodes to one; no database or workbook can store it).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BAD_CHARACTER = "a control character or a lone surrogate"
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 
 
@@ -131,13 +132,13 @@ def _check_texts(name: str, document: Any) -> None:
         pointer, value = pending.pop()
         if isinstance(value, str):
             if _CONTROL.search(value):
-                raise _refuse(name, f"at {pointer or '/'}: a text holds a control character or a lone surrogate")
+                raise _refuse(name, f"at {pointer or '/'}: a text holds {_BAD_CHARACTER}")
         elif isinstance(value, list):
             pending.extend((f"{pointer}/{i}", item) for i, item in enumerate(value))
         elif isinstance(value, dict):
             for key, item in value.items():
                 if _CONTROL.search(key):
-                    raise _refuse(name, f"at {pointer or '/'}: a key holds a control character or a lone surrogate")
+                    raise _refuse(name, f"at {pointer or '/'}: a key holds {_BAD_CHARACTER}")
                 pending.append((f"{pointer}/{key}", item))
 
 
