@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,6 +28,10 @@ from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import AuditEntry, AuditHead, Diagnostic, Establishment
 
 Snapshot = Mapping[str, Any] | None
+
+# A change and its audit entry are written in one transaction, seconds apart at most; data
+# changed longer than this after the last entry had entries that are no longer there.
+TRAIL_LAG_TOLERANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class AuditService:
             count, problems = verify_chain(((_chained(r), r.hash) for r in rows), head)
             if count == 0 and head is None:
                 problems += _empty_trail(session)
+            elif head_row is not None:
+                problems += _trail_behind_data(session, head_row.last_id)
             if anchor is not None:
                 problems += _against_anchor(session, anchor)
         return AuditReport(count, tuple(problems), anchor)
@@ -218,3 +224,43 @@ def _against_anchor(session: Session, anchor: Anchor) -> list[ChainProblem]:
             )
         )
     return problems
+
+
+def _trail_behind_data(session: Session, last_id: int) -> list[ChainProblem]:
+    """Establishments or diagnostics changed well after the last audit entry: the entries
+    that recorded those changes were cut off (with the head moved back)."""
+    last = session.get(AuditEntry, last_id)
+    if last is None:
+        return []  # verify_chain reports the head that names no entry
+    try:
+        recorded = datetime.fromisoformat(last.recorded_at)
+    except ValueError:
+        return []  # an altered entry: verify_chain reports it
+    if recorded.tzinfo is not None:
+        recorded = recorded.astimezone(UTC).replace(tzinfo=None)
+    changed = max(
+        (
+            moment
+            for moment in (
+                session.scalar(select(func.max(Establishment.updated_at))),
+                session.scalar(select(func.max(Diagnostic.updated_at))),
+            )
+            if moment is not None
+        ),
+        default=None,
+    )
+    if changed is None:
+        return []
+    if changed.tzinfo is not None:
+        changed = changed.astimezone(UTC).replace(tzinfo=None)
+    if changed <= recorded + TRAIL_LAG_TOLERANCE:
+        return []
+    return [
+        ChainProblem(
+            None,
+            "trail_behind_data",
+            f"data was changed on {changed:%d/%m/%Y %H:%M} UTC, after the last audit entry"
+            f" ({recorded:%d/%m/%Y %H:%M} UTC): the last entries were removed, or the"
+            " computer's clock was put back",
+        )
+    ]

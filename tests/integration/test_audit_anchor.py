@@ -11,7 +11,7 @@ import json
 import sqlite3
 import zipfile
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -142,7 +142,7 @@ def test_removing_the_last_entries_and_moving_the_head_back_is_caught_by_the_anc
         ],
     )
     code, result, _ = _audit(db_file, capsys)
-    assert code == 0, "alone, a cut tail with its head moved back verifies"
+    assert code == 0, "alone, a tail cut minutes after it was written, head moved back, verifies"
     code, result, _ = _audit(db_file, capsys, "--anchor", str(bundle))
     assert code == 1 and _codes(result) == ["anchor_missing"]
     assert f"entry {anchored}" in result["problems"][0]["message"]
@@ -263,3 +263,30 @@ def test_the_ars_warns_when_a_later_bundle_carries_a_shorter_trail(
         assert len(consolidation.anchors(finess)) == 2, "both anchors are kept"
     finally:
         consolidation.close()
+
+
+def test_a_trail_cut_back_behind_later_changes_is_reported_without_an_anchor(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _bundle_with_history(db_file, tmp_path)
+    ((last, recorded),) = raw_rows(
+        db_file, "SELECT id, recorded_at FROM audit_entries ORDER BY id DESC LIMIT 1"
+    )
+    later = datetime.fromisoformat(recorded).replace(tzinfo=None) + timedelta(hours=2)
+    ((keep_hash,),) = raw_rows(db_file, "SELECT hash FROM audit_entries WHERE id = ?", (last - 1,))
+    _write(
+        db_file,
+        [
+            # The last change (establishment n°9) was made two hours after the others...
+            ("UPDATE establishments SET updated_at = ? WHERE name LIKE '%n°9'", (str(later),)),
+            # ...and its entry is cut off, the head moved back onto the one before.
+            (
+                "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
+                (last - 1, keep_hash),
+            ),
+            ("DELETE FROM audit_entries WHERE id = ?", (last,)),
+        ],
+    )
+    code, result, _ = _audit(db_file, capsys)
+    assert code == 1 and _codes(result) == ["trail_behind_data"]
+    assert "after the last audit entry" in result["problems"][0]["message"]
