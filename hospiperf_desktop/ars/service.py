@@ -190,6 +190,12 @@ def _prepare_schema(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
         tables = set(inspect(connection).get_table_names())
+        if tables and not any(name.startswith("ars_") for name in tables):
+            raise DatabaseError(
+                "this database holds other tables and is not a consolidation database"
+                " (an establishment's HospiPerf file?): nothing was changed; give a new file"
+                " or an empty database"
+            )
         version: int | None = None
         if "ars_schema" in tables:
             version = connection.scalar(select(func.max(ArsSchema.version)))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from bundle_support import make_bundle, resign
-from integration_support import Cli, make_finess
+from integration_support import Cli, make_finess, make_input, raw_rows
 from sqlalchemy import create_engine, delete, func, insert, select, update
 from test_ars import _Clock, _counts, _keys
 
@@ -31,7 +31,7 @@ from hospiperf_desktop.ars.models import (
 from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.bundles import service as bundle_service
 from hospiperf_desktop.bundles.keys import KeyFileError, PublicKey, read_public_key
-from hospiperf_desktop.errors import ValidationError
+from hospiperf_desktop.errors import DatabaseError, ValidationError
 from hospiperf_desktop.services import Services
 
 WORK_UNITS = "data/activity/work-units-2026.json"
@@ -428,3 +428,15 @@ def test_a_key_file_is_never_named_by_something_that_is_not_a_finess(cli: Cli, t
     code, out, err = cli("keys", "show", "--establishment", typed)
     assert code == 2 and not out
     assert "finess" in err.lower() and "Traceback" not in err
+
+
+def test_an_establishment_database_is_never_turned_into_a_consolidation_database(
+    services: Services, db_file: Path, cli: Cli
+) -> None:
+    services.establishments.add(make_input(1))
+    tables = raw_rows(db_file, "SELECT name FROM sqlite_master ORDER BY name")
+    with pytest.raises(DatabaseError, match="not a consolidation database"):
+        Consolidation(str(db_file))
+    code, out, err = cli("ars", "report", "--db-url", str(db_file))
+    assert code == 2 and "not a consolidation database" in err and not out
+    assert raw_rows(db_file, "SELECT name FROM sqlite_master ORDER BY name") == tables
