@@ -77,18 +77,29 @@ def _bag_info(path: Path) -> dict[str, str]:
     return info
 
 
+def _read_head(path: Path, options: str) -> tuple[object, object] | None:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+    with closing(connection):
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        if "audit_head" not in tables or "audit_entries" not in tables:
+            raise AnchorError(f"{path.name}: neither a bundle nor a HospiPerf backup")
+        row = connection.execute("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+        head = row.fetchone()
+    return None if head is None else (head[0], head[1])
+
+
 def _from_backup(path: Path) -> Anchor:
+    """Read-only; a backup in WAL mode beside which no -shm can be made is read immutable."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        with closing(connection):
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-            if "audit_head" not in tables or "audit_entries" not in tables:
-                raise AnchorError(f"{path.name}: neither a bundle nor a HospiPerf backup")
-            head = connection.execute(
-                "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
-            ).fetchone()
+        try:
+            head = _read_head(path, "mode=ro")
+        except sqlite3.OperationalError:
+            head = _read_head(path, "mode=ro&immutable=1")
     except sqlite3.DatabaseError as err:
         raise AnchorError(f"{path.name}: neither a bundle nor a HospiPerf backup ({err})") from None
     if head is None:
         return Anchor(0, GENESIS_HASH, path.name)
-    return Anchor(int(head[0]), str(head[1]), path.name)
+    last_id, last_hash = head
+    if not isinstance(last_id, int) or not isinstance(last_hash, str):
+        raise AnchorError(f"{path.name}: its audit head is damaged")
+    return Anchor(last_id, last_hash, path.name)
