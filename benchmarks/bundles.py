@@ -32,6 +32,7 @@ from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.bundles.bag import PayloadFile, write_bag
 from hospiperf_desktop.bundles.keys import PublicKey
 from hospiperf_desktop.bundles.verify import trusted_by_finess, verify_bundle
+from hospiperf_desktop.establishments.finess import luhn_check_digit
 
 SIGN_TARGET = 1.3
 IMPORT_TARGET_SECONDS = 60.0
@@ -56,6 +57,8 @@ def info(
         "Software-Version": "HospiPerf Desktop benchmark",
         "Bundle-UUID": f"00000000-0000-4000-8000-{number:012d}",
         "Public-Key-Fingerprint": key.fingerprint,
+        "Audit-Entries": str(100 + number),
+        "Audit-Head": hashlib.sha256(str(number).encode()).hexdigest(),
     }
 
 
@@ -168,7 +171,16 @@ def small_payload(finess: str, period: str, number: int) -> list[PayloadFile]:
         "totals": [],
         "per_bed": [],
     }
-    summary = {"format": "hospiperf-bundle/1", "finess": finess, "period": period}
+    summary = {
+        "format": "hospiperf-bundle/1",
+        "finess": finess,
+        "name": f"CH {finess}",
+        "period": period,
+        "years": [int(period)],
+        "modules": ["activity", "diagnostics", "stock"],
+        "software_version": "benchmark",
+        "files": [],
+    }
     encode = lambda value: json.dumps(value, ensure_ascii=False).encode()  # noqa: E731
     return [
         PayloadFile("data/bundle.json", encode(summary)),
@@ -182,7 +194,8 @@ def small_payload(finess: str, period: str, number: int) -> list[PayloadFile]:
 
 def many_bundles(folder: Path, count: int) -> None:
     establishments = 50
-    keys = {f"69{i:07d}": key_pair(f"69{i:07d}") for i in range(establishments)}
+    finesses = [f"69{i:06d}" + luhn_check_digit(f"69{i:06d}") for i in range(establishments)]
+    keys = {finess: key_pair(finess) for finess in finesses}
     paths = []
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for number in range(count):

@@ -203,7 +203,19 @@ def bundle_reason_text(reason: str) -> str:
         "older_than_current": _tr(
             "Un paquet plus récent de cet établissement pour la même période est déjà importé."
         ),
-        "bad_payload": _tr("Les données du paquet sont illisibles."),
+        "bad_payload": _tr(
+            "Les données du paquet sont illisibles ou ne respectent pas le format attendu "
+            "(champ manquant, type ou valeur hors limites)."
+        ),
+        "payload_too_deep": _tr("Un fichier de données du paquet est imbriqué trop profondément."),
+        "bad_finess": _tr(
+            "Le paquet indique un FINESS invalide, ou différent de celui de l'établissement."
+        ),
+        "conflict": _tr(
+            "Un autre import modifiait le même établissement au même moment : rien n'a été "
+            "enregistré, importez ce paquet à nouveau."
+        ),
+        "import_failed": _tr("L'import de ce paquet a échoué : rien n'en a été enregistré."),
     }
     return texts.get(reason, _tr("Paquet refusé (%1).").replace("%1", reason))
 

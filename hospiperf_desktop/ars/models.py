@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ARS_SCHEMA_VERSION = 1
+# 1: the first schema. 2: ars_bundle_modules (one current bundle per FINESS, period and
+# module, enforced by a partial unique index) and ars_audit_anchors.
+ARS_SCHEMA_VERSION = 2
 
 
 class ArsBase(DeclarativeBase):
@@ -44,7 +46,8 @@ class TrustedKey(ArsBase):
 
 
 class ImportedBundle(ArsBase):
-    """Who sent what and when; `current` is false once a newer bundle replaced it."""
+    """Who sent what and when; `current` is false once newer bundles replaced all of its
+    modules (ars_bundle_modules says which modules it still holds)."""
 
     __tablename__ = "ars_bundles"
 
@@ -134,3 +137,46 @@ class PurchasingRow(ArsBase):
     rejected: Mapped[int]
 
     __table_args__ = (UniqueConstraint("bundle_id", "scenario"),)
+
+
+class BundleModule(ArsBase):
+    """A module (diagnostics, activity, stock, calculators) a bundle brought.
+
+    At most one bundle is current for each FINESS, period and module: the partial unique
+    index below makes a second one impossible, whatever the importing code does.
+    """
+
+    __tablename__ = "ars_bundle_modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    period: Mapped[str] = mapped_column(String(40))
+    module: Mapped[str] = mapped_column(String(16))
+    current: Mapped[bool] = mapped_column(default=True)
+
+
+Index(
+    "uq_ars_bundle_modules_current",
+    BundleModule.finess,
+    BundleModule.period,
+    BundleModule.module,
+    unique=True,
+    sqlite_where=BundleModule.current == true(),
+    postgresql_where=BundleModule.current == true(),
+)
+
+
+class AuditAnchor(ArsBase):
+    """The establishment's audit trail as a bundle stated it when signed (kept for good:
+    the establishment can later prove its trail unchanged up to this point)."""
+
+    __tablename__ = "ars_audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    finess: Mapped[str] = mapped_column(String(9), index=True)
+    created: Mapped[datetime]
+    entries: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]

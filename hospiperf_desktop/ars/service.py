@@ -1,10 +1,16 @@
 """Consolidating bundles at the ARS.
 
 Every bundle is verified first (`bundles.verify`), against the registry of trusted keys of
-the consolidation database. Then, in one transaction per bundle: a bundle already imported
-(same UUID) is refused; an older bundle for the same FINESS and period than the one already
-imported is refused; otherwise its figures replace the previous bundle's for that FINESS
-and period, and who sent what and when is recorded. A refused bundle writes nothing.
+the consolidation database, and its JSON documents are checked against their schemas
+(`bundles.payload`) before any write. Then, in one transaction per bundle, holding a lock on
+its FINESS: a bundle already imported (same UUID) is refused; a bundle older than the one
+current for the same FINESS, period and one of its modules is refused; otherwise its modules'
+figures replace the previous bundle's, and who sent what and when is recorded, with the
+audit anchor the bundle carries. A refused bundle writes nothing, and one bundle's refusal
+or failure never stops the others of a batch.
+
+"One current bundle per FINESS, period and module" is held by the database itself: a partial
+unique index on ars_bundle_modules (where current), on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -12,20 +18,35 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hospiperf_desktop.ars.models import (
     ARS_SCHEMA_VERSION,
     ArsBase,
     ArsSchema,
+    AuditAnchor,
+    BundleModule,
     CoverageRow,
     DiagnosticScore,
     EstablishmentRow,
@@ -34,9 +55,18 @@ from hospiperf_desktop.ars.models import (
     TrustedKey,
     WorkUnitRow,
 )
+from hospiperf_desktop.bundles.contents import MODULES
 from hospiperf_desktop.bundles.keys import PublicKey
-from hospiperf_desktop.bundles.verify import BundleRejected, Limits, VerifiedBundle, verify_bundle
-from hospiperf_desktop.errors import ConflictError, DatabaseError
+from hospiperf_desktop.bundles.payload import Payload, check_bundle, read_payload
+from hospiperf_desktop.bundles.verify import (
+    BundleRejected,
+    Limits,
+    VerifiedBundle,
+    audit_anchor,
+    verify_bundle,
+)
+from hospiperf_desktop.errors import ConflictError, DatabaseError, FieldIssue, ValidationError
+from hospiperf_desktop.establishments.finess import FinessProblem, check_finess
 from hospiperf_desktop.progress import NullProgress, Progress
 
 
@@ -49,40 +79,189 @@ class ImportOutcome:
     uuid: str | None = None
     finess: str | None = None
     period: str | None = None
-    replaced: str | None = None  # the UUID of the bundle it replaced
+    replaced: str | None = None  # the UUIDs of the bundles whose modules it replaced
+    warning: str | None = None  # imported, but its audit anchor contradicts an earlier one
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """What the import knows of the file, gathered before its transaction."""
+
+    file_name: str
+    created: datetime  # UTC, naive
+    anchor: tuple[int, str] | None
+    sha256: str
+    size: int
+
+
+def _finess_problem(finess: str) -> FinessProblem | None:
+    problem = check_finess(finess)
+    if problem is None and finess != finess.strip().upper():
+        return FinessProblem("finess_format", "a FINESS number is written without spaces")
+    return problem
+
+
+def _anchor_warning(
+    session: Session, name: str, finess: str, created: datetime, entries: int, head: str
+) -> str | None:
+    """An establishment's trail only grows: a bundle whose anchor counts fewer entries than
+    an earlier bundle's (or as many, with another head) shows a trail cut or rewritten in
+    between — or two databases sending for one FINESS. Imported all the same, but said."""
+    for other in session.scalars(
+        select(AuditAnchor)
+        .where(AuditAnchor.finess == finess)
+        .order_by(AuditAnchor.created, AuditAnchor.id)
+    ):
+        earlier = other.created <= created
+        older, newer = (other, None) if earlier else (None, other)
+        shrank = (
+            older is not None
+            and (older.entries > entries or (older.entries == entries and older.head_hash != head))
+        ) or (newer is not None and newer.entries < entries)
+        if shrank:
+            return (
+                f"{name}: its audit anchor ({entries} entries) does not extend the one of bundle"
+                f" {other.bundle_uuid} ({other.entries} entries, made on"
+                f" {other.created:%d/%m/%Y %H:%M}): the establishment's audit trail was cut or"
+                " rewritten in between, or two databases send for this FINESS"
+            )
+    return None
+
+
+def _lock_finess(session: Session, finess: str) -> None:
+    """Serialise the imports of one FINESS until the end of the transaction.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing more to do, every
+    transaction of the consolidation already began with BEGIN IMMEDIATE (one writer at a time).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _finess_lock_key(finess)}
+        )
+
+
+_log = logging.getLogger(__name__)
+
+# Which rows each module brings; a newer bundle's module replaces exactly these.
+MODULE_TABLES: dict[str, type[DiagnosticScore | WorkUnitRow | CoverageRow | PurchasingRow]] = {
+    "diagnostics": DiagnosticScore,
+    "activity": WorkUnitRow,
+    "stock": CoverageRow,
+    "calculators": PurchasingRow,
+}
+_SCHEMA_LOCK = 0x4850_4152_5300  # PostgreSQL advisory lock held while the schema is prepared
+BUSY_TIMEOUT_SECONDS = 60  # SQLite: how long an import waits for another one to finish
 
 
 def _engine(url: str) -> Engine:
     if "://" not in url:
         url = f"sqlite:///{Path(url).expanduser()}"
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
+            # SQLAlchemy emits BEGIN itself (the pysqlite recipe), so that every transaction
+            # starts with BEGIN IMMEDIATE: imports queue one behind the other instead of
+            # reading a state another import is about to change.
+            connection.isolation_level = None
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
-    return engine
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url)
+
+
+def _finess_lock_key(finess: str) -> int:
+    """A stable 64-bit PostgreSQL advisory lock key for one FINESS."""
+    digest = hashlib.sha256(f"hospiperf-ars:{finess}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _prepare_schema(engine: Engine) -> None:
+    """Create a new database or upgrade an older one, in one transaction, one at a time."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        tables = set(inspect(connection).get_table_names())
+        if tables and not any(name.startswith("ars_") for name in tables):
+            raise DatabaseError(
+                "this database holds other tables and is not a consolidation database"
+                " (an establishment's HospiPerf file?): nothing was changed; give a new file"
+                " or an empty database"
+            )
+        version: int | None = None
+        if "ars_schema" in tables:
+            version = connection.scalar(select(func.max(ArsSchema.version)))
+        if version is None and "ars_bundles" in tables:
+            version = 1
+        if version is not None and version > ARS_SCHEMA_VERSION:
+            raise DatabaseError(
+                f"the consolidation database has schema {version}, made by a newer HospiPerf"
+                f" (this one knows up to {ARS_SCHEMA_VERSION}): update the application"
+            )
+        ArsBase.metadata.create_all(connection)
+        if version is not None and version < 2:
+            _upgrade_to_2(connection)
+        if version != ARS_SCHEMA_VERSION:
+            connection.execute(insert(ArsSchema).values(version=ARS_SCHEMA_VERSION))
+
+
+def _upgrade_to_2(connection: Connection) -> None:
+    """Schema 1 → 2: each current bundle holds every module; rival current bundles (left by
+    the unlocked imports of schema 1) give way to the newest, whose figures alone remain."""
+    rows = connection.execute(
+        select(ImportedBundle.id, ImportedBundle.finess, ImportedBundle.period)
+        .where(ImportedBundle.current == true())
+        .order_by(
+            ImportedBundle.finess,
+            ImportedBundle.period,
+            ImportedBundle.created.desc(),
+            ImportedBundle.uuid.desc(),
+        )
+    ).all()
+    kept: set[tuple[str, str]] = set()
+    for bundle_id, finess, period in rows:
+        if (finess, period) in kept:
+            _log.warning(
+                "ARS upgrade: bundle %s of %s %s is no longer current", bundle_id, finess, period
+            )
+            connection.execute(
+                update(ImportedBundle).where(ImportedBundle.id == bundle_id).values(current=False)
+            )
+            for table in MODULE_TABLES.values():
+                connection.execute(delete(table).where(table.bundle_id == bundle_id))
+            continue
+        kept.add((finess, period))
+        connection.execute(
+            insert(BundleModule),
+            [
+                {"bundle_id": bundle_id, "finess": finess, "period": period, "module": module}
+                for module in MODULES
+            ],
+        )
 
 
 class Consolidation:
-    """One consolidation database, created on first use."""
+    """One consolidation database, created on first use, upgraded when older."""
 
     def __init__(self, url: str, actor: str = "ARS") -> None:
         self.url = url
         self.actor = actor
         try:
             self._engine = _engine(url)
-            ArsBase.metadata.create_all(self._engine)
+            _prepare_schema(self._engine)
+        except DatabaseError:
+            raise
         except Exception as err:  # a bad URL, an unreachable server, a refused login
             raise DatabaseError(f"cannot open the consolidation database: {err}") from err
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        with self._sessions.begin() as session:
-            if session.get(ArsSchema, ARS_SCHEMA_VERSION) is None:
-                session.add(ArsSchema(version=ARS_SCHEMA_VERSION))
 
     def close(self) -> None:
         self._engine.dispose()
@@ -90,7 +269,25 @@ class Consolidation:
     # --- trusted keys ---------------------------------------------------------------------
 
     def trust(self, keys: Iterable[PublicKey]) -> int:
-        """Add keys to the registry; returns how many were new."""
+        """Add keys to the registry; returns how many were new. A key whose FINESS is not a
+        FINESS number refuses the whole call (nothing added)."""
+        keys = list(keys)
+        issues = [
+            FieldIssue("finess", problem.code, f"{key.finess[:20]!r}: {problem.message}")
+            for key in keys
+            if (problem := _finess_problem(key.finess)) is not None
+        ]
+        if issues:
+            raise ValidationError(issues)
+        try:
+            return self._add_keys(keys)
+        except IntegrityError:
+            raise ConflictError(
+                "another session added keys at the same time; nothing was added, try again",
+                "conflict",
+            ) from None
+
+    def _add_keys(self, keys: list[PublicKey]) -> int:
         added = 0
         with self._sessions.begin() as session:
             known = set(session.scalars(select(TrustedKey.fingerprint)))
@@ -114,6 +311,8 @@ class Consolidation:
         with self._sessions() as session:
             out: dict[str, list[PublicKey]] = {}
             for row in session.scalars(select(TrustedKey).order_by(TrustedKey.finess)):
+                if _finess_problem(row.finess) is not None:
+                    continue  # registered before FINESS numbers were checked: never matches
                 out.setdefault(row.finess, []).append(
                     PublicKey(row.finess, base64.b64decode(row.public_key))
                 )
@@ -128,96 +327,212 @@ class Consolidation:
 
     # --- import ---------------------------------------------------------------------------
 
+    def verify(self, path: Path, limits: Limits | None = None) -> VerifiedBundle:
+        """What `import_bundles` checks before writing, against the trusted keys, writing
+        nothing: raises BundleRejected with the first problem."""
+        return check_bundle(path, self.trusted(), limits)
+
     def import_bundles(
         self,
         paths: Sequence[Path],
         limits: Limits | None = None,
         progress: Progress | None = None,
     ) -> list[ImportOutcome]:
+        """Import each bundle on its own: one transaction each, a refusal stops nothing."""
         progress = progress or NullProgress()
         trusted = self.trusted()
         outcomes = []
         for index, path in enumerate(paths):
             progress.check_cancelled()
             progress.report(index, len(paths), path.name)
-            outcomes.append(self._import_one(path, trusted, limits))
+            outcomes.append(self._import_isolated(path, trusted, limits))
         progress.report(len(paths), len(paths), "")
         return outcomes
+
+    def _import_isolated(
+        self, path: Path, trusted: dict[str, list[PublicKey]], limits: Limits | None
+    ) -> ImportOutcome:
+        try:
+            return self._import_one(path, trusted, limits)
+        except BundleRejected as err:
+            message = str(err)
+            if not message.startswith(path.name):
+                message = f"{path.name}: {message}"
+            return ImportOutcome(path.name, "refused", err.reason, message)
+        except Exception as err:  # one bundle's failure never stops the batch
+            _log.exception("ARS import of %s failed", path)
+            return ImportOutcome(
+                path.name,
+                "refused",
+                "import_failed",
+                f"{path.name}: could not be imported ({type(err).__name__}); nothing of it was"
+                " stored",
+            )
 
     def _import_one(
         self, path: Path, trusted: dict[str, list[PublicKey]], limits: Limits | None
     ) -> ImportOutcome:
-        try:
-            verified = verify_bundle(path, trusted, limits)
-        except BundleRejected as err:
-            return ImportOutcome(path.name, "refused", err.reason, str(err))
+        verified = verify_bundle(path, trusted, limits)
         info = verified.info
         uuid, finess, period = info["Bundle-UUID"], info["FINESS"], info["Period"]
-        created = datetime.fromisoformat(info["Created"])
-        created = created.astimezone(UTC).replace(tzinfo=None)
 
         def refused(reason: str, message: str) -> ImportOutcome:
             return ImportOutcome(path.name, "refused", reason, message, uuid, finess, period)
 
         try:
-            payload = _payload(verified)
-        except (ValueError, KeyError, TypeError) as err:
-            return refused("bad_payload", f"{path.name}: unreadable payload ({err})")
-        with self._sessions.begin() as session:
-            same = session.scalar(select(ImportedBundle).where(ImportedBundle.uuid == uuid))
-            if same is not None:
-                return refused(
-                    "already_imported",
-                    f"{path.name}: bundle {uuid} was imported on {same.imported_at:%d/%m/%Y %H:%M}"
-                    f" by {same.imported_by}",
-                )
-            current = session.scalar(
-                select(ImportedBundle).where(
-                    ImportedBundle.finess == finess,
-                    ImportedBundle.period == period,
-                    ImportedBundle.current.is_(True),
-                )
-            )
-            if current is not None and current.created > created:
-                return refused(
-                    "older_than_current",
-                    f"{path.name}: made on {created:%d/%m/%Y %H:%M}, older than bundle"
-                    f" {current.uuid} of {current.created:%d/%m/%Y %H:%M} already imported for"
-                    f" {finess}, period {period}",
-                )
-            replaced = None
-            if current is not None:
-                current.current = False
-                replaced = current.uuid
-                for table in (DiagnosticScore, WorkUnitRow, CoverageRow, PurchasingRow):
-                    session.execute(delete(table).where(table.bundle_id == current.id))
-            bundle = ImportedBundle(
-                uuid=uuid,
-                finess=finess,
-                name=info["Establishment-Name"],
-                period=period,
-                created=created,
-                software_version=info["Software-Version"],
-                fingerprint=info["Public-Key-Fingerprint"],
-                file_name=path.name,
-                file_sha256=_file_sha256(path),
-                size=path.stat().st_size,
-                imported_at=datetime.now(UTC).replace(tzinfo=None),
-                imported_by=self.actor,
-                current=True,
-            )
-            session.add(bundle)
-            session.flush()
-            _store(session, bundle, payload)
-        return ImportOutcome(
-            path.name, "imported", "ok", f"{path.name}: imported", uuid, finess, period, replaced
+            payload = read_payload(verified)  # every document checked before any write
+        except BundleRejected as err:
+            return refused(err.reason, f"{path.name}: {err}")
+        arrival = _Arrival(
+            path.name,
+            datetime.fromisoformat(info["Created"]).astimezone(UTC).replace(tzinfo=None),
+            audit_anchor(info),
+            _file_sha256(path),
+            path.stat().st_size,
         )
+        try:
+            with self._sessions.begin() as session:
+                _lock_finess(session, finess)
+                return self._consolidate(session, verified, payload, arrival)
+        except IntegrityError:
+            return refused(
+                "conflict",
+                f"{path.name}: another import changed {finess}, period {period} at the same"
+                " time; nothing was stored, import it again",
+            )
+
+    def _consolidate(
+        self, session: Session, verified: VerifiedBundle, payload: Payload, arrival: _Arrival
+    ) -> ImportOutcome:
+        """Inside the FINESS's lock: refuse a replay or an older bundle, else let this bundle's
+        modules replace the current ones."""
+        info = verified.info
+        uuid, finess, period = info["Bundle-UUID"], info["FINESS"], info["Period"]
+        name, created = arrival.file_name, arrival.created
+
+        def refused(reason: str, message: str) -> ImportOutcome:
+            return ImportOutcome(name, "refused", reason, message, uuid, finess, period)
+
+        same = session.scalar(select(ImportedBundle).where(ImportedBundle.uuid == uuid))
+        if same is not None:
+            return refused(
+                "already_imported",
+                f"{name}: bundle {uuid} was imported on {same.imported_at:%d/%m/%Y %H:%M}"
+                f" by {same.imported_by}",
+            )
+        rivals = session.execute(
+            select(BundleModule, ImportedBundle)
+            .join(ImportedBundle, BundleModule.bundle_id == ImportedBundle.id)
+            .where(
+                BundleModule.finess == finess,
+                BundleModule.period == period,
+                BundleModule.current == true(),
+                BundleModule.module.in_(payload.modules),
+            )
+        ).all()
+        newer = [old for _, old in rivals if (old.created, old.uuid) > (created, uuid)]
+        if newer:
+            current = max(newer, key=lambda b: (b.created, b.uuid))
+            return refused(
+                "older_than_current",
+                f"{name}: made on {created:%d/%m/%Y %H:%M}, older than bundle"
+                f" {current.uuid} of {current.created:%d/%m/%Y %H:%M} already imported for"
+                f" {finess}, period {period}",
+            )
+        replaced: dict[int, ImportedBundle] = {}
+        for module_row, old in rivals:
+            module_row.current = False
+            table = MODULE_TABLES[module_row.module]
+            session.execute(delete(table).where(table.bundle_id == old.id))
+            replaced[old.id] = old
+        session.flush()  # the old modules stop being current before the new ones are added
+        for old in replaced.values():
+            holds = session.scalar(
+                select(func.count())
+                .select_from(BundleModule)
+                .where(BundleModule.bundle_id == old.id, BundleModule.current == true())
+            )
+            old.current = bool(holds)
+        bundle = ImportedBundle(
+            uuid=uuid,
+            finess=finess,
+            name=info["Establishment-Name"],
+            period=period,
+            created=created,
+            software_version=info["Software-Version"],
+            fingerprint=info["Public-Key-Fingerprint"],
+            file_name=name,
+            file_sha256=arrival.sha256,
+            size=arrival.size,
+            imported_at=datetime.now(UTC).replace(tzinfo=None),
+            imported_by=self.actor,
+            current=bool(payload.modules),
+        )
+        session.add(bundle)
+        session.flush()
+        for module in payload.modules:
+            session.add(
+                BundleModule(bundle_id=bundle.id, finess=finess, period=period, module=module)
+            )
+        warning = None
+        if arrival.anchor is not None:
+            entries, head = arrival.anchor
+            warning = _anchor_warning(session, name, finess, created, entries, head)
+            session.add(
+                AuditAnchor(
+                    bundle_uuid=uuid,
+                    finess=finess,
+                    created=created,
+                    entries=entries,
+                    head_hash=head,
+                    received_at=bundle.imported_at,
+                )
+            )
+        _store(session, bundle, payload)
+        session.flush()
+        replaced_uuids = ", ".join(sorted(b.uuid for b in replaced.values())) or None
+        return ImportOutcome(
+            name,
+            "imported",
+            "ok",
+            f"{name}: imported",
+            uuid,
+            finess,
+            period,
+            replaced_uuids,
+            warning,
+        )
+
+    def anchors(self, finess: str | None = None) -> list[dict[str, Any]]:
+        """The audit anchors received, oldest first (for one FINESS, or all)."""
+        with self._sessions() as session:
+            query = select(AuditAnchor).order_by(AuditAnchor.finess, AuditAnchor.created)
+            if finess is not None:
+                query = query.where(AuditAnchor.finess == finess)
+            return [
+                {
+                    "finess": a.finess,
+                    "bundle_uuid": a.bundle_uuid,
+                    "created": a.created,
+                    "entries": a.entries,
+                    "head_hash": a.head_hash,
+                    "received_at": a.received_at,
+                }
+                for a in session.scalars(query)
+            ]
 
     # --- views ----------------------------------------------------------------------------
 
     def report(self) -> dict[str, Any]:
         """Regional views over the current bundles, as plain rows."""
         with self._sessions() as session:
+            current_modules: dict[int, list[str]] = {}
+            for bundle_id, module in session.execute(
+                select(BundleModule.bundle_id, BundleModule.module).where(
+                    BundleModule.current == true()
+                )
+            ):
+                current_modules.setdefault(bundle_id, []).append(module)
             establishments = [
                 {
                     "finess": e.finess,
@@ -241,6 +556,7 @@ class Consolidation:
                     "current": b.current,
                     "fingerprint": b.fingerprint,
                     "file_name": b.file_name,
+                    "current_modules": sorted(current_modules.get(b.id, ())),
                 }
                 for b in session.scalars(select(ImportedBundle).order_by(ImportedBundle.id))
             ]
@@ -308,6 +624,7 @@ class Consolidation:
             "work_units": work_units,
             "coverage": coverage,
             "purchasing": purchasing,
+            "audit_anchors": self.anchors(),
         }
 
 
@@ -319,44 +636,20 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _payload(verified: VerifiedBundle) -> dict[str, Any]:
-    """The JSON files the consolidation reads, parsed; absent modules are empty."""
-    files = verified.json
-
-    def load(name: str, default: Any) -> Any:
-        raw = files.get(name)
-        return default if raw is None else json.loads(raw.decode("utf-8"))
-
-    summary = load("data/bundle.json", None)
-    if not isinstance(summary, dict):
-        raise ValueError("data/bundle.json is missing")
-    work_units = {
-        name: load(name, [])
-        for name in files
-        if name.startswith("data/activity/work-units-") and name.endswith(".json")
-    }
-    return {
-        "summary": summary,
-        "establishment": load("data/establishment.json", {}),
-        "diagnostics": load("data/diagnostics.json", []),
-        "work_units": work_units,
-        "stock": load("data/stock/indicators.json", None),
-        "calculators": load("data/calculators/scenarios.json", []),
-    }
-
-
-def _store(session: Session, bundle: ImportedBundle, payload: dict[str, Any]) -> None:
-    establishment = payload["establishment"]
+def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
+    """Write the validated figures of `bundle` (the schemas guarantee keys and types)."""
+    establishment = payload.establishment
     row = session.get(EstablishmentRow, bundle.finess)
     if row is None:
         row = EstablishmentRow(finess=bundle.finess)
         session.add(row)
-    row.name = bundle.name
-    row.kind = str(establishment.get("kind", ""))
-    row.region = establishment.get("region")
-    row.beds = establishment.get("beds")
-    row.last_bundle_at = bundle.created
-    for diagnostic in payload["diagnostics"]:
+    if row.last_bundle_at is None or row.last_bundle_at <= bundle.created:
+        row.name = bundle.name
+        row.kind = establishment["kind"]
+        row.region = establishment.get("region")
+        row.beds = establishment.get("beds")
+        row.last_bundle_at = bundle.created
+    for diagnostic in payload.diagnostics:
         session.add(
             DiagnosticScore(
                 bundle_id=bundle.id,
@@ -376,8 +669,7 @@ def _store(session: Session, bundle: ImportedBundle, payload: dict[str, Any]) ->
                 ),
             )
         )
-    for name, reports in payload["work_units"].items():
-        year = int(name.rsplit("-", 1)[1].split(".")[0])
+    for year, reports in payload.work_units.items():
         for report in reports:
             session.add(
                 WorkUnitRow(
@@ -391,14 +683,14 @@ def _store(session: Session, bundle: ImportedBundle, payload: dict[str, Any]) ->
                     per_bed=report["per_bed"],
                 )
             )
-    stock = payload["stock"]
+    stock = payload.stock
     if stock:
         for coverage in stock["coverage"]:
             session.add(
                 CoverageRow(
                     bundle_id=bundle.id,
                     finess=bundle.finess,
-                    at=str(stock["at"]),
+                    at=stock["at"],
                     category=coverage["category"],
                     location=coverage["location"],
                     stock_value=coverage["stock_value"],
@@ -406,7 +698,7 @@ def _store(session: Session, bundle: ImportedBundle, payload: dict[str, Any]) ->
                     target_weeks=coverage["target_weeks"],
                 )
             )
-    for scenario in payload["calculators"]:
+    for scenario in payload.scenarios:
         if scenario["calculator"] != "purchasing":
             continue
         result = scenario["result"]
@@ -418,7 +710,7 @@ def _store(session: Session, bundle: ImportedBundle, payload: dict[str, Any]) ->
                 reference=result["reference"],
                 gain=result["gain"],
                 performance=result["performance"],
-                accepted=result["accepted"],
-                rejected=result["rejected"],
+                accepted=int(result["accepted"]),
+                rejected=int(result["rejected"]),
             )
         )

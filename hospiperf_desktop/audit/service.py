@@ -1,14 +1,20 @@
-"""Recording and verifying the audit trail."""
+"""Recording and verifying the audit trail, and checking it against anchors kept elsewhere.
+
+No chain kept inside the database resists someone who rewrites all of it, head included.
+So the trail is anchored outside: every signed bundle carries the entry count and head hash
+of the moment it was signed (the ARS keeps them), and every backup holds its own head.
+`verify(anchor)` proves that the trail is unchanged up to such a point.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.chain import (
@@ -19,9 +25,13 @@ from hospiperf_desktop.audit.chain import (
     verify_chain,
 )
 from hospiperf_desktop.storage.database import Database
-from hospiperf_desktop.storage.models import AuditEntry, AuditHead
+from hospiperf_desktop.storage.models import AuditEntry, AuditHead, Diagnostic, Establishment
 
 Snapshot = Mapping[str, Any] | None
+
+# A change and its audit entry are written in one transaction, seconds apart at most; data
+# changed longer than this after the last entry had entries that are no longer there.
+TRAIL_LAG_TOLERANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -37,9 +47,19 @@ class AuditRecord:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A point of the trail seen from outside: how many entries, the hash of the last one."""
+
+    entries: int
+    head_hash: str
+    source: str = ""  # where it was read (a bundle, a backup), for messages
+
+
+@dataclass(frozen=True)
 class AuditReport:
     entries_checked: int
     problems: tuple[ChainProblem, ...]
+    anchor: Anchor | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,13 +129,28 @@ class AuditService:
             head.last_id, head.last_hash = entry.id, digest
         session.flush()
 
-    def verify(self) -> AuditReport:
+    def anchor(self) -> Anchor:
+        """The trail as it stands: what a bundle signed now carries."""
+        with self._db.read() as session:
+            head = session.get(AuditHead, 1)
+            if head is None:
+                return Anchor(0, GENESIS_HASH)
+            return Anchor(head.last_id, head.last_hash)
+
+    def verify(self, anchor: Anchor | None = None) -> AuditReport:
+        """Check the whole chain; with `anchor`, also that it is unchanged up to that point."""
         with self._db.read() as session:
             rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
             head_row = session.get(AuditHead, 1)
             head = (head_row.last_id, head_row.last_hash) if head_row else None
             count, problems = verify_chain(((_chained(r), r.hash) for r in rows), head)
-        return AuditReport(count, tuple(problems))
+            if count == 0 and head is None:
+                problems += _empty_trail(session)
+            elif head_row is not None:
+                problems += _trail_behind_data(session, head_row.last_id)
+            if anchor is not None:
+                problems += _against_anchor(session, anchor)
+        return AuditReport(count, tuple(problems), anchor)
 
     def recent(self, limit: int = 200) -> list[AuditRecord]:
         with self._db.read() as session:
@@ -133,3 +168,99 @@ class AuditService:
                 )
                 for r in rows
             ]
+
+
+def _empty_trail(session: Session) -> list[ChainProblem]:
+    """An empty trail is only right in an empty database: every change is audited."""
+    establishments = session.scalar(select(func.count()).select_from(Establishment)) or 0
+    diagnostics = session.scalar(select(func.count()).select_from(Diagnostic)) or 0
+    if not establishments and not diagnostics:
+        return []
+    return [
+        ChainProblem(
+            None,
+            "empty_trail",
+            f"the trail is empty but the database holds {establishments} establishment(s) and"
+            f" {diagnostics} diagnostic(s): its entries were deleted",
+        )
+    ]
+
+
+def _against_anchor(session: Session, anchor: Anchor) -> list[ChainProblem]:
+    """The entry the anchor names must be there, with the anchored hash, and nothing before
+    it may be missing (`verify_chain` has already checked that the links hold)."""
+    where = f" (anchor from {anchor.source})" if anchor.source else ""
+    if anchor.entries == 0:
+        return []
+    row = session.get(AuditEntry, anchor.entries)
+    if row is None:
+        return [
+            ChainProblem(
+                None,
+                "anchor_missing",
+                f"the anchor names entry {anchor.entries}, which the trail no longer holds:"
+                f" entries were removed{where}",
+            )
+        ]
+    problems = []
+    if row.hash != anchor.head_hash:
+        problems.append(
+            ChainProblem(
+                row.id,
+                "anchor_mismatch",
+                "is not the entry anchored: the trail up to it was rewritten"
+                f" (anchored hash {anchor.head_hash[:16]}…, found {row.hash[:16]}…){where}",
+            )
+        )
+    before = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= anchor.entries)
+    )
+    if before != anchor.entries:
+        problems.append(
+            ChainProblem(
+                None,
+                "anchor_missing",
+                f"the anchor counts {anchor.entries} entries up to it, the trail {before}{where}",
+            )
+        )
+    return problems
+
+
+def _trail_behind_data(session: Session, last_id: int) -> list[ChainProblem]:
+    """Establishments or diagnostics changed well after the last audit entry: the entries
+    that recorded those changes were cut off (with the head moved back)."""
+    last = session.get(AuditEntry, last_id)
+    if last is None:
+        return []  # verify_chain reports the head that names no entry
+    try:
+        recorded = datetime.fromisoformat(last.recorded_at)
+    except ValueError:
+        return []  # an altered entry: verify_chain reports it
+    if recorded.tzinfo is not None:
+        recorded = recorded.astimezone(UTC).replace(tzinfo=None)
+    changed = max(
+        (
+            moment
+            for moment in (
+                session.scalar(select(func.max(Establishment.updated_at))),
+                session.scalar(select(func.max(Diagnostic.updated_at))),
+            )
+            if moment is not None
+        ),
+        default=None,
+    )
+    if changed is None:
+        return []
+    if changed.tzinfo is not None:
+        changed = changed.astimezone(UTC).replace(tzinfo=None)
+    if changed <= recorded + TRAIL_LAG_TOLERANCE:
+        return []
+    return [
+        ChainProblem(
+            None,
+            "trail_behind_data",
+            f"data was changed on {changed:%d/%m/%Y %H:%M} UTC, after the last audit entry"
+            f" ({recorded:%d/%m/%Y %H:%M} UTC): the last entries were removed, or the"
+            " computer's clock was put back",
+        )
+    ]

@@ -48,6 +48,12 @@ BAG_INFO_LABELS = (
     "Public-Key-Fingerprint",
     "Payload-Oxum",
 )
+# The establishment's audit trail at signing time (docs/bundle-format.md, "Audit anchor"):
+# how many entries it held and the hash of the last one. Written after the labels above;
+# absent from bundles made before the anchor existed.
+AUDIT_ENTRIES = "Audit-Entries"
+AUDIT_HEAD = "Audit-Head"
+ANCHOR_LABELS = (AUDIT_ENTRIES, AUDIT_HEAD)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ def manifest_text(hashes: Mapping[str, str]) -> bytes:
 
 def bag_info_text(info: Mapping[str, str]) -> bytes:
     lines = []
-    for label in BAG_INFO_LABELS:
+    for label in (*BAG_INFO_LABELS, *(a for a in ANCHOR_LABELS if a in info)):
         value = " ".join(str(info[label]).split())  # one line each, no control characters
         lines.append(f"{label}: {value}\n")
     return "".join(lines).encode("utf-8")

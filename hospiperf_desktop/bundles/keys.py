@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from hospiperf_desktop.bundles.wordlist import WORDS
 from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.establishments.finess import check_finess, normalize_finess
 from hospiperf_desktop.files import write_atomically
 
 MIN_PASSPHRASE = 10
@@ -84,17 +85,45 @@ class KeyFileError(ValueError):
     """A public-key file that cannot be used; the message says why."""
 
 
-def read_public_key(path: Path) -> PublicKey:
+MAX_KEY_FILE_BYTES = 64 * 1024  # a public-key file is about 400 bytes
+
+
+def _key_document(path: Path) -> object:
+    # PRIVATE STAND-IN for the shared bounded loader (hospiperf_desktop.jsonfiles, helper 5):
+    # bounded size, nesting checked without recursion before json.loads.
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as err:
+        raise KeyFileError(f"{path.name}: cannot be read ({err.strerror or err})") from None
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        raise KeyFileError(f"{path.name}: not a public-key file (larger than 64 KiB)")
+    if raw.count(b"[") + raw.count(b"{") > 64:
+        raise KeyFileError(f"{path.name}: not a public-key file (too deeply nested)")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise KeyFileError(f"{path.name}: not a public-key file ({err})") from None
+
+
+class NotAKeyFileError(KeyFileError):
+    """A JSON file that does not even claim to be a public key (skipped in a folder)."""
+
+
+def read_public_key(path: Path) -> PublicKey:
+    data = _key_document(path)
     if not isinstance(data, dict) or data.get("format") != PUBLIC_KEY_FORMAT:
-        raise KeyFileError(f"{path.name}: not a public-key file (format {PUBLIC_KEY_FORMAT})")
+        raise NotAKeyFileError(f"{path.name}: not a public-key file (format {PUBLIC_KEY_FORMAT})")
+    raw_key, finess = data.get("public_key"), data.get("finess")
+    if not isinstance(raw_key, str) or not isinstance(finess, str):
+        raise KeyFileError(f"{path.name}: damaged public key (public_key and finess are texts)")
+    problem = check_finess(finess)
+    if problem is not None or finess != normalize_finess(finess):
+        reason = problem.message if problem else "write it as 9 characters, no spaces"
+        raise KeyFileError(f"{path.name}: {finess[:20]!r} is not a FINESS number ({reason})")
     try:
-        raw = base64.b64decode(data["public_key"], validate=True)
-        finess = str(data["finess"])
-    except (KeyError, ValueError) as err:
+        raw = base64.b64decode(raw_key, validate=True)
+    except ValueError as err:
         raise KeyFileError(f"{path.name}: damaged public key ({err})") from None
     if data.get("algorithm") != "Ed25519" or len(raw) != 32:
         raise KeyFileError(f"{path.name}: not an Ed25519 public key")
@@ -112,7 +141,7 @@ def read_trusted_keys(path: Path) -> list[PublicKey]:
         for file in files:
             try:
                 keys.append(read_public_key(file))
-            except KeyFileError:
+            except NotAKeyFileError:
                 continue  # other JSON files of the folder are not keys
         if not keys:
             raise KeyFileError(f"{path}: no public-key file in this folder")
@@ -150,6 +179,17 @@ class KeyInfo:
     public_path: Path
 
 
+def _checked(finess: str) -> str:
+    """A FINESS number, before it names a key file (never a path someone typed)."""
+    problem = check_finess(finess)
+    if problem is not None or finess != normalize_finess(finess):
+        message = problem.message if problem else "write it as 9 characters, no spaces"
+        raise ValidationError(
+            [FieldIssue("finess", problem.code if problem else "finess_format", message)]
+        )
+    return finess
+
+
 class KeyStore:
     """Key pairs kept under one folder (the `keys/` folder beside the database)."""
 
@@ -157,10 +197,10 @@ class KeyStore:
         self.folder = folder
 
     def _private_path(self, finess: str) -> Path:
-        return self.folder / f"{finess}.key.pem"
+        return self.folder / f"{_checked(finess)}.key.pem"
 
     def _public_path(self, finess: str) -> Path:
-        return self.folder / f"{finess}.pub.json"
+        return self.folder / f"{_checked(finess)}.pub.json"
 
     def has_key(self, finess: str) -> bool:
         return self._private_path(finess).exists()

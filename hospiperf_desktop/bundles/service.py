@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hospiperf_desktop import __version__
-from hospiperf_desktop.bundles.bag import write_bag
+from hospiperf_desktop.bundles.bag import AUDIT_ENTRIES, AUDIT_HEAD, write_bag
 from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare
 from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
 from hospiperf_desktop.files import write_atomically
@@ -88,6 +88,11 @@ class BundleService:
             "Bundle-UUID": bundle_id,
             "Public-Key-Fingerprint": public.fingerprint,
         }
+        # The audit trail as it stands before this export is recorded: the ARS keeps it, and
+        # `hospiperf audit verify --anchor BUNDLE` later proves the trail unchanged up to it.
+        anchor = self._services.audit.anchor()
+        info[AUDIT_ENTRIES] = str(anchor.entries)
+        info[AUDIT_HEAD] = anchor.head_hash
         progress.check_cancelled()
         progress.report(0, 1, "Signature et écriture du paquet")
 
@@ -106,6 +111,7 @@ class BundleService:
                     "period": prepared.period,
                     "files": len(prepared.files),
                     "fingerprint": public.fingerprint,
+                    "audit_anchor": {"entries": anchor.entries, "head": anchor.head_hash},
                 },
             )
         progress.report(1, 1, "Paquet écrit")

@@ -21,12 +21,16 @@ import hashlib
 import mmap
 import re
 import stat
+import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from hospiperf_desktop.bundles.bag import (
+    AUDIT_ENTRIES,
+    AUDIT_HEAD,
     BAG_INFO,
     BAG_INFO_LABELS,
     BAGIT,
@@ -37,8 +41,13 @@ from hospiperf_desktop.bundles.bag import (
 )
 from hospiperf_desktop.bundles.keys import PublicKey
 from hospiperf_desktop.errors import HospiPerfError
+from hospiperf_desktop.establishments.finess import check_finess
 
 _LINE = re.compile(r"^([0-9a-f]{64})[ \t]+(\S.*)$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_PERIOD = re.compile(r"^(?:[0-9]{4}|[0-9]{4}-[0-9]{4}|sans année)$")
+_MAX_VALUE = {"Source-Organization": 200, "Establishment-Name": 200, "Software-Version": 80}
+MAX_AUDIT_ENTRIES = 2**53  # well past any trail; keeps the count exact in JSON and databases
 _CHUNK = 1 << 20
 
 
@@ -233,7 +242,61 @@ def _parse_info(text: bytes) -> dict[str, str]:
     missing = [label for label in BAG_INFO_LABELS if label not in info]
     if missing:
         raise _reject("bad_bag_info", f"{BAG_INFO} lacks {', '.join(missing)}")
+    _check_info(info)
     return info
+
+
+def _bad_info(label: str, value: str, expected: str) -> BundleRejected:
+    shown = "".join(c if c.isprintable() else " " for c in value)[:80]
+    return _reject("bad_bag_info", f"{BAG_INFO}: {label} {shown!r} is not {expected}")
+
+
+def _check_info(info: dict[str, str]) -> None:
+    """Every value the consolidation reads from bag-info.txt, checked before it is used."""
+    for label, value in info.items():
+        if re.search(r"[\x00-\x1f\x7f]", value):
+            raise _bad_info(label, value, "a text without control characters")
+    finess = info["FINESS"]
+    if check_finess(finess) is not None or finess != finess.upper().strip():
+        raise _reject("bad_finess", f"{BAG_INFO}: FINESS {finess[:20]!r} is not a FINESS number")
+    for label, longest in _MAX_VALUE.items():
+        if not info[label] or len(info[label]) > longest:
+            raise _bad_info(label, info[label], f"a text of 1 to {longest} characters")
+    if not _PERIOD.match(info["Period"]):
+        raise _bad_info("Period", info["Period"], "a year, a range of years or 'sans année'")
+    try:
+        created = datetime.fromisoformat(info["Created"])
+    except ValueError:
+        raise _bad_info("Created", info["Created"], "an ISO 8601 date and time") from None
+    try:
+        date.fromisoformat(info["Bagging-Date"])
+    except ValueError:
+        raise _bad_info("Bagging-Date", info["Bagging-Date"], "an ISO 8601 date") from None
+    if created.tzinfo is None:
+        raise _bad_info("Created", info["Created"], "a time with its UTC offset")
+    try:
+        parsed = uuid.UUID(info["Bundle-UUID"])
+    except ValueError:
+        parsed = None
+    if parsed is None or str(parsed) != info["Bundle-UUID"]:
+        raise _bad_info("Bundle-UUID", info["Bundle-UUID"], "a UUID in lower case")
+    if not _HEX64.match(info["Public-Key-Fingerprint"]):
+        raise _bad_info("Public-Key-Fingerprint", info["Public-Key-Fingerprint"], "a SHA-256")
+    audit_anchor(info)
+
+
+def audit_anchor(info: dict[str, str]) -> tuple[int, str] | None:
+    """The audit anchor of bag-info.txt (entry count, head hash), None when absent."""
+    entries, head = info.get(AUDIT_ENTRIES), info.get(AUDIT_HEAD)
+    if entries is None and head is None:
+        return None
+    if entries is None or head is None:
+        raise _reject("bad_bag_info", f"{BAG_INFO}: {AUDIT_ENTRIES} and {AUDIT_HEAD} go together")
+    if not re.match(r"^[0-9]{1,16}$", entries) or int(entries) > MAX_AUDIT_ENTRIES:
+        raise _bad_info(AUDIT_ENTRIES, entries, "a count of entries")
+    if not _HEX64.match(head):
+        raise _bad_info(AUDIT_HEAD, head, "a SHA-256")
+    return int(entries), head
 
 
 def verify_bundle(

@@ -195,11 +195,12 @@ def _trusted(path: Path) -> list[Any]:
 
 
 def _bundle_verify(args: argparse.Namespace) -> int:
-    from hospiperf_desktop.bundles.verify import BundleRejected, trusted_by_finess, verify_bundle
+    from hospiperf_desktop.bundles.payload import check_bundle
+    from hospiperf_desktop.bundles.verify import BundleRejected, trusted_by_finess
 
     keys = _trusted(args.trusted_keys)
     try:
-        verified = verify_bundle(args.file, trusted_by_finess(keys))
+        verified = check_bundle(args.file, trusted_by_finess(keys))
     except BundleRejected as err:
         if args.json:
             print_json({"valid": False, "reason": err.reason, "message": str(err)})
@@ -245,6 +246,12 @@ def _ars_import(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             mark = "imported" if outcome.status == "imported" else f"REFUSED ({outcome.reason})"
             print(f"{mark}: {outcome.message}")
+            if outcome.warning:
+                print(f"  WARNING: {outcome.warning}")
+        print(
+            f"{len(outcomes)} bundle(s): {len(outcomes) - len(refused)} imported,"
+            f" {len(refused)} refused"
+        )
     return EXIT_CHECK_FAILED if refused else EXIT_OK
 
 

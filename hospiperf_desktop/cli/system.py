@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.cli import journal
 from hospiperf_desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
+    CliError,
     print_json,
     record_id,
     services_for,
@@ -28,6 +30,12 @@ def register(commands: Any) -> None:
         dest="audit_command", metavar="ACTION", required=True
     )
     verify = audit.add_parser("verify", help="check that no audit entry was altered or removed")
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        metavar="FILE",
+        help="a bundle or a backup: prove the trail unchanged up to the point it recorded",
+    )
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_audit_verify)
     journal.register(audit)
@@ -69,18 +77,37 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.audit.anchors import AnchorError, read_anchor
+
     with services_for(args) as services:
-        report = services.audit.verify()
+        anchor, signed = None, False
+        if args.anchor is not None:
+            try:
+                anchor, signed = read_anchor(args.anchor, services.bundles.keys.folder)
+            except AnchorError as err:
+                raise CliError(str(err)) from None
+        report = services.audit.verify(anchor)
     if args.json:
         print_json(
             {
                 "ok": report.ok,
                 "entries_checked": report.entries_checked,
                 "problems": [vars(p) for p in report.problems],
+                "anchor": None
+                if anchor is None
+                else {
+                    "source": anchor.source,
+                    "entries": anchor.entries,
+                    "head_hash": anchor.head_hash,
+                    "signature_checked": signed,
+                },
             }
         )
     elif report.ok:
         print(f"audit trail intact: {report.entries_checked} entries checked")
+        if anchor is not None:
+            how = "signed bundle" if signed else "file"
+            print(f"unchanged up to entry {anchor.entries}, as anchored in {anchor.source} ({how})")
     else:
         print(
             f"audit trail BROKEN: {len(report.problems)} problem(s) "

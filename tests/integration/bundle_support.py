@@ -50,3 +50,36 @@ def rewrite(
         for name, data in files.items():
             archive.writestr(name, data)
     return target
+
+
+def resign(
+    services: Services,
+    source: Path,
+    target: Path,
+    *,
+    payload: Callable[[dict[str, bytes]], dict[str, bytes]] | None = None,
+    info: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> Path:
+    """Rebuild `source` with a changed payload or bag-info and sign it again with the
+    establishment's own key: a bundle correctly signed by a trusted key, carrying whatever
+    the test put in it."""
+    from datetime import datetime
+
+    from hospiperf_desktop.bundles.bag import BAG_INFO, PayloadFile, write_bag
+
+    files = entries(source)
+    labels = dict(
+        line.split(": ", 1) for line in files[BAG_INFO].decode("utf-8").splitlines() if line
+    )
+    data = {name: content for name, content in files.items() if name.startswith("data/")}
+    data = payload(data) if payload else data
+    labels = info(labels) if info else labels
+    private = services.bundles.keys.private_key(labels["FINESS"], PASSPHRASE)
+    write_bag(
+        str(target),
+        [PayloadFile(name, content) for name, content in data.items()],
+        labels,
+        private.sign,
+        datetime(2026, 3, 1, 9, 0),
+    )
+    return target

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from bundle_support import make_bundle, rewrite
@@ -43,7 +44,17 @@ def test_the_documented_script_verifies_an_application_bundle(
         )
         return done.stdout.strip()
 
-    assert run(bundle) == "valid"
+    with zipfile.ZipFile(bundle) as archive:
+        info = dict(
+            line.split(": ", 1)
+            for line in archive.read("bag-info.txt").decode("utf-8").splitlines()
+            if line
+        )
+    assert int(info["Audit-Entries"]) > 0
+    assert run(bundle).splitlines() == [
+        "valid",
+        f"audit anchor: entry {info['Audit-Entries']}, hash {info['Audit-Head']}",
+    ]
 
     def change(files: dict[str, bytes]) -> dict[str, bytes]:
         files["bag-info.txt"] = files["bag-info.txt"].replace(b"Period: 2026", b"Period: 2024")

@@ -70,9 +70,9 @@ def read_state(consolidation: Consolidation) -> ArsState:
 def verify_with_registry(
     consolidation: Consolidation, path: Path
 ) -> VerifiedBundle | BundleRejected:
-    from hospiperf_desktop.bundles.verify import BundleRejected, verify_bundle
+    from hospiperf_desktop.bundles.verify import BundleRejected
 
     try:
-        return verify_bundle(path, consolidation.trusted())
+        return consolidation.verify(path)
     except BundleRejected as err:
         return err
