@@ -140,6 +140,23 @@ def csv_bytes(rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> bytes:
 # --- JSON ------------------------------------------------------------------------------------
 
 
+# What no text of a JSON document we send or accept may hold: control characters (tab, line
+# feed and carriage return aside), DEL and lone surrogates. The ARS refuses them
+# (bundles/payload.py); the bundle replaces them, so an old stored NUL never blocks a send.
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_json_texts(value: Any) -> Any:
+    """`value` with CONTROL_IN_TEXT replaced by U+FFFD in every string, keys included."""
+    if isinstance(value, str):
+        return CONTROL_IN_TEXT.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {clean_json_texts(k): clean_json_texts(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json_texts(v) for v in value]
+    return value
+
+
 def finite_only(value: Any, replaced: list[str] | None = None, where: str = "$") -> Any:
     """`value` (dicts, lists, tuples) with every inf or NaN replaced by None, so that
     `json.dumps(..., allow_nan=False)` holds; the path of each replacement goes to `replaced`."""

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
+from hospiperf_desktop.safe_cells import CONTROL_IN_TEXT
+
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 BAGIT = "bagit.txt"
 BAG_INFO = "bag-info.txt"
@@ -73,7 +75,8 @@ def manifest_text(hashes: Mapping[str, str]) -> bytes:
 def bag_info_text(info: Mapping[str, str]) -> bytes:
     lines = []
     for label in (*BAG_INFO_LABELS, *(a for a in ANCHOR_LABELS if a in info)):
-        value = " ".join(str(info[label]).split())  # one line each, no control characters
+        # One line each, no control characters (a NUL stored before text was checked included).
+        value = " ".join(CONTROL_IN_TEXT.sub(" ", str(info[label])).split())
         lines.append(f"{label}: {value}\n")
     return "".join(lines).encode("utf-8")
 

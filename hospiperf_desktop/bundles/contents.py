@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import PayloadFile
 from hospiperf_desktop.progress import NullProgress, Progress
-from hospiperf_desktop.safe_cells import csv_bytes, finite_only
+from hospiperf_desktop.safe_cells import clean_json_texts, csv_bytes, finite_only
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
@@ -59,9 +59,14 @@ class PreparedBundle:
 
 
 def _json(value: Any) -> bytes:
-    # Strict JSON: a non-finite number (stored before values were checked) is sent as null.
+    # Strict JSON: a non-finite number (stored before values were checked) is sent as null,
+    # a control character (a NUL stored before text was checked) as U+FFFD.
     text = json.dumps(
-        finite_only(value), ensure_ascii=False, indent=1, default=_default, allow_nan=False
+        clean_json_texts(finite_only(value)),
+        ensure_ascii=False,
+        indent=1,
+        default=_default,
+        allow_nan=False,
     )
     return (text + "\n").encode()
 

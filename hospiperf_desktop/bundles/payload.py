@@ -26,6 +26,7 @@ from hospiperf_desktop.bundles.keys import PublicKey
 from hospiperf_desktop.bundles.verify import BundleRejected, Limits, VerifiedBundle, verify_bundle
 from hospiperf_desktop.establishments.finess import check_finess
 from hospiperf_desktop.paths import resource_path
+from hospiperf_desktop.safe_cells import CONTROL_IN_TEXT
 
 MAX_JSON_DEPTH = 32  # the payload documents nest 4 levels deep; 32 leaves room to grow
 MAX_MESSAGE = 300  # characters of a refusal message taken from the document
@@ -78,7 +79,7 @@ def _clean(text: str) -> str:
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # Control characters (tab, line feed, carriage return aside) and lone surrogates (a JSON
 # "\ud800" escape decodes to one; no database or workbook can store it).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL = CONTROL_IN_TEXT
 _BAD_CHARACTER = "a control character or a lone surrogate"
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 

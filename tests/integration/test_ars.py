@@ -156,3 +156,26 @@ def test_ars_command_line(cli: Cli, tmp_path: Path, services: Services, db_file:
     other.write_text("{}", encoding="utf-8")
     code, out, err = cli("bundle", "verify", str(bundle), "--trusted-keys", str(other))
     assert code == 2 and "not a public-key file" in err
+
+
+def test_a_bundle_of_every_module_of_the_demo_data_is_accepted(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every kind of saved scenario included: a logistics result is a list of scenarios."""
+    monkeypatch.setenv("HOSPIPERF_TEST_PASSPHRASE", "phrase de passe de test")
+    assert cli("demo")[0] == 0
+    finess = "690990015"  # the demo hospital: diagnostics, stock, activity and both calculators
+    for args in (
+        ("keys", "generate", "--establishment", finess,
+         "--passphrase-env", "HOSPIPERF_TEST_PASSPHRASE"),
+        ("keys", "export-public", "--establishment", finess, "--out", str(tmp_path / "cle.json")),
+        ("bundle", "export", "--establishment", finess, "--year", "2026", "--no-pdf",
+         "--passphrase-env", "HOSPIPERF_TEST_PASSPHRASE", "--out", str(tmp_path / "paquet.zip")),
+    ):  # fmt: skip
+        code, _, err = cli(*args)
+        assert code == 0, (args, err)
+    url = f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    code, out, err = cli("ars", "import", str(tmp_path / "paquet.zip"), "--trusted-keys",
+                         str(tmp_path / "cle.json"), "--db-url", url, "--json")  # fmt: skip
+    assert code == 0, (out, err)
+    assert json.loads(out)["imported"] == 1

@@ -135,8 +135,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         ("ars", "report", "--db-url", tmp_path / "ars.sqlite", "--xlsx", out / "ars.xlsx"),
     ]  # fmt: skip
     for command in commands:
-        code, _, err = cli(*map(str, command))
-        assert code == 0, (command, err)
+        code, said, err = cli(*map(str, command))
+        assert code == 0, (command, err, said)
     with zipfile.ZipFile(out / "paquet.zip") as bundle:
         for name in bundle.namelist():
             if name.endswith((".xlsx", ".csv")):
