@@ -265,17 +265,16 @@ class ActivityService:
         progress.report(0, 3, "Lecture du fichier")
         sheet = read_activity_sheet(path, self.catalog(), year)
         unusual = self.unusual(establishment_id, year, sheet.values, sheet.places)
-        why = clean_justification(confirm.justification) if confirm else None
-        if unusual and (confirm is None or why is None):
+        if unusual and confirm is None:
             raise UnusualValuesError(unusual)
-        assert confirm is not None or not unusual
+        why = clean_justification(confirm.justification) if confirm else None
+        covered = [u for u in unusual if confirm is not None and confirm.covers(u.key)]
+        if covered and why is None:
+            raise UnusualValuesError(covered)
         values = dict(sheet.values)
-        justified: dict[Key, str | None] = {}
+        justified: dict[Key, str | None] = {u.key: why for u in covered}
         for value in unusual:
-            assert confirm is not None
-            if confirm.covers(value.key):
-                justified[value.key] = why
-            else:
+            if value.key not in justified:
                 del values[value.key]
         progress.check_cancelled()
         progress.report(1, 3, "Enregistrement")
