@@ -307,3 +307,38 @@ def test_an_import_lists_unusual_values_by_line_and_column_and_keeps_only_those_
     assert values.justifications(establishment.id, YEAR) == {
         ("commandes_dmi", 0): "Fusion de deux blocs en 2025"
     }
+
+
+def test_work_unit_counts_are_typed_in_the_lines_with_the_same_enter_and_refusal(
+    qtbot, window, other_services, establishment
+) -> None:
+    page = _open(qtbot, window)
+    uo = page.work_units
+    page.tabs.setCurrentWidget(uo)
+    table, model = uo.lines_table, uo.lines_model
+    table.setFocus()
+    table.setCurrentIndex(model.index_of("lignes_cmd_medicaments"))
+    qtbot.waitUntil(table.hasFocus, timeout=5_000)
+    _type(qtbot, "1200")
+    _enter(qtbot)
+    assert model.rows[table.currentIndex().row()].measure == "lignes_cmd_dms"
+    _type(qtbot, "3,5")  # a count is a whole number: refused, kept in the cell
+    _enter(qtbot)
+    dms = model.index_of("lignes_cmd_dms")
+    assert table.currentIndex() == dms, "the cursor stays on the refused count"
+    assert dms.data() == "3,5"
+    assert "nombre entier" in dms.data(Qt.ItemDataRole.ToolTipRole)
+    _type(qtbot, "500")
+    _enter(qtbot)
+    assert model.rows[table.currentIndex().row()].measure == "lignes_cmd_dmi"
+    qtbot.waitUntil(lambda: not model.pending, timeout=10_000)
+    assert page.window().runner.wait(10_000)
+    qtbot.waitUntil(
+        lambda: "18 920 UO" in uo.total_label.text().replace("\u202f", " ").replace("\xa0", " "),
+        timeout=10_000,
+    )  # 1 200 × 10,6 + 500 × 12,4
+    assert other_services.activity.values.entered(establishment.id, YEAR) == {
+        "lignes_cmd_medicaments": {0: 1200.0},
+        "lignes_cmd_dms": {0: 500.0},
+    }
+    assert page.grid_model.index_of("lignes_cmd_dms").data() == "500", "the Saisie grid too"
