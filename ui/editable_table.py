@@ -67,6 +67,8 @@ class CellMarks:
             return QBrush(QColor(REFUSED_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(REFUSED_FOREGROUND))
+        if role == Qt.ItemDataRole.DecorationRole:  # still seen when the cell is selected
+            return QColor(REFUSED_FOREGROUND)
         return NOT_MARKED
 
 

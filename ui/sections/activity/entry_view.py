@@ -62,9 +62,10 @@ class EntryView(ActivityTab):
         self.problem.hide()
         help_text = QLabel(
             self.tr(
-                "Tapez une valeur dans la colonne Valeur (ou double-cliquez), Entrée pour passer "
-                "à la suivante ; une cellule vidée efface la valeur. Les valeurs en italique "
-                "sont calculées par l'application à partir des autres modules."
+                "Tapez une valeur dans la colonne Valeur, Entrée l'enregistre et passe à la "
+                "suivante ; une cellule vidée efface la valeur. Une valeur refusée reste en rouge "
+                "(la raison en info-bulle) ; une valeur inhabituelle demande une justification. "
+                "Les valeurs en italique sont calculées à partir des autres modules."
             )
         )
         help_text.setWordWrap(True)
@@ -82,7 +83,9 @@ class EntryView(ActivityTab):
         )
 
     def _show(self, data: GridData) -> None:
-        self.model.set_grid(data)
+        reset = self.model.set_grid(data)
+        if not reset:  # updated in place: new numbers may need wider columns
+            self._fit_columns()
         self.loaded.emit()
 
     def clear(self) -> None:
@@ -93,6 +96,10 @@ class EntryView(ActivityTab):
         self.table.clearSpans()
         for row in self.model.family_rows():
             self.table.setSpan(row, 0, 1, self.model.columnCount())
+        self._fit_columns()
+        self._restore_current()
+
+    def _fit_columns(self) -> None:
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         # Long labels are cut (whole in their tooltip) before the origin is squeezed out.
@@ -100,7 +107,6 @@ class EntryView(ActivityTab):
         header.resizeSection(INDICATOR, min(header.sectionSize(INDICATOR), cap))
         # The origin takes the room left (a stretched last section never scrolls sideways).
         header.resizeSection(ORIGIN, header.fontMetrics().horizontalAdvance(ORIGIN_MIN_TEXT))
-        self._restore_current()
 
     def _remember_current(self) -> None:
         index = self.table.currentIndex()

@@ -120,9 +120,10 @@ class ActivityGridModel(RecordTableModel):
 
     # Loading ---------------------------------------------------------------------------
 
-    def set_grid(self, data: GridData | None) -> None:
-        """Show `data`. The same grid reloaded (after a save) is updated in place, so that the
-        current cell, an open editor and values still being saved or refused are kept."""
+    def set_grid(self, data: GridData | None) -> bool:
+        """Show `data`; returns whether the model was reset. The same grid reloaded (after a
+        save) is updated in place, so that the current cell, an open editor and values still
+        being saved or refused are kept."""
         rows = [] if data is None else self._rows(data)
         if data is not None and self._same_grid(data, rows):
             self.rows = rows
@@ -133,7 +134,7 @@ class ActivityGridModel(RecordTableModel):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1)
             )
-            return
+            return False
         self.beginResetModel()
         self.pending.clear()
         self._saved.clear()
@@ -144,6 +145,7 @@ class ActivityGridModel(RecordTableModel):
             self._set_headers()
         self.rows = rows
         self.endResetModel()
+        return True
 
     def _same_grid(self, data: GridData, rows: list[FamilyRow | MeasureRow]) -> bool:
         return (
