@@ -2,9 +2,10 @@
 next editable cell (ready for typing), a refused value stays in its cell marked with the
 reason and the cursor stays on it, and typing letters never jumps the view.
 
-A model shown in an `EditableTable` gives `next_editable(index)` and `held(index)` (the
-reason a cell keeps the cursor — a refused value, or one waiting for a confirmation — else
-None). `CellMarks` keeps the refused texts for it.
+A model shown in an `EditableTable` gives `next_editable(index)`, `held(index)` (the reason a
+cell keeps the cursor — a refused value, or one waiting for a confirmation — else None) and
+`release(index)` (Escape on a refused cell: its stored value shows again). `CellMarks` keeps
+the refused texts for it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -32,6 +39,8 @@ class EditableModel(Protocol):
     def next_editable(self, index: Index) -> QModelIndex: ...
 
     def held(self, index: Index) -> str | None: ...
+
+    def release(self, index: Index) -> None: ...
 
 
 class CellMarks:
@@ -62,7 +71,11 @@ class CellMarks:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return reason
+            hint = QCoreApplication.translate(
+                "EditableTable",
+                "Corrigez la valeur, ou Échap pour revenir à la valeur enregistrée.",
+            )
+            return f"{reason}\n{hint}"
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(REFUSED_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -112,9 +125,13 @@ class EditableTable(QTableView):
             self.move_on(QModelIndex(current))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.state() != QAbstractItemView.State.EditingState:
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
             self.move_on(self.currentIndex())  # Enter on a cell not being typed in: next one
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and not editing and self.currentIndex().isValid():
+            self._editable_model().release(self.currentIndex())
             event.accept()
             return
         super().keyPressEvent(event)

@@ -186,6 +186,29 @@ def test_a_refused_value_stays_in_its_cell_marked_with_the_reason_and_the_cursor
     }
 
 
+def test_escape_on_a_refused_value_shows_the_stored_one_again(
+    qtbot, window, services, other_services, establishment
+) -> None:
+    services.activity.values.set_values(establishment.id, YEAR, {("commandes_dms", 0): 40.0})
+    page = _open(qtbot, window)
+    _focus_cell(qtbot, page, "commandes_dms")
+    _type(qtbot, "quarante")
+    _enter(qtbot)
+    index = page.grid_model.index_of("commandes_dms")
+    assert index.data() == "quarante"
+    assert "Échap" in index.data(Qt.ItemDataRole.ToolTipRole)
+    qtbot.keyClick(_focused(), Qt.Key.Key_Escape)
+    assert index.data() == "40"
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert not page.entry.problem.isVisible()
+    _enter(qtbot)  # nothing held any more: Enter moves on
+    assert _current_measure(page) == "commandes_dmi"
+    _settled(qtbot, page)
+    assert other_services.activity.values.entered(establishment.id, YEAR) == {
+        "commandes_dms": {0: 40.0}
+    }
+
+
 def test_letters_typed_on_a_label_do_not_jump_the_view(
     qtbot, window, other_services, establishment
 ) -> None:

@@ -167,6 +167,13 @@ class CountsModel(ColumnsTableModel):
         if self.awaiting.pop(measure_id, None) is not None:
             self._changed(measure_id)
 
+    def release(self, index: Index) -> None:
+        """Escape on a refused value: the stored value shows again."""
+        measure_id = self._measure(index)
+        if measure_id is not None and self.marks.reason(measure_id) is not None:
+            self.marks.discard(measure_id)
+            self.dataChanged.emit(index, index)
+
     def refuse(self, measure_id: str, text: str, reason: str) -> None:
         self.pending.pop(measure_id, None)
         self.marks.set(measure_id, text, reason)

@@ -47,6 +47,7 @@ class EntryView(ActivityTab):
         self.model.edited.connect(self._save)
         self.model.refused.connect(lambda _measure, why: self.show_problem(why))
         self.model.unusual.connect(self._ask_confirmation)
+        self.model.released.connect(lambda _measure: self.problem.hide())
         # Enter saves the value and goes to the next one, as in a spreadsheet.
         self.table = EditableTable(self.model)
         self.model.modelAboutToBeReset.connect(self._remember_current)

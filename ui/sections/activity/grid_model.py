@@ -91,6 +91,7 @@ class ActivityGridModel(RecordTableModel):
     edited = Signal(str, int, object, object)
     refused = Signal(str, str)  # measure id, why (in French)
     unusual = Signal(str, object)  # measure id, Unusual: asks the user to confirm and justify
+    released = Signal(str)  # measure id: a refused value was given up (Escape)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -359,6 +360,14 @@ class ActivityGridModel(RecordTableModel):
         if self.awaiting.pop(measure_id, None) is not None:
             index = self.index_of(measure_id)
             self.dataChanged.emit(index, index)
+
+    def release(self, index: Index) -> None:
+        """Escape on a refused value: the stored value shows again."""
+        measure_id = self.measure_at(index)
+        if measure_id is not None and self.marks.reason(measure_id) is not None:
+            self.marks.discard(measure_id)
+            self.dataChanged.emit(index, index)
+            self.released.emit(measure_id)
 
     def refuse(self, measure_id: str, text: str, reason: str) -> None:
         """A refused value stays in its cell, marked, with the reason as its tooltip."""
