@@ -28,6 +28,7 @@ class CountsContext:
     """What typing a count needs beyond the lines: each measure, its yearly value as typed,
     whether the application computes it, and its N-1 value."""
 
+    owner: tuple[int, int, str] = (0, 0, "")  # establishment id, year, table id
     measures: dict[str, Measure] = field(default_factory=dict)
     entered: dict[str, float] = field(default_factory=dict)
     computed: frozenset[str] = frozenset()
@@ -50,9 +51,9 @@ class CountsModel(ColumnsTableModel):
 
     def show_lines(self, lines: list[UoLine], context: CountsContext) -> None:
         """The same lines reloaded are updated in place (current cell and editor kept)."""
-        same = [(line.item_id, line.measure) for line in lines] == [
-            (line.item_id, line.measure) for line in self.rows
-        ]
+        same = context.owner == self.context.owner and [
+            (line.item_id, line.measure) for line in lines
+        ] == [(line.item_id, line.measure) for line in self.rows]
         self.context = context
         if same and lines:
             self.rows = list(lines)

@@ -83,6 +83,7 @@ def read_work_units(
     previous = module.values.resolved(establishment_id, year - 1, with_stock=False)
     entered = module.values.entered(establishment_id, year)
     counts = CountsContext(
+        owner=(establishment_id, year, table.id),
         measures={m: measures[m] for m in counted if m in measures},
         entered={m: entered[m][0] for m in counted if 0 in entered.get(m, {})},
         computed=frozenset(m for m in counted if m in resolved and resolved[m].computed),
