@@ -76,6 +76,11 @@ def place_text(place: Place | None) -> str:
     return text
 
 
+def _file_order(unusual: UnusualValue) -> tuple[int, str]:
+    place = unusual.place
+    return (place.line or 0, place.column or "") if place else (0, "")
+
+
 def _justification_field() -> QLineEdit:
     field = QLineEdit()
     field.setMaxLength(MAX_JUSTIFICATION)
@@ -159,10 +164,13 @@ class UnusualImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.list = QListWidget()
-        for unusual in values:
+        self.list.setWordWrap(True)  # each value on two lines: where and what, then why
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
+        for unusual in sorted(values, key=_file_order):
             measure = measures[unusual.measure_id]
             item = QListWidgetItem(
-                self.tr("%1 : « %2 » — %3")
+                self.tr("%1 : « %2 »\n%3")
                 .replace("%1", place_text(unusual.place))
                 .replace("%2", measure.label)
                 .replace("%3", why_unusual(measure, unusual))
@@ -187,7 +195,7 @@ class UnusualImportDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Justification des valeurs cochées :")))
         layout.addWidget(self.justification)
         layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.resize(900, 460)
         self._update()
 
     def confirmed(self) -> frozenset[Key]:
