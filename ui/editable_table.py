@@ -119,9 +119,16 @@ class EditableTable(QTableView):
         """Letters typed on a cell that takes no typing do nothing: the view never jumps."""
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter, and Tab too (the cells to its right take no typing), go to the next value."""
         current = QPersistentModelIndex(self.currentIndex())
+        moves = hint in (
+            QAbstractItemDelegate.EndEditHint.SubmitModelCache,
+            QAbstractItemDelegate.EndEditHint.EditNextItem,
+        )
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+            hint = QAbstractItemDelegate.EndEditHint.SubmitModelCache
         super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+        if moves:
             self.move_on(QModelIndex(current))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

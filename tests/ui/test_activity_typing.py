@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from ui.main_window import ACTIVITY_ROW, MainWindow
+from ui.sections.activity.grid_model import VALUE
 from ui.sections.activity.page import ActivityPage
 from ui.sections.activity.unusual_dialog import UnusualImportDialog, UnusualValueDialog
 
@@ -151,6 +152,25 @@ def test_enter_on_the_last_cell_of_a_family_skips_the_next_family_heading(
     assert other_services.activity.values.entered(establishment.id, YEAR) == {
         "pct_commandes_urgentes": {0: 5.0},
         "conso_medicaments": {0: 1200.5},
+    }
+
+
+def test_tab_after_a_value_also_saves_it_and_goes_to_the_next_value(
+    qtbot, window, other_services, establishment
+) -> None:
+    page = _open(qtbot, window)
+    _focus_cell(qtbot, page, "essais_ouverts")
+    _type(qtbot, "14")
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert _current_measure(page) == "essais_actifs"
+    assert page.entry.table.currentIndex().column() == VALUE
+    _type(qtbot, "31")
+    _enter(qtbot)
+    _settled(qtbot, page)
+    assert other_services.activity.values.entered(establishment.id, YEAR) == {
+        "essais_ouverts": {0: 14.0},
+        "essais_actifs": {0: 31.0},
     }
 
 
