@@ -15,9 +15,12 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-# No count, quantity or amount this application handles comes near 10^12 (a trillion euros
-# is several times France's health budget); past it, a number is a typing or file error.
-MAX_MAGNITUDE = 1e12
+# Past 10^15 a number is a typing or file error, never a figure: it is above any count,
+# quantity or amount in health care (France's health budget is about 3·10^11 €), and it is the
+# last power of ten below 2^53, up to which a float holds every whole number exactly. Figures
+# that are merely absurd (99 999 999 999 999 orders) are below it: they are "unusual", kept
+# only with a confirmation and a justification (check_plausible).
+MAX_MAGNITUDE = 1e15
 
 # A value more than this many times away from last year's (either way) asks for confirmation.
 FAR_FROM_PREVIOUS_FACTOR = 10.0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.paths import resource_path
+from hospiperf_desktop.plausibility import MAX_MAGNITUDE, PlausibleRange, check_finite
 
 UNITS = ("count", "percent", "amount", "signed_amount", "days", "fte")
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -41,6 +42,8 @@ class Measure:
     computed: Computed | None = None
     local: bool = False  # a measure a local work-unit line brought
     definition: str = ""  # what the measure counts, for people (help pages and tooltips)
+    # Where a value is believable (measures.json); outside it asks for a justification.
+    plausible: PlausibleRange | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class ValueProblem(ValueError):
 class MeasureCatalog:
     version: str
     families: tuple[Family, ...]
+    # The range of a count a local work-unit line brings (measures.json, local_plausible).
+    local_plausible: PlausibleRange | None = None
 
     @property
     def measures(self) -> dict[str, Measure]:
@@ -78,7 +83,7 @@ class MeasureCatalog:
         if not extra:
             return self
         local = Family(LOCAL_FAMILY, "Lignes locales des unités d'œuvre", False, tuple(extra))
-        return MeasureCatalog(self.version, (*self.families, local))
+        return MeasureCatalog(self.version, (*self.families, local), self.local_plausible)
 
 
 LOCAL_FAMILY = "lignes_locales"
@@ -88,6 +93,11 @@ def check_value(measure: Measure, value: float) -> float:
     """The value stored for `measure`, or ValueProblem naming what the unit allows."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueProblem(f"{value!r} is not a number")
+    if check_finite(value) == "too_large":
+        raise ValueProblem(
+            f"{value:,.0f} is larger than any value kept ({MAX_MAGNITUDE:,.0f});"
+            f" plausible range {range_text(measure.plausible)}"
+        )
     unit = measure.unit
     if unit == "count":
         if value < 0 or value != int(value):
@@ -102,6 +112,21 @@ def check_value(measure: Measure, value: float) -> float:
     if unit in ("amount", "signed_amount"):
         return round(float(value), 2)
     return float(value)
+
+
+def range_text(plausible: PlausibleRange | None) -> str:
+    """'0 to 30,000 (source)' — English, for the CLI and error messages."""
+    if plausible is None:
+        return "not set"
+    low = "-∞" if plausible.low is None else plain_number(plausible.low)
+    high = "+∞" if plausible.high is None else plain_number(plausible.high)
+    return f"{low} to {high} ({plausible.source})"
+
+
+def plain_number(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,g}"
 
 
 def _shown(value: float) -> str:
@@ -121,10 +146,20 @@ def _measure(raw: dict[str, Any], family: str, where: str) -> Measure:
         if kind not in COMPUTED_KINDS:
             raise ValueError(f"{where}: unknown computation {kind!r}")
         computed = Computed(kind, spec)
+    if "plausible" not in raw:
+        raise ValueError(f"{where}: no plausible range")
+    plausible = _range(raw["plausible"], where)
     return Measure(
         raw["id"], raw["label"], unit, direction, family, computed,
-        definition=str(raw.get("definition", "")),
+        definition=str(raw.get("definition", "")), plausible=plausible,
     )  # fmt: skip
+
+
+def _range(raw: dict[str, Any], where: str) -> PlausibleRange:
+    low, high, source = raw.get("low"), raw.get("high"), raw.get("source")
+    if not source or (low is not None and high is not None and low > high):
+        raise ValueError(f"{where}: a plausible range needs low <= high and a source")
+    return PlausibleRange(low, high, str(source))
 
 
 def load_catalog(path: Path) -> MeasureCatalog:
@@ -145,7 +180,8 @@ def load_catalog(path: Path) -> MeasureCatalog:
         families.append(
             Family(raw_family["id"], raw_family["label"], raw_family["dashboard"], tuple(measures))
         )
-    catalog = MeasureCatalog(str(data["version"]), tuple(families))
+    local = _range(data["local_plausible"], f"{path.name}: local_plausible")
+    catalog = MeasureCatalog(str(data["version"]), tuple(families), local)
     for measure in catalog.measures.values():
         params = measure.computed.params if measure.computed else {}
         for key in ("minuend", "subtrahend"):

@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session
 from hospiperf_desktop.activity.catalog import MeasureCatalog, ValueProblem, check_value
 from hospiperf_desktop.activity.sheets import read_activity_sheet, write_activity_workbook
 from hospiperf_desktop.activity.tables import UoTableStore
+from hospiperf_desktop.activity.unusual import (
+    Confirmation,
+    Key,
+    Place,
+    UnusualValue,
+    UnusualValuesError,
+    clean_justification,
+    find_unusual,
+)
 from hospiperf_desktop.activity.values import External, Resolved, resolve
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
@@ -38,6 +47,8 @@ class ActivityImportResult:
     changed: int  # values written or changed
     cleared: int  # values removed (blank cells)
     unchanged: int
+    justified: int = 0  # unusual values kept with the confirmation's justification
+    skipped: int = 0  # unusual values not confirmed: the stored value was kept
 
 
 def check_year(year: int) -> int:
@@ -67,6 +78,20 @@ class ActivityService:
         return self._tables.catalog()
 
     # --- reading -----------------------------------------------------------------------
+
+    def justifications(self, establishment_id: int, year: int) -> dict[Key, str]:
+        """The justification of each unusual value kept for the year."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(ActivityValue.measure_id, ActivityValue.month, ActivityValue.justification)
+                .where(
+                    ActivityValue.establishment_id == establishment_id,
+                    ActivityValue.year == year,
+                    ActivityValue.justification.is_not(None),
+                )
+                .order_by(ActivityValue.measure_id, ActivityValue.month)
+            ).all()
+        return {(measure_id, month): text for measure_id, month, text in rows if text}
 
     def entered(self, establishment_id: int, year: int) -> dict[str, dict[int, float]]:
         out: dict[str, dict[int, float]] = defaultdict(dict)
@@ -145,10 +170,19 @@ class ActivityService:
 
     # --- writing -----------------------------------------------------------------------
 
-    def set_values(self, establishment_id: int, year: int, changes: Changes) -> int:
+    def set_values(
+        self,
+        establishment_id: int,
+        year: int,
+        changes: Changes,
+        justification: str | None = None,
+    ) -> int:
         """Write, change or clear values; returns how many were written or cleared.
 
-        All or nothing: one bad value refuses the whole change (ValidationError).
+        All or nothing: one bad value refuses the whole change (ValidationError); an unusual
+        value (outside its plausible range, or ten times away from N-1) refuses it too
+        (UnusualValuesError) unless a `justification` is given, which is then stored with
+        each unusual value and in its audit entry.
         """
         check_year(year)
         measures = self.catalog().measures
@@ -172,15 +206,57 @@ class ActivityService:
                 issues.append(FieldIssue(field, "bad_value", str(err)))
         if issues:
             raise ValidationError(issues)
+        unusual = self.unusual(establishment_id, year, checked)
+        why = clean_justification(justification)
+        if unusual and why is None:
+            raise UnusualValuesError(unusual)
+        justified = {u.key: why for u in unusual if why is not None}
         with self._db.write() as session:
-            changed, cleared, _unchanged = self._apply(session, establishment_id, year, checked)
+            changed, cleared, _unchanged = self._apply(
+                session, establishment_id, year, checked, justified=justified
+            )
         return changed + cleared
 
+    def unusual(
+        self,
+        establishment_id: int,
+        year: int,
+        values: Mapping[Key, float | None],
+        places: Mapping[Key, Place] | None = None,
+    ) -> list[UnusualValue]:
+        """The values that need a justification, compared with their range and with N-1."""
+        stored = self.entered(establishment_id, year)
+        values = {  # a value kept as it is was already accepted
+            key: value
+            for key, value in values.items()
+            if value is not None and stored.get(key[0], {}).get(key[1]) != value
+        }
+        if not values:
+            return []
+        previous_year = self.entered(establishment_id, year - 1)
+        yearly = self.resolved(establishment_id, year - 1, with_stock=False)
+
+        def previous(measure_id: str, month: int) -> float | None:
+            if month:
+                return previous_year.get(measure_id, {}).get(month)
+            resolved = yearly.get(measure_id)
+            return None if resolved is None else resolved.value
+
+        return find_unusual(self.catalog().measures, values, previous, places)
+
     def import_file(
-        self, path: Path, establishment_id: int, year: int, progress: Progress | None = None
+        self,
+        path: Path,
+        establishment_id: int,
+        year: int,
+        progress: Progress | None = None,
+        confirm: Confirmation | None = None,
     ) -> ActivityImportResult:
         """Import an activity sheet: every value checked first, then one transaction.
 
+        Unusual values (each with its file, line and column) refuse the import
+        (UnusualValuesError) unless `confirm` is given: those it covers are stored with its
+        justification, the others are skipped (the stored value stays).
         `Cancelled` from `progress` (checked after reading and before the commit) leaves the
         database as it was.
         """
@@ -188,15 +264,35 @@ class ActivityService:
         check_year(year)
         progress.report(0, 3, "Lecture du fichier")
         sheet = read_activity_sheet(path, self.catalog(), year)
+        unusual = self.unusual(establishment_id, year, sheet.values, sheet.places)
+        if unusual and confirm is None:
+            raise UnusualValuesError(unusual)
+        why = clean_justification(confirm.justification) if confirm else None
+        covered = [u for u in unusual if confirm is not None and confirm.covers(u.key)]
+        if covered and why is None:
+            raise UnusualValuesError(covered)
+        values = dict(sheet.values)
+        justified: dict[Key, str | None] = {u.key: why for u in covered}
+        for value in unusual:
+            if value.key not in justified:
+                del values[value.key]
         progress.check_cancelled()
         progress.report(1, 3, "Enregistrement")
         with self._db.write() as session:
             changed, cleared, unchanged = self._apply(
-                session, establishment_id, year, sheet.values, source=sheet.file
+                session, establishment_id, year, values, source=sheet.file, justified=justified
             )
             progress.check_cancelled()
         progress.report(3, 3, "Import terminé")
-        return ActivityImportResult(sheet.file, sheet.rows, changed, cleared, unchanged)
+        return ActivityImportResult(
+            sheet.file,
+            sheet.rows,
+            changed,
+            cleared,
+            unchanged,
+            justified=len(justified),
+            skipped=len(unusual) - len(justified),
+        )
 
     def _apply(
         self,
@@ -205,6 +301,7 @@ class ActivityService:
         year: int,
         changes: Mapping[tuple[str, int], float | None],
         source: str | None = None,
+        justified: Mapping[Key, str | None] | None = None,
     ) -> tuple[int, int, int]:
         establishment = self._establishment(session, establishment_id)
         existing = {
@@ -220,6 +317,7 @@ class ActivityService:
         now = datetime.now(UTC)
         changed = cleared = unchanged = 0
         for (measure_id, month), value in sorted(changes.items()):
+            why = (justified or {}).get((measure_id, month))
             row = existing.get((measure_id, month))
             before = None if row is None else row.value
             if before is None and value is None:
@@ -239,6 +337,7 @@ class ActivityService:
                         month=month,
                         measure_id=measure_id,
                         value=value,
+                        justification=why,
                         updated_by=actor,
                         updated_at=now,
                     )
@@ -246,10 +345,13 @@ class ActivityService:
                 changed += 1
             else:
                 row.value, row.updated_by, row.updated_at = value, actor, now
+                row.justification = why
                 changed += 1
             after: dict[str, object] | None = None if value is None else {"value": value}
             if after is not None and source:
                 after["file"] = source
+            if after is not None and why:
+                after["justification"] = why
             self._audit.record(
                 session,
                 action="import" if source else "set",

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.activity.catalog import MeasureCatalog, ValueProblem, check_value
 from hospiperf_desktop.activity.texts import UNIT_LABELS, origin_text
+from hospiperf_desktop.activity.unusual import Place
 from hospiperf_desktop.activity.values import Resolved
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.safe_cells import append_row, save_workbook
@@ -65,6 +66,7 @@ class SheetValues:
     file: str
     values: dict[tuple[str, int], float | None]
     rows: int
+    places: dict[tuple[str, int], Place] = field(default_factory=dict)  # where each was read
 
 
 def _columns(table: Table) -> tuple[int | None, dict[int, int]]:
@@ -125,6 +127,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
         )
     measures = catalog.measures
     values: dict[tuple[str, int], float | None] = {}
+    places: dict[tuple[str, int], Place] = {}
     seen: dict[str, int] = {}
     rows = 0
     for row in table.rows:
@@ -148,6 +151,8 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
         rows += 1
         for month, col in month_cols.items():
             raw = cells[col] if col < len(cells) else None
+            where = table.issue(row, col, "", "place")
+            places[(code, month)] = Place(where.file, where.line, where.column)
             if blank(raw):
                 values[(code, month)] = None
                 continue
@@ -157,7 +162,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
                 issue(row, col, str(err), "bad_value", measure=code, value=str(raw))
     if issues:
         raise FileImportError(issues)
-    return SheetValues(path.name, values, rows)
+    return SheetValues(path.name, values, rows, places)
 
 
 def write_activity_workbook(

@@ -85,6 +85,7 @@ class UoTableStore:
                         "neutral",
                         LOCAL_FAMILY,
                         local=True,
+                        plausible=self._catalog.local_plausible,
                     )
         return self._catalog.with_local(list(extra.values()))
 

@@ -225,11 +225,22 @@ def _activity(services: Services, selection: Selection, add: Add) -> None:
     module = services.activity
     for year in selection.years:
         resolved = module.values.resolved(selection.establishment_id, year)
+        # Unusual values travel with the justification given when they were confirmed.
+        justified: dict[str, dict[str, str]] = {}
+        for (measure, month), text in module.values.justifications(
+            selection.establishment_id, year
+        ).items():
+            justified.setdefault(measure, {})[str(month)] = text
         add(
             f"data/activity/activity-{year}.json",
             _json(
                 {
-                    measure: {"value": r.value, "origin": r.origin.kind, **r.origin.detail}
+                    measure: {
+                        "value": r.value,
+                        "origin": r.origin.kind,
+                        **r.origin.detail,
+                        **({"justifications": justified[measure]} if measure in justified else {}),
+                    }
                     for measure, r in resolved.items()
                     if r.value is not None
                 }

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.activity.texts import UNIT_LABELS, format_pct, format_value, origin_text
+from hospiperf_desktop.activity.unusual import Confirmation
 from hospiperf_desktop.activity.uo_tables import UoResult, UoTable
 from hospiperf_desktop.activity.work_units import UoReport
 from hospiperf_desktop.cli.common import (
@@ -58,6 +59,7 @@ def _register_activity(commands: Any) -> None:
     imp.add_argument("file", type=existing_file)
     where(imp)
     imp.add_argument("--json", action="store_true")
+    confirm_unusual(imp)
     imp.set_defaults(handler=_import)
 
     exp = group.add_parser("export", help="write the activity workbook (the import layout)")
@@ -75,6 +77,7 @@ def _register_activity(commands: Any) -> None:
     set_.add_argument("measure")
     set_.add_argument("value", type=_value)
     set_.add_argument("--month", type=int, default=0, help="1-12; default: the whole year")
+    confirm_unusual(set_)
     set_.set_defaults(handler=_set)
 
     measures = group.add_parser("measures", help="the measures, by family")
@@ -84,6 +87,23 @@ def _register_activity(commands: Any) -> None:
     purge = group.add_parser("purge", help="remove an establishment's activity and UO results")
     purge.add_argument("--establishment", required=True, metavar="FINESS")
     purge.set_defaults(handler=_purge)
+
+
+def confirm_unusual(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--confirm-unusual",
+        metavar="JUSTIFICATION",
+        help="keep values outside their plausible range or ten times away from N-1, "
+        "with this justification (stored with each such value and in the audit trail)",
+    )
+
+
+def _confirmation(args: argparse.Namespace) -> Confirmation | None:
+    if args.confirm_unusual is None:
+        return None
+    if not args.confirm_unusual.strip():
+        raise CliError("--confirm-unusual needs a justification (a short text)")
+    return Confirmation(args.confirm_unusual)
 
 
 def _register_uo(commands: Any) -> None:
@@ -147,13 +167,17 @@ def _register_uo(commands: Any) -> None:
 def _import(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
-        result = services.activity.values.import_file(args.file, establishment.id, args.year)
+        result = services.activity.values.import_file(
+            args.file, establishment.id, args.year, confirm=_confirmation(args)
+        )
     if args.json:
         print_json(result)
     else:
+        kept = f", {result.justified} unusual kept with the justification"
         print(
             f"{result.file}: {result.rows} measures read, {result.changed} values written,"
             f" {result.cleared} cleared, {result.unchanged} unchanged"
+            + (kept if result.justified else "")
         )
     return EXIT_OK
 
@@ -203,8 +227,12 @@ def _show(args: argparse.Namespace) -> int:
 def _set(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
+        confirmation = _confirmation(args)
         changed = services.activity.values.set_values(
-            establishment.id, args.year, {(args.measure, args.month): args.value}
+            establishment.id,
+            args.year,
+            {(args.measure, args.month): args.value},
+            justification=confirmation.justification if confirmation else None,
         )
     print("changed" if changed else "unchanged")
     return EXIT_OK

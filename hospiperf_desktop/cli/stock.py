@@ -215,9 +215,10 @@ _SHOWN_ISSUES = 3
 
 
 def _one_line(issues: Sequence[SourceIssue], hint: str) -> str:
+    # The hint first: a long line is cut at its end when it is printed (cli.common.fail).
     shown = "; ".join(str(i) for i in issues[:_SHOWN_ISSUES])
     more = f"; ... and {len(issues) - _SHOWN_ISSUES} more" if len(issues) > _SHOWN_ISSUES else ""
-    return f"{shown}{more} ({hint})"
+    return f"({hint}) {shown}{more}"
 
 
 def _refused(err: FileImportError) -> CliError | FileImportError:
@@ -514,7 +515,7 @@ def _product_set(args: argparse.Namespace) -> int:
                     has_substitute=args.substitute,
                 )
         except UnusualEntryError as err:
-            raise CliError(f'{err} (--confirm-unusual "JUSTIFICATION")') from None
+            raise CliError(f'(--confirm-unusual "JUSTIFICATION") {err}') from None
     print(f"{len(products)} product(s) updated: {', '.join(args.code)}")
     return EXIT_OK
 

@@ -35,6 +35,8 @@ def test_import_export_and_work_units_from_the_command_line(
         "changed": 3,
         "cleared": 0,
         "unchanged": 0,
+        "justified": 0,
+        "skipped": 0,
     }
     code, out, err = cli("activity", "set", "--establishment", FINESS, "--year", "2026",
                          "lignes_cmd_medicaments", "1100")  # fmt: skip

@@ -106,7 +106,9 @@ def test_a_value_the_measure_cannot_hold_is_refused_and_the_stored_one_kept(
         assert page.entry.problem.isVisible()
         assert f"« {typed} »" in page.entry.problem.text()
         assert why in page.entry.problem.text()
-        assert _cell(page, "lignes_cmd_medicaments", VALUE) == "1 000"
+        # What was typed stays in the cell, marked, with the reason (the stored value is kept).
+        assert _cell(page, "lignes_cmd_medicaments", VALUE) == typed
+        assert why in index.data(Qt.ItemDataRole.ToolTipRole)
     assert not model.setData(model.index_of("pct_commandes_urgentes"), "120")
     assert "entre 0 et 100" in page.entry.problem.text()
     assert page.window().runner.wait(10_000)

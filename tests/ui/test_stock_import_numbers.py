@@ -244,7 +244,7 @@ def test_a_typed_unit_price_outside_its_range_is_kept_only_with_a_justification(
     ("typed", "error"),
     [
         ("1.500", "« 1.500 » est ambigu : écrivez par exemple 1500 (mille cinq cents) ou 1,5."),
-        ("1e13", "« 1e13 » est trop grand."),
+        ("1e16", "« 1e16 » est trop grand."),
         ("inf", "« inf » n'est pas un nombre."),
         ("-2", "Un prix ne peut pas être négatif."),
     ],

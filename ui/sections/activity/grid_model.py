@@ -12,6 +12,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from hospiperf_desktop.activity.catalog import Measure, MeasureCatalog
 from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value, origin_text
 from hospiperf_desktop.activity.values import Resolved
+from hospiperf_desktop.plausibility import Unusual, check_plausible
+from ui.editable_table import NOT_MARKED, CellMarks
 from ui.record_table import Index, RecordTableModel
 from ui.sections.activity.texts import (
     EntryProblem,
@@ -85,14 +87,20 @@ class MeasureRow:
 
 
 class ActivityGridModel(RecordTableModel):
-    edited = Signal(str, int, object)  # measure id, month, new value (None: cleared)
+    # measure id, month, new value (None: cleared), justification (None: not unusual)
+    edited = Signal(str, int, object, object)
     refused = Signal(str, str)  # measure id, why (in French)
+    unusual = Signal(str, object)  # measure id, Unusual: asks the user to confirm and justify
+    released = Signal(str)  # measure id: a refused value was given up (Escape)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.year = 0
         self.month = 0
         self.pending: dict[str, float | None] = {}  # typed, being saved
+        self._saved: set[str] = set()  # pending values stored: the next load shows them
+        self.awaiting: dict[str, float] = {}  # unusual values waiting for a justification
+        self.marks = CellMarks()  # refused texts, by measure id
         self._units = unit_labels()
         self._directions = direction_labels()
         self._set_headers()
@@ -113,16 +121,39 @@ class ActivityGridModel(RecordTableModel):
 
     # Loading ---------------------------------------------------------------------------
 
-    def set_grid(self, data: GridData | None) -> None:
+    def set_grid(self, data: GridData | None) -> bool:
+        """Show `data`; returns whether the model was reset. The same grid reloaded (after a
+        save) is updated in place, so that the current cell, an open editor and values still
+        being saved or refused are kept."""
+        rows = [] if data is None else self._rows(data)
+        if data is not None and self._same_grid(data, rows):
+            self.rows = rows
+            for measure_id in self._saved:
+                self.pending.pop(measure_id, None)
+            self._saved.clear()
+            # A range (never one cell) so that an open editor keeps what is being typed.
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1)
+            )
+            return False
         self.beginResetModel()
         self.pending.clear()
-        if data is None:
-            self.rows = []
-        else:
+        self._saved.clear()
+        self.awaiting.clear()
+        self.marks.clear()
+        if data is not None:
             self.year, self.month = data.year, data.month
             self._set_headers()
-            self.rows = self._rows(data)
+        self.rows = rows
         self.endResetModel()
+        return True
+
+    def _same_grid(self, data: GridData, rows: list[FamilyRow | MeasureRow]) -> bool:
+        return (
+            bool(self.rows)
+            and (data.year, data.month) == (self.year, self.month)
+            and [_key(r) for r in rows] == [_key(r) for r in self.rows]
+        )
 
     def _rows(self, data: GridData) -> list[FamilyRow | MeasureRow]:
         rows: list[FamilyRow | MeasureRow] = []
@@ -157,9 +188,22 @@ class ActivityGridModel(RecordTableModel):
     def family_rows(self) -> list[int]:
         return [r for r, record in enumerate(self.rows) if isinstance(record, FamilyRow)]
 
-    def next_editable(self, row: int) -> QModelIndex:
-        """The next value cell one may type in, below `row` (invalid at the end)."""
-        for below in range(row + 1, len(self.rows)):
+    def measure_at(self, index: Index) -> str | None:
+        record = self.rows[index.row()] if index.isValid() else None
+        return record.measure.id if isinstance(record, MeasureRow) else None
+
+    def held(self, index: Index) -> str | None:
+        """Why the cursor stays on this cell: a refused value, or one to confirm."""
+        measure_id = self.measure_at(index)
+        if measure_id is None or index.column() != VALUE:
+            return None
+        if measure_id in self.awaiting:
+            return self.tr("Valeur inhabituelle à confirmer")
+        return self.marks.reason(measure_id)
+
+    def next_editable(self, index: Index) -> QModelIndex:
+        """The next value cell one may type in, below `index` (invalid at the end)."""
+        for below in range(index.row() + 1, len(self.rows)):
             index = self.index(below, VALUE)
             if self.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 return index
@@ -174,6 +218,10 @@ class ActivityGridModel(RecordTableModel):
         if isinstance(record, FamilyRow):
             return self._family_data(record, index.column(), role)
         column = index.column()
+        if column == VALUE:
+            marked = self.marks.data(record.measure.id, role)
+            if marked is not NOT_MARKED:
+                return marked
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(record, column)
         if role == Qt.ItemDataRole.EditRole:
@@ -187,7 +235,7 @@ class ActivityGridModel(RecordTableModel):
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == VALUE and record.measure.id in self.pending:
+            if column == VALUE and self._typed(record.measure.id):
                 return QBrush(QColor(PENDING_FOREGROUND))
             if record.computed and column in (VALUE, ORIGIN):
                 return QBrush(QColor(COMPUTED_FOREGROUND))
@@ -211,8 +259,11 @@ class ActivityGridModel(RecordTableModel):
         if column == UNIT:
             return self._units.get(unit, unit)
         if column == VALUE:
-            if record.measure.id in self.pending:
-                return format_value(unit, self.pending[record.measure.id])
+            measure_id = record.measure.id
+            if measure_id in self.awaiting:
+                return format_value(unit, self.awaiting[measure_id])
+            if measure_id in self.pending:
+                return format_value(unit, self.pending[measure_id])
             return format_value(unit, record.value)
         if column == PREVIOUS:
             return format_value(unit, record.previous)
@@ -254,23 +305,82 @@ class ActivityGridModel(RecordTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
+    def _typed(self, measure_id: str) -> bool:
+        return measure_id in self.pending or measure_id in self.awaiting
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Check the typed text; a good new value is asked to be saved (`edited`)."""
+        """Check the typed text: a refused one stays in the cell, marked with the reason; an
+        unusual one waits for a justification (`unusual`); a good new one is saved (`edited`).
+        """
         if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
         record = self.rows[index.row()]
         assert isinstance(record, MeasureRow)
+        measure_id, text = record.measure.id, "" if value is None else str(value)
         try:
-            number = parse_entry("" if value is None else str(value), record.measure.unit)
+            number = parse_entry(text, record.measure.unit)
         except EntryProblem as problem:
-            self.refused.emit(record.measure.id, str(problem))
+            self.refuse(measure_id, text, str(problem))
             return False
-        if number == record.entered:
+        self.marks.discard(measure_id)
+        self.awaiting.pop(measure_id, None)
+        current = self.pending.get(measure_id, record.entered)
+        if number == current:
+            self.dataChanged.emit(index, index)
             return True
-        self.pending[record.measure.id] = number
-        self.dataChanged.emit(index, index)
-        self.edited.emit(record.measure.id, self.month, number)
+        unusual = None if number is None else self._unusual(record, number)
+        if unusual is not None:
+            self.awaiting[measure_id] = unusual.value
+            self.dataChanged.emit(index, index)
+            self.unusual.emit(measure_id, unusual)
+            return True
+        self._save(measure_id, number, None)
         return True
+
+    def _unusual(self, record: MeasureRow, number: float) -> Unusual | None:
+        """As the service decides (same range, same N-1 value)."""
+        if number == record.entered:
+            return None
+        return check_plausible(number, record.measure.plausible, record.previous)
+
+    def _save(self, measure_id: str, number: float | None, justification: str | None) -> None:
+        self.pending[measure_id] = number
+        self._saved.discard(measure_id)
+        index = self.index_of(measure_id)
+        self.dataChanged.emit(index, index)
+        self.edited.emit(measure_id, self.month, number, justification)
+
+    def confirm(self, measure_id: str, justification: str) -> None:
+        """The user confirmed an unusual value with a justification: save it."""
+        if measure_id in self.awaiting:
+            self._save(measure_id, self.awaiting.pop(measure_id), justification)
+
+    def unconfirmed(self, measure_id: str) -> None:
+        """The user did not confirm: the stored value shows again."""
+        if self.awaiting.pop(measure_id, None) is not None:
+            index = self.index_of(measure_id)
+            self.dataChanged.emit(index, index)
+
+    def release(self, index: Index) -> None:
+        """Escape on a refused value: the stored value shows again."""
+        measure_id = self.measure_at(index)
+        if measure_id is not None and self.marks.reason(measure_id) is not None:
+            self.marks.discard(measure_id)
+            self.dataChanged.emit(index, index)
+            self.released.emit(measure_id)
+
+    def refuse(self, measure_id: str, text: str, reason: str) -> None:
+        """A refused value stays in its cell, marked, with the reason as its tooltip."""
+        self.pending.pop(measure_id, None)
+        self.marks.set(measure_id, text, reason)
+        index = self.index_of(measure_id)
+        self.dataChanged.emit(index, index)
+        self.refused.emit(measure_id, reason)
+
+    def saved(self, measure_id: str, number: float | None) -> None:
+        """The save of `number` succeeded; the next load replaces it by the stored value."""
+        if measure_id in self.pending and self.pending[measure_id] == number:
+            self._saved.add(measure_id)
 
     def drop_pending(self, measure_id: str) -> None:
         """The save failed: show the stored value again."""
@@ -278,3 +388,10 @@ class ActivityGridModel(RecordTableModel):
             del self.pending[measure_id]
             index = self.index_of(measure_id)
             self.dataChanged.emit(index, index)
+
+
+def _key(row: FamilyRow | MeasureRow) -> tuple[str, str, bool]:
+    """What makes two loads the same grid: the same lines, each typed or computed alike."""
+    if isinstance(row, FamilyRow):
+        return ("family", row.id, False)
+    return ("measure", row.measure.id, row.computed)

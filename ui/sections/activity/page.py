@@ -3,6 +3,8 @@ typed in a grid or imported, and the work units they give."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -26,12 +28,14 @@ from ui.sections.activity.entry_view import EntryView
 from ui.sections.activity.grid_model import ActivityGridModel
 from ui.sections.activity.tab import ActivityTab
 from ui.sections.activity.texts import period_labels
+from ui.sections.activity.unusual_dialog import UnusualImportDialog
 from ui.sections.activity.uo_view import WorkUnitsView
 from ui.status import show_status
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.service import ActivityImportResult
+    from hospiperf_desktop.activity.unusual import Confirmation, UnusualValuesError
     from hospiperf_desktop.services import Services
 
 
@@ -42,6 +46,7 @@ class ActivityPage(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._services: Services | None = None
+        self.unusual_dialog: UnusualImportDialog | None = None
         title = QLabel(self.tr("Activité et unités d'œuvre"))
         title.setObjectName("sectionTitle")
         self.establishment = EstablishmentChooser()
@@ -182,16 +187,58 @@ class ActivityPage(QWidget):
         )
         if path is None:
             return
+        self._import(services, establishment, year, path, None)
 
+    def _import(
+        self,
+        services: Services,
+        establishment: Establishment,
+        year: int,
+        path: Path,
+        confirm: Confirmation | None,
+    ) -> None:
         def job(progress: Progress) -> ActivityImportResult:
-            return services.activity.values.import_file(path, establishment.id, year, progress)
+            return services.activity.values.import_file(
+                path, establishment.id, year, progress, confirm
+            )
 
+        def failed(err: BaseException) -> None:
+            from hospiperf_desktop.activity.unusual import UnusualValuesError
+
+            if isinstance(err, UnusualValuesError) and confirm is None:
+                self._confirm_unusual(err, lambda c: self._import(*again, c))
+            else:
+                show_error(self, err)
+
+        again = (services, establishment, year, path)
         self._runner.run(
             job,
             on_success=self._imported,
+            on_failure=failed,
             on_cancel=lambda: self._status(self.tr("Import annulé : la base est inchangée.")),
             label=self.tr("Import des valeurs d'activité…"),
         )
+
+    def _confirm_unusual(
+        self, err: UnusualValuesError, rerun: Callable[[Confirmation], None]
+    ) -> None:
+        """The file holds unusual values: the user ticks those to keep and says why."""
+        from hospiperf_desktop.activity.unusual import Confirmation
+
+        measures = self._require().activity.values.catalog().measures
+        dialog = UnusualImportDialog(list(err.values), measures, self)
+        self.unusual_dialog = dialog
+
+        def done(result: int) -> None:
+            self.unusual_dialog = None
+            dialog.deleteLater()
+            if result == UnusualImportDialog.DialogCode.Accepted:
+                rerun(Confirmation(dialog.text(), dialog.confirmed()))
+            else:
+                self._status(self.tr("Import annulé : la base est inchangée."))
+
+        dialog.finished.connect(done)
+        dialog.open()
 
     def _imported(self, result: ActivityImportResult) -> None:
         self._data_changed()
@@ -206,7 +253,17 @@ class ActivityPage(QWidget):
             .replace("%2", str(result.rows))
             .replace("%3", str(result.changed))
             .replace("%4", str(result.cleared))
-            .replace("%5", str(result.unchanged)),
+            .replace("%5", str(result.unchanged))
+            + self._unusual_text(result),
+        )
+
+    def _unusual_text(self, result: ActivityImportResult) -> str:
+        if not (result.justified or result.skipped):
+            return ""
+        return (
+            self.tr("\n%1 valeur(s) inhabituelle(s) confirmée(s), %2 non importée(s).")
+            .replace("%1", str(result.justified))
+            .replace("%2", str(result.skipped))
         )
 
     def export(self) -> None:

@@ -11,6 +11,7 @@ import math
 from PySide6.QtCore import QCoreApplication
 
 from hospiperf_desktop.french import NBSP
+from hospiperf_desktop.plausibility import check_finite
 
 NARROW_NBSP = "\u202f"
 
@@ -96,6 +97,12 @@ def parse_entry(text: str, unit: str) -> float | None:
         value = math.nan
     if not math.isfinite(value):
         raise EntryProblem(_tr("« %1 » n'est pas un nombre.").replace("%1", shown))
+    if check_finite(value) == "too_large":
+        raise EntryProblem(
+            _tr("« %1 » est refusé : aucune valeur ne dépasse mille milliards.").replace(
+                "%1", shown
+            )
+        )
     if unit == "count" and (value < 0 or value != int(value)):
         raise EntryProblem(
             _tr("« %1 » est refusé : un comptage est un nombre entier positif ou nul.").replace(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,22 +24,27 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value
 from hospiperf_desktop.activity.uo_tables import UoGroupTotal, UoItem, UoLine, UoTable
+from hospiperf_desktop.errors import ValidationError
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.plausibility import Unusual
+from ui.editable_table import EditableTable
 from ui.labels import actor_text, datetime_text
+from ui.messages import error_text
 from ui.record_table import fit_height, record_table
+from ui.sections.activity.counts_model import COUNT, CountsContext, CountsModel
 from ui.sections.activity.tab import ActivityTab
 from ui.sections.activity.texts import decimal_text
+from ui.sections.activity.unusual_dialog import UnusualValueDialog
 from ui.sections.activity.uo_dialogs import CopyTableDialog, LineDialog
 from ui.sections.stock.common import (
     ABOVE_TARGET_BACKGROUND,
     Column,
     ColumnsTableModel,
     RecordFilter,
-    selected_record,
     sort_number,
     stock_table,
 )
-from ui.tasks import TaskRunner
+from ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
@@ -60,6 +65,7 @@ class UoLoaded:
     recorded: list[RecordedResult]  # of this year and table, latest first
     fte_label: str | None  # the staff measure UO per FTE divides by
     count_measures: list[tuple[str, str]]  # what a new line may count: (id, label)
+    counts: CountsContext  # what typing a count in the lines needs
 
 
 def read_work_units(
@@ -72,6 +78,17 @@ def read_work_units(
     catalog = module.values.catalog()
     measures = catalog.measures
     fte = table.fte_measure
+    counted = {item.measure for item in table.items}
+    resolved = module.values.resolved(establishment_id, year, with_stock=False)
+    previous = module.values.resolved(establishment_id, year - 1, with_stock=False)
+    entered = module.values.entered(establishment_id, year)
+    counts = CountsContext(
+        owner=(establishment_id, year, table.id),
+        measures={m: measures[m] for m in counted if m in measures},
+        entered={m: entered[m][0] for m in counted if 0 in entered.get(m, {})},
+        computed=frozenset(m for m in counted if m in resolved and resolved[m].computed),
+        previous={m: previous[m].value for m in counted if m in previous},
+    )
     return UoLoaded(
         tables=tables,
         table=table,
@@ -86,6 +103,7 @@ def read_work_units(
         count_measures=[
             (m.id, m.label) for m in measures.values() if m.unit == "count" and not m.local
         ],
+        counts=counts,
     )
 
 
@@ -97,13 +115,15 @@ class WorkUnitsView(ActivityTab):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.shown: UoLoaded | None = None
-        self.dialog: CopyTableDialog | LineDialog | None = None
+        self.dialog: CopyTableDialog | LineDialog | UnusualValueDialog | None = None
         self._table_id: str | None = None
-        self.lines_model = ColumnsTableModel(self._line_columns(), self)
+        self.lines_model = CountsModel(self._line_columns(), self)
         self.lines_model.background = lambda line, _c: (
             ABOVE_TARGET_BACKGROUND if line.count is None else None
         )
-        self.lines_proxy = RecordFilter(self.lines_model, self)
+        self.lines_model.edited.connect(self._save_count)
+        self.lines_model.refused.connect(lambda _measure, why: self.status(why))
+        self.lines_model.unusual.connect(self._ask_confirmation)
         self.groups_model = ColumnsTableModel(self._group_columns(), self)
         self.peers_model = ColumnsTableModel(self._peer_columns(), self)
         self.peers_model.bold = lambda peer: (
@@ -163,9 +183,18 @@ class WorkUnitsView(ActivityTab):
         summary.addWidget(groups_box, 1)
 
         self.lines_box = QGroupBox(self.tr("Lignes de la table"))
-        self.lines_table = _ordered_table(self.lines_proxy, stretch=1)
-        self.lines_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.lines_table.doubleClicked.connect(lambda _i: self.edit_line())
+        # Counts are typed in place (Enter: the next one), as in the Saisie tab.
+        self.lines_table = EditableTable(self.lines_model)
+        self.lines_table.setWordWrap(False)
+        self.lines_table.verticalHeader().hide()
+        self.lines_table.setAlternatingRowColors(True)
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines_table.selectionModel().currentChanged.connect(self._update_buttons)
+        self.lines_table.doubleClicked.connect(
+            lambda index: self.edit_line() if index.column() != COUNT else None
+        )
         self.edit_line_button = QPushButton(self.tr("Modifier la ligne…"))
         self.edit_line_button.clicked.connect(self.edit_line)
         self.add_line_button = QPushButton(self.tr("Ajouter une ligne…"))
@@ -225,7 +254,10 @@ class WorkUnitsView(ActivityTab):
                 lambda line: format_value("count", line.count),
                 lambda line: sort_number(line.count),
                 right=True,
-                tip=self.tr("Comptage de l'année (onglet Saisie) ; « — » : aucun, compté 0"),
+                tip=self.tr(
+                    "Comptage de l'année, à taper ici ou dans l'onglet Saisie ; « — » : aucun, "
+                    "compté 0"
+                ),
             ),
             Column(
                 self.tr("Coefficient"),
@@ -296,7 +328,7 @@ class WorkUnitsView(ActivityTab):
         self._show_totals(loaded)
         self.groups_model.set_rows(list(loaded.report.result.groups))
         fit_height(self.groups_table)
-        self.lines_model.set_rows(list(loaded.report.result.lines))
+        self.lines_model.show_lines(list(loaded.report.result.lines), loaded.counts)
         fit_height(self.lines_table, max_rows=40)
         self.lines_table.resizeColumnToContents(0)
         self.peers_box.setTitle(
@@ -412,7 +444,8 @@ class WorkUnitsView(ActivityTab):
 
     def clear(self) -> None:
         self.shown = None
-        for model in (self.lines_model, self.groups_model, self.peers_model):
+        self.lines_model.show_lines([], CountsContext())
+        for model in (self.groups_model, self.peers_model):
             model.set_rows([])
         for label in (self.total_label, self.delta_label, self.ratio_label, self.recorded_label):
             label.clear()
@@ -424,7 +457,7 @@ class WorkUnitsView(ActivityTab):
     def _update_buttons(self) -> None:
         loaded = self.shown
         local = loaded is not None and loaded.table.local
-        selected = selected_record(self.lines_table, self.lines_proxy) is not None
+        selected = self._selected_line() is not None
         self.copy_button.setEnabled(loaded is not None)
         self.record_button.setEnabled(loaded is not None)
         self.add_line_button.setEnabled(local)
@@ -442,14 +475,68 @@ class WorkUnitsView(ActivityTab):
             button.setToolTip(tip)
 
     def _selected_line(self) -> UoLine | None:
-        line: UoLine | None = selected_record(self.lines_table, self.lines_proxy)
+        index = self.lines_table.currentIndex()
+        line: UoLine | None = self.lines_model.row_at(index.row()) if index.isValid() else None
         return line
 
     def select_line(self, item_id: str) -> None:
-        for row in range(self.lines_proxy.rowCount()):
-            if self.lines_proxy.record(row).item_id == item_id:
-                self.lines_table.selectRow(row)
+        for row, line in enumerate(self.lines_model.rows):
+            if line.item_id == item_id:
+                self.lines_table.setCurrentIndex(self.lines_model.index(row, 1))
                 return
+
+    # Counts typed in the lines -----------------------------------------------------------
+
+    def _save_count(self, measure_id: str, value: float | None, justification: str | None) -> None:
+        establishment, year, services = self.establishment, self.year, self.services
+        if establishment is None:
+            return
+        model = self.lines_model
+
+        def saved(_count: int) -> None:
+            model.saved(measure_id, value)
+            self.changed.emit()  # the page shows both tabs again
+
+        def failed(err: BaseException) -> None:
+            if isinstance(err, ValidationError):
+                model.refuse(measure_id, "" if value is None else f"{value:g}", error_text(err))
+            else:
+                model.drop_pending(measure_id)
+                show_error(self, err)
+
+        self._runner.run(
+            lambda _p: services.activity.values.set_values(
+                establishment.id, year, {(measure_id, 0): value}, justification
+            ),
+            on_success=saved,
+            on_failure=failed,
+        )
+
+    def _ask_confirmation(self, measure_id: str, unusual: Unusual) -> None:
+        QTimer.singleShot(0, lambda: self._open_confirmation(measure_id, unusual))
+
+    def _open_confirmation(self, measure_id: str, unusual: Unusual) -> None:
+        model = self.lines_model
+        measure = model.context.measures.get(measure_id)
+        if measure is None or measure_id not in model.awaiting:
+            return
+        dialog = UnusualValueDialog(measure, unusual, str(self.year), self)
+        self.dialog = dialog
+
+        def done(result: int) -> None:
+            self.dialog = None
+            index = model.index_of(measure_id)
+            if result == UnusualValueDialog.DialogCode.Accepted:
+                model.confirm(measure_id, dialog.text())
+                self.lines_table.move_on(index)
+            else:
+                model.unconfirmed(measure_id)
+                self.lines_table.setCurrentIndex(index)
+            self.lines_table.setFocus()
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
 
     def copy_table(self) -> None:
         loaded = self.shown
