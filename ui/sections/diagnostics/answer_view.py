@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -136,7 +136,7 @@ class AnswerView(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 860])
+        splitter.setSizes([380, 900])
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Complétude globale :")))
@@ -243,9 +243,18 @@ class AnswerView(QWidget):
     # Saving --------------------------------------------------------------------------
 
     def _item_focused(self, item_id: str) -> None:
+        """Scroll (vertically only) so that the whole item taking the keys is in view."""
         widget = self.item_widgets.get(item_id)
-        if widget is not None:
-            self.scroll.ensureWidgetVisible(widget, 0, 8)
+        if widget is None:
+            return
+        top = widget.mapTo(self.items_box, QPoint(0, 0)).y() - 8
+        bottom = top + widget.height() + 16
+        bar = self.scroll.verticalScrollBar()
+        visible = self.scroll.viewport().height()
+        if top < bar.value() or bottom - top > visible:
+            bar.setValue(top)
+        elif bottom > bar.value() + visible:
+            bar.setValue(bottom - visible)
 
     def _remember(self, item_id: str) -> None:
         self._undo.append(_Change(item_id, self.codes.get(item_id), self.comments.get(item_id, "")))
