@@ -283,3 +283,44 @@ def test_the_keys_are_written_above_the_items(es_opened: MainWindow) -> None:
     assert "0 efface" in text and "Tab" in text and "Ctrl+Z" in text
     a02 = view.item_widgets["A.02"]
     assert [b.text() for b in a02.buttons.values()] == ["Oui  (1)", "Non  (4)"]
+
+
+def test_ctrl_z_after_moving_to_the_next_theme_goes_back_and_takes_the_answer_back(
+    qtbot, es_opened: MainWindow, other_services
+) -> None:
+    view = es_opened.diagnostics_page().answers
+    view.item_widgets["A.05"].focus_answers()
+    _press(qtbot, "4")
+    _press(qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, "1")  # A.06, first item of theme A2
+    assert _kept(_stored(es_opened, other_services)) == {
+        "A.05": (AnswerCode.NO, ""),
+        "A.06": (AnswerCode.YES, ""),
+    }
+    _press(qtbot, "z", Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, "z", Qt.KeyboardModifier.ControlModifier)
+    assert view.current_theme is not None and view.current_theme.id == "A1"
+    assert _focused() is view.item_widgets["A.05"].answer_bar
+    assert _kept(_stored(es_opened, other_services)) == {}
+    _press(qtbot, "z", Qt.KeyboardModifier.ControlModifier)
+    assert _status(es_opened) == "Rien à annuler."
+    assert _kept(_stored(es_opened, other_services)) == {}
+
+
+def test_keys_on_a_validated_diagnostic_change_nothing_and_say_it_is_locked(
+    qtbot, es_opened: MainWindow, services, other_services
+) -> None:
+    view = es_opened.diagnostics_page().answers
+    view.item_widgets["A.01"].focus_answers()
+    _press(qtbot, "1")
+    assert es_opened.runner.wait(10_000)
+    services.diagnostics.validate(view.detail.summary.id)
+    page = es_opened.diagnostics_page()
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page._reload_current()
+    view.item_widgets["A.01"].focus_answers()
+    for key in ("4", "0"):
+        _press(qtbot, key)
+        assert "verrouillées" in _status(es_opened)
+    _press(qtbot, "z", Qt.KeyboardModifier.ControlModifier)
+    assert _kept(_stored(es_opened, other_services)) == {"A.01": (AnswerCode.YES, "")}

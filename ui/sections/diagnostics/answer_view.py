@@ -153,8 +153,9 @@ class AnswerView(QWidget):
         self._services = services
         keep = self.current_theme.id if self.current_theme and self.detail else None
         same = self.detail is not None and self.detail.summary.id == detail.summary.id
-        if not same:
-            self._undo.clear()
+        # Ctrl+Z takes back changes made in this view since the answers were last loaded: after
+        # an import, a validation or a failed save, what it remembers may no longer be true.
+        self._undo.clear()
         self.detail = detail
         self.codes = detail.codes()
         self.comments = {item_id: a.comment for item_id, a in detail.answers.items()}
