@@ -324,3 +324,16 @@ def test_keys_on_a_validated_diagnostic_change_nothing_and_say_it_is_locked(
         assert "verrouillées" in _status(es_opened)
     _press(qtbot, "z", Qt.KeyboardModifier.ControlModifier)
     assert _kept(_stored(es_opened, other_services)) == {"A.01": (AnswerCode.YES, "")}
+
+
+def test_the_top_row_of_a_french_keyboard_answers_without_maj(
+    qtbot, es_opened: MainWindow, other_services
+) -> None:
+    view = es_opened.diagnostics_page().answers
+    view.item_widgets["A.03"].focus_answers()
+    _type(qtbot, "é")  # the "2" key without Maj: Plutôt oui
+    assert _kept(_stored(es_opened, other_services)) == {"A.03": (AnswerCode.MOSTLY, "")}
+    _type(qtbot, "(")  # the "5" key: Non concerné
+    assert _kept(_stored(es_opened, other_services)) == {"A.03": (AnswerCode.NA, "")}
+    _type(qtbot, "à")  # the "0" key: clears
+    assert _kept(_stored(es_opened, other_services)) == {}

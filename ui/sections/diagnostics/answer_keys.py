@@ -19,6 +19,9 @@ ANSWER_KEYS: dict[str, AnswerCode] = {
     "5": AnswerCode.NA,
 }
 CLEAR_KEY = "0"
+# On a French (AZERTY) keyboard the top-row keys give these characters without Maj: they count
+# as the digit printed on the same key, so "1" works with or without Maj.
+AZERTY_DIGITS = dict(zip("&é\"'(-è_çà", "1234567890", strict=True))
 KEY_OF: dict[AnswerCode, str] = {code: key for key, code in ANSWER_KEYS.items()}
 
 

@@ -273,7 +273,10 @@ class AnswerView(QWidget):
 
     def undo(self) -> None:
         """Put back what the last changed item held, saved (and audited) as a change."""
-        if self.detail is None or self.detail.summary.locked:
+        if self.detail is None:
+            return
+        if self.detail.summary.locked:
+            show_status(self, self.tr("Diagnostic validé : les réponses sont verrouillées."))
             return
         if not self._undo:
             show_status(self, self.tr("Rien à annuler."))
@@ -282,6 +285,7 @@ class AnswerView(QWidget):
         theme = self.detail.template.places[change.item_id].theme
         if theme != self.current_theme:
             self.tree.setCurrentItem(self._theme_items[theme.id])
+        comment_back = self.comments.get(change.item_id, "") != change.comment
         self.codes[change.item_id] = change.code
         self.comments[change.item_id] = change.comment
         widget = self.item_widgets[change.item_id]
@@ -290,12 +294,12 @@ class AnswerView(QWidget):
         self._refresh_completion()
         self._save(change.item_id, change.code, change.comment, undo=True)
         answer = answer_labels()[change.code] if change.code else self.tr("sans réponse")
-        show_status(
-            self,
-            self.tr("Annulé : l'item %1 revient à « %2 ».")
-            .replace("%1", change.item_id)
-            .replace("%2", answer),
+        message = (
+            self.tr("Annulé : l'item %1 reprend son commentaire précédent (réponse « %2 »).")
+            if comment_back
+            else self.tr("Annulé : l'item %1 revient à « %2 ».")
         )
+        show_status(self, message.replace("%1", change.item_id).replace("%2", answer))
 
     def _save(
         self, item_id: str, code: AnswerCode | None, comment: str | None, *, undo: bool = False

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.diagnostics.template import AnswerCode, Item
 from ui.labels import answer_labels
-from ui.sections.diagnostics.answer_keys import ANSWER_KEYS, CLEAR_KEY, KEY_OF, refusal
+from ui.sections.diagnostics.answer_keys import (
+    ANSWER_KEYS,
+    AZERTY_DIGITS,
+    CLEAR_KEY,
+    KEY_OF,
+    refusal,
+)
 
 
 class AnswerBar(QFrame):
@@ -38,8 +44,15 @@ class AnswerBar(QFrame):
         self.setProperty("keyFocus", False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        text = AZERTY_DIGITS.get(event.text(), event.text())
+        chord = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if chord:  # Ctrl+Z and other shortcuts are not answers
+            super().keyPressEvent(event)
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.key_typed.emit(CLEAR_KEY)
         elif len(text) == 1 and text.isdigit():
             self.key_typed.emit(text)
