@@ -283,6 +283,7 @@ def test_the_keys_are_written_above_the_items(es_opened: MainWindow) -> None:
     assert "0 efface" in text and "Tab" in text and "Ctrl+Z" in text
     a02 = view.item_widgets["A.02"]
     assert [b.text() for b in a02.buttons.values()] == ["Oui  (1)", "Non  (4)"]
+    assert a02.answer_bar.accessibleDescription() == "Oui (1), Non (4)"  # screen readers
 
 
 def test_ctrl_z_after_moving_to_the_next_theme_goes_back_and_takes_the_answer_back(

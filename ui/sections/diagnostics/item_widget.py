@@ -28,6 +28,7 @@ from ui.sections.diagnostics.answer_keys import (
     AZERTY_DIGITS,
     CLEAR_KEY,
     KEY_OF,
+    offered,
     refusal,
 )
 
@@ -127,6 +128,8 @@ class ItemWidget(QFrame):
         self.answer_bar.setToolTip(
             self.tr("Touches 1 à 5 : répondre (même réponse pour chaque item) ; 0 : effacer")
         )
+        self.answer_bar.setAccessibleName(self.tr("Réponse à l'item %1").replace("%1", item.id))
+        self.answer_bar.setAccessibleDescription(offered(item))
         self.answer_bar.key_typed.connect(self._key_typed)
         self.answer_bar.installEventFilter(self)
         self.group = QButtonGroup(self)
