@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary, PlanEntryChange
 from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
 from hospiperf_desktop.diagnostics.sheets import parse_answer
-from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest
+from hospiperf_desktop.diagnostics.suitability import suitable
+from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from hospiperf_desktop.diagnostics.texts import format_score
 from hospiperf_desktop.files import write_bytes_atomically
 
@@ -31,6 +33,11 @@ def register(commands: Any) -> None:
         dest="diag_command", metavar="ACTION", required=True
     )
     templates = group.add_parser("templates", help="list the questionnaires")
+    templates.add_argument(
+        "--establishment",
+        metavar="FINESS",
+        help="only those that suit this establishment, the suggested one first",
+    )
     templates.add_argument("--json", action="store_true")
     templates.set_defaults(handler=_templates)
 
@@ -148,7 +155,10 @@ def register(commands: Any) -> None:
 
 def _templates(args: argparse.Namespace) -> int:
     with services_for(args) as services:
-        templates = services.diagnostics.templates()
+        templates: Sequence[Template] = services.diagnostics.templates()
+        if args.establishment:
+            establishment = services.establishments.by_finess(args.establishment)
+            templates = suitable(templates, establishment)
     if args.json:
         print_json(
             [
@@ -158,6 +168,7 @@ def _templates(args: argparse.Namespace) -> int:
                     "title": t.title,
                     "target": t.target.value,
                     "family": t.family,
+                    "overseas": t.overseas,
                     "axes": len(t.axes),
                     "themes": len(t.themes),
                     "items": len(t.items),

@@ -194,6 +194,9 @@ class _Checker:
         if version and not VERSION.match(version):
             self.issue(where, "version", "must look like '2.0' or '2.0.1'")
         seen: set[str] = set()
+        overseas = data.get("overseas", False)
+        if not isinstance(overseas, bool):
+            self.issue(where, "overseas", "must be true or false")
         return Template(
             id=template_id,
             version=version,
@@ -203,6 +206,7 @@ class _Checker:
             description=self.text(data, where, "description"),
             structure_note=self.text(data, where, "structure_note", required=False),
             volets=self.node_list(data, where, "volets", lambda d, w: self.volet(d, w, seen)),
+            overseas=overseas is True,
             sha256=sha256,
         )
 

@@ -175,20 +175,23 @@ class DiagnosticService:
         item_id: str,
         code: AnswerCode | None,
         comment: str | None = None,
+        *,
+        undo: bool = False,
     ) -> AnswerRecord:
-        """Save one item's answer (None clears it) and, when given, its comment."""
+        """Save one item's answer (None clears it) and, when given, its comment.
+
+        `undo` marks, in the audit trail, a change that puts back what the item held before.
+        """
         with self._db.write() as session:
             row = self._row(session, diagnostic_id)
             self._unlocked(row)
             template = self._template_of(session, row)
             _check_answer(template, item_id, code)
             record = self._save_answer(session, row, item_id, code, comment)
-            self._log(
-                session,
-                "answer",
-                row,
-                {"item": item_id, "code": code, "comment": record.comment},
-            )
+            detail: dict[str, object] = {"item": item_id, "code": code, "comment": record.comment}
+            if undo:
+                detail["undo"] = True
+            self._log(session, "answer", row, detail)
             return record
 
     def import_answers(

@@ -151,6 +151,7 @@ class Template:
     description: str
     structure_note: str
     volets: tuple[Volet, ...]
+    overseas: bool = False  # meant only for establishments overseas
     sha256: str = field(default="", compare=False)
 
     @property

@@ -222,3 +222,17 @@ def test_an_output_that_cannot_be_written_is_one_clear_line(
             f"hospiperf: error: {target}: cannot be written (No such file or directory)"
         ]
     assert not (tmp_path / "missing-folder").exists()
+
+
+def test_templates_for_an_establishment_lists_what_suits_it_suggested_first(cli: Cli) -> None:
+    mainland, overseas = make_finess(41), make_finess(42, "97")
+    for finess, extra in ((mainland, []), (overseas, ["--overseas"])):
+        args = ["--finess", finess, "--name", f"PUI {finess}", "--kind", "pui", *extra]
+        assert cli("establishment", "add", *args)[0] == 0
+    code, out, err = cli("diag", "templates", "--establishment", mainland, "--json")
+    ids = [t["id"] for t in json.loads(out)]
+    assert (code, err) == (0, "")
+    assert ids[0] == "interdiag-medicaments-es" and "approvisionnement-outre-mer" not in ids
+    code, out, _ = cli("diag", "templates", "--establishment", overseas)
+    lines = out.splitlines()
+    assert code == 0 and lines[1].startswith("approvisionnement-outre-mer ")

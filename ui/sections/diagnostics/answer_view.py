@@ -1,10 +1,15 @@
-"""Answering a diagnostic theme by theme. Each answer is saved as soon as it is given."""
+"""Answering a diagnostic theme by theme. Each answer is saved as soon as it is given.
+
+The keys are the same on every item and written above them (`answer_keys.py`); `Ctrl+Z` takes
+back the last answer or comment change, saved through the service like any other change.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,14 +28,33 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.diagnostics.records import DiagnosticDetail
 from hospiperf_desktop.diagnostics.scoring import ScoreReport, score
 from hospiperf_desktop.diagnostics.template import AnswerCode, Theme
-from ui.labels import score_text
+from ui.labels import answer_labels, score_text
+from ui.sections.diagnostics.answer_keys import legend
 from ui.sections.diagnostics.item_widget import ItemWidget
+from ui.status import show_status
 from ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
 
 THEME_ROLE = Qt.ItemDataRole.UserRole
+
+# The item that takes the next key press is framed, and its answer bar (or comment) inside it.
+FOCUS_STYLE = """
+QFrame#itemCard[current="true"] { border: 2px solid #1f5fbf; background: #f4f8fe; }
+QFrame#answerBar { border: 2px solid transparent; border-radius: 4px; }
+QFrame#answerBar[keyFocus="true"] { border: 2px solid #1f5fbf; background: #dce8fb; }
+QLabel#keyLegend { background: #eef2f7; padding: 4px 8px; border-radius: 4px; }
+"""
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What one item held before a change, so that Ctrl+Z can put it back."""
+
+    item_id: str
+    code: AnswerCode | None
+    comment: str
 
 
 class AnswerView(QWidget):
@@ -52,6 +76,7 @@ class AnswerView(QWidget):
         self._node_items: dict[str, QTreeWidgetItem] = {}
         self._themes: list[Theme] = []
         self.current_theme: Theme | None = None
+        self._undo: list[_Change] = []
         self._build()
 
     def _build(self) -> None:
@@ -74,6 +99,11 @@ class AnswerView(QWidget):
         self.theme_title = QLabel()
         self.theme_title.setObjectName("themeTitle")
         self.theme_title.setWordWrap(True)
+        self.key_legend = QLabel(legend())
+        self.key_legend.setObjectName("keyLegend")
+        self.key_legend.setWordWrap(True)
+        self.key_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet(FOCUS_STYLE)
         self.items_box = QWidget()
         self.items_layout = QVBoxLayout(self.items_box)
         self.scroll = QScrollArea()
@@ -87,11 +117,15 @@ class AnswerView(QWidget):
         self.next_button.clicked.connect(lambda: self.step_theme(1))
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.step_theme(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.step_theme(-1))
+        # A comment field keeps Ctrl+Z for its own text: there it never reaches this shortcut.
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.theme_title)
+        right_layout.addWidget(self.key_legend)
         right_layout.addWidget(self.scroll, 1)
         navigation = QHBoxLayout()
         navigation.addWidget(self.previous_button)
@@ -102,7 +136,7 @@ class AnswerView(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 860])
+        splitter.setSizes([380, 900])
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Complétude globale :")))
@@ -119,6 +153,9 @@ class AnswerView(QWidget):
         self._services = services
         keep = self.current_theme.id if self.current_theme and self.detail else None
         same = self.detail is not None and self.detail.summary.id == detail.summary.id
+        # Ctrl+Z takes back changes made in this view since the answers were last loaded: after
+        # an import, a validation or a failed save, what it remembers may no longer be true.
+        self._undo.clear()
         self.detail = detail
         self.codes = detail.codes()
         self.comments = {item_id: a.comment for item_id, a in detail.answers.items()}
@@ -160,12 +197,15 @@ class AnswerView(QWidget):
 
     def _show_theme(self, theme: Theme) -> None:
         assert self.detail is not None
+        for shown in self.item_widgets.values():
+            shown.commit_comment()  # a comment being typed is kept when its theme goes
         self.current_theme = theme
         place = self.detail.template.places[theme.items[0].id]
         self.theme_title.setText(f"<b>{place.axis.id} — {place.axis.label}</b><br>{theme.label}")
         while self.items_layout.count():
             widget = self.items_layout.takeAt(0).widget()
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         self.item_widgets.clear()
         locked = self.detail.summary.locked
@@ -178,12 +218,14 @@ class AnswerView(QWidget):
             widget.answered.connect(self._answered)
             widget.commented.connect(self._commented)
             widget.evidence_requested.connect(self.evidence_requested)
+            widget.refused.connect(lambda message: show_status(self, message))
+            widget.focused.connect(self._item_focused)
             self.items_layout.addWidget(widget)
             self.item_widgets[item.id] = widget
-            first = next(iter(widget.buttons.values()))
+            # Tab: answer → comment → next item's answer (Shift+Tab the other way).
             if previous is not None:
-                QWidget.setTabOrder(previous, first)
-            QWidget.setTabOrder(first, widget.comment)
+                QWidget.setTabOrder(previous, widget.answer_bar)
+            QWidget.setTabOrder(widget.answer_bar, widget.comment)
             previous = widget.comment
         self.items_layout.addStretch(1)
         index = self._themes.index(theme)
@@ -201,16 +243,67 @@ class AnswerView(QWidget):
 
     # Saving --------------------------------------------------------------------------
 
+    def _item_focused(self, item_id: str) -> None:
+        """Scroll (vertically only) so that the whole item taking the keys is in view."""
+        widget = self.item_widgets.get(item_id)
+        if widget is None:
+            return
+        top = widget.mapTo(self.items_box, QPoint(0, 0)).y() - 8
+        bottom = top + widget.height() + 16
+        bar = self.scroll.verticalScrollBar()
+        visible = self.scroll.viewport().height()
+        if top < bar.value() or bottom - top > visible:
+            bar.setValue(top)
+        elif bottom > bar.value() + visible:
+            bar.setValue(bottom - visible)
+
+    def _remember(self, item_id: str) -> None:
+        self._undo.append(_Change(item_id, self.codes.get(item_id), self.comments.get(item_id, "")))
+
     def _answered(self, item_id: str, code: AnswerCode | None) -> None:
+        self._remember(item_id)
         self.codes[item_id] = code
         self._refresh_completion()
         self._save(item_id, code, None)
 
     def _commented(self, item_id: str, comment: str) -> None:
+        self._remember(item_id)
         self.comments[item_id] = comment
         self._save(item_id, self.codes.get(item_id), comment)
 
-    def _save(self, item_id: str, code: AnswerCode | None, comment: str | None) -> None:
+    def undo(self) -> None:
+        """Put back what the last changed item held, saved (and audited) as a change."""
+        if self.detail is None:
+            return
+        if self.detail.summary.locked:
+            show_status(self, self.tr("Diagnostic validé : les réponses sont verrouillées."))
+            return
+        if not self._undo:
+            show_status(self, self.tr("Rien à annuler."))
+            return
+        change = self._undo.pop()
+        theme = self.detail.template.places[change.item_id].theme
+        if theme != self.current_theme:
+            self.tree.setCurrentItem(self._theme_items[theme.id])
+        comment_back = self.comments.get(change.item_id, "") != change.comment
+        self.codes[change.item_id] = change.code
+        self.comments[change.item_id] = change.comment
+        widget = self.item_widgets[change.item_id]
+        widget.show_saved(change.code, change.comment)
+        widget.focus_answers()
+        self._refresh_completion()
+        self._save(change.item_id, change.code, change.comment, undo=True)
+        answer = answer_labels()[change.code] if change.code else self.tr("sans réponse")
+        message = (
+            self.tr("Annulé : l'item %1 reprend son commentaire précédent (réponse « %2 »).")
+            if comment_back
+            else self.tr("Annulé : l'item %1 revient à « %2 ».")
+        )
+        show_status(self, message.replace("%1", change.item_id).replace("%2", answer))
+
+    def _save(
+        self, item_id: str, code: AnswerCode | None, comment: str | None, *, undo: bool = False
+    ) -> None:
         services, detail = self._services, self.detail
         assert services is not None and detail is not None
         diagnostic_id = detail.summary.id
@@ -223,7 +316,9 @@ class AnswerView(QWidget):
             )
 
         self._runner.run(
-            lambda _p: services.diagnostics.answer(diagnostic_id, item_id, code, comment),
+            lambda _p: services.diagnostics.answer(
+                diagnostic_id, item_id, code, comment, undo=undo
+            ),
             on_success=lambda _record: self.answers_changed.emit(),
             on_failure=failed,
         )

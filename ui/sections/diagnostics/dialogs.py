@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ from hospiperf_desktop.diagnostics.records import (
     PeerComparison,
 )
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
+from hospiperf_desktop.diagnostics.suitability import suitable
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.establishments.model import Establishment
 from ui.file_dialogs import open_path, save_path
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 
 
 class NewDiagnosticDialog(QDialog):
+    """Choose the establishment, then one of the questionnaires that suit it (or any)."""
+
     def __init__(
         self,
         establishments: Sequence[Establishment],
@@ -50,25 +54,32 @@ class NewDiagnosticDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Nouveau diagnostic"))
+        self._establishments = list(establishments)
+        self._all_templates = list(templates)
+        self._templates: list[Template] = []
         self.establishment = QComboBox()
         for record in establishments:
             self.establishment.addItem(f"{record.name} ({record.finess})", record.id)
         self.template = QComboBox()
-        targets = target_labels()
-        for template in templates:
-            self.template.addItem(
-                f"{template.title} — v{template.version} ({targets[template.target]})", template.id
+        self.show_all = QCheckBox(self.tr("Afficher tous les questionnaires"))
+        self.show_all.setToolTip(
+            self.tr(
+                "Par défaut, seuls les questionnaires adaptés au type d'établissement "
+                "(et à l'outre-mer) sont proposés."
             )
+        )
         self.template.currentIndexChanged.connect(self._describe)
+        self.establishment.currentIndexChanged.connect(lambda: self._fill_templates(keep=False))
+        self.show_all.toggled.connect(lambda: self._fill_templates(keep=True))
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setObjectName("itemHelp")
-        self._templates = list(templates)
         self.label = QLineEdit()
         self.label.setPlaceholderText(self.tr("ex. : Campagne 2026 — pharmacie centrale"))
         form = QFormLayout()
         form.addRow(self.tr("Établissement :"), self.establishment)
         form.addRow(self.tr("Questionnaire :"), self.template)
+        form.addRow("", self.show_all)
         form.addRow("", self.description)
         form.addRow(self.tr("Libellé :"), self.label)
         buttons = QDialogButtonBox(
@@ -85,8 +96,35 @@ class NewDiagnosticDialog(QDialog):
             layout.addWidget(QLabel(self.tr("Ajoutez d'abord un établissement.")))
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self._describe()
+        self._fill_templates(keep=False)
         self.resize(640, self.sizeHint().height())
+
+    def _fill_templates(self, *, keep: bool) -> None:
+        """The questionnaires that suit the chosen establishment, the suggested one first and
+        selected (or, with `keep`, the one already chosen if still listed); with "show all",
+        the others follow."""
+        index = self.establishment.currentIndex()
+        chosen = self.template.currentData() if keep else None
+        record = self._establishments[index] if 0 <= index < len(self._establishments) else None
+        fitting = suitable(self._all_templates, record) if record else self._all_templates
+        if self.show_all.isChecked() or not fitting:
+            shown = {t.id for t in fitting}
+            self._templates = [*fitting, *(t for t in self._all_templates if t.id not in shown)]
+        else:
+            self._templates = fitting
+        targets = target_labels()
+        self.template.blockSignals(True)
+        self.template.clear()
+        for template in self._templates:
+            where = self.tr(", outre-mer") if template.overseas else ""
+            self.template.addItem(
+                f"{template.title} — v{template.version} ({targets[template.target]}{where})",
+                template.id,
+            )
+        found = self.template.findData(chosen) if chosen else -1
+        self.template.setCurrentIndex(max(found, 0))
+        self.template.blockSignals(False)
+        self._describe()
 
     def _describe(self) -> None:
         index = self.template.currentIndex()
