@@ -17,12 +17,14 @@ from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
 from hospiperf_desktop.diagnostics.plan_service import PlanService
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
+from hospiperf_desktop.faults import DatabaseDamaged
 from hospiperf_desktop.profiles.service import ProfileService
 from hospiperf_desktop.settings import SettingsService
 from hospiperf_desktop.storage.database import Database, open_database
 
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
     from hospiperf_desktop.stock.service import StockService
@@ -68,6 +70,13 @@ class Services:
 
         return activity_module(self.database, self.audit, lambda: self.stock)
 
+    @cached_property
+    def backups(self) -> BackupService:
+        """Checked backups in `backups/` beside the database (docs/backups.md)."""
+        from hospiperf_desktop.backup.service import BackupService
+
+        return BackupService(self.database, self.audit)
+
     @property
     def database_path(self) -> Path:
         return self.database.path
@@ -81,7 +90,12 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
 
     `library` replaces the shipped questionnaires (tests use small ones).
     """
-    database = open_database(database_path)
+    try:
+        database = open_database(database_path)
+    except DatabaseDamaged as err:
+        from hospiperf_desktop.backup.service import last_good_backup
+
+        raise DatabaseDamaged(err.path, err.detail, last_good_backup(err.path)) from err
     audit = AuditService(database, ProfileService.actor_name)
     diagnostics = DiagnosticService(database, audit, library or shipped_library())
     profiles = ProfileService(database, audit)

@@ -15,6 +15,7 @@ from typing import NoReturn
 from hospiperf_desktop import __version__
 from hospiperf_desktop.cli import (
     activity,
+    backup,
     bundles,
     calculators,
     diagnostics,
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     activity,
     calculators,
     bundles,
+    backup,
 )
 
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any, NoReturn
 
+from hospiperf_desktop.faults import DatabaseFault
 from hospiperf_desktop.paths import resolve_database_path
 from hospiperf_desktop.services import Services, open_services
 
@@ -28,12 +29,24 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def services_for(args: argparse.Namespace) -> Iterator[Services]:
-    services = open_services(resolve_database_path(args.db))
+def database_faults() -> Iterator[None]:
+    """A database fault (damaged, read-only, busy, disk full, not ours) ends the command with
+    one line and its own exit code (see docs/backups.md)."""
     try:
-        yield services
-    finally:
-        services.close()
+        yield
+    except DatabaseFault as err:
+        print(f"hospiperf: error: {err}", file=sys.stderr)
+        raise SystemExit(err.exit_code) from None
+
+
+@contextmanager
+def services_for(args: argparse.Namespace) -> Iterator[Services]:
+    with database_faults():
+        services = open_services(resolve_database_path(args.db))
+        try:
+            yield services
+        finally:
+            services.close()
 
 
 def print_json(value: Any) -> None:
