@@ -79,7 +79,7 @@ def _check_connection(
 ) -> tuple[list[str], BackupContents | None]:
     integrity = [str(r[0]) for r in connection.execute("PRAGMA integrity_check(10)")]
     if integrity != ["ok"]:
-        return [f"integrity check: {'; '.join(integrity)[:300]}"], None
+        return [f"integrity check: {' '.join(integrity[0].split())[:200]}"], None
     tables = {str(r[0]) for r in connection.execute("SELECT name FROM sqlite_master")}
     if not tables >= OWN_TABLES:
         return ["not a HospiPerf database"], None

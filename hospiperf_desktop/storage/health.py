@@ -156,7 +156,7 @@ def _check_open_file(path: Path, connection: sqlite3.Connection) -> str | None:
         raise ForeignDatabase(path, f"its tables are {shown}")
     problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
-        raise DatabaseDamaged(path, "; ".join(problems)[:300])
+        raise DatabaseDamaged(path, " ".join(problems[0].split())[:200])
     if not tables:
         return None
     row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
