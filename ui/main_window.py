@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 720)
         self.setStyleSheet(STYLE)
+        self.database_path = database_label
         self.services: Services | None = None
         self.runner = TaskRunner(self)
         self.establishments: EstablishmentsView | None = None
@@ -110,9 +112,13 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        self.banners = QVBoxLayout()  # warnings above the pages (backups, read-only base…)
+        outer.addLayout(self.banners)
+        layout = QHBoxLayout()
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
@@ -128,6 +134,10 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(self.profile_action)
         file_menu.addAction(self.demo_action)
+        from ui.backup_ui import BackupController
+
+        self.backup = BackupController(self)
+        file_menu.addAction(self.backup.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
@@ -287,6 +297,7 @@ class MainWindow(QMainWindow):
             self.exports.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
+        self.backup.services_ready(services)
         self.services_ready.emit()
 
     def refresh_profile(self) -> None:
@@ -337,20 +348,7 @@ class MainWindow(QMainWindow):
                 self.tr("Données de démonstration : %n élément(s) ajouté(s).", "", summary.total),
                 8000,
             )
-            self.ensure_pages().reload()
-            if self.diagnostics is not None:
-                self.diagnostics.reload()
-            if self.stock is not None:
-                self.stock.reload()
-            if self.activity is not None:
-                self.activity.reload()
-            if self.dashboard is not None:
-                self.dashboard.reload()
-            if self.calculators is not None:
-                self.calculators.reload()
-            if self.exports is not None:
-                self.exports.reload()
-            self.refresh_profile()
+            self.reload_pages()
 
         self.runner.run(
             lambda progress: run_demo(services, progress),
@@ -360,6 +358,23 @@ class MainWindow(QMainWindow):
             ),
             label=self.tr("Chargement des données de démonstration…"),
         )
+
+    def reload_pages(self) -> None:
+        """Read every built page again from the services (after new data or a restore)."""
+        self.ensure_pages().reload()
+        if self.diagnostics is not None:
+            self.diagnostics.reload()
+        if self.stock is not None:
+            self.stock.reload()
+        if self.activity is not None:
+            self.activity.reload()
+        if self.dashboard is not None:
+            self.dashboard.reload()
+        if self.calculators is not None:
+            self.calculators.reload()
+        if self.exports is not None:
+            self.exports.reload()
+        self.refresh_profile()
 
     def choose_profile(self) -> None:
         if self.services is None:
@@ -388,12 +403,17 @@ class MainWindow(QMainWindow):
             .replace("%3", pyside_version),
         )
 
-    def shutdown(self) -> None:
+    def close_services(self) -> None:
         """Let queued jobs finish, then close the database (idempotent)."""
         self.runner.wait()
         if self.services is not None:
             self.services.close()
             self.services = None
+
+    def shutdown(self) -> None:
+        """Take the backup that is due, let queued jobs finish, close the database."""
+        self.backup.at_quit()
+        self.close_services()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -106,8 +107,11 @@ def _database_size(database: Database) -> int:
 
 
 def _remove_stale_parts(folder: Path) -> None:
+    """Temporary files left by a backup that was stopped (an hour old: not one in progress)."""
+    limit = time.time() - 3600
     for part in folder.glob(".hospiperf-*.part*"):
-        part.unlink(missing_ok=True)
+        if part.stat().st_mtime < limit:
+            part.unlink(missing_ok=True)
 
 
 def _set_aside_failed(temporary: Path, folder: Path, name: str) -> Path:
@@ -115,6 +119,22 @@ def _set_aside_failed(temporary: Path, folder: Path, name: str) -> Path:
     failed.mkdir(exist_ok=True)
     os.replace(temporary, failed / name)
     return failed / name
+
+
+def _claim_name(folder: Path, wanted: BackupName) -> tuple[str, Path]:
+    """A free backup name and its temporary file, created exclusively (two backups started
+    in the same second by two threads or programs never share a file)."""
+    while True:
+        name = free_name(folder, wanted)
+        temporary = folder / f".{name.file_name}.part"
+        try:
+            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            wanted = BackupName(name.taken_at + timedelta(seconds=1), name.revision, name.reason)
+            continue
+        except OSError as err:
+            raise BackupFailed(folder, f"the folder cannot be written ({err.strerror})") from err
+        return name.file_name, temporary
 
 
 def _write_copy(database: Database, folder: Path, temporary: Path, needed: int) -> None:
@@ -139,8 +159,7 @@ def write_backup(database: Database, folder: Path, reason: str | None = None) ->
     if (free := free_space(folder)) < needed:
         raise DiskFull(folder, needed, free)
     now = datetime.now().replace(microsecond=0)
-    name = free_name(folder, BackupName(now, SCHEMA_HEAD, reason)).file_name
-    temporary = folder / f".{name}.part"
+    name, temporary = _claim_name(folder, BackupName(now, SCHEMA_HEAD, reason))
     _write_copy(database, folder, temporary, needed)
     check = verify_backup(temporary)
     if not check.ok:
@@ -246,7 +265,8 @@ class BackupService:
         try:
             created = write_backup(self._db, folder, reason)
         except DatabaseFault as err:
-            store.record_attempt(folder, False, str(err), None)
+            needed = getattr(err, "needed", 0)
+            store.record_attempt(folder, False, str(err), None, err.code, needed)
             raise
         removed = rotate(folder, settings.retention) if reason is None else ()
         created = replace(created, removed=removed)

@@ -50,6 +50,8 @@ class Attempt:
     ok: bool
     reason: str
     file: str | None
+    code: str = ""
+    needed: int = 0
 
 
 def fsync_folder(folder: Path) -> None:
@@ -132,12 +134,14 @@ def last_good(folder: Path) -> BackupInfo | None:
     return next((b for b in list_folder(folder) if b.good), None)
 
 
-def record_attempt(folder: Path, ok: bool, reason: str, file: str | None) -> None:
+def record_attempt(
+    folder: Path, ok: bool, reason: str, file: str | None, code: str = "", needed: int = 0
+) -> None:
     """Remember the outcome (best effort: a folder that cannot be written keeps nothing)."""
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_json(folder / STATE_FILE, asdict(Attempt(at, ok, reason, file)))
+        _write_json(folder / STATE_FILE, asdict(Attempt(at, ok, reason, file, code, needed)))
     except (OSError, OutputError):  # the attempt's own error is what the user sees
         return
 
@@ -145,6 +149,13 @@ def record_attempt(folder: Path, ok: bool, reason: str, file: str | None) -> Non
 def last_attempt(folder: Path) -> Attempt | None:
     try:
         data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        return Attempt(str(data["at"]), bool(data["ok"]), str(data["reason"]), data.get("file"))
+        return Attempt(
+            str(data["at"]),
+            bool(data["ok"]),
+            str(data["reason"]),
+            data.get("file"),
+            str(data.get("code", "")),
+            int(data.get("needed", 0)),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
