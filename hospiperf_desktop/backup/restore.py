@@ -11,6 +11,7 @@ the restored one, never a mix.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -22,15 +23,17 @@ from pathlib import Path
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.backup import store
 from hospiperf_desktop.backup.check import BackupContents
-from hospiperf_desktop.backup.service import verify_backup, write_backup
+from hospiperf_desktop.backup.service import SPARE_BYTES, verify_backup, write_backup
 from hospiperf_desktop.faults import (
     BackupFailed,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseFault,
+    DiskFull,
     ForeignDatabase,
 )
 from hospiperf_desktop.storage.database import open_database
+from hospiperf_desktop.storage.health import free_space
 
 DAMAGED_FOLDER = "damaged"
 RELEASE_TIMEOUT_SECONDS = 5
@@ -141,14 +144,29 @@ def _release(database_path: Path, raw: bool) -> None:
     _side(database_path, "-shm").unlink(missing_ok=True)
 
 
+def _check_room(database_path: Path, backup_size: int) -> None:
+    """The restored copy and the copy of the current database both need room."""
+    current = database_path.stat().st_size if database_path.exists() else 0
+    needed = backup_size + current + SPARE_BYTES
+    if (free := free_space(database_path.parent)) < needed:
+        raise DiskFull(database_path.parent, needed, free)
+
+
 def restore_backup(database_path: Path, backup: Path) -> RestoreReport:
     """Put `backup` in place of the database at `database_path` (closed in this process)."""
     check = verify_backup(backup)
     if not check.ok or check.contents is None:
         raise BackupFailed(backup, "not restored, the backup " + "; ".join(check.problems))
     contents = check.contents
+    _check_room(database_path, check.size)
     set_aside, raw = _set_aside(database_path)
-    prepared = _prepare(database_path, backup, contents)
+    try:
+        prepared = _prepare(database_path, backup, contents)
+    except OSError as err:
+        _clear(database_path.with_name(f".{database_path.name}.restore.part"))
+        if err.errno == errno.ENOSPC:
+            raise DiskFull(database_path.parent, 2 * check.size, free_space(backup.parent)) from err
+        raise
     try:
         _release(database_path, raw)
         os.replace(prepared, database_path)
