@@ -193,6 +193,7 @@ class BackupController(QObject):
         """Queue the backup that is due, if any; the window waits for the worker anyway."""
         services = self._window.services
         if services is not None:
+            self._window.hide()  # the window goes at once; the backup finishes behind
             self._window.runner.run(
                 lambda _p: services.backups.backup_if_due(), on_failure=lambda _err: None
             )

@@ -262,3 +262,64 @@ def test_a_writer_kept_waiting_too_long_gets_a_busy_message(
 def test_disk_full_is_a_database_fault_with_the_room_needed() -> None:
     err = DiskFull(Path("/x/db.sqlite"), needed=5 * 1024 * 1024 + 1, free=1024)
     assert "about 6 MB free space needed" in str(err)
+
+
+def test_a_full_disk_during_an_export_leaves_no_partial_file_and_says_so(
+    mounted: Path, cli: Cli
+) -> None:
+    assert cli("demo")[0] == 0
+    _fill(mounted, 20_000)
+    out = mounted / "plan.pdf"
+    code, _, err = cli("diag", "plan", "1", "--pdf", str(out))
+    assert code == 2 and "the disk is full: more than" in err and "needed" in err
+    _one_line(err)
+    assert not out.exists() and [p.name for p in mounted.iterdir()] == ["filler"]
+
+
+def test_a_restore_is_refused_as_busy_while_another_connection_has_the_database(
+    db_file: Path,
+) -> None:
+    from hospiperf_desktop.backup.restore import restore_backup
+
+    _with_data(db_file, 1)
+    services = open_services(db_file)
+    backup = services.backups.create()
+    services.establishments.add(make_input(2))
+    before = dump(db_file)
+    try:
+        with pytest.raises(DatabaseBusy):
+            restore_backup(db_file, backup.path)
+    finally:
+        services.close()
+    assert dump(db_file) == before
+    assert not list(db_file.parent.glob(".*.restore.part*"))
+
+
+def test_an_older_backup_is_upgraded_when_restored(db_file: Path, tmp_path: Path) -> None:
+    from alembic import command
+
+    from hospiperf_desktop.backup.restore import restore_backup
+    from hospiperf_desktop.storage.database import make_engine
+    from hospiperf_desktop.storage.migrations import alembic_config
+
+    old = tmp_path / "old" / "hospiperf-20250101-120000-r0005.sqlite"
+    old.parent.mkdir()
+    engine = make_engine(old)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0005")
+    engine.dispose()
+    with closing(sqlite3.connect(old)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    _with_data(db_file, 1)
+
+    report = restore_backup(db_file, old)
+
+    assert report.upgraded_from == "0005"
+    services = open_services(db_file)
+    try:
+        assert services.establishments.list() == []
+        assert services.audit.verify().ok
+        assert services.audit.recent(1)[0].action == "restore"
+    finally:
+        services.close()
+    assert dump(db_file)["alembic_version"] == [("0006",)]

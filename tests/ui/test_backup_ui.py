@@ -156,3 +156,32 @@ def test_a_damaged_database_at_start_names_the_last_backup_and_restores_it(qtbot
     window.runner.wait()
     assert _names(db_path) == ["CH n°1"]
     QApplication.processEvents()
+
+
+def test_an_immutable_database_opens_read_only_with_a_banner_and_refuses_changes(qtbot, db_path):
+    import subprocess
+
+    import pytest
+
+    services = open_services(db_path)
+    services.establishments.add(_establishment(1))
+    services.close()
+    if subprocess.run(["chattr", "+i", str(db_path)], check=False).returncode != 0:
+        pytest.skip("chattr +i is not permitted here")
+    try:
+        window = _started(qtbot, db_path)
+        qtbot.waitUntil(lambda: window.backup.banner.isVisible(), timeout=10_000)
+        assert "lecture seule" in window.backup.banner.text()
+        assert "verrouillé" in window.backup.banner.text()
+        assert window.services is not None
+        assert [e.name for e in window.services.establishments.list()] == ["CH n°1"]
+        from hospiperf_desktop.faults import DatabaseReadOnly
+        from ui.messages import error_text
+
+        with pytest.raises(DatabaseReadOnly) as caught:
+            window.services.establishments.add(_establishment(2))
+        assert "lecture seule" in error_text(caught.value)
+        window.close_services()
+    finally:
+        subprocess.run(["chattr", "-i", str(db_path)], check=False)
+    assert _names(db_path) == ["CH n°1"]
