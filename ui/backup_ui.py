@@ -158,7 +158,7 @@ class BackupController(QObject):
     def services_ready(self, services: Services) -> None:
         """At start: show where things stand, then back up in the worker if one is due."""
         self._notice = self._database_notice(services)
-        self.refresh()
+        # Shown once the attempt is over: a first start would otherwise flash "no backup".
         self._window.runner.run(
             lambda _p: services.backups.backup_if_due(),
             on_success=lambda _created: self._attempted(None),

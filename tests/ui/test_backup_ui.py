@@ -67,7 +67,8 @@ def test_the_automatic_backup_at_start_shows_its_age_in_the_status_bar(qtbot, wi
 def test_a_failed_backup_at_start_raises_the_banner_with_its_reason(qtbot, db_path):
     (db_path.parent / "backups").write_text("a file where the backups folder should be")
     window = _started(qtbot, db_path)
-    qtbot.waitUntil(lambda: window.backup.banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: "échoué" in window.backup.banner.text(), timeout=10_000)
+    assert window.backup.banner.isVisible()
     text = window.backup.banner.text()
     assert "La dernière sauvegarde a échoué" in text and "contrôles" in text
     assert window.backup.status_label.text() == "Sauvegarde : aucune"
