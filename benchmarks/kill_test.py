@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from hospiperf_desktop.backup.service import verify_backup  # noqa: E402
 from hospiperf_desktop.backup.store import list_folder  # noqa: E402
+from hospiperf_desktop.establishments.finess import luhn_check_digit  # noqa: E402
+from hospiperf_desktop.establishments.model import EstablishmentInput  # noqa: E402
 from hospiperf_desktop.services import open_services  # noqa: E402
 
 FINESS = "690990023"  # a demonstration establishment
@@ -140,11 +142,7 @@ def op_restore(bench: Bench) -> tuple[list[str], Callable[[], str | None]]:
     if _establishments(bench.db) == wanted:  # make the restore visible
         services = open_services(bench.db)
         try:
-            from hospiperf_desktop.establishments.model import EstablishmentInput
-
             payload = f"75{bench.rounds:06d}"
-            from hospiperf_desktop.establishments.finess import luhn_check_digit
-
             services.establishments.add(
                 EstablishmentInput(finess=payload + luhn_check_digit(payload), name="X", kind="ch")
             )

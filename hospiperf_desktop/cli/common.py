@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any, NoReturn
 
-from hospiperf_desktop.faults import DatabaseFault
+from hospiperf_desktop.faults import DatabaseDamaged, DatabaseFault
 from hospiperf_desktop.paths import resolve_database_path
 from hospiperf_desktop.services import Services, open_services
 
@@ -35,6 +35,10 @@ def database_faults() -> Iterator[None]:
     try:
         yield
     except DatabaseFault as err:
+        if isinstance(err, DatabaseDamaged) and err.last_good is None:
+            from hospiperf_desktop.backup.service import last_good_backup
+
+            err = DatabaseDamaged(err.path, err.detail, last_good_backup(err.path))
         print(f"hospiperf: error: {err}", file=sys.stderr)
         raise SystemExit(err.exit_code) from None
 

@@ -74,7 +74,8 @@ def make_engine(path: Path, location: Location | None = None) -> Engine:
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS)
 
-    engine = create_engine("sqlite://", creator=connect)
+    # The file URL (not "sqlite://") keeps a pool of connections, not one per thread.
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
     journal = None if read_only else ("DELETE" if location.network_share else "WAL")
     event.listen(engine, "connect", partial(_on_connect, journal))
     event.listen(engine, "begin", _on_begin)
