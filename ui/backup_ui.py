@@ -151,6 +151,9 @@ class BackupController(QObject):
         window.banners.addWidget(self.banner)
         self.restore_action = QAction(window.tr("&Restaurer une sauvegarde…"), window)
         self.restore_action.triggered.connect(self.open_restore_dialog)
+        self.settings_action = QAction(window.tr("Paramètres des &sauvegardes…"), window)
+        self.settings_action.triggered.connect(self.open_settings_dialog)
+        self.settings_action.setEnabled(False)
         self._status: BackupStatus | None = None
         self._failure: Attempt | None = None
         self._notice = ""
@@ -158,6 +161,7 @@ class BackupController(QObject):
     def services_ready(self, services: Services) -> None:
         """At start: show where things stand, then back up in the worker if one is due."""
         self._notice = self._database_notice(services)
+        self.settings_action.setEnabled(services.database.read_only_reason is None)
         # Shown once the attempt is over: a first start would otherwise flash "no backup".
         self._window.runner.run(
             lambda _p: services.backups.backup_if_due(),
@@ -223,6 +227,16 @@ class BackupController(QObject):
         dialog.chosen.connect(self.restore)
         dialog.open()
         self.dialog = dialog
+
+    def open_settings_dialog(self) -> None:
+        services = self._window.services
+        if services is None:
+            return
+        from ui.backup_settings import BackupSettingsDialog
+
+        dialog = BackupSettingsDialog(self._window, self._window.runner, services)
+        dialog.open()
+        self.settings_dialog = dialog
 
     def restore(self, backup: str) -> None:
         """Close the database, restore `backup` over it in the worker, and reopen it."""

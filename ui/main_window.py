@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
 
         self.backup = BackupController(self)
         file_menu.addAction(self.backup.restore_action)
+        file_menu.addAction(self.backup.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))

@@ -186,3 +186,33 @@ def test_an_immutable_database_opens_read_only_with_a_banner_and_refuses_changes
     finally:
         subprocess.run(["chattr", "-i", str(db_path)], check=False)
     assert _names(db_path) == ["CH n°1"]
+
+
+def test_backup_settings_typed_in_the_dialog_are_saved_and_nothing_else_changes(
+    qtbot, window, services, tmp_path
+):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    usb = tmp_path / "usb"
+    window.backup.settings_action.trigger()
+    dialog = window.backup.settings_dialog
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=10_000)
+    assert dialog.interval.value() == 24 and dialog.daily.value() == 7
+
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QAbstractSpinBox) or focused is dialog.interval.lineEdit()
+    qtbot.keyClicks(dialog.interval.lineEdit(), "12")
+    qtbot.keyClick(dialog.interval, Qt.Key.Key_Tab)
+    dialog.daily.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.daily.lineEdit(), "10")
+    dialog.destination.setFocus()
+    qtbot.keyClicks(dialog.destination, str(usb))
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)
+    window.runner.wait()
+
+    saved = services.backups.settings()
+    assert saved.interval_hours == 12
+    assert (saved.retention.daily, saved.retention.weekly, saved.retention.monthly) == (10, 4, 12)
+    assert saved.second_destination == str(usb)
+    assert services.audit.recent(1)[0].entity == "backup_settings"
