@@ -216,3 +216,16 @@ def test_backup_settings_typed_in_the_dialog_are_saved_and_nothing_else_changes(
     assert (saved.retention.daily, saved.retention.weekly, saved.retention.monthly) == (10, 4, 12)
     assert saved.second_destination == str(usb)
     assert services.audit.recent(1)[0].entity == "backup_settings"
+
+
+def test_a_database_on_a_network_share_shows_a_warning_banner(qtbot, db_path, monkeypatch):
+    from hospiperf_desktop.storage import health
+
+    mounts = db_path.parent / "mounts"
+    mounts.write_text(f"/dev/vda / ext4 rw 0 0\nserver:/pharma {db_path.parent} nfs4 rw 0 0\n")
+    monkeypatch.setattr(health, "MOUNTS_FILE", mounts)
+    window = _started(qtbot, db_path)
+    qtbot.waitUntil(lambda: window.backup.banner.isVisible(), timeout=10_000)
+    assert "partage réseau" in window.backup.banner.text()
+    assert window.services is not None and window.services.database.network_share
+    window.close_services()
