@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,18 @@ def _process_umask() -> int:
 
 
 _FILE_MODE = 0o666 & ~_process_umask()
+
+
+def _disk_full_reason(partial: Path) -> str:
+    """How much room a write that filled the disk needs: more than it had written."""
+    from hospiperf_desktop.faults import megabytes
+
+    try:
+        written = partial.stat().st_size
+        free = shutil.disk_usage(partial.parent).free
+    except OSError:
+        return "the disk is full"
+    return f"the disk is full: more than {megabytes(written)} needed, {megabytes(free)} free"
 
 
 def write_atomically(path: Path, write: Callable[[str], None], *, private: bool = False) -> None:
@@ -41,8 +55,9 @@ def write_atomically(path: Path, write: Callable[[str], None], *, private: bool 
             os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except OSError as err:
+        reason = _disk_full_reason(Path(temporary)) if err.errno == errno.ENOSPC else None
         Path(temporary).unlink(missing_ok=True)
-        raise OutputError(path, err.strerror or str(err)) from err
+        raise OutputError(path, reason or err.strerror or str(err)) from err
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

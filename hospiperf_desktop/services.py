@@ -17,6 +17,7 @@ from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
 from hospiperf_desktop.diagnostics.plan_service import PlanService
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
+from hospiperf_desktop.faults import DatabaseDamaged
 from hospiperf_desktop.profiles.service import ProfileService
 from hospiperf_desktop.settings import SettingsService
 from hospiperf_desktop.storage.database import Database, open_database
@@ -24,6 +25,7 @@ from hospiperf_desktop.storage.database import Database, open_database
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
     from hospiperf_desktop.audit.journal import AuditJournal
+    from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
     from hospiperf_desktop.stock.service import StockService
@@ -76,6 +78,13 @@ class Services:
 
         return AuditJournal(self.database)
 
+    @cached_property
+    def backups(self) -> BackupService:
+        """Checked backups in `backups/` beside the database (docs/backups.md)."""
+        from hospiperf_desktop.backup.service import BackupService
+
+        return BackupService(self.database, self.audit)
+
     @property
     def database_path(self) -> Path:
         return self.database.path
@@ -89,7 +98,12 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
 
     `library` replaces the shipped questionnaires (tests use small ones).
     """
-    database = open_database(database_path)
+    try:
+        database = open_database(database_path)
+    except DatabaseDamaged as err:
+        from hospiperf_desktop.backup.service import last_good_backup
+
+        raise DatabaseDamaged(err.path, err.detail, last_good_backup(err.path)) from err
     audit = AuditService(database, ProfileService.actor_name)
     diagnostics = DiagnosticService(database, audit, library or shipped_library())
     profiles = ProfileService(database, audit)

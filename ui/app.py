@@ -109,6 +109,8 @@ def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None
 def _fatal(window: MainWindow, err: BaseException) -> None:
     from ui.tasks import show_error
 
+    if window.backup.offer_restore_after(err):
+        return
     window.statusBar().showMessage(window.tr("La base de données n'a pas pu être ouverte."))
     show_error(window, err)
 

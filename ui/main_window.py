@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self._restore_geometry()
         self.setStyleSheet(STYLE)
+        self.database_path = database_label
         self.services: Services | None = None
         self.runner = TaskRunner(self)
         self.establishments: EstablishmentsView | None = None
@@ -183,9 +184,13 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.pages, 1)
         right_layout.addWidget(self.document_bar)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        self.banners = QVBoxLayout()  # warnings above the pages (backups, read-only base…)
+        outer.addLayout(self.banners)
+        layout = QHBoxLayout()
         layout.addWidget(self.navigation)
         layout.addWidget(right, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
@@ -201,6 +206,11 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(self.profile_action)
         file_menu.addAction(self.demo_action)
+        from ui.backup_ui import BackupController
+
+        self.backup = BackupController(self)
+        file_menu.addAction(self.backup.restore_action)
+        file_menu.addAction(self.backup.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
@@ -384,6 +394,7 @@ class MainWindow(QMainWindow):
             self.audit.set_services(services)
         self.statusBar().clearMessage()
         self.refresh_profile()
+        self.backup.services_ready(services)
         self.services_ready.emit()
         self.restore_section()
 
@@ -435,20 +446,7 @@ class MainWindow(QMainWindow):
                 self.tr("Données de démonstration : %n élément(s) ajouté(s).", "", summary.total),
                 8000,
             )
-            self.ensure_pages().reload()
-            if self.diagnostics is not None:
-                self.diagnostics.reload()
-            if self.stock is not None:
-                self.stock.reload()
-            if self.activity is not None:
-                self.activity.reload()
-            if self.dashboard is not None:
-                self.dashboard.reload()
-            if self.calculators is not None:
-                self.calculators.reload()
-            if self.exports is not None:
-                self.exports.reload()
-            self.refresh_profile()
+            self.reload_pages()
 
         self.runner.run(
             lambda progress: run_demo(services, progress),
@@ -458,6 +456,23 @@ class MainWindow(QMainWindow):
             ),
             label=self.tr("Chargement des données de démonstration…"),
         )
+
+    def reload_pages(self) -> None:
+        """Read every built page again from the services (after new data or a restore)."""
+        self.ensure_pages().reload()
+        if self.diagnostics is not None:
+            self.diagnostics.reload()
+        if self.stock is not None:
+            self.stock.reload()
+        if self.activity is not None:
+            self.activity.reload()
+        if self.dashboard is not None:
+            self.dashboard.reload()
+        if self.calculators is not None:
+            self.calculators.reload()
+        if self.exports is not None:
+            self.exports.reload()
+        self.refresh_profile()
 
     def choose_profile(self) -> None:
         if self.services is None:
@@ -514,12 +529,17 @@ class MainWindow(QMainWindow):
             .replace("%3", pyside_version),
         )
 
-    def shutdown(self) -> None:
+    def close_services(self) -> None:
         """Let queued jobs finish, then close the database (idempotent)."""
         self.runner.wait()
         if self.services is not None:
             self.services.close()
             self.services = None
+
+    def shutdown(self) -> None:
+        """Take the backup that is due, let queued jobs finish, close the database."""
+        self.backup.at_quit()
+        self.close_services()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

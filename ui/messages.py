@@ -14,6 +14,7 @@ from hospiperf_desktop.errors import (
     SourceIssue,
     ValidationError,
 )
+from hospiperf_desktop.faults import DatabaseFault
 
 
 def _tr(text: str) -> str:
@@ -453,6 +454,10 @@ def error_text(err: BaseException) -> str:
     if getattr(err, "code", None) == "bundle_rejected":  # bundles.verify.BundleRejected
         detail = _tr("Détail : %1").replace("%1", str(err))
         return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail
+    if isinstance(err, DatabaseFault):
+        from ui.backup_ui import fault_text
+
+        return fault_text(err)
     if isinstance(err, DatabaseError):
         return _tr("La base de données ne peut pas être ouverte :\n%1").replace("%1", str(err))
     if isinstance(err, HospiPerfError):

@@ -23,6 +23,7 @@ from typing import NoReturn
 from hospiperf_desktop import __version__
 from hospiperf_desktop.cli import (
     activity,
+    backup,
     bundles,
     calculators,
     diagnostics,
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     activity,
     calculators,
     bundles,
+    backup,
 )
 
 
@@ -74,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except (CliError, HospiPerfError) as err:
-        fail(str(err))
+        # A database fault met outside services_for keeps its own exit code too.
+        fail(str(err), getattr(err, "exit_code", EXIT_ERROR))
     except KeyboardInterrupt:
         print("hospiperf: interrupted", file=sys.stderr)
         return EXIT_ERROR

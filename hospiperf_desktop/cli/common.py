@@ -12,6 +12,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from hospiperf_desktop.faults import DatabaseDamaged, DatabaseFault
 from hospiperf_desktop.paths import resolve_database_path
 from hospiperf_desktop.safe_cells import finite_only
 from hospiperf_desktop.services import Services, open_services
@@ -28,12 +29,13 @@ class CliError(Exception):
     """A usage problem detected by a command (bad value, unknown FINESS...)."""
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print the error (each line without control characters, cut to a sane length) and
-    exit 2. A refused file's message keeps one line per problem."""
+    exit with `code` (2, or a database fault's own code). A refused file's message keeps one
+    line per problem."""
     lines = [_printable(line)[:300] for line in message.splitlines()[:25]] or [""]
     print("hospiperf: error: " + "\n".join(lines), file=sys.stderr)
-    raise SystemExit(EXIT_ERROR)
+    raise SystemExit(code)
 
 
 def _printable(line: str) -> str:
@@ -41,12 +43,27 @@ def _printable(line: str) -> str:
 
 
 @contextmanager
-def services_for(args: argparse.Namespace) -> Iterator[Services]:
-    services = open_services(resolve_database_path(args.db))
+def database_faults() -> Iterator[None]:
+    """A database fault (damaged, read-only, busy, disk full, not ours) ends the command with
+    one line and its own exit code (see docs/backups.md)."""
     try:
-        yield services
-    finally:
-        services.close()
+        yield
+    except DatabaseFault as err:
+        if isinstance(err, DatabaseDamaged) and err.last_good is None:
+            from hospiperf_desktop.backup.service import last_good_backup
+
+            err = DatabaseDamaged(err.path, err.detail, last_good_backup(err.path))
+        fail(str(err), err.exit_code)
+
+
+@contextmanager
+def services_for(args: argparse.Namespace) -> Iterator[Services]:
+    with database_faults():
+        services = open_services(resolve_database_path(args.db))
+        try:
+            yield services
+        finally:
+            services.close()
 
 
 def print_json(value: Any) -> None:

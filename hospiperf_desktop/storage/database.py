@@ -3,6 +3,12 @@
 Services open one short transaction per user action with `read()` or `write()`; nothing else
 creates sessions. Write transactions start with BEGIN IMMEDIATE so that two writers queue
 instead of failing half-way; readers never block in WAL mode.
+
+Before SQLite touches the file, `open_database()` checks it (storage/health.py): a file that
+is not ours is refused and never converted, a damaged one is refused and never written, a
+read-only file or folder opens for reading only, and on a network share the database uses a
+rollback journal instead of WAL. SQLite's errors during work come out as the faults of
+`hospiperf_desktop.faults` (disk full, busy, read-only, damaged).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +26,31 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from hospiperf_desktop.errors import DatabaseError
+from hospiperf_desktop.faults import DatabaseFault, DatabaseReadOnly
+from hospiperf_desktop.storage.health import (
+    Location,
+    connect_uri,
+    fault_for,
+    inspect_location,
+    preflight,
+)
 
 _WRITE_OPTION = "hospiperf_write"
 BUSY_TIMEOUT_SECONDS = 30
+BACKUP_MMAP_BYTES = 1 << 30
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(journal: str | None, dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe), so that
     # transactional DDL in migrations and BEGIN IMMEDIATE both work.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        if journal is None:  # read-only: change nothing, not even the journal mode
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute(f"PRAGMA journal_mode={journal}")
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
@@ -42,14 +61,37 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
+def make_engine(path: Path, location: Location | None = None) -> Engine:
+    """An engine on `path`: WAL, or a rollback journal on a network share, or read-only."""
+    location = location or Location(read_only_reason=None, filesystem=None)
+    read_only = location.read_only_reason is not None
+    uri = connect_uri(
+        path,
+        read_only=read_only,
+        immutable=location.read_only_reason in {"folder", "read_only_mount"},
     )
-    event.listen(engine, "connect", _on_connect)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS)
+
+    # The file URL (not "sqlite://") keeps a pool of connections, not one per thread.
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
+    journal = None if read_only else ("DELETE" if location.network_share else "WAL")
+    event.listen(engine, "connect", partial(_on_connect, journal))
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+@contextmanager
+def _faults_named(path: Path) -> Iterator[None]:
+    """Let SQLite's disk-full, busy, read-only and damage errors out as DatabaseFaults."""
+    try:
+        yield
+    except (exc.OperationalError, exc.DatabaseError, sqlite3.Error) as err:
+        fault = fault_for(err, path, busy_seconds=BUSY_TIMEOUT_SECONDS)
+        if fault is None:
+            raise
+        raise fault from err
 
 
 class Database:
@@ -59,14 +101,25 @@ class Database:
     savepoint, so a job can run several service calls as one all-or-nothing transaction.
     """
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, location: Location | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.location = location or Location(read_only_reason=None, filesystem=None)
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
         self._active: ContextVar[Session | None] = ContextVar(f"session-{id(self)}", default=None)
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be written (see DatabaseReadOnly.REASONS), or None."""
+        return self.location.read_only_reason
+
+    @property
+    def network_share(self) -> bool:
+        """On a network share: a rollback journal instead of WAL (see docs/backups.md)."""
+        return self.location.network_share
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -74,7 +127,7 @@ class Database:
         if (outer := self._active.get()) is not None:
             yield outer
             return
-        with self._read_sessions() as session:
+        with _faults_named(self.path), self._read_sessions() as session:
             try:
                 yield session
             finally:
@@ -87,7 +140,9 @@ class Database:
             with outer.begin_nested():
                 yield outer
             return
-        with self._write_sessions() as session, session.begin():
+        if self.read_only_reason is not None:
+            raise DatabaseReadOnly(self.path, self.read_only_reason)
+        with _faults_named(self.path), self._write_sessions() as session, session.begin():
             token = self._active.set(session)
             try:
                 yield session
@@ -107,8 +162,17 @@ class Database:
             assert isinstance(source, sqlite3.Connection)
             destination = sqlite3.connect(target)
             try:
-                # Large steps: the copy restarts when another connection writes meanwhile.
-                source.backup(destination, pages=4096)
+                # The target is a new file that the caller discards on failure: no journal
+                # and no syncs while copying (one fsync below). One step: a step never
+                # restarts, and in WAL mode the read it holds does not block writers.
+                destination.execute("PRAGMA journal_mode=OFF")
+                destination.execute("PRAGMA synchronous=OFF")
+                # Reading the source through a memory map saves a copy of every page.
+                source.execute(f"PRAGMA mmap_size={BACKUP_MMAP_BYTES}")
+                try:
+                    source.backup(destination, pages=-1)
+                finally:
+                    source.execute("PRAGMA mmap_size=0")
                 # A single file: no WAL beside the copy.
                 destination.execute("PRAGMA journal_mode=DELETE")
             finally:
@@ -123,17 +187,35 @@ class Database:
 
 
 def open_database(path: Path) -> Database:
-    """Open (creating if needed) the database at `path` and bring its schema up to date."""
-    from hospiperf_desktop.storage.migrations import upgrade_to_head
+    """Open (creating if needed) the database at `path` and bring its schema up to date.
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    Raises ForeignDatabase, DatabaseDamaged, DatabaseBusy, DatabaseReadOnly (only when a
+    read-only database would need an upgrade), DiskFull or DatabaseError.
+    """
+    from hospiperf_desktop.storage.migrations import SCHEMA_HEAD, upgrade_to_head
+
     try:
-        upgrade_to_head(engine, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DatabaseError(f"{path}: its folder cannot be created ({err.strerror})") from err
+    location = inspect_location(path)
+    revision = preflight(path, location, busy_seconds=BUSY_TIMEOUT_SECONDS)
+    if location.read_only_reason is not None and revision != SCHEMA_HEAD:
+        if not path.exists():
+            raise DatabaseReadOnly(path.parent, location.read_only_reason)
+        raise DatabaseReadOnly(path, "upgrade_needed")
+    engine = make_engine(path, location)
+    try:
+        with _faults_named(path):
+            if location.read_only_reason is None:
+                upgrade_to_head(engine, path)
+    except DatabaseFault:
+        engine.dispose()
+        raise
     except exc.DatabaseError as err:
         engine.dispose()
-        raise DatabaseError(f"{path}: not a HospiPerf database or damaged ({err.orig})") from err
+        raise DatabaseError(f"{path}: cannot be opened ({err.orig})") from err
     except BaseException:
         engine.dispose()
         raise
-    return Database(path, engine)
+    return Database(path, engine, location)
