@@ -85,7 +85,7 @@ def test_database_faults_are_messages_with_exit_2(
     assert not (tmp_path / "logs").exists(), "a known fault is not a bug: nothing logged"
 
 
-def test_a_database_locked_by_another_program_is_a_message_with_exit_2(
+def test_a_database_locked_by_another_program_is_a_message_with_the_busy_exit_code(
     ready: Cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.2)
@@ -93,8 +93,8 @@ def test_a_database_locked_by_another_program_is_a_message_with_exit_2(
         other.execute("BEGIN EXCLUSIVE")
         code, _, err = ready("establishment", "update", FINESS, "--name", "CH Renommé")
         other.execute("ROLLBACK")
-    assert code == 2
-    assert "in use by another program" in _one_clean_line(err)
+    assert code == 22  # busy (docs/backups.md): the script can wait and try again
+    assert "the database is busy: another program kept it locked" in _one_clean_line(err)
     code, listing, _ = ready("establishment", "list")
     assert "CH Test" in listing, "nothing was changed"
 
