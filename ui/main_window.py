@@ -94,6 +94,10 @@ class MainWindow(QMainWindow):
         self.exports: ExportsPage | None = None
         self.audit: AuditPage | None = None
         self.help_window: HelpWindow | None = None
+        from ui.current import CurrentEstablishment
+
+        # Chosen once, followed by every section (their EstablishmentChooser).
+        self.current_establishment = CurrentEstablishment(self)
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))

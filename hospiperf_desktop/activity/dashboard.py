@@ -6,6 +6,7 @@ better for "higher", worse for "lower", and only a change of activity for "neutr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -83,6 +84,16 @@ class Dashboard:
             for line in family.lines:
                 out[line.status] += 1
         return out
+
+
+def best_year(years: Iterable[int], default: int) -> int:
+    """The year a dashboard opens on: the latest whose N-1 has values too (so that every
+    indicator can be compared), else the latest with values, else `default`."""
+    known = set(years)
+    compared = [year for year in known if year - 1 in known]
+    if compared:
+        return max(compared)
+    return max(known) if known else default
 
 
 def build_dashboard(

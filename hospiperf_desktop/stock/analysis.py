@@ -100,6 +100,17 @@ class StockAnalysis:
         self._db = database
         self._params = params
 
+    def establishments_with_stock(self) -> list[int]:
+        """The establishments that have imported stock data (counts or movements)."""
+        with self._db.read() as session:
+            return list(
+                session.scalars(
+                    select(models.StockImport.establishment_id)
+                    .distinct()
+                    .order_by(models.StockImport.establishment_id)
+                )
+            )
+
     def latest_date(self, establishment_id: int) -> date | None:
         """The most recent snapshot date, else the most recent movement: the default 'at'."""
         with self._db.read() as session:

@@ -299,3 +299,12 @@ def test_french_formats() -> None:
     assert format_delta("percent", -2.5) == "−2,5\u00a0pt"
     assert format_delta("count", 7120) == "+7\u00a0120"
     assert format_pct(67.169) == "+67,2\u00a0%"
+
+
+def test_the_dashboard_opens_on_the_latest_year_that_can_be_compared() -> None:
+    from hospiperf_desktop.activity.dashboard import best_year
+
+    assert best_year([2022, 2023, 2025], default=2025) == 2023  # 2025 has no 2024
+    assert best_year([2024, 2025, 2026], default=2025) == 2026
+    assert best_year([2026], default=2025) == 2026  # nothing to compare: the latest
+    assert best_year([], default=2025) == 2025

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from hospiperf_desktop.establishments.model import Establishment
+from ui.current import current_of
 
 FIRST_YEAR, LAST_YEAR = 2001, 2100  # the core keeps years 2000-2100, and N-1 is compared
 
 
 class EstablishmentChooser(QComboBox):
-    """Establishments by name; keeps the one chosen when the list is shown again."""
+    """Establishments by name. The one chosen is the window's current establishment: every
+    section shows it, and choosing here chooses it for all (ui/current.py)."""
 
     chosen = Signal()  # the user (or a new list) changed the establishment
 
@@ -21,19 +25,40 @@ class EstablishmentChooser(QComboBox):
         super().__init__(parent)
         self.setMinimumContentsLength(40)
         self._establishments: list[Establishment] = []
-        self.currentIndexChanged.connect(lambda _i: self.chosen.emit())
+        self.currentIndexChanged.connect(self._changed)
 
-    def show_list(self, establishments: list[Establishment]) -> None:
-        """List `establishments` (quietly: the caller shows the one chosen)."""
+    def _changed(self, _index: int) -> None:
+        chosen = self.current()
+        state = current_of(self)
+        if state is not None and chosen is not None:
+            state.set(chosen.id)
+        self.chosen.emit()
+
+    def show_list(self, establishments: list[Establishment], prefer: Iterable[int] = ()) -> None:
+        """List `establishments` (quietly: the caller shows the one chosen): the window's
+        current one, else the one shown before, else the first of `prefer` listed."""
         kept = self.current()
         self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
+        listed = {e.id for e in self._establishments}
+        state = current_of(self)
+        candidates = [state.id if state is not None else None, kept.id if kept else None]
+        candidates += list(prefer)
+        wanted = next((c for c in candidates if c in listed), None)
         self.blockSignals(True)
         self.clear()
         for record in self._establishments:
             self.addItem(f"{record.name} ({record.finess})", record.id)
-        index = self.findData(kept.id) if kept is not None else -1
+        index = self.findData(wanted) if wanted is not None else -1
         self.setCurrentIndex(max(index, 0) if self._establishments else -1)
         self.blockSignals(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again: follow the establishment chosen meanwhile in another section."""
+        super().showEvent(event)
+        state = current_of(self)
+        shown = self.current()
+        if state is not None and state.id is not None and (shown is None or shown.id != state.id):
+            self.select(state.id)
 
     def current(self) -> Establishment | None:
         chosen = self.currentData()

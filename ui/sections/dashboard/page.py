@@ -77,7 +77,9 @@ class DashboardPage(QWidget):
         self.establishment = EstablishmentChooser()
         self.establishment.chosen.connect(self.refresh)
         self.year = year_spin()
-        self.year.valueChanged.connect(lambda _y: self.refresh())
+        # Until the user picks a year, each establishment opens on its latest year with N-1.
+        self._year_chosen = False
+        self.year.valueChanged.connect(self._year_changed)
         self.export_button = QPushButton(self.tr("Exporter Excel…"))
         self.export_button.clicked.connect(self.export_workbook)
         self.pdf_button = QPushButton(self.tr("Imprimer en PDF…"))
@@ -164,6 +166,10 @@ class DashboardPage(QWidget):
 
     # The dashboard -----------------------------------------------------------------------
 
+    def _year_changed(self, _year: int) -> None:
+        self._year_chosen = True
+        self.refresh()
+
     def refresh(self) -> None:
         """Build the dashboard of the chosen establishment and year (in the worker)."""
         self._token += 1
@@ -171,16 +177,26 @@ class DashboardPage(QWidget):
         if services is None or establishment is None:
             self._show(None)
             return
-        token, year = self._token, self.year.value()
+        token, year, chosen = self._token, self.year.value(), self._year_chosen
 
-        def shown(loaded: DashboardLoaded) -> None:
-            if token == self._token:
-                self._show(loaded)
+        def load(_progress: Progress) -> tuple[int, DashboardLoaded]:
+            from hospiperf_desktop.activity.dashboard import best_year
 
-        self._runner.run(
-            lambda _p: read_dashboard(services.activity, establishment.id, year),
-            on_success=shown,
-        )
+            shown_year = year
+            if not chosen:
+                shown_year = best_year(services.activity.values.years(establishment.id), year)
+            return shown_year, read_dashboard(services.activity, establishment.id, shown_year)
+
+        def shown(loaded: tuple[int, DashboardLoaded]) -> None:
+            if token != self._token:
+                return
+            shown_year, dashboard = loaded
+            self.year.blockSignals(True)  # the year the dashboard opened on, not a choice
+            self.year.setValue(shown_year)
+            self.year.blockSignals(False)
+            self._show(dashboard)
+
+        self._runner.run(load, on_success=shown)
 
     def _show(self, loaded: DashboardLoaded | None) -> None:
         for box in self.boxes:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import ImportResult
+from ui.sections.activity.chooser import EstablishmentChooser
 from ui.sections.stock.imports_view import ImportsView
 from ui.sections.stock.indicators_view import IndicatorsView
 from ui.sections.stock.products_view import ProductsView
@@ -39,13 +39,11 @@ class StockPage(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._services: Services | None = None
-        self._establishments: list[Establishment] = []
         self.wizard: ImportWizard | None = None
         title = QLabel(self.tr("Stocks"))
         title.setObjectName("sectionTitle")
-        self.establishment = QComboBox()
-        self.establishment.setMinimumContentsLength(40)
-        self.establishment.currentIndexChanged.connect(self._establishment_changed)
+        self.establishment = EstablishmentChooser()
+        self.establishment.chosen.connect(self._establishment_changed)
         self.import_button = QPushButton(self.tr("Importer un fichier…"))
         self.import_button.clicked.connect(self.import_file)
         self.hint = QLabel(self.tr("Ajoutez d'abord un établissement (section Établissements)."))
@@ -107,30 +105,27 @@ class StockPage(QWidget):
     def reload(self) -> None:
         """List the establishments again (one was added, renamed or removed)."""
         services = self._require()
-        self._runner.run(lambda _p: services.establishments.list(), on_success=self._show_list)
+        self._runner.run(
+            lambda _p: (
+                services.establishments.list(),
+                services.stock.analysis.establishments_with_stock(),
+            ),
+            on_success=self._show_list,
+        )
 
-    def _show_list(self, establishments: list[Establishment]) -> None:
-        kept = self.current_establishment()
-        self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
-        self.establishment.blockSignals(True)
-        self.establishment.clear()
-        for record in self._establishments:
-            self.establishment.addItem(f"{record.name} ({record.finess})", record.id)
-        index = self.establishment.findData(kept.id) if kept is not None else -1
-        self.establishment.setCurrentIndex(max(index, 0) if self._establishments else -1)
-        self.establishment.blockSignals(False)
-        self.hint.setVisible(not self._establishments)
+    def _show_list(self, loaded: tuple[list[Establishment], list[int]]) -> None:
+        establishments, with_stock = loaded
+        # Not chosen yet in any section: open on an establishment that has stock data.
+        self.establishment.show_list(establishments, prefer=with_stock)
+        self.hint.setVisible(not establishments)
         self._establishment_changed()
         self.loaded.emit()
 
     def current_establishment(self) -> Establishment | None:
-        chosen = self.establishment.currentData()
-        return next((e for e in self._establishments if e.id == chosen), None)
+        return self.establishment.current()
 
     def select_establishment(self, establishment_id: int) -> None:
-        index = self.establishment.findData(establishment_id)
-        if index >= 0:
-            self.establishment.setCurrentIndex(index)
+        self.establishment.select(establishment_id)
 
     def _establishment_changed(self) -> None:
         services = self._require()
