@@ -47,7 +47,10 @@ class DatabaseDamaged(DatabaseFault):
             if last_good
             else "no good backup found"
         )
-        super().__init__(path, f"the database is damaged ({detail}); {advice}")
+        # The advice first and SQLite's own detail short: a printed line is cut past its end.
+        shown = " ".join(detail.split())
+        shown = shown if len(shown) <= 120 else shown[:119] + "…"
+        super().__init__(path, f"the database is damaged; {advice} ({shown})")
         self.detail = detail
         self.last_good = last_good
 

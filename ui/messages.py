@@ -455,9 +455,9 @@ def error_text(err: BaseException) -> str:
         detail = _tr("Détail : %1").replace("%1", str(err))
         return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail
     if isinstance(err, DatabaseFault):
-        from ui.backup_ui import fault_text
+        from ui.backup_ui import fault_text as database_fault_text
 
-        return fault_text(err)
+        return database_fault_text(err)
     if isinstance(err, DatabaseError):
         return _tr("La base de données ne peut pas être ouverte :\n%1").replace("%1", str(err))
     if isinstance(err, HospiPerfError):
