@@ -84,13 +84,23 @@ class KeyFileError(ValueError):
     """A public-key file that cannot be used; the message says why."""
 
 
+MAX_KEY_FILE_BYTES = 64 * 1024  # a key file holds about 400 bytes
+
+
 def read_public_key(path: Path) -> PublicKey:
+    from hospiperf_desktop.errors import InputFileError
+    from hospiperf_desktop.jsonfiles import check_schema, load_json_file
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise KeyFileError(f"{path.name}: not a public-key file ({err})") from None
+        data = load_json_file(path, max_bytes=MAX_KEY_FILE_BYTES)
+    except InputFileError as err:
+        raise KeyFileError(f"not a public-key file: {err}") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_KEY_FORMAT:
         raise KeyFileError(f"{path.name}: not a public-key file (format {PUBLIC_KEY_FORMAT})")
+    try:
+        check_schema(data, "public-key", path.name)
+    except InputFileError as err:
+        raise KeyFileError(f"damaged public key: {err}") from None
     try:
         raw = base64.b64decode(data["public_key"], validate=True)
         finess = str(data["finess"])

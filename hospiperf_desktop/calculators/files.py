@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import fields
 from pathlib import Path
@@ -338,24 +337,9 @@ def read_scenarios(path: Path) -> list[Scenario]:
     """Scenarios from JSON or from the application's workbook; checked before returned."""
     issues: list[SourceIssue] = []
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileImportError(
-                [SourceIssue(path.name, None, None, "file not found", "not_found")]
-            ) from None
-        except UnicodeDecodeError:
-            raise FileImportError(
-                [SourceIssue(path.name, None, None, "not UTF-8 text", "encoding")]
-            ) from None
-        except json.JSONDecodeError as err:
-            raise FileImportError(
-                [
-                    SourceIssue(
-                        path.name, err.lineno, f"{err.colno}", f"invalid JSON: {err.msg}", "json"
-                    )
-                ]
-            ) from None
+        from hospiperf_desktop.jsonfiles import load_json_file
+
+        data = load_json_file(path, "calculator-logistics")
         raws = data.get("scenarios") if isinstance(data, dict) else None
         if not isinstance(raws, list) or not raws:
             raise FileImportError(

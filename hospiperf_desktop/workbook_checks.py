@@ -1,0 +1,335 @@
+"""Checks a workbook against the read limits BEFORE a reader allocates anything for it.
+
+A 1 KB xlsx whose single cell sits at XFD1048576 makes calamine allocate the whole rectangle
+(hundreds of gigabytes) and abort the process; a 3 MB zip can expand to a gigabyte of XML.
+So before calamine opens an xlsx, xlsm or ods file, this module reads its zip directory
+(entry count, uncompressed sizes, compression ratio) and streams the sheets' XML to find how
+far the cells reach and how long one text run is, without building any tree:
+
+- xlsx fast path: when every cell carries its reference first (`<c r="B7"`, as Excel,
+  LibreOffice, openpyxl and pharmacy exports write it), byte counts and a few regular
+  expressions over 1 MiB chunks give the farthest row and column (about a tenth of the time
+  calamine then takes); any other shape (cells without references, prefixed namespaces) is
+  read by expat, element by element, with the positions calamine would give;
+- ods: expat over content.xml, with the repeated rows and cells expanded arithmetically;
+- xls (BIFF, not compressed): see `xls_checks.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from xml.parsers import expat
+
+from hospiperf_desktop import limits
+from hospiperf_desktop.errors import InputFileError, SourceIssue
+from hospiperf_desktop.limits import past_limit
+
+CHUNK = 1 << 20
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
+_REF = re.compile(r"([A-Z]{1,4})([0-9]{1,9})")
+
+
+def column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27 (spreadsheet column names)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _damaged(file: str, reason: str) -> InputFileError:
+    return InputFileError(
+        [SourceIssue(file, None, None, f"not a readable spreadsheet ({reason})", "unreadable")]
+    )
+
+
+class Extent:
+    """How far the cells of one sheet reach, checked against the limits as it grows."""
+
+    def __init__(self, file: str, sheet: str) -> None:
+        self.file, self.sheet = file, sheet
+        self.rows = 0
+        self.columns = 0
+
+    def reach(self, row: int, column: int) -> None:
+        if row > self.rows:
+            self.rows = row
+            if row > limits.LIMITS.rows:
+                raise past_limit(self.file, "rows", row, where=self.sheet)
+        if column > self.columns:
+            self.columns = column
+            if column > limits.LIMITS.columns:
+                raise past_limit(self.file, "columns", column, where=self.sheet)
+        if self.rows * self.columns > limits.LIMITS.cells:
+            raise past_limit(self.file, "cells", self.rows * self.columns, where=self.sheet)
+
+
+def check_zip(path: Path) -> zipfile.ZipFile:
+    """The opened zip of an xlsx/xlsm/ods, once its directory keeps to the limits."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise _damaged(path.name, f"not a zip package: {err}") from None
+    entries = archive.infolist()
+    if len(entries) > limits.LIMITS.zip_entries:
+        archive.close()
+        raise past_limit(path.name, "zip_entries", len(entries))
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        problem = _entry_problem(entry)
+        if problem is not None or total > limits.LIMITS.zip_total_bytes:
+            archive.close()
+            name, found = problem or ("zip_total_bytes", total)
+            raise past_limit(path.name, name, found, where=_shown_name(entry.filename))
+    return archive
+
+
+def _entry_problem(entry: zipfile.ZipInfo) -> tuple[str, int] | None:
+    if entry.file_size > limits.LIMITS.zip_entry_bytes:
+        return "zip_entry_bytes", entry.file_size
+    if entry.file_size > 1 << 20:
+        ratio = entry.file_size // max(entry.compress_size, 1)
+        if ratio > limits.LIMITS.zip_ratio:
+            return "zip_ratio", ratio
+    return None
+
+
+def _shown_name(name: str) -> str:
+    return re.sub(r"[^\w./-]", "?", name)[:80]
+
+
+def _chunks(handle: IO[bytes], file: str, part: str) -> Iterator[bytes]:
+    """The XML of one part in pieces that each end just before a '<' (no tag is cut).
+
+    A text run (between two tags) longer than a cell may hold is refused here, before any
+    reader would build it: the run is found by looking for a '<' in every half-limit block.
+    """
+    longest = limits.LIMITS.cell_chars * 4  # UTF-8 takes up to 4 bytes a character
+    carry = b""
+    try:
+        for piece in iter(lambda: handle.read(CHUNK), b""):
+            buffer = carry + piece
+            cut = buffer.rfind(b"<")
+            if cut <= 0:
+                cut = 0
+            _check_runs(buffer, longest, file, part)
+            carry = buffer[cut:]
+            if len(carry) > longest + CHUNK:
+                raise past_limit(file, "cell_chars", len(carry) // 4, where=part)
+            if cut:
+                yield buffer[:cut]
+        if carry:
+            _check_runs(carry, longest, file, part)
+            yield carry
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        raise _damaged(file, f"{part}: {err}") from None
+
+
+def _check_runs(buffer: bytes, longest: int, file: str, part: str) -> None:
+    block = max(longest // 2, 1)
+    for start in range(0, len(buffer), block):
+        if buffer.find(b"<", start, start + block) != -1:
+            continue
+        left = buffer.rfind(b">", 0, start) + 1
+        right = buffer.find(b"<", start)
+        run = (len(buffer) if right == -1 else right) - left
+        if run > longest and right != -1:
+            raise past_limit(file, "cell_chars", run // 4, where=part)
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse an xlsx/xlsm past a limit: zip directory, declared and actual sheet extent."""
+    with check_zip(path) as archive:
+        for entry in archive.infolist():
+            name = entry.filename
+            if not name.lower().endswith(".xml") or entry.is_dir():
+                continue
+            sheet = _shown_name(name)
+            with archive.open(entry) as handle:
+                if not _scan_sheet_fast(handle, path.name, sheet):
+                    with archive.open(entry) as again:
+                        _scan_sheet_expat(again, path.name, sheet)
+
+
+def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
+    """False when the part does not have the usual shape (the caller then uses expat)."""
+    extent = Extent(file, sheet)
+    first = True
+    for part in _chunks(handle, file, sheet):
+        if first:
+            _check_dimension(part, file, sheet)
+            first = False
+        cells = part.count(b'<c r="')
+        prefixed = b":c " in part or b":c>" in part or b":c\t" in part or b":c\n" in part
+        if prefixed or (cells != part.count(b"<c") and not _usual(part, cells)):
+            return False
+        if not cells:
+            continue
+        row = max(int(r) for r in _CELL_ROW.findall(part))
+        extent.reach(row, _widest_column(part))
+    return True
+
+
+def _usual(part: bytes, cells: int) -> bool:
+    """Every cell element starts with its reference (other elements may start with `<c`)."""
+    return part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/>") == cells
+
+
+def _widest_column(part: bytes) -> int:
+    wide = set(_WIDE_COLUMN.findall(part))
+    if wide:
+        return max(column_number(c.decode("ascii")) for c in wide)
+    for letter in range(ord("Z"), ord("A") - 1, -1):
+        if part.find(b'<c r="' + bytes([letter])) != -1:
+            return letter - 64
+    return 0
+
+
+def _check_dimension(part: bytes, file: str, sheet: str) -> None:
+    found = _DIMENSION.search(part)
+    if not found:
+        return
+    refs = _REF.findall(found.group(1).decode("ascii", "replace").upper())
+    if refs:
+        letters, digits = refs[-1]
+        Extent(file, f"{sheet} (declared dimension)").reach(int(digits), column_number(letters))
+
+
+def _new_parser() -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def no_doctype(*_args: object) -> None:
+        raise ValueError("a document type declaration is not allowed")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+    parser.EntityDeclHandler = no_doctype
+    return parser
+
+
+def _feed(parser: expat.XMLParserType, handle: IO[bytes], file: str, part: str) -> None:
+    try:
+        for piece in _chunks(handle, file, part):
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
+    except (expat.ExpatError, ValueError) as err:
+        raise _damaged(file, f"{part}: {err}") from None
+
+
+def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str) -> None:
+    """Cell positions as calamine gives them: a reference wins, else the next row/column."""
+    extent = Extent(file, sheet)
+    position = [0, 0]  # row, column (1-based) of the last row and cell
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        ref = attributes.get("r", "")
+        if local == "row":
+            position[0] = int(ref) if ref.isdigit() else position[0] + 1
+            position[1] = 0
+        elif local == "c":
+            found = _REF.fullmatch(ref)
+            if found:
+                position[0], position[1] = int(found[2]), column_number(found[1])
+            else:
+                position[1] += 1
+            extent.reach(position[0], position[1])
+        elif local == "dimension":
+            refs = _REF.findall(ref.upper())
+            if refs:
+                Extent(file, f"{sheet} (declared dimension)").reach(
+                    int(refs[-1][1]), column_number(refs[-1][0])
+                )
+
+    parser = _new_parser()
+    parser.StartElementHandler = start
+    _feed(parser, handle, file, sheet)
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def check_ods(path: Path) -> None:
+    """Refuse an ods past a limit: zip directory, then the extent of the cells holding data.
+
+    Empty rows and cells repeated many times (LibreOffice writes a million empty rows after
+    the data) take no room; a value repeated N times takes N cells.
+    """
+    with check_zip(path) as archive:
+        try:
+            entry = archive.getinfo("content.xml")
+        except KeyError:
+            raise _damaged(path.name, "no content.xml") from None
+        for other in archive.infolist():
+            if other.filename.lower().endswith(".xml") and other is not entry:
+                with archive.open(other) as handle:
+                    for _piece in _chunks(handle, path.name, _shown_name(other.filename)):
+                        pass
+        with archive.open(entry) as handle:
+            _scan_ods(handle, path.name)
+
+
+class _OdsScan:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.extent = Extent(file, "content.xml")
+        self.row = 0  # rows before the current one
+        self.row_repeat = 1
+        self.column = 0  # cells before the current one, in the current row
+        self.cell_repeat = 1
+        self.row_has_data = False
+        self.row_width = 0
+        self.cell_has_data = False
+        self.depth_in_cell = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        uri, _, local = name.rpartition(" ")
+        if uri == _ODS_TABLE and local == "table":
+            self.row = 0
+        elif uri == _ODS_TABLE and local == "table-row":
+            self.row_repeat = _repeat(attributes, "number-rows-repeated", self.file)
+            self.column, self.row_has_data, self.row_width = 0, False, 0
+        elif uri == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            self.cell_repeat = _repeat(attributes, "number-columns-repeated", self.file)
+            self.cell_has_data = f"{_ODS_OFFICE} value-type" in attributes
+            self.depth_in_cell = 1
+        elif self.depth_in_cell:
+            self.depth_in_cell += 1
+            self.cell_has_data = True  # a paragraph, a link, an annotation…
+
+    def end(self, name: str) -> None:
+        uri, _, local = name.rpartition(" ")
+        if uri == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            self.column += self.cell_repeat
+            if self.cell_has_data:
+                self.row_has_data, self.row_width = True, self.column
+                self.extent.reach(self.row + 1, self.row_width)
+            self.depth_in_cell = 0
+        elif self.depth_in_cell:
+            self.depth_in_cell -= 1
+        elif uri == _ODS_TABLE and local == "table-row":
+            self.row += self.row_repeat
+            if self.row_has_data:
+                self.extent.reach(self.row, self.row_width)
+
+
+def _repeat(attributes: dict[str, str], name: str, file: str) -> int:
+    text = attributes.get(f"{_ODS_TABLE} {name}", "1")
+    if not text.isdigit() or len(text) > 9:
+        raise _damaged(file, f"content.xml: {name} is not a count")
+    return max(int(text), 1)
+
+
+def _scan_ods(handle: IO[bytes], file: str) -> None:
+    scan = _OdsScan(file)
+    parser = _new_parser()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    _feed(parser, handle, file, "content.xml")
