@@ -30,6 +30,8 @@ def sniff_encoding(head: bytes, file: str) -> tuple[str, ...]:
     """The encodings to try, in order, from the first bytes of the file."""
     if head.startswith(b"\xef\xbb\xbf"):
         return ("utf-8-sig",)
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _refuse(file, "UTF-32 text is not read; save the file as CSV UTF-8", "encoding")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return ("utf-16",)
     sample = head[:4096]
@@ -41,9 +43,11 @@ def sniff_encoding(head: bytes, file: str) -> tuple[str, ...]:
             return ("utf-16-be",)
         if sample.count(0) == len(sample):
             raise _refuse(file, "the file holds only NUL bytes; it is not a CSV file", "binary")
-        raise _refuse(
-            file, "binary content (NUL bytes): not a CSV text file; export it again", "binary"
-        )
+        if sample.count(0) > len(sample) // 100:
+            raise _refuse(
+                file, "binary content (NUL bytes): not a CSV text file; export it again", "binary"
+            )
+        # A few NUL bytes in a text file: the line check names the line and column.
     return ("utf-8", "cp1252")
 
 
@@ -108,7 +112,8 @@ def _read(path: Path, encoding: str, delimiter: str) -> tuple[list[list[Any]], l
     cells = 0
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            reader = csv.reader(_lines(handle, file, delimiter), delimiter=delimiter)
+            lines_in = _lines(handle, file, delimiter)
+            reader = csv.reader(lines_in, delimiter=delimiter, strict=True)
             for row in reader:
                 cells += len(row)
                 if len(row) > limits.LIMITS.columns:

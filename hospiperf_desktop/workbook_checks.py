@@ -164,6 +164,8 @@ def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
     first = True
     for part in _chunks(handle, file, sheet):
         if first:
+            if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
+                raise _damaged(file, f"{sheet}: a document type declaration is not allowed")
             _check_dimension(part, file, sheet)
             first = False
         cells = part.count(b'<c r="')
