@@ -43,7 +43,7 @@ def sniff_encoding(head: bytes, file: str) -> tuple[str, ...]:
             return ("utf-16-be",)
         if sample.count(0) == len(sample):
             raise _refuse(file, "the file holds only NUL bytes; it is not a CSV file", "binary")
-        if sample.count(0) > len(sample) // 10:
+        if sample.count(0) > max(len(sample) // 10, 16):
             raise _refuse(
                 file, "binary content (NUL bytes): not a CSV text file; export it again", "binary"
             )

@@ -10,6 +10,7 @@ streamed; no cell text may hold a NUL or another control character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,9 +111,20 @@ def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
             "the workbook is protected by a password; save it without one", "password"
         ) from err
     except (CalamineError, ValueError, OSError, IndexError) as err:
-        raise refuse(f"not a readable spreadsheet: {err}", "unreadable") from err
+        raise refuse(f"not a readable spreadsheet: {_short(err)}", "unreadable") from err
+    except BaseException as err:
+        # calamine's panics on a damaged file arrive as pyo3's PanicException (a
+        # BaseException); like any other failure of the library, the file is unreadable.
+        if not isinstance(err, Exception) and type(err).__name__ != "PanicException":
+            raise
+        raise refuse(f"not a readable spreadsheet ({type(err).__name__})", "unreadable") from err
     check_cells(path.name, data)
     return Grid(data)
+
+
+def _short(err: BaseException) -> str:
+    """A library's error text for a message: one line, no control characters, 200 chars."""
+    return re.sub(r"[\x00-\x1f\x7f]", "?", str(err))[:200]
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

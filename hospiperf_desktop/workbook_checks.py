@@ -18,7 +18,9 @@ far the cells reach and how long one text run is, without building any tree:
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -29,6 +31,20 @@ from hospiperf_desktop.errors import InputFileError, SourceIssue
 from hospiperf_desktop.limits import past_limit
 
 CHUNK = 1 << 20
+# What a damaged zip can raise from zipfile (found by the property tests): a flipped byte
+# may claim encryption, an unknown method or version, or break the deflate stream.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    struct.error,
+    IndexError,
+    UnicodeDecodeError,
+)
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
@@ -41,6 +57,12 @@ def column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - 64
     return number
+
+
+def _short(err: BaseException) -> str:
+    """An error's text for a message: one line, no control characters, at most 120 chars."""
+    text = re.sub(r"[\x00-\x1f\x7f]", "?", str(err) or type(err).__name__)
+    return text[:120]
 
 
 def _damaged(file: str, reason: str) -> InputFileError:
@@ -74,8 +96,8 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     """The opened zip of an xlsx/xlsm/ods, once its directory keeps to the limits."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise _damaged(path.name, f"not a zip package: {err}") from None
+    except ZIP_ERRORS as err:
+        raise _damaged(path.name, f"not a zip package: {_short(err)}") from None
     entries = archive.infolist()
     if len(entries) > limits.LIMITS.zip_entries:
         archive.close()
@@ -128,8 +150,8 @@ def _chunks(handle: IO[bytes], file: str, part: str) -> Iterator[bytes]:
         if carry:
             _check_runs(carry, longest, file, part)
             yield carry
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        raise _damaged(file, f"{part}: {err}") from None
+    except ZIP_ERRORS as err:
+        raise _damaged(file, f"{part}: {_short(err)}") from None
 
 
 def _check_runs(buffer: bytes, longest: int, file: str, part: str) -> None:
@@ -152,10 +174,14 @@ def check_xlsx(path: Path) -> None:
             if not name.lower().endswith(".xml") or entry.is_dir():
                 continue
             sheet = _shown_name(name)
-            with archive.open(entry) as handle:
-                if not _scan_sheet_fast(handle, path.name, sheet):
-                    with archive.open(entry) as again:
-                        _scan_sheet_expat(again, path.name, sheet)
+            try:
+                with archive.open(entry) as handle:
+                    if _scan_sheet_fast(handle, path.name, sheet):
+                        continue
+                with archive.open(entry) as again:
+                    _scan_sheet_expat(again, path.name, sheet)
+            except ZIP_ERRORS as err:
+                raise _damaged(path.name, f"{sheet}: {_short(err)}") from None
 
 
 def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
@@ -269,13 +295,16 @@ def check_ods(path: Path) -> None:
             entry = archive.getinfo("content.xml")
         except KeyError:
             raise _damaged(path.name, "no content.xml") from None
-        for other in archive.infolist():
-            if other.filename.lower().endswith(".xml") and other is not entry:
-                with archive.open(other) as handle:
-                    for _piece in _chunks(handle, path.name, _shown_name(other.filename)):
-                        pass
-        with archive.open(entry) as handle:
-            _scan_ods(handle, path.name)
+        try:
+            for other in archive.infolist():
+                if other.filename.lower().endswith(".xml") and other is not entry:
+                    with archive.open(other) as handle:
+                        for _piece in _chunks(handle, path.name, _shown_name(other.filename)):
+                            pass
+            with archive.open(entry) as handle:
+                _scan_ods(handle, path.name)
+        except ZIP_ERRORS as err:
+            raise _damaged(path.name, f"content.xml: {_short(err)}") from None
 
 
 class _OdsScan:
