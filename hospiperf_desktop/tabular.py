@@ -187,6 +187,19 @@ def read_table(
     return Table(path.name, headers, rows, header_line, preamble)
 
 
+def headings_text(headers: list[str] | tuple[str, ...], budget: int = 400) -> str:
+    """The non-blank headings as `A 'Code', B 'Qté'`, cut to `budget` characters so that a
+    message about a file of a thousand columns stays short."""
+    shown = ""
+    named = [(i, h) for i, h in enumerate(headers) if h]
+    for count, (index, heading) in enumerate(named):
+        part = f"{column_letter(index)} '{heading[:60]}'"
+        if shown and len(shown) + len(part) > budget:
+            return f"{shown}, … and {len(named) - count} more"
+        shown = f"{shown}, {part}" if shown else part
+    return shown
+
+
 def fold(value: Any) -> str:
     """Compare headers and codes ignoring case, accents, spaces and punctuation."""
     if value is None:

@@ -21,7 +21,7 @@ from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.purchasing import PaatLine
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.stock.cells import CellError, blank, parse_flag, parse_number
-from hospiperf_desktop.tabular import Row, Table, fold, read_rows, read_table
+from hospiperf_desktop.tabular import Row, Table, fold, headings_text, read_rows, read_table
 
 # --- PAAT ---------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ def read_paat(path: Path) -> list[PaatLine]:
                     table.header_line,
                     None,
                     f"missing column(s): {', '.join(missing)} (heading row:"
-                    f" {', '.join(h for h in table.headers if h)})",
+                    f" {headings_text(table.headers)})",
                     "missing_columns",
                     {"columns": ", ".join(missing)},
                 )

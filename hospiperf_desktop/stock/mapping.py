@@ -13,7 +13,7 @@ from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.stock.parameters import StockParameters
-from hospiperf_desktop.tabular import column_letter, fold
+from hospiperf_desktop.tabular import column_letter, fold, headings_text
 
 HEADER_SEARCH_ROWS = 30
 
@@ -229,8 +229,8 @@ def resolve(mapping: ColumnMapping, headers: list[str], file: str, line: int) ->
                     file,
                     line,
                     None,
-                    f"no column headed '{heading}' (for {name}); the headings are: "
-                    + ", ".join(f"{column_letter(i)} '{h}'" for i, h in enumerate(headers) if h),
+                    f"no column headed '{heading[:60]}' (for {name}); the headings are: "
+                    + headings_text(headers),
                     "missing_column",
                     {"heading": heading, "field": name},
                 )
