@@ -22,6 +22,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import IO
 from xml.parsers import expat
@@ -47,6 +48,8 @@ ZIP_ERRORS = (
 )
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
 _REF = re.compile(r"([A-Z]{1,4})([0-9]{1,9})")
 
@@ -185,7 +188,13 @@ def check_xlsx(path: Path) -> None:
 
 
 def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
-    """False when the part does not have the usual shape (the caller then uses expat)."""
+    """False when the part does not have the usual shape (the caller then uses expat).
+
+    The farthest row is read from the `<row r="N">` elements (one per row, cheap), then one
+    search proves that no cell reference names a row beyond it; only when one does are all
+    the cell references read. The widest column is found the same way: letters beyond the
+    widest seen so far are searched for, not every reference decoded.
+    """
     extent = Extent(file, sheet)
     first = True
     for part in _chunks(handle, file, sheet):
@@ -195,14 +204,33 @@ def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
             _check_dimension(part, file, sheet)
             first = False
         cells = part.count(b'<c r="')
-        prefixed = b":c " in part or b":c>" in part or b":c\t" in part or b":c\n" in part
-        if prefixed or (cells != part.count(b"<c") and not _usual(part, cells)):
+        if _PREFIXED_CELL.search(part) or (cells != part.count(b"<c") and not _usual(part, cells)):
             return False
         if not cells:
             continue
-        row = max(int(r) for r in _CELL_ROW.findall(part))
-        extent.reach(row, _widest_column(part))
+        extent.reach(_farthest_row(part, extent.rows), _widest_column(part, extent.columns))
     return True
+
+
+def _farthest_row(part: bytes, known: int) -> int:
+    farthest = max(map(int, _ROW_NUMBER.findall(part)), default=known)
+    farthest = max(farthest, known)
+    if _beyond_row(farthest).search(part):
+        farthest = max(farthest, *map(int, _CELL_ROW.findall(part)))
+    return farthest
+
+
+@cache
+def _beyond_row(row: int) -> re.Pattern[bytes]:
+    """A cell reference whose row is past `row`: more digits, or as many and larger."""
+    digits = str(row)
+    larger = [
+        f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{len(digits) - i - 1}}}"
+        for i, d in enumerate(digits)
+        if d != "9"
+    ]
+    choices = "|".join([f"[0-9]{{{len(digits) + 1},}}", *larger])
+    return re.compile(f'<c r="[A-Z]{{1,4}}(?:{choices})"'.encode())
 
 
 def _usual(part: bytes, cells: int) -> bool:
@@ -210,14 +238,21 @@ def _usual(part: bytes, cells: int) -> bool:
     return part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/>") == cells
 
 
-def _widest_column(part: bytes) -> int:
+def _widest_column(part: bytes, known: int) -> int:
     wide = set(_WIDE_COLUMN.findall(part))
-    if wide:
-        return max(column_number(c.decode("ascii")) for c in wide)
-    for letter in range(ord("Z"), ord("A") - 1, -1):
-        if part.find(b'<c r="' + bytes([letter])) != -1:
-            return letter - 64
-    return 0
+    widest = max((column_number(c.decode("ascii")) for c in wide), default=known)
+    widest = max(widest, known)
+    while widest < 26:
+        found = _single_letter_beyond(widest).search(part)
+        if found is None:
+            break
+        widest = found[1][0] - 64
+    return widest
+
+
+@cache
+def _single_letter_beyond(column: int) -> re.Pattern[bytes]:
+    return re.compile(b'<c r="([' + bytes([65 + column]) + b'-Z])[0-9]')
 
 
 def _check_dimension(part: bytes, file: str, sheet: str) -> None:

@@ -149,7 +149,10 @@ refs = st.tuples(st.integers(1, 20_000), st.integers(1, 200))
 
 
 @SETTINGS
-@given(st.lists(refs, min_size=1, max_size=8), st.sampled_from(["fast", "unordered", "prefixed"]))
+@given(
+    st.lists(refs, min_size=1, max_size=8),
+    st.sampled_from(["fast", "unordered", "prefixed", "misplaced"]),
+)
 def test_the_sheet_extent_is_refused_exactly_past_the_limits(
     cells: list[tuple[int, int]], shape: str
 ) -> None:
@@ -172,6 +175,11 @@ def _sheet(cells: list[tuple[int, int]], shape: str) -> str:
         by_row.setdefault(row, []).append(column)
     ordered = sorted(by_row.items(), reverse=shape == "unordered")
     prefix = "x:" if shape == "prefixed" else ""
+    if shape == "misplaced":  # every cell inside row 1: the cells' references decide
+        inner = "".join(
+            f'<c r="{column_letter(c - 1)}{r}"><v>1</v></c>' for r, c in sorted(set(cells))
+        )
+        return f'{SHEET_OPEN}<sheetData><row r="1">{inner}</row></sheetData></worksheet>'
     body = "".join(
         f'<{prefix}row r="{row}">'
         + "".join(
