@@ -14,8 +14,12 @@ from hospiperf_desktop.limits import past_limit
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def check_workbook(path: Path) -> None:
-    """Refuse a workbook past a read limit before any reader allocates for it."""
+def check_workbook(path: Path) -> bool:
+    """Refuse a workbook past a read limit before any reader allocates for it.
+
+    True when the cells, once read, must be checked one by one (`check_cells`): an .xls, or a
+    zip workbook whose XML holds a control character or a long text run.
+    """
     from hospiperf_desktop import workbook_checks, xls_checks
 
     size = path.stat().st_size
@@ -23,11 +27,11 @@ def check_workbook(path: Path) -> None:
         raise past_limit(path.name, "workbook_bytes", size)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        workbook_checks.check_xlsx(path)
-    elif suffix == ".ods":
-        workbook_checks.check_ods(path)
-    elif suffix == ".xls":
-        xls_checks.check_xls(path)
+        return workbook_checks.check_xlsx(path).cells_to_check
+    if suffix == ".ods":
+        return workbook_checks.check_ods(path).cells_to_check
+    xls_checks.check_xls(path)
+    return True
 
 
 def control_character_issue(file: str, line: int, column: str | None) -> InputFileError:

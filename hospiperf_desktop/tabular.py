@@ -98,7 +98,7 @@ def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
 
     if path.suffix.lower() != ".xls" and _protected(path):
         raise refuse("the workbook is protected by a password; save it without one", "password")
-    check_workbook(path)
+    cells_to_check = check_workbook(path)
     try:
         workbook = load_workbook(str(path))
         names = workbook.sheet_names
@@ -118,7 +118,8 @@ def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
         if not isinstance(err, Exception) and type(err).__name__ != "PanicException":
             raise
         raise refuse(f"not a readable spreadsheet ({type(err).__name__})", "unreadable") from err
-    check_cells(path.name, data)
+    if cells_to_check:
+        check_cells(path.name, data)
     return Grid(data)
 
 

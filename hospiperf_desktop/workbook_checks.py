@@ -22,6 +22,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import IO
@@ -48,6 +49,12 @@ ZIP_ERRORS = (
 )
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
+# Control characters as raw bytes or as the escapes xlsx and XML allow (`_x001B_`, `&#27;`);
+# tab, line feed and carriage return also match: they only make the cells be checked.
+_SUSPECT = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00[01][0-9A-Fa-f]_|_x007[Ff]_"
+    rb"|&#[xX]0*(?:[01]?[0-9A-Fa-f]|7[Ff]);|&#0*(?:[0-9]|[12][0-9]|3[01]|127);"
+)
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
@@ -130,74 +137,112 @@ def _shown_name(name: str) -> str:
     return re.sub(r"[^\w./-]", "?", name)[:80]
 
 
-def _chunks(handle: IO[bytes], file: str, part: str) -> Iterator[bytes]:
+@dataclass
+class Findings:
+    """What the scan saw that the cells read must be checked for, one by one, afterwards:
+    a control character (raw, or escaped as `_x0000_` or `&#0;`) or a text run longer than
+    a cell may hold. Without either, no cell can break those rules and the check is skipped.
+    """
+
+    cells_to_check: bool = False
+
+
+def _chunks(handle: IO[bytes], file: str, part: str, findings: Findings) -> Iterator[bytes]:
     """The XML of one part in pieces that each end just before a '<' (no tag is cut).
 
     A text run (between two tags) longer than a cell may hold is refused here, before any
     reader would build it: the run is found by looking for a '<' in every half-limit block.
     """
-    longest = limits.LIMITS.cell_chars * 4  # UTF-8 takes up to 4 bytes a character
     carry = b""
+    longest = limits.LIMITS.cell_chars * 4  # UTF-8 takes up to 4 bytes a character
     try:
         for piece in iter(lambda: handle.read(CHUNK), b""):
             buffer = carry + piece
-            cut = buffer.rfind(b"<")
-            if cut <= 0:
-                cut = 0
-            _check_runs(buffer, longest, file, part)
+            cut = max(buffer.rfind(b"<"), 0)
+            _check_text(buffer, file, part, findings)
             carry = buffer[cut:]
             if len(carry) > longest + CHUNK:
                 raise past_limit(file, "cell_chars", len(carry) // 4, where=part)
             if cut:
                 yield buffer[:cut]
         if carry:
-            _check_runs(carry, longest, file, part)
+            _check_text(carry, file, part, findings)
             yield carry
     except ZIP_ERRORS as err:
         raise _damaged(file, f"{part}: {_short(err)}") from None
 
 
-def _check_runs(buffer: bytes, longest: int, file: str, part: str) -> None:
-    block = max(longest // 2, 1)
+def _check_text(buffer: bytes, file: str, part: str, findings: Findings) -> None:
+    if not findings.cells_to_check and _SUSPECT.search(buffer):
+        findings.cells_to_check = True
+    chars = limits.LIMITS.cell_chars
+    block = max(chars // 2, 1)
     for start in range(0, len(buffer), block):
         if buffer.find(b"<", start, start + block) != -1:
             continue
         left = buffer.rfind(b">", 0, start) + 1
         right = buffer.find(b"<", start)
         run = (len(buffer) if right == -1 else right) - left
-        if run > longest and right != -1:
+        if run > chars * 4 and right != -1:
             raise past_limit(file, "cell_chars", run // 4, where=part)
+        findings.cells_to_check = findings.cells_to_check or run > chars
 
 
-def check_xlsx(path: Path) -> None:
+def check_xlsx(path: Path) -> Findings:
     """Refuse an xlsx/xlsm past a limit: zip directory, declared and actual sheet extent."""
+    findings = Findings()
     with check_zip(path) as archive:
         for entry in archive.infolist():
             name = entry.filename
             if not name.lower().endswith(".xml") or entry.is_dir():
                 continue
-            sheet = _shown_name(name)
             try:
-                with archive.open(entry) as handle:
-                    if _scan_sheet_fast(handle, path.name, sheet):
-                        continue
-                with archive.open(entry) as again:
-                    _scan_sheet_expat(again, path.name, sheet)
+                _scan_part(archive, entry, path.name, _shown_name(name), findings)
             except ZIP_ERRORS as err:
-                raise _damaged(path.name, f"{sheet}: {_short(err)}") from None
+                raise _damaged(path.name, f"{_shown_name(name)}: {_short(err)}") from None
+    return findings
 
 
-def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
-    """False when the part does not have the usual shape (the caller then uses expat).
+def _scan_part(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, file: str, sheet: str, findings: Findings
+) -> None:
+    for exact in (False, True):
+        try:
+            with archive.open(entry) as handle:
+                _scan_sheet_fast(handle, file, sheet, findings, exact=exact)
+            return
+        except _NeedExact:
+            continue
+        except _Odd:
+            break
+    with archive.open(entry) as handle:
+        _scan_sheet_expat(handle, file, sheet, findings)
 
-    The farthest row is read from the `<row r="N">` elements (one per row, cheap), then one
-    search proves that no cell reference names a row beyond it; only when one does are all
-    the cell references read. The widest column is found the same way: letters beyond the
-    widest seen so far are searched for, not every reference decoded.
+
+class _Odd(Exception):
+    """The part does not have the usual shape: the caller reads it with expat."""
+
+
+class _NeedExact(Exception):
+    """The quick bound on the rows is not enough to decide: scan again reading every row."""
+
+
+def _scan_sheet_fast(
+    handle: IO[bytes], file: str, sheet: str, findings: Findings, *, exact: bool
+) -> None:
+    """The farthest cell of a part written the usual way (every cell's reference first).
+
+    The farthest row comes from the `<row r="N">` elements (one per row, cheap). A quick
+    pass then shows that no cell reference has more digits than that row: the rows are
+    then below the next power of ten, and when that bound keeps the sheet within the limits
+    nothing more is needed. Otherwise (`exact`) one search proves that no cell reference
+    names a row past the farthest one, and only if one does are all references read. The
+    widest column is found the same way: letters past the widest seen so far are searched
+    for, not every reference decoded.
     """
     extent = Extent(file, sheet)
     first = True
-    for part in _chunks(handle, file, sheet):
+    for part in _chunks(handle, file, sheet, findings):
         if first:
             if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
                 raise _damaged(file, f"{sheet}: a document type declaration is not allowed")
@@ -205,19 +250,33 @@ def _scan_sheet_fast(handle: IO[bytes], file: str, sheet: str) -> bool:
             first = False
         cells = part.count(b'<c r="')
         if _PREFIXED_CELL.search(part) or (cells != part.count(b"<c") and not _usual(part, cells)):
-            return False
+            raise _Odd
         if not cells:
             continue
-        extent.reach(_farthest_row(part, extent.rows), _widest_column(part, extent.columns))
-    return True
+        widest = _widest_column(part, extent.columns)
+        rows = max(extent.rows, *map(int, _ROW_NUMBER.findall(part)), 0)
+        if exact:
+            extent.reach(_farthest_row(part, rows), widest)
+            continue
+        bound = 10 ** len(str(rows)) - 1
+        if _longer_row(len(str(rows))).search(part) or not _within(bound, widest):
+            raise _NeedExact
+        extent.reach(rows, widest)
+
+
+def _within(rows: int, columns: int) -> bool:
+    return rows <= limits.LIMITS.rows and rows * columns <= limits.LIMITS.cells
+
+
+@cache
+def _longer_row(digits: int) -> re.Pattern[bytes]:
+    return re.compile(f'<c r="[A-Z]{{1,4}}[0-9]{{{digits + 1}}}'.encode())
 
 
 def _farthest_row(part: bytes, known: int) -> int:
-    farthest = max(map(int, _ROW_NUMBER.findall(part)), default=known)
-    farthest = max(farthest, known)
-    if _beyond_row(farthest).search(part):
-        farthest = max(farthest, *map(int, _CELL_ROW.findall(part)))
-    return farthest
+    if _beyond_row(known).search(part):
+        return max(known, *map(int, _CELL_ROW.findall(part)))
+    return known
 
 
 @cache
@@ -252,7 +311,7 @@ def _widest_column(part: bytes, known: int) -> int:
 
 @cache
 def _single_letter_beyond(column: int) -> re.Pattern[bytes]:
-    return re.compile(b'<c r="([' + bytes([65 + column]) + b'-Z])[0-9]')
+    return re.compile(b'<c r="([' + bytes([65 + column]) + b"-Z])[0-9]")
 
 
 def _check_dimension(part: bytes, file: str, sheet: str) -> None:
@@ -276,16 +335,18 @@ def _new_parser() -> expat.XMLParserType:
     return parser
 
 
-def _feed(parser: expat.XMLParserType, handle: IO[bytes], file: str, part: str) -> None:
+def _feed(
+    parser: expat.XMLParserType, handle: IO[bytes], file: str, part: str, findings: Findings
+) -> None:
     try:
-        for piece in _chunks(handle, file, part):
+        for piece in _chunks(handle, file, part, findings):
             parser.Parse(piece, False)
         parser.Parse(b"", True)
     except (expat.ExpatError, ValueError) as err:
         raise _damaged(file, f"{part}: {err}") from None
 
 
-def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str) -> None:
+def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str, findings: Findings) -> None:
     """Cell positions as calamine gives them: a reference wins, else the next row/column."""
     extent = Extent(file, sheet)
     position = [0, 0]  # row, column (1-based) of the last row and cell
@@ -312,19 +373,20 @@ def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str) -> None:
 
     parser = _new_parser()
     parser.StartElementHandler = start
-    _feed(parser, handle, file, sheet)
+    _feed(parser, handle, file, sheet, findings)
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
-def check_ods(path: Path) -> None:
+def check_ods(path: Path) -> Findings:
     """Refuse an ods past a limit: zip directory, then the extent of the cells holding data.
 
     Empty rows and cells repeated many times (LibreOffice writes a million empty rows after
     the data) take no room; a value repeated N times takes N cells.
     """
+    findings = Findings()
     with check_zip(path) as archive:
         try:
             entry = archive.getinfo("content.xml")
@@ -334,12 +396,14 @@ def check_ods(path: Path) -> None:
             for other in archive.infolist():
                 if other.filename.lower().endswith(".xml") and other is not entry:
                     with archive.open(other) as handle:
-                        for _piece in _chunks(handle, path.name, _shown_name(other.filename)):
+                        name = _shown_name(other.filename)
+                        for _piece in _chunks(handle, path.name, name, findings):
                             pass
             with archive.open(entry) as handle:
-                _scan_ods(handle, path.name)
+                _scan_ods(handle, path.name, findings)
         except ZIP_ERRORS as err:
             raise _damaged(path.name, f"content.xml: {_short(err)}") from None
+    return findings
 
 
 class _OdsScan:
@@ -393,9 +457,9 @@ def _repeat(attributes: dict[str, str], name: str, file: str) -> int:
     return max(int(text), 1)
 
 
-def _scan_ods(handle: IO[bytes], file: str) -> None:
+def _scan_ods(handle: IO[bytes], file: str, findings: Findings) -> None:
     scan = _OdsScan(file)
     parser = _new_parser()
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
-    _feed(parser, handle, file, "content.xml")
+    _feed(parser, handle, file, "content.xml", findings)
