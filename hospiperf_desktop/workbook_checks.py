@@ -49,12 +49,8 @@ ZIP_ERRORS = (
 )
 _CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
-# Control characters as raw bytes or as the escapes xlsx and XML allow (`_x001B_`, `&#27;`);
-# tab, line feed and carriage return also match: they only make the cells be checked.
-_SUSPECT = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00[01][0-9A-Fa-f]_|_x007[Ff]_"
-    rb"|&#[xX]0*(?:[01]?[0-9A-Fa-f]|7[Ff]);|&#0*(?:[0-9]|[12][0-9]|3[01]|127);"
-)
+# Control bytes (tab, line feed and carriage return are text).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
@@ -155,26 +151,46 @@ def _chunks(handle: IO[bytes], file: str, part: str, findings: Findings) -> Iter
     """
     carry = b""
     longest = limits.LIMITS.cell_chars * 4  # UTF-8 takes up to 4 bytes a character
+    controls = texts = False
     try:
         for piece in iter(lambda: handle.read(CHUNK), b""):
             buffer = carry + piece
             cut = max(buffer.rfind(b"<"), 0)
-            _check_text(buffer, file, part, findings)
+            _check_runs(buffer, file, part, findings)
+            controls = controls or _may_hold_controls(buffer)
+            texts = texts or any(marker in buffer for marker in _TEXT_MARKERS)
             carry = buffer[cut:]
             if len(carry) > longest + CHUNK:
                 raise past_limit(file, "cell_chars", len(carry) // 4, where=part)
             if cut:
                 yield buffer[:cut]
         if carry:
-            _check_text(carry, file, part, findings)
+            _check_runs(carry, file, part, findings)
             yield carry
     except ZIP_ERRORS as err:
         raise _damaged(file, f"{part}: {_short(err)}") from None
+    # A theme may spell a font name with `&#`: only parts holding cell text count.
+    findings.cells_to_check = findings.cells_to_check or (controls and texts)
 
 
-def _check_text(buffer: bytes, file: str, part: str, findings: Findings) -> None:
-    if not findings.cells_to_check and _SUSPECT.search(buffer):
-        findings.cells_to_check = True
+# Elements that hold cell text or values in xlsx (`<t>`, `<v>`, prefixed or not) and ods.
+_TEXT_MARKERS = (b"<t>", b"<t ", b"<v>", b":t>", b":t ", b":v>", b"<text:")
+
+
+def _may_hold_controls(buffer: bytes) -> bool:
+    """A control character raw, or escaped the ways xlsx and XML allow (`_x001B_`, `&#27;`).
+
+    Byte searches only (no regular expression): any `_x00` or `&#` makes the cells be
+    checked one by one, which is exact; most sheets hold neither.
+    """
+    return (
+        b"_x00" in buffer
+        or b"&#" in buffer
+        or len(buffer.translate(None, _CONTROL_BYTES)) != len(buffer)
+    )
+
+
+def _check_runs(buffer: bytes, file: str, part: str, findings: Findings) -> None:
     chars = limits.LIMITS.cell_chars
     block = max(chars // 2, 1)
     for start in range(0, len(buffer), block):
