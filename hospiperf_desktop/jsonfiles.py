@@ -276,7 +276,8 @@ def _schema_message(error: Any) -> str:
     keyword = error.validator
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]
-        return "expected " + " or ".join(_TYPES.get(str(k), str(k)) for k in kinds)
+        names = [_TYPES.get(str(k), str(k)) for k in kinds]
+        return "expected " + (", ".join(names[:-1]) + " or " if names[:-1] else "") + names[-1]
     if keyword == "required":
         missing = [
             k for k in expected if isinstance(error.instance, dict) and k not in error.instance
@@ -293,12 +294,16 @@ def _schema_message(error: Any) -> str:
         "exclusiveMinimum": f"must be more than {expected}",
         "maximum": f"must be at most {expected}",
         "exclusiveMaximum": f"must be less than {expected}",
-        "minLength": f"must hold at least {expected} characters",
-        "maxLength": f"must hold at most {expected} characters",
-        "minItems": f"must list at least {expected} items",
-        "maxItems": f"must list at most {expected} items",
+        "minLength": f"must hold at least {_count(expected, 'character')}",
+        "maxLength": f"must hold at most {_count(expected, 'character')}",
+        "minItems": f"must list at least {_count(expected, 'item')}",
+        "maxItems": f"must list at most {_count(expected, 'item')}",
         "pattern": "has not the expected form",
-        "minProperties": f"must hold at least {expected} keys",
-        "maxProperties": f"must hold at most {expected} keys",
+        "minProperties": f"must hold at least {_count(expected, 'key')}",
+        "maxProperties": f"must hold at most {_count(expected, 'key')}",
     }
     return messages.get(keyword, f"does not match the expected form ({keyword})")
+
+
+def _count(number: Any, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

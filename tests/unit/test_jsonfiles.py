@@ -140,3 +140,64 @@ def test_bracket_soup_never_raises_anything_but_a_refusal(chars: list[str]) -> N
         load_json_text("".join(chars), "a.json")
     except InputFileError as err:
         assert len(str(err)) < 1024
+
+
+@pytest.mark.parametrize(
+    ("schema", "text", "expected"),
+    [
+        (
+            "calculator-logistics",
+            '{"scenarios": [{"name": "a", "sites": [{"name": "x"}, [1, 2]]}]}',
+            "inputs.json, $.scenarios[0].sites[1]: expected an object",
+        ),
+        (
+            "calculator-logistics",
+            '{"scenarios": [{"name": "a", "ght_class": {"x": 1}}]}',
+            "inputs.json, $.scenarios[0].ght_class: expected a text, a number, true or false "
+            "or null",
+        ),
+        (
+            "calculator-logistics",
+            '{"scenarios": []}',
+            "inputs.json, $.scenarios: must list at least 1 item",
+        ),
+        (
+            "stock-mapping",
+            '{"kind": "inventory", "columns": {}}',
+            "inputs.json, $.kind: expected one of 'snapshot', 'movements'",
+        ),
+        ("stock-mapping", '{"kind": "snapshot"}', "inputs.json, $: missing key 'columns'"),
+        (
+            "public-key",
+            '{"format": "hospiperf-public-key/1", "finess": "../etc", "algorithm": "Ed25519",'
+            ' "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}',
+            "inputs.json, $.finess: has not the expected form",
+        ),
+        ("questionnaire", '{"volets": [1]}', "inputs.json, $.volets[0]: expected an object"),
+    ],
+)
+def test_schema_problems_name_their_place_in_the_document(
+    schema: str, text: str, expected: str
+) -> None:
+    assert refusal(text, schema_name=schema) == expected
+
+
+def test_a_document_with_many_schema_problems_lists_five_and_counts_the_rest() -> None:
+    sites = ", ".join("[1]" for _ in range(12))
+    message = refusal(
+        f'{{"scenarios": [{{"name": "a", "sites": [{sites}]}}]}}',
+        schema_name="calculator-logistics",
+    )
+    assert message.count("expected an object") == 5
+    assert message.endswith("inputs.json: and 7 more problems")
+
+
+def test_every_shipped_schema_is_a_valid_json_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from hospiperf_desktop.paths import resource_path
+
+    schemas = sorted(resource_path("schemas").glob("*.schema.json"))
+    assert len(schemas) >= 4
+    for path in schemas:
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
