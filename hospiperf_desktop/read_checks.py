@@ -20,7 +20,7 @@ def check_workbook(path: Path) -> bool:
     True when the cells, once read, must be checked one by one (`check_cells`): an .xls, or a
     zip workbook whose XML holds a control character or a long text run.
     """
-    from hospiperf_desktop import workbook_checks, xls_checks
+    from hospiperf_desktop import ods_checks, workbook_checks, xls_checks
 
     size = path.stat().st_size
     if size > limits.LIMITS.workbook_bytes:
@@ -29,7 +29,7 @@ def check_workbook(path: Path) -> bool:
     if suffix in (".xlsx", ".xlsm"):
         return workbook_checks.check_xlsx(path).cells_to_check
     if suffix == ".ods":
-        return workbook_checks.check_ods(path).cells_to_check
+        return ods_checks.check_ods(path).cells_to_check
     xls_checks.check_xls(path)
     return True
 

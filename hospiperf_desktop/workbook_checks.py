@@ -11,7 +11,7 @@ far the cells reach and how long one text run is, without building any tree:
   expressions over 1 MiB chunks give the farthest row and column (about a tenth of the time
   calamine then takes); any other shape (cells without references, prefixed namespaces) is
   read by expat, element by element, with the positions calamine would give;
-- ods: expat over content.xml, with the repeated rows and cells expanded arithmetically;
+- ods: see `ods_checks.py` (expat over content.xml, repeats counted arithmetically);
 - xls (BIFF, not compressed): see `xls_checks.py`.
 """
 
@@ -65,13 +65,13 @@ def column_number(letters: str) -> int:
     return number
 
 
-def _short(err: BaseException) -> str:
+def short_reason(err: BaseException) -> str:
     """An error's text for a message: one line, no control characters, at most 120 chars."""
     text = re.sub(r"[\x00-\x1f\x7f]", "?", str(err) or type(err).__name__)
     return text[:120]
 
 
-def _damaged(file: str, reason: str) -> InputFileError:
+def damaged(file: str, reason: str) -> InputFileError:
     return InputFileError(
         [SourceIssue(file, None, None, f"not a readable spreadsheet ({reason})", "unreadable")]
     )
@@ -103,7 +103,7 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_ERRORS as err:
-        raise _damaged(path.name, f"not a zip package: {_short(err)}") from None
+        raise damaged(path.name, f"not a zip package: {short_reason(err)}") from None
     entries = archive.infolist()
     if len(entries) > limits.LIMITS.zip_entries:
         archive.close()
@@ -115,7 +115,7 @@ def check_zip(path: Path) -> zipfile.ZipFile:
         if problem is not None or total > limits.LIMITS.zip_total_bytes:
             archive.close()
             name, found = problem or ("zip_total_bytes", total)
-            raise past_limit(path.name, name, found, where=_shown_name(entry.filename))
+            raise past_limit(path.name, name, found, where=shown_name(entry.filename))
     return archive
 
 
@@ -129,7 +129,7 @@ def _entry_problem(entry: zipfile.ZipInfo) -> tuple[str, int] | None:
     return None
 
 
-def _shown_name(name: str) -> str:
+def shown_name(name: str) -> str:
     return re.sub(r"[^\w./-]", "?", name)[:80]
 
 
@@ -143,7 +143,7 @@ class Findings:
     cells_to_check: bool = False
 
 
-def _chunks(handle: IO[bytes], file: str, part: str, findings: Findings) -> Iterator[bytes]:
+def xml_pieces(handle: IO[bytes], file: str, part: str, findings: Findings) -> Iterator[bytes]:
     """The XML of one part in pieces that each end just before a '<' (no tag is cut).
 
     A text run (between two tags) longer than a cell may hold is refused here, before any
@@ -168,7 +168,7 @@ def _chunks(handle: IO[bytes], file: str, part: str, findings: Findings) -> Iter
             _check_runs(carry, file, part, findings)
             yield carry
     except ZIP_ERRORS as err:
-        raise _damaged(file, f"{part}: {_short(err)}") from None
+        raise damaged(file, f"{part}: {short_reason(err)}") from None
     # A theme may spell a font name with `&#`: only parts holding cell text count.
     findings.cells_to_check = findings.cells_to_check or (controls and texts)
 
@@ -213,9 +213,9 @@ def check_xlsx(path: Path) -> Findings:
             if not name.lower().endswith(".xml") or entry.is_dir():
                 continue
             try:
-                _scan_part(archive, entry, path.name, _shown_name(name), findings)
+                _scan_part(archive, entry, path.name, shown_name(name), findings)
             except ZIP_ERRORS as err:
-                raise _damaged(path.name, f"{_shown_name(name)}: {_short(err)}") from None
+                raise damaged(path.name, f"{shown_name(name)}: {short_reason(err)}") from None
     return findings
 
 
@@ -258,10 +258,10 @@ def _scan_sheet_fast(
     """
     extent = Extent(file, sheet)
     first = True
-    for part in _chunks(handle, file, sheet, findings):
+    for part in xml_pieces(handle, file, sheet, findings):
         if first:
             if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
-                raise _damaged(file, f"{sheet}: a document type declaration is not allowed")
+                raise damaged(file, f"{sheet}: a document type declaration is not allowed")
             _check_dimension(part, file, sheet)
             first = False
         cells = part.count(b'<c r="')
@@ -340,7 +340,7 @@ def _check_dimension(part: bytes, file: str, sheet: str) -> None:
         Extent(file, f"{sheet} (declared dimension)").reach(int(digits), column_number(letters))
 
 
-def _new_parser() -> expat.XMLParserType:
+def new_parser() -> expat.XMLParserType:
     parser = expat.ParserCreate(namespace_separator=" ")
 
     def no_doctype(*_args: object) -> None:
@@ -351,15 +351,15 @@ def _new_parser() -> expat.XMLParserType:
     return parser
 
 
-def _feed(
+def feed(
     parser: expat.XMLParserType, handle: IO[bytes], file: str, part: str, findings: Findings
 ) -> None:
     try:
-        for piece in _chunks(handle, file, part, findings):
+        for piece in xml_pieces(handle, file, part, findings):
             parser.Parse(piece, False)
         parser.Parse(b"", True)
     except (expat.ExpatError, ValueError) as err:
-        raise _damaged(file, f"{part}: {err}") from None
+        raise damaged(file, f"{part}: {err}") from None
 
 
 def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str, findings: Findings) -> None:
@@ -387,95 +387,6 @@ def _scan_sheet_expat(handle: IO[bytes], file: str, sheet: str, findings: Findin
                     int(refs[-1][1]), column_number(refs[-1][0])
                 )
 
-    parser = _new_parser()
+    parser = new_parser()
     parser.StartElementHandler = start
-    _feed(parser, handle, file, sheet, findings)
-
-
-_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-
-
-def check_ods(path: Path) -> Findings:
-    """Refuse an ods past a limit: zip directory, then the extent of the cells holding data.
-
-    Empty rows and cells repeated many times (LibreOffice writes a million empty rows after
-    the data) take no room; a value repeated N times takes N cells.
-    """
-    findings = Findings()
-    with check_zip(path) as archive:
-        try:
-            entry = archive.getinfo("content.xml")
-        except KeyError:
-            raise _damaged(path.name, "no content.xml") from None
-        try:
-            for other in archive.infolist():
-                if other.filename.lower().endswith(".xml") and other is not entry:
-                    with archive.open(other) as handle:
-                        name = _shown_name(other.filename)
-                        for _piece in _chunks(handle, path.name, name, findings):
-                            pass
-            with archive.open(entry) as handle:
-                _scan_ods(handle, path.name, findings)
-        except ZIP_ERRORS as err:
-            raise _damaged(path.name, f"content.xml: {_short(err)}") from None
-    return findings
-
-
-class _OdsScan:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.extent = Extent(file, "content.xml")
-        self.row = 0  # rows before the current one
-        self.row_repeat = 1
-        self.column = 0  # cells before the current one, in the current row
-        self.cell_repeat = 1
-        self.row_has_data = False
-        self.row_width = 0
-        self.cell_has_data = False
-        self.depth_in_cell = 0
-
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        uri, _, local = name.rpartition(" ")
-        if uri == _ODS_TABLE and local == "table":
-            self.row = 0
-        elif uri == _ODS_TABLE and local == "table-row":
-            self.row_repeat = _repeat(attributes, "number-rows-repeated", self.file)
-            self.column, self.row_has_data, self.row_width = 0, False, 0
-        elif uri == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
-            self.cell_repeat = _repeat(attributes, "number-columns-repeated", self.file)
-            self.cell_has_data = f"{_ODS_OFFICE} value-type" in attributes
-            self.depth_in_cell = 1
-        elif self.depth_in_cell:
-            self.depth_in_cell += 1
-            self.cell_has_data = True  # a paragraph, a link, an annotation…
-
-    def end(self, name: str) -> None:
-        uri, _, local = name.rpartition(" ")
-        if uri == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
-            self.column += self.cell_repeat
-            if self.cell_has_data:
-                self.row_has_data, self.row_width = True, self.column
-                self.extent.reach(self.row + 1, self.row_width)
-            self.depth_in_cell = 0
-        elif self.depth_in_cell:
-            self.depth_in_cell -= 1
-        elif uri == _ODS_TABLE and local == "table-row":
-            self.row += self.row_repeat
-            if self.row_has_data:
-                self.extent.reach(self.row, self.row_width)
-
-
-def _repeat(attributes: dict[str, str], name: str, file: str) -> int:
-    text = attributes.get(f"{_ODS_TABLE} {name}", "1")
-    if not text.isdigit() or len(text) > 9:
-        raise _damaged(file, f"content.xml: {name} is not a count")
-    return max(int(text), 1)
-
-
-def _scan_ods(handle: IO[bytes], file: str, findings: Findings) -> None:
-    scan = _OdsScan(file)
-    parser = _new_parser()
-    parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
-    _feed(parser, handle, file, "content.xml", findings)
+    feed(parser, handle, file, sheet, findings)
