@@ -36,6 +36,7 @@ from tests.fixtures.hostile.make_corpus import (
     ods_row,
     sheet_xml,
     with_declared_size,
+    xls_with_cell_at,
     xlsx,
 )
 
@@ -316,3 +317,17 @@ def test_a_control_character_in_a_workbook_cell_is_refused_unless_tab_or_newline
             f"t.xlsx, line {row + 1}, column B: the text holds a NUL or another control "
             "character; remove it (save the file again from its software, as CSV UTF-8 or xlsx)"
         )
+
+
+@SETTINGS
+@given(st.integers(0, 65_535), st.integers(0, 65_535))
+def test_an_xls_cell_anywhere_is_refused_exactly_past_the_limits(row: int, column: int) -> None:
+    # The fixture holds 4 rows of 9 columns; its first text cell is moved to (row, column).
+    rows, columns = max(row + 1, 4), max(column + 1, 9)
+    with small_limits(), written("t.xls", xls_with_cell_at(row, column)) as path:
+        result = read_or_refusal(path)
+    if rows > SMALL.rows or columns > SMALL.columns or rows * columns > SMALL.cells:
+        assert isinstance(result, str) and "is past the limit" in result
+    else:
+        assert isinstance(result, list) and len(result) == rows
+        assert max(len(r) for r in result) == columns
