@@ -25,6 +25,8 @@ class ReadLimits:
     rows: int = 2_000_000
     columns: int = 1_024
     cells: int = 25_000_000  # rows × columns of the rectangle a reader allocates
+    sparse_area: int = 1_000_000  # a rectangle this large must be mostly filled…
+    sparse_ratio: int = 100  # …with at most this many empty cells for each filled one
     cell_chars: int = 32_767  # Excel's own limit for one cell
     line_chars: int = 1 * MIB  # one physical line of a CSV file
 
@@ -41,6 +43,8 @@ HINTS = {
     "rows": "split the file into several files (for instance one per quarter)",
     "columns": "keep only the columns to import, or delete the empty columns on the right",
     "cells": "keep only the columns to import, then split the rows into several files",
+    "sparse_ratio": "delete the stray cells far below or to the right of the table "
+    "(Ctrl+End in the spreadsheet shows the last one)",
     "cell_chars": "shorten the text of that cell",
     "line_chars": "check that the file is a CSV export; a line this long is not a table row",
 }
@@ -55,6 +59,7 @@ DESCRIPTIONS = {
     "rows": "number of rows",
     "columns": "number of columns",
     "cells": "number of cells (rows × columns)",
+    "sparse_ratio": "empty cells for each filled one",
     "cell_chars": "length of one cell",
     "line_chars": "length of one line",
 }

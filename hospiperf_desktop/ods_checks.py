@@ -88,6 +88,7 @@ class _OdsScan:
         if uri == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
             self.column += self.cell_repeat
             if self.cell_has_data:
+                self.extent.fill(self.cell_repeat * self.row_repeat)
                 self.row_has_data, self.row_width = True, self.column
                 self.extent.reach(self.row + 1, self.row_width)
             self.depth_in_cell = 0
@@ -112,3 +113,4 @@ def _scan_ods(handle: IO[bytes], file: str, findings: Findings) -> None:
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
     feed(parser, handle, file, "content.xml", findings)
+    scan.extent.finish()

@@ -134,15 +134,19 @@ def _check_records(stream: bytes, file: str) -> None:
         body = stream[position + 4 : position + 4 + length]
         position += 4 + length
         if kind == _BOF:
+            extent.finish()
             sheet += 1
             extent = Extent(file, f"sheet {max(sheet - 1, 1)}")
         elif kind in _CELLS and length >= 4:
             row, column = struct.unpack_from("<HH", body)
+            extent.fill(1)
             extent.reach(row + 1, column + 1)
         elif kind in _MULTIPLE and length >= 6:
-            row, _first = struct.unpack_from("<HH", body)
+            row, first = struct.unpack_from("<HH", body)
             (last,) = struct.unpack_from("<H", body, length - 2)
+            extent.fill(max(last - first + 1, 1))
             extent.reach(row + 1, last + 1)
         elif kind == _DIMENSIONS and length >= 12:
             _first_row, end_row, _first_col, end_col = struct.unpack_from("<IIHH", body)
             Extent(file, f"sheet {max(sheet - 1, 1)} (declared dimension)").reach(end_row, end_col)
+    extent.finish()

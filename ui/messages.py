@@ -342,6 +342,7 @@ def _limit_text(params: dict[str, object]) -> str:
         "rows": _tr("nombre de lignes"),
         "columns": _tr("nombre de colonnes"),
         "cells": _tr("nombre de cellules (lignes × colonnes)"),
+        "sparse_ratio": _tr("cellules vides pour une cellule remplie"),
         "cell_chars": _tr("longueur d'une cellule"),
         "line_chars": _tr("longueur d'une ligne"),
     }
@@ -351,6 +352,10 @@ def _limit_text(params: dict[str, object]) -> str:
         "cell_chars": _tr("raccourcissez le texte de cette cellule"),
         "zip_ratio": _tr("ouvrez le classeur et enregistrez-le à nouveau"),
         "zip_entries": _tr("copiez la feuille à importer dans un nouveau classeur"),
+        "sparse_ratio": _tr(
+            "supprimez les cellules isolées loin sous le tableau ou à sa droite "
+            "(Ctrl+Fin dans le tableur montre la dernière)"
+        ),
     }.get(name, split)
     found = params.get("found", "")
     limit = getattr(LIMITS, name, "")

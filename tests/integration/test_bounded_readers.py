@@ -349,3 +349,22 @@ def test_the_zip_checks_read_only_the_directory_for_a_bomb(tmp_path: Path) -> No
     with zipfile.ZipFile(path) as archive:
         assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 3 << 30
     assert "uncompressed size of one part 3,221,225,472" in refusal(path)
+
+
+def test_a_few_cells_spread_over_a_huge_rectangle_are_refused_as_stray_cells(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stray.xlsx"
+    path.write_bytes(
+        xlsx(sheet_xml(HEADINGS, '<row r="1000000"><c r="Y1000000"><v>1</v></c></row>'))
+    )
+    assert path.stat().st_size < 2048
+    message = refusal(path)
+    assert "empty cells for each filled one 3,571,428 is past the limit of 100" in message
+    assert "delete the stray cells" in message
+
+
+def test_a_stray_cell_near_the_table_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "near.xlsx"
+    path.write_bytes(xlsx(sheet_xml(HEADINGS, '<row r="900"><c r="Z900"><v>1</v></c></row>')))
+    assert len(read_grid(path).rows) == 900

@@ -44,6 +44,10 @@ def test_the_limits_table_gives_the_values_the_readers_use() -> None:
     assert table["Rows"] == f"{LIMITS.rows:,}"
     assert table["Columns"] == f"{LIMITS.columns:,}"
     assert table["Cells (rows × columns of the rectangle read)"] == f"{LIMITS.cells:,}"
+    assert table["Empty cells for each filled one (sheets over 1,000,000 cells)"] == str(
+        LIMITS.sparse_ratio
+    )
+    assert LIMITS.sparse_area == 1_000_000
     assert table["Text in one cell"] == f"{LIMITS.cell_chars:,} characters"
     assert table["CSV file size"] == f"{LIMITS.csv_bytes >> 20} MiB"
     assert (
