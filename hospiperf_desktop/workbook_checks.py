@@ -96,8 +96,8 @@ class Extent:
         took 1 GB for a moment), while a real table fills most of its rectangle.
         """
         area = self.rows * self.columns
-        ratio = area // max(self.filled, 1)
-        if area > limits.LIMITS.sparse_area and ratio > limits.LIMITS.sparse_ratio:
+        if sparse(area, self.filled):
+            ratio = area // max(self.filled, 1)
             raise past_limit(self.file, "sparse_ratio", ratio, where=self.sheet)
 
     def reach(self, row: int, column: int) -> None:
@@ -111,6 +111,11 @@ class Extent:
                 raise past_limit(self.file, "columns", column, where=self.sheet)
         if self.rows * self.columns > limits.LIMITS.cells:
             raise past_limit(self.file, "cells", self.rows * self.columns, where=self.sheet)
+
+
+def sparse(area: int, filled: int) -> bool:
+    """A rectangle of `area` cells holding only `filled`: large and mostly empty."""
+    return area > limits.LIMITS.sparse_area and area // max(filled, 1) > limits.LIMITS.sparse_ratio
 
 
 def check_zip(path: Path) -> zipfile.ZipFile:
@@ -263,15 +268,17 @@ def _scan_sheet_fast(
 ) -> None:
     """The farthest cell of a part written the usual way (every cell's reference first).
 
-    The farthest row comes from the `<row r="N">` elements (one per row, cheap). A quick
-    pass then shows that no cell reference has more digits than that row: the rows are
-    then below the next power of ten, and when that bound keeps the sheet within the limits
-    nothing more is needed. Otherwise (`exact`) one search proves that no cell reference
-    names a row past the farthest one, and only if one does are all references read. The
-    widest column is found the same way: letters past the widest seen so far are searched
-    for, not every reference decoded.
+    Quick pass: the `<row r="N">` elements (one per row, cheap) give the number of digits of
+    the farthest row, and one search shows that no cell reference has more: every cell then
+    lies above the next power of ten. When that bound keeps the sheet within the limits (and
+    not mostly empty), nothing more is needed; the extent kept is the last cell's, a real
+    one, so an empty formatted row far below never refuses a file. Otherwise (`exact`) one
+    search proves that no cell names a row past the farthest cell seen, and only if one
+    does are all references read. The widest column is found the same way: letters past the
+    widest seen so far are searched for, not every reference decoded.
     """
     extent = Extent(file, sheet)
+    bound = 0  # every cell's row is at most this (quick pass)
     first = True
     for part in xml_pieces(handle, file, sheet, findings):
         if first:
@@ -286,15 +293,23 @@ def _scan_sheet_fast(
             continue
         extent.fill(cells)
         widest = _widest_column(part, extent.columns)
-        rows = max(extent.rows, *map(int, _ROW_NUMBER.findall(part)), 0)
+        last = max(extent.rows, _last_cell_row(part))
         if exact:
-            extent.reach(_farthest_row(part, rows), widest)
+            extent.reach(_farthest_row(part, last), widest)
             continue
-        bound = 10 ** len(str(rows)) - 1
-        if _longer_row(len(str(rows))).search(part) or not _within(bound, widest):
+        digits = len(str(max([last, *map(int, _ROW_NUMBER.findall(part))])))
+        bound = max(bound, 10**digits - 1)
+        if _longer_row(digits).search(part) or not _within(bound, widest):
             raise _NeedExact
-        extent.reach(rows, widest)
+        extent.reach(last, widest)
+    if not exact and sparse(bound * extent.columns, extent.filled):
+        raise _NeedExact
     extent.finish()
+
+
+def _last_cell_row(part: bytes) -> int:
+    found = _CELL_ROW.match(part, part.rfind(b'<c r="'))
+    return int(found[1]) if found else 0
 
 
 def _within(rows: int, columns: int) -> bool:
@@ -308,7 +323,7 @@ def _longer_row(digits: int) -> re.Pattern[bytes]:
 
 def _farthest_row(part: bytes, known: int) -> int:
     if _beyond_row(known).search(part):
-        return max(known, *map(int, _CELL_ROW.findall(part)))
+        return max([known, *map(int, _CELL_ROW.findall(part))])
     return known
 
 

@@ -368,3 +368,25 @@ def test_a_stray_cell_near_the_table_is_read(tmp_path: Path) -> None:
     path = tmp_path / "near.xlsx"
     path.write_bytes(xlsx(sheet_xml(HEADINGS, '<row r="900"><c r="Z900"><v>1</v></c></row>')))
     assert len(read_grid(path).rows) == 900
+
+
+def test_formatted_empty_rows_far_below_the_table_do_not_refuse_it(tmp_path: Path) -> None:
+    # Excel writes a <row> without cells for a formatted row: calamine ignores it, so do we.
+    empty_rows = "".join(
+        f'<row r="{r}" s="1" customFormat="1"/>' for r in range(1_048_000, 1_048_577)
+    )
+    path = tmp_path / "formatted.xlsx"
+    path.write_bytes(xlsx(sheet_xml(HEADINGS, empty_rows)))
+    assert read_grid(path).rows == [
+        ["Code UCD", "Désignation", "Qté"],
+        ["3400930000001", "Paracétamol", 12.0],
+    ]
+
+
+def test_a_far_cell_written_before_the_table_is_still_found(tmp_path: Path) -> None:
+    # Rows out of order: the last cell of the part is not the farthest one.
+    early = '<row r="999999"><c r="Y999999"><v>1</v></c></row>'
+    sheet = sheet_xml(HEADINGS).replace("<sheetData>", f"<sheetData>{early}")
+    path = tmp_path / "early.xlsx"
+    path.write_bytes(xlsx(sheet))
+    assert "empty cells for each filled one" in refusal(path)
