@@ -8,7 +8,7 @@ far the cells reach and how long one text run is, without building any tree:
 
 - xlsx fast path: when every cell carries its reference first (`<c r="B7"`, as Excel,
   LibreOffice, openpyxl and pharmacy exports write it), byte counts and a few regular
-  expressions over 1 MiB chunks give the farthest row and column (about a tenth of the time
+  expressions over 1 MiB chunks give the farthest row and column (about half the time
   calamine then takes); any other shape (cells without references, prefixed namespaces) is
   read by expat, element by element, with the positions calamine would give;
 - ods: see `ods_checks.py` (expat over content.xml, repeats counted arithmetically);
