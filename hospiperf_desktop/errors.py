@@ -79,6 +79,7 @@ class SourceIssue:
     message: str
     code: str = "invalid"
     params: dict[str, Any] = dataclass_field(default_factory=dict)
+    where: str | None = None  # a place inside a structured document, e.g. `$.sites[2].name`
 
     def __str__(self) -> str:
         place = self.file
@@ -86,6 +87,8 @@ class SourceIssue:
             place += f", line {self.line}"
         if self.column:
             place += f", column {self.column}"
+        if self.where:
+            place += f", {self.where}"
         return f"{place}: {self.message}"
 
 
@@ -100,3 +103,10 @@ class FileImportError(HospiPerfError):
         if len(self.issues) > 20:
             shown.append(f"... and {len(self.issues) - 20} more problems")
         super().__init__("\n".join(shown))
+
+
+class InputFileError(FileImportError):
+    """A file the user gave (JSON, table) is refused before use: unreadable, past a limit,
+    or not of the expected shape. Its messages are short and never echo raw content."""
+
+    code = "input_file"

@@ -2,21 +2,22 @@
 
 Imports validate rows against their own rules; this module only gets the cells out, with the
 line number and column letter each came from, so that every message can name them.
-CSV files may use ';' or ',' and be UTF-8 (with or without BOM) or Windows-1252.
+CSV files may use ';' or ',' and be UTF-8 (with or without BOM), UTF-16 or Windows-1252.
+Every file is checked against the read limits (hospiperf_desktop/limits.py, docs/limits.md)
+before it is read: a workbook's zip directory and sheet extent, a CSV line by line as it is
+streamed; no cell text may hold a NUL or another control character.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.french import without_accents
-
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+from hospiperf_desktop.read_checks import check_cells, check_workbook
 
 
 def column_letter(index: int) -> str:
@@ -53,17 +54,6 @@ class Table:
         return SourceIssue(self.file, row.line if row else None, column, message, code, params)
 
 
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileImportError(
-        [SourceIssue(name, None, None, "text encoding not recognised", "encoding")]
-    )
-
-
 @dataclass(frozen=True)
 class Grid:
     """Every row of a sheet, blanks kept; `lines[i]` is row i's line (None: line i + 1)."""
@@ -82,31 +72,10 @@ class Grid:
 
 
 def _csv_grid(path: Path) -> Grid:
-    text = _decode(path.read_bytes(), path.name)
-    # The separator the first lines use most: a title line above the table may hold a comma.
-    head = text[:20_000].split("\n", 30)[:30]
-    delimiter = (
-        ";"
-        if sum(line.count(";") for line in head) >= sum(line.count(",") for line in head)
-        else ","
-    )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[Any]] = []
-    lines: list[int] = []
-    ended = 0  # the line the previous record ended on
-    try:
-        for row in reader:
-            rows.append(row)
-            # A record starts on the line after the previous one ended, even when a quoted
-            # cell spans several lines.
-            lines.append(ended + 1)
-            ended = reader.line_num
-        return Grid(rows, lines, comma_separated=delimiter == ",")
-    except csv.Error as err:
-        issue = SourceIssue(
-            path.name, reader.line_num, None, f"not a readable CSV: {err}", "unreadable"
-        )
-        raise FileImportError([issue]) from err
+    from hospiperf_desktop.csv_reading import read_csv_grid
+
+    rows, lines, comma = read_csv_grid(path)
+    return Grid(rows, lines, comma_separated=comma)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -129,6 +98,7 @@ def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
 
     if path.suffix.lower() != ".xls" and _protected(path):
         raise refuse("the workbook is protected by a password; save it without one", "password")
+    cells_to_check = check_workbook(path)
     try:
         workbook = load_workbook(str(path))
         names = workbook.sheet_names
@@ -141,8 +111,21 @@ def _spreadsheet_grid(path: Path, sheet: str | None) -> Grid:
             "the workbook is protected by a password; save it without one", "password"
         ) from err
     except (CalamineError, ValueError, OSError, IndexError) as err:
-        raise refuse(f"not a readable spreadsheet: {err}", "unreadable") from err
+        raise refuse(f"not a readable spreadsheet: {_short(err)}", "unreadable") from err
+    except BaseException as err:
+        # calamine's panics on a damaged file arrive as pyo3's PanicException (a
+        # BaseException); like any other failure of the library, the file is unreadable.
+        if not isinstance(err, Exception) and type(err).__name__ != "PanicException":
+            raise
+        raise refuse(f"not a readable spreadsheet ({type(err).__name__})", "unreadable") from err
+    if cells_to_check:
+        check_cells(path.name, data)
     return Grid(data)
+
+
+def _short(err: BaseException) -> str:
+    """A library's error text for a message: one line, no control characters, 200 chars."""
+    return re.sub(r"[\x00-\x1f\x7f]", "?", str(err))[:200]
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -203,6 +186,19 @@ def read_table(
     rows = tuple(Row(line, tuple(cells)) for line, cells in raw[header_at + 1 :])
     preamble = tuple(Row(line, tuple(cells)) for line, cells in raw[:header_at])
     return Table(path.name, headers, rows, header_line, preamble)
+
+
+def headings_text(headers: list[str] | tuple[str, ...], budget: int = 400) -> str:
+    """The non-blank headings as `A 'Code', B 'Qté'`, cut to `budget` characters so that a
+    message about a file of a thousand columns stays short."""
+    shown = ""
+    named = [(i, h) for i, h in enumerate(headers) if h]
+    for count, (index, heading) in enumerate(named):
+        part = f"{column_letter(index)} '{heading[:60]}'"
+        if shown and len(shown) + len(part) > budget:
+            return f"{shown}, … and {len(named) - count} more"
+        shown = f"{shown}, {part}" if shown else part
+    return shown
 
 
 def fold(value: Any) -> str:

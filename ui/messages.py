@@ -246,7 +246,16 @@ def source_issue_text(issue: SourceIssue) -> str:
         "file_not_found": _tr("fichier introuvable"),
         "file_type": _tr("un fichier .csv, .xlsx, .xls ou .ods est attendu"),
         "empty_file": _tr("le fichier est vide"),
-        "encoding": _tr("encodage du texte non reconnu (UTF-8 ou Windows-1252 attendu)"),
+        "encoding": _tr("encodage du texte non reconnu (UTF-8, UTF-16 ou Windows-1252 attendu)"),
+        # Bounded readers (tabular.py, jsonfiles.py; limits in docs/limits.md).
+        "past_limit": _limit_text(params) if issue.code == "past_limit" else "",
+        "control_character": _tr(
+            "le texte contient un caractère nul ou un caractère de contrôle ; supprimez-le"
+        ),
+        "binary": _tr("contenu binaire : ce n'est pas un fichier CSV ; exportez-le à nouveau"),
+        "too_deep": _tr("le document JSON est imbriqué trop profondément"),
+        "not_finite": _tr("nombre refusé (NaN, Infinity ou trop grand)"),
+        "duplicate_key": _tr("une même clé figure deux fois dans un objet JSON"),
         "unreadable": _tr("fichier illisible ou endommagé"),
         "password": _tr(
             "le classeur est protégé par un mot de passe : enregistrez-le sans mot de passe"
@@ -338,6 +347,8 @@ def source_issue_text(issue: SourceIssue) -> str:
         place += _tr(", ligne %1").replace("%1", str(issue.line))
     if issue.column:
         place += _tr(", colonne %1").replace("%1", issue.column)
+    if issue.where:
+        place += f", {issue.where}"
     return f"{place} : {texts.get(issue.code, issue.message)}"
 
 
@@ -360,6 +371,47 @@ def _unusual_text(issue: SourceIssue) -> str:
         .replace("%2", french_number(float(low)) if low is not None else "…")
         .replace("%3", french_number(float(high)) if high is not None else "…")
         .replace("%4", str(params.get("source", "")))
+    )
+
+
+def _limit_text(params: dict[str, object]) -> str:
+    """A file past a read limit: which limit, the value found, how to split the file."""
+    from hospiperf_desktop.limits import LIMITS
+
+    name = str(params.get("limit", ""))
+    what = {
+        "csv_bytes": _tr("taille du fichier"),
+        "workbook_bytes": _tr("taille du fichier"),
+        "zip_entry_bytes": _tr("taille décompressée d'une partie du classeur"),
+        "zip_total_bytes": _tr("taille décompressée du classeur"),
+        "zip_entries": _tr("nombre de parties du classeur"),
+        "zip_ratio": _tr("taux de compression"),
+        "rows": _tr("nombre de lignes"),
+        "columns": _tr("nombre de colonnes"),
+        "cells": _tr("nombre de cellules (lignes × colonnes)"),
+        "sparse_ratio": _tr("cellules vides pour une cellule remplie"),
+        "cell_chars": _tr("longueur d'une cellule"),
+        "line_chars": _tr("longueur d'une ligne"),
+    }
+    split = _tr("découpez le fichier en plusieurs fichiers (par exemple un par trimestre)")
+    hint = {
+        "columns": _tr("gardez seulement les colonnes à importer"),
+        "cell_chars": _tr("raccourcissez le texte de cette cellule"),
+        "zip_ratio": _tr("ouvrez le classeur et enregistrez-le à nouveau"),
+        "zip_entries": _tr("copiez la feuille à importer dans un nouveau classeur"),
+        "sparse_ratio": _tr(
+            "supprimez les cellules isolées loin sous le tableau ou à sa droite "
+            "(Ctrl+Fin dans le tableur montre la dernière)"
+        ),
+    }.get(name, split)
+    found = params.get("found", "")
+    limit = getattr(LIMITS, name, "")
+    return (
+        _tr("%1 : %2, au-delà de la limite de %3 ; %4")
+        .replace("%1", what.get(name, name))
+        .replace("%2", f"{found:,}".replace(",", "\u202f") if isinstance(found, int) else "")
+        .replace("%3", f"{limit:,}".replace(",", "\u202f") if isinstance(limit, int) else "")
+        .replace("%4", hint)
     )
 
 

@@ -88,32 +88,24 @@ class KeyFileError(ValueError):
 MAX_KEY_FILE_BYTES = 64 * 1024  # a public-key file is about 400 bytes
 
 
-def _key_document(path: Path) -> object:
-    # PRIVATE STAND-IN for the shared bounded loader (hospiperf_desktop.jsonfiles, helper 5):
-    # bounded size, nesting checked without recursion before json.loads.
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
-    except OSError as err:
-        raise KeyFileError(f"{path.name}: cannot be read ({err.strerror or err})") from None
-    if len(raw) > MAX_KEY_FILE_BYTES:
-        raise KeyFileError(f"{path.name}: not a public-key file (larger than 64 KiB)")
-    if raw.count(b"[") + raw.count(b"{") > 64:
-        raise KeyFileError(f"{path.name}: not a public-key file (too deeply nested)")
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
-        raise KeyFileError(f"{path.name}: not a public-key file ({err})") from None
-
-
 class NotAKeyFileError(KeyFileError):
     """A JSON file that does not even claim to be a public key (skipped in a folder)."""
 
 
 def read_public_key(path: Path) -> PublicKey:
-    data = _key_document(path)
+    from hospiperf_desktop.errors import InputFileError
+    from hospiperf_desktop.jsonfiles import check_schema, load_json_file
+
+    try:
+        data = load_json_file(path, max_bytes=MAX_KEY_FILE_BYTES)
+    except InputFileError as err:
+        raise KeyFileError(f"not a public-key file: {err}") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_KEY_FORMAT:
         raise NotAKeyFileError(f"{path.name}: not a public-key file (format {PUBLIC_KEY_FORMAT})")
+    try:
+        check_schema(data, "public-key", path.name)
+    except InputFileError as err:
+        raise KeyFileError(f"damaged public key: {err}") from None
     raw_key, finess = data.get("public_key"), data.get("finess")
     if not isinstance(raw_key, str) or not isinstance(finess, str):
         raise KeyFileError(f"{path.name}: damaged public key (public_key and finess are texts)")

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import fields
 from pathlib import Path
@@ -22,7 +21,7 @@ from hospiperf_desktop.calculators.params import parameters
 from hospiperf_desktop.calculators.purchasing import PaatLine
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.stock.cells import CellError, blank, parse_flag, parse_number
-from hospiperf_desktop.tabular import Row, Table, fold, read_rows, read_table
+from hospiperf_desktop.tabular import Row, Table, fold, headings_text, read_rows, read_table
 
 # --- PAAT ---------------------------------------------------------------------------------
 
@@ -92,7 +91,7 @@ def read_paat(path: Path) -> list[PaatLine]:
                     table.header_line,
                     None,
                     f"missing column(s): {', '.join(missing)} (heading row:"
-                    f" {', '.join(h for h in table.headers if h)})",
+                    f" {headings_text(table.headers)})",
                     "missing_columns",
                     {"columns": ", ".join(missing)},
                 )
@@ -338,24 +337,9 @@ def read_scenarios(path: Path) -> list[Scenario]:
     """Scenarios from JSON or from the application's workbook; checked before returned."""
     issues: list[SourceIssue] = []
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileImportError(
-                [SourceIssue(path.name, None, None, "file not found", "not_found")]
-            ) from None
-        except UnicodeDecodeError:
-            raise FileImportError(
-                [SourceIssue(path.name, None, None, "not UTF-8 text", "encoding")]
-            ) from None
-        except json.JSONDecodeError as err:
-            raise FileImportError(
-                [
-                    SourceIssue(
-                        path.name, err.lineno, f"{err.colno}", f"invalid JSON: {err.msg}", "json"
-                    )
-                ]
-            ) from None
+        from hospiperf_desktop.jsonfiles import load_json_file
+
+        data = load_json_file(path, "calculator-logistics")
         raws = data.get("scenarios") if isinstance(data, dict) else None
         if not isinstance(raws, list) or not raws:
             raise FileImportError(

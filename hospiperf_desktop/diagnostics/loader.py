@@ -7,7 +7,6 @@ theme or item id) and the field, all at once, so an author fixes a file in one p
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -213,14 +212,30 @@ class _Checker:
 
 def parse_template(content: bytes, file: str) -> Template:
     """Validate `content` (one questionnaire file) and build its template."""
+    from hospiperf_desktop.errors import InputFileError
+    from hospiperf_desktop.jsonfiles import MAX_JSON_BYTES, load_json_text
+
     checker = _Checker(file)
     try:
-        data = json.loads(content.decode("utf-8"))
+        if len(content) > MAX_JSON_BYTES:
+            raise TemplateError(
+                [TemplateIssue(file, "file", "", f"larger than {MAX_JSON_BYTES:,} bytes")]
+            )
+        data = load_json_text(content.decode("utf-8"), file, "questionnaire")
     except UnicodeDecodeError as err:
         raise TemplateError([TemplateIssue(file, "file", "", f"not UTF-8 ({err.reason})")]) from err
-    except json.JSONDecodeError as err:
-        message = f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-        raise TemplateError([TemplateIssue(file, "file", "", message)]) from err
+    except InputFileError as err:
+        issues = [
+            TemplateIssue(
+                file,
+                "file",
+                issue.where or "",
+                issue.message
+                + (f" (line {issue.line}, column {issue.column})" if issue.line else ""),
+            )
+            for issue in err.issues
+        ]
+        raise TemplateError(issues) from err
     template = checker.template(data, hashlib.sha256(content).hexdigest())
     if checker.issues:
         raise TemplateError(checker.issues)

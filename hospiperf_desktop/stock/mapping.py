@@ -6,7 +6,6 @@ export still fits next month's file when the software moves a column.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.stock.parameters import StockParameters
-from hospiperf_desktop.tabular import column_letter, fold
+from hospiperf_desktop.tabular import column_letter, fold, headings_text
 
 HEADER_SEARCH_ROWS = 30
 
@@ -112,17 +111,9 @@ class ColumnMapping:
 
     @classmethod
     def from_file(cls, path: Path) -> ColumnMapping:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise FileImportError(
-                [
-                    SourceIssue(
-                        path.name, None, None, f"not a readable mapping: {err}", "bad_mapping"
-                    )
-                ]
-            ) from err
-        return cls.from_json(data, path.name)
+        from hospiperf_desktop.jsonfiles import load_json_file
+
+        return cls.from_json(load_json_file(path, "stock-mapping"), path.name)
 
 
 def _matches(headers: list[str], kind: ImportKind, params: StockParameters) -> dict[str, int]:
@@ -238,8 +229,8 @@ def resolve(mapping: ColumnMapping, headers: list[str], file: str, line: int) ->
                     file,
                     line,
                     None,
-                    f"no column headed '{heading}' (for {name}); the headings are: "
-                    + ", ".join(f"{column_letter(i)} '{h}'" for i, h in enumerate(headers) if h),
+                    f"no column headed '{heading[:60]}' (for {name}); the headings are: "
+                    + headings_text(headers),
                     "missing_column",
                     {"heading": heading, "field": name},
                 )

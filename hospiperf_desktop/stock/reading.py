@@ -45,7 +45,7 @@ from hospiperf_desktop.stock.numbers import (
     read_column,
 )
 from hospiperf_desktop.stock.parameters import StockParameters
-from hospiperf_desktop.tabular import Grid, column_letter, fold, read_grid
+from hospiperf_desktop.tabular import Grid, column_letter, fold, headings_text, read_grid
 
 PROGRESS_EVERY = 20_000
 KEY_LENGTH = 120  # care-unit, supplier and location keys, as stored
@@ -231,7 +231,7 @@ def read_export(
                     "no column for "
                     + ", ".join(missing)
                     + "; the headings are: "
-                    + ", ".join(f"{column_letter(i)} '{h}'" for i, h in enumerate(headers) if h),
+                    + headings_text(headers),
                     "missing_field",
                     {"fields": missing},
                 )
