@@ -53,9 +53,10 @@ class EstablishmentInput:
 
 @dataclass(frozen=True, kw_only=True)
 class Establishment(EstablishmentInput):
-    """A stored establishment."""
+    """A stored establishment; `fictitious` marks the demonstration data."""
 
     id: int
+    fictitious: bool = False
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -123,3 +124,31 @@ def validate(data: EstablishmentInput) -> list[FieldIssue]:
     if data.legal_entity_finess and (problem := check_finess(data.legal_entity_finess)):
         issues.append(FieldIssue("legal_entity_finess", problem.code, problem.message))
     return issues
+
+
+@dataclass(frozen=True)
+class EstablishmentContents:
+    """What an establishment holds, counted before it is deleted with its data."""
+
+    diagnostics: int = 0
+    stock_imports: int = 0
+    stock_lines: int = 0
+    stock_movements: int = 0
+    products: int = 0
+    shortages: int = 0
+    activity_values: int = 0
+    uo_results: int = 0
+    scenarios: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+@dataclass(frozen=True)
+class DeletedEstablishment:
+    """An establishment deleted with its data, and the copy of the database taken first."""
+
+    establishment: Establishment
+    contents: EstablishmentContents
+    backup: str | None

@@ -19,15 +19,19 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from hospiperf_desktop.errors import DatabaseError
+from hospiperf_desktop.french import french_compare
 
 _WRITE_OPTION = "hospiperf_write"
 BUSY_TIMEOUT_SECONDS = 30
+FRENCH = "french"
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe), so that
     # transactional DDL in migrations and BEGIN IMMEDIATE both work.
     dbapi_connection.isolation_level = None
+    # `ORDER BY name COLLATE french`: accented names among the others, not after Z.
+    dbapi_connection.create_collation(FRENCH, french_compare)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
