@@ -13,15 +13,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
 
 from hospiperf_desktop import APP_NAME, __version__
+from ui.profile_dialog import ProfileDialog, profile_text
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
+    from hospiperf_desktop.profiles.model import Profile
     from hospiperf_desktop.services import Services
     from ui.sections.activity.page import ActivityPage
     from ui.sections.calculators.page import CalculatorsPage
@@ -78,10 +81,16 @@ class MainWindow(QMainWindow):
         self.dashboard: DashboardPage | None = None
         self.calculators: CalculatorsPage | None = None
         self.exports: ExportsPage | None = None
+        self.profile_dialog: ProfileDialog | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
-        self.profile_label = QLabel()
+        # Who is working, always in sight; a click changes it.
+        self.profile_label = QPushButton()
+        self.profile_label.setObjectName("profileButton")
+        self.profile_label.setFlat(True)
+        self.profile_label.setToolTip(self.tr("Changer de profil utilisateur"))
+        self.profile_label.clicked.connect(self.choose_profile)
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.profile_label)
         self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
@@ -120,6 +129,9 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction(self.tr("Charger les données de &démonstration…"), self)
         self.demo_action.triggered.connect(self.load_demo)
         self.demo_action.setEnabled(False)
+        self.remove_demo_action = QAction(self.tr("&Retirer les données de démonstration…"), self)
+        self.remove_demo_action.triggered.connect(self.remove_demo)
+        self.remove_demo_action.setEnabled(False)
         self.profile_action = QAction(self.tr("&Profil utilisateur…"), self)
         self.profile_action.triggered.connect(self.choose_profile)
         self.profile_action.setEnabled(False)
@@ -128,6 +140,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(self.profile_action)
         file_menu.addAction(self.demo_action)
+        file_menu.addAction(self.remove_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
@@ -271,6 +284,7 @@ class MainWindow(QMainWindow):
         self.services = services
         establishments = self.ensure_pages()
         self.demo_action.setEnabled(True)
+        self.remove_demo_action.setEnabled(True)
         self.profile_action.setEnabled(True)
         establishments.set_services(services, establishments_list)
         if self.diagnostics is not None:
@@ -294,13 +308,31 @@ class MainWindow(QMainWindow):
         if services is None:
             return
 
-        def show(profile: object) -> None:
-            name = getattr(profile, "name", None)
-            self.profile_label.setText(
-                self.tr("Profil : %1").replace("%1", name or self.tr("aucun (identifiant système)"))
-            )
+        def show(profile: Profile | None) -> None:
+            if profile is None:
+                text = self.tr("Profil : aucun (identifiant système) — choisir…")
+            else:
+                text = self.tr("Profil : %1").replace("%1", profile_text(profile))
+            self.profile_label.setText(text)
 
         self.runner.run(lambda _p: services.profiles.current(), on_success=show)
+
+    def first_start(self) -> None:
+        """Once the database is open: ask who is working when nobody is chosen yet, before
+        anything is recorded; then, on an empty database, offer the demonstration data."""
+        services = self.services
+        if services is None:
+            return
+
+        def ask(current: Profile | None) -> None:
+            if current is not None:
+                self.offer_demo()
+                return
+            self.profile_dialog = self._profile_dialog(first_run=True)
+            self.profile_dialog.finished.connect(lambda _result: self.offer_demo())
+            self.profile_dialog.open()
+
+        self.runner.run(lambda _p: services.profiles.current(), on_success=ask)
 
     def offer_demo(self) -> None:
         """On a first start with an empty database, propose the demonstration data."""
@@ -316,8 +348,8 @@ class MainWindow(QMainWindow):
                 self.tr("Première utilisation"),
                 self.tr(
                     "La base de données est vide. Charger des données de démonstration "
-                    "fictives pour découvrir l'application ?\n\nVous pourrez les supprimer "
-                    "ensuite."
+                    "fictives pour découvrir l'application ?\n\nVous pourrez les retirer "
+                    "ensuite (Fichier › Retirer les données de démonstration)."
                 ),
             )
             self.runner.run(lambda _p: services.settings.mark_demo_offered())
@@ -337,20 +369,7 @@ class MainWindow(QMainWindow):
                 self.tr("Données de démonstration : %n élément(s) ajouté(s).", "", summary.total),
                 8000,
             )
-            self.ensure_pages().reload()
-            if self.diagnostics is not None:
-                self.diagnostics.reload()
-            if self.stock is not None:
-                self.stock.reload()
-            if self.activity is not None:
-                self.activity.reload()
-            if self.dashboard is not None:
-                self.dashboard.reload()
-            if self.calculators is not None:
-                self.calculators.reload()
-            if self.exports is not None:
-                self.exports.reload()
-            self.refresh_profile()
+            self._reload_pages()
 
         self.runner.run(
             lambda progress: run_demo(services, progress),
@@ -361,14 +380,66 @@ class MainWindow(QMainWindow):
             label=self.tr("Chargement des données de démonstration…"),
         )
 
+    def _reload_pages(self) -> None:
+        """After the demo came or went: every built page and the profile shown."""
+        self.ensure_pages().reload()
+        for page in (
+            self.diagnostics,
+            self.stock,
+            self.activity,
+            self.dashboard,
+            self.calculators,
+            self.exports,
+        ):
+            if page is not None:
+                page.reload()
+        self.refresh_profile()
+
+    def remove_demo(self) -> None:
+        """Fichier › Retirer les données de démonstration: every fictitious row, in one go."""
+        services = self.services
+        if services is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Retirer les données de démonstration"),
+            self.tr(
+                "Retirer tous les établissements et profils fictifs de la démonstration, avec "
+                "leurs diagnostics, stocks, activité et scénarios ?\n\nVos propres "
+                "établissements, profils et saisies ne sont pas touchés. L'opération est "
+                "tracée dans le journal d'audit."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from hospiperf_desktop.demo import DemoRemoval, remove_demo
+
+        def done(removed: DemoRemoval) -> None:
+            self.statusBar().showMessage(
+                self.tr("Données de démonstration retirées : %1 établissement(s), %2 profil(s).")
+                .replace("%1", str(removed.establishments))
+                .replace("%2", str(removed.profiles)),
+                8000,
+            )
+            self._reload_pages()
+
+        self.runner.run(
+            lambda _p: remove_demo(services),
+            on_success=done,
+            label=self.tr("Retrait des données de démonstration…"),
+        )
+
+    def _profile_dialog(self, *, first_run: bool = False) -> ProfileDialog:
+        assert self.services is not None
+        dialog = ProfileDialog(self, self.runner, self.services, first_run=first_run)
+        dialog.accepted.connect(self.refresh_profile)
+        return dialog
+
     def choose_profile(self) -> None:
         if self.services is None:
             return
-        from ui.profile_dialog import ProfileDialog
-
-        dialog = ProfileDialog(self, self.runner, self.services)
-        dialog.accepted.connect(self.refresh_profile)
-        dialog.open()
+        self.profile_dialog = self._profile_dialog()
+        self.profile_dialog.open()
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version

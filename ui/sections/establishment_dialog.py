@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -29,6 +28,7 @@ from hospiperf_desktop.establishments.model import (
     validate,
 )
 from hospiperf_desktop.reference import regions
+from ui.forms import FormDialog
 from ui.labels import kind_labels
 from ui.messages import issue_text
 
@@ -45,7 +45,7 @@ def _count_box(maximum: int, none_text: str) -> QSpinBox:
     return box
 
 
-class EstablishmentDialog(QDialog):
+class EstablishmentDialog(FormDialog):
     """Collects an EstablishmentInput. `submit` saves it (asynchronously) and calls back with
     None on success or the field issues to show."""
 

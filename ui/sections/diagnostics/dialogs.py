@@ -35,13 +35,14 @@ from hospiperf_desktop.diagnostics.records import (
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.establishments.model import Establishment
+from ui.forms import FormDialog
 from ui.labels import answer_labels, score_text, target_labels
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-class NewDiagnosticDialog(QDialog):
+class NewDiagnosticDialog(FormDialog):
     def __init__(
         self,
         establishments: Sequence[Establishment],
@@ -103,7 +104,7 @@ class NewDiagnosticDialog(QDialog):
         return self.establishment.currentData(), self.template.currentData(), self.label.text()
 
 
-class EvidenceDialog(QDialog):
+class EvidenceDialog(FormDialog):
     """The evidence files of one item: add, save a copy, remove."""
 
     def __init__(

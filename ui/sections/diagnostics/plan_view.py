@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +26,7 @@ from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from hospiperf_desktop.diagnostics.texts import format_date
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 from ui.labels import action_status_labels, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
@@ -80,7 +79,7 @@ class PlanTableModel(RecordTableModel):
         return values[index.column()]
 
 
-class PlanEntryDialog(QDialog):
+class PlanEntryDialog(FormDialog):
     """Edit who carries an action, by when, where it stands and its priority."""
 
     def __init__(self, entry: PlanEntry, parent: QWidget | None = None) -> None:
@@ -138,7 +137,7 @@ class PlanEntryDialog(QDialog):
         )
 
 
-class NewActionDialog(QDialog):
+class NewActionDialog(FormDialog):
     """An action the team writes itself, attached to one item of the questionnaire."""
 
     def __init__(self, template: Template, parent: QWidget | None = None) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import ProductHistory, ProductRecord
+from ui.forms import FormDialog
 from ui.sections.stock.common import (
     Column,
     ColumnsTableModel,
@@ -165,7 +165,7 @@ class ProductsView(StockTab):
         dialog.open()
 
 
-class ProductDialog(QDialog):
+class ProductDialog(FormDialog):
     """A product's monthly movements, counted stock and shortages; category and flags edited."""
 
     def __init__(

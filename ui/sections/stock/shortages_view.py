@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import ProductRecord, ShortageRecord
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 from ui.labels import actor_text
 from ui.sections.stock.common import (
     Column,
@@ -218,7 +217,7 @@ class ShortagesView(StockTab):
         )
 
 
-class ShortageDialog(QDialog):
+class ShortageDialog(FormDialog):
     """A shortage: the product (typed code or words of its label), dates, cause, outcome."""
 
     def __init__(
