@@ -118,6 +118,7 @@ def test_deleting_asks_for_confirmation(qtbot, window, services, monkeypatch, an
     )
     window.establishments.table.selectRow(0)
     window.establishments.delete_button.click()
+    qtbot.waitUntil(lambda: asked != [], timeout=10_000)
     window.runner.wait()
     qtbot.waitUntil(lambda: window.establishments.proxy.rowCount() == remaining, timeout=10_000)
     assert "750712184" in asked[0]
