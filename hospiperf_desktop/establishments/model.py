@@ -104,7 +104,9 @@ def validate(data: EstablishmentInput) -> list[FieldIssue]:
                 {"max": MAX_NAME_LENGTH},
             )
         )
-    if parse_kind(data.kind) is None:
+    if not data.kind:
+        issues.append(FieldIssue("kind", "required", "the kind of establishment is required"))
+    elif parse_kind(data.kind) is None:
         choices = ", ".join(k.value for k in EstablishmentKind)
         issues.append(FieldIssue("kind", "unknown_kind", f"must be one of: {choices}"))
     if data.region and find_region(data.region) is None:
