@@ -51,8 +51,8 @@ class EstablishmentsView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSortLocaleAware(True)
+        # The model's sort role gives French collation keys (accents among their letter).
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self._build()

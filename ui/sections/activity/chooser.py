@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.french import french_sorted
 
 FIRST_YEAR, LAST_YEAR = 2001, 2100  # the core keeps years 2000-2100, and N-1 is compared
 
@@ -26,7 +27,7 @@ class EstablishmentChooser(QComboBox):
     def show_list(self, establishments: list[Establishment]) -> None:
         """List `establishments` (quietly: the caller shows the one chosen)."""
         kept = self.current()
-        self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
+        self._establishments = french_sorted(establishments, key=lambda e: e.name)
         self.blockSignals(True)
         self.clear()
         for record in self._establishments:

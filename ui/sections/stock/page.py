@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.french import french_sorted
 from hospiperf_desktop.stock.records import ImportResult
 from ui.sections.stock.imports_view import ImportsView
 from ui.sections.stock.indicators_view import IndicatorsView
@@ -111,7 +112,7 @@ class StockPage(QWidget):
 
     def _show_list(self, establishments: list[Establishment]) -> None:
         kept = self.current_establishment()
-        self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
+        self._establishments = french_sorted(establishments, key=lambda e: e.name)
         self.establishment.blockSignals(True)
         self.establishment.clear()
         for record in self._establishments:

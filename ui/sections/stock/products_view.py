@@ -33,6 +33,7 @@ from ui.sections.stock.common import (
     selected_record,
     sort_number,
     stock_table,
+    unit_price,
     yes,
 )
 from ui.sections.stock.tab import StockTab
@@ -85,7 +86,7 @@ class ProductsView(StockTab):
             Column(self.tr("Substitut disponible"), lambda p: yes(p.has_substitute)),
             Column(
                 self.tr("Prix unitaire"),
-                lambda p: euros(p.unit_price),
+                lambda p: unit_price(p.unit_price),
                 lambda p: sort_number(p.unit_price),
                 right=True,
             ),
@@ -190,7 +191,7 @@ class ProductDialog(FormDialog):
         form.addRow(self.tr("Catégorie :"), self.category)
         form.addRow("", self.mitm)
         form.addRow("", self.substitute)
-        form.addRow(self.tr("Prix unitaire :"), QLabel(euros(product.unit_price)))
+        form.addRow(self.tr("Prix unitaire :"), QLabel(unit_price(product.unit_price)))
         form.addRow(
             self.tr("Fournisseurs :"),
             QLabel(", ".join(product.suppliers) or self.tr("aucun connu")),
