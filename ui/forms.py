@@ -3,6 +3,8 @@ question asked before typed input is thrown away."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -85,3 +87,45 @@ class FormDialog(QDialog):
         if self.has_typed_input() and not confirm_discard(self):
             return
         super().reject()
+
+
+class DateField(QLineEdit):
+    """A date typed as jj/mm/aaaa. What was typed stays as typed: a date that does not exist
+    or lies outside the years the application handles is said (`problem()`), never quietly
+    replaced by a default as a date box does."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("jj/mm/aaaa"))
+        self.setMaxLength(10)
+        self.set_date(value)
+
+    def set_date(self, value: date | None) -> None:
+        self.setText(value.strftime("%d/%m/%Y") if value else "")
+
+    def date_value(self) -> date | None:
+        """The date typed; None when blank. ValueError when it is not a date we accept."""
+        text = self.text().strip()
+        if not text:
+            return None
+        parsed = datetime.strptime(text.replace("-", "/").replace(".", "/"), "%d/%m/%Y").date()
+        if not self.FIRST_YEAR <= parsed.year <= self.LAST_YEAR:
+            raise ValueError(text)
+        return parsed
+
+    def problem(self, *, required: bool = False) -> str | None:
+        """The French message for what is typed, or None when it is a good date."""
+        try:
+            value = self.date_value()
+        except ValueError:
+            return (
+                self.tr("« %1 » n'est pas une date entre %2 et %3 (jj/mm/aaaa).")
+                .replace("%1", self.text().strip())
+                .replace("%2", str(self.FIRST_YEAR))
+                .replace("%3", str(self.LAST_YEAR))
+            )
+        if value is None and required:
+            return self.tr("Date obligatoire (jj/mm/aaaa).")
+        return None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +25,7 @@ from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from hospiperf_desktop.diagnostics.texts import format_date
-from ui.forms import FormDialog, form_dialog
+from ui.forms import DateField, FormDialog, form_dialog
 from ui.labels import action_status_labels, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
@@ -89,14 +88,13 @@ class PlanEntryDialog(FormDialog):
         text.setWordWrap(True)
         self.owner = QLineEdit(entry.owner)
         self.has_due = QCheckBox(self.tr("Échéance"))
-        self.due = QDateEdit()
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("dd/MM/yyyy")
+        self.due = DateField(entry.due_date)
         if entry.due_date:
             self.has_due.setChecked(True)
-            self.due.setDate(QDate(entry.due_date.year, entry.due_date.month, entry.due_date.day))
         else:
-            self.due.setDate(QDate.currentDate().addMonths(3))
+            self.due.set_date(date.today() + timedelta(days=91))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
         self.due.setEnabled(self.has_due.isChecked())
         self.has_due.toggled.connect(self.due.setEnabled)
         self.status = QComboBox()
@@ -121,13 +119,17 @@ class PlanEntryDialog(FormDialog):
         form.addRow(self.tr("Échéance :"), due_row)
         form.addRow(self.tr("Statut :"), self.status)
         form.addRow(self.tr("Priorité :"), self.priority)
+        form.addRow("", self.error)
         form_dialog(self, form, 560)
 
+    def accept(self) -> None:
+        problem = self.due.problem(required=True) if self.has_due.isChecked() else None
+        self.error.setText(problem or "")
+        if problem is None:
+            super().accept()
+
     def change(self) -> PlanEntryChange:
-        picked = self.due.date()
-        due = (
-            date(picked.year(), picked.month(), picked.day()) if self.has_due.isChecked() else None
-        )
+        due = self.due.date_value() if self.has_due.isChecked() else None
         priority = self.priority.currentData()
         return PlanEntryChange(
             owner=self.owner.text(),
