@@ -47,6 +47,7 @@ QLabel#criticalBadge { border: 1px solid #8a1c1c; color: #8a1c1c; padding: 1px 6
 QLabel#lockBanner { background: #e8eef7; padding: 6px 10px; border-radius: 4px; }
 QLabel#overallScore { font-size: 15px; font-weight: 600; }
 QFrame#itemCard { background: palette(base); border-radius: 4px; }
+QPushButton#profileButton { text-decoration: underline; padding: 0 6px; }
 """
 
 

@@ -81,6 +81,10 @@ class ProfileDialog(FormDialog):
         self.buttons.accepted.connect(self.choose_selected)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if first_run:
+            heading = QLabel(self.tr("Qui travaille ?"))
+            heading.setObjectName("sectionTitle")
+            layout.addWidget(heading)
         layout.addWidget(QLabel(self._intro(first_run), wordWrap=True))
         layout.addLayout(chooser)
         layout.addWidget(new_box)

@@ -73,6 +73,7 @@ class DeleteEstablishmentDialog(QDialog):
             self.tr("Supprimer définitivement"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.delete_button.setEnabled(False)
+        self.delete_button.setStyleSheet("QPushButton:enabled { color: #8a1c1c; font-weight: 600; }")
         self.delete_button.setDefault(True)  # Enter after the name deletes
         self.delete_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
