@@ -111,3 +111,28 @@ def test_cli_delete_with_data_needs_the_name_typed(cli: Cli, db: Path) -> None:
         make_finess(2)
     ]
     assert cli("audit", "verify")[0] == 0
+
+
+def test_the_documented_backup_name_and_check_hold(cli: Cli, db: Path) -> None:
+    """docs/profiles-and-demo.md: the name pattern of the copy, and opening it with --db."""
+    page = (Path(__file__).parents[2] / "docs" / "profiles-and-demo.md").read_text("utf-8")
+    documented = next(line for line in page.splitlines() if "-before-delete.sqlite" in line)
+    pattern = (
+        re.escape(documented.strip().split("/")[-1])
+        .replace("YYYYMMDD", r"\d{8}")
+        .replace("HHMMSS", r"\d{6}")
+        .replace(re.escape("<schema revision>"), "0006")
+    )
+    services = open_services(db)
+    try:
+        _fill(services)
+    finally:
+        services.close()
+    code, out, err = cli("establishment", "delete", FINESS, "--with-data",
+                         "--confirm-name", NAME, "--json")  # fmt: skip
+    assert code == 0, err
+    copy = Path(json.loads(out)["backup"])
+    assert re.fullmatch(pattern, copy.name), (pattern, copy.name)
+    code, out, err = cli("--db", str(copy), "establishment", "list", "--json")
+    assert code == 0, err
+    assert [e["finess"] for e in json.loads(out)] == [FINESS, make_finess(2)]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentContents
 
 CONTEXT = "EstablishmentDeleteDialog"
+DESTRUCTIVE_STYLE = "QPushButton:enabled { color: #8a1c1c; font-weight: 600; }"
 
 
 def _count(text: str, count: int) -> str:
@@ -73,7 +74,7 @@ class DeleteEstablishmentDialog(QDialog):
             self.tr("Supprimer définitivement"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.delete_button.setEnabled(False)
-        self.delete_button.setStyleSheet("QPushButton:enabled { color: #8a1c1c; font-weight: 600; }")
+        self.delete_button.setStyleSheet(DESTRUCTIVE_STYLE)
         self.delete_button.setDefault(True)  # Enter after the name deletes
         self.delete_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
