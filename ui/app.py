@@ -97,7 +97,7 @@ def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None
     def ready(opened: tuple[Services, list[Establishment]]) -> None:
         window.set_services(*opened)
         if offer_demo:
-            window.offer_demo()
+            window.first_start()
 
     window.runner.run(
         lambda _p: _open_services(database),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop import APP_NAME, __version__
+from ui.profile_dialog import ProfileDialog, profile_text
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from hospiperf_desktop.establishments.model import Establishment
+    from hospiperf_desktop.profiles.model import Profile
     from hospiperf_desktop.services import Services
     from ui.help_window import HelpWindow
     from ui.sections.activity.page import ActivityPage
@@ -51,6 +54,7 @@ QLabel#lockBanner { background: #e8eef7; padding: 6px 10px; border-radius: 4px; 
 QLabel#overallScore { font-size: 15px; font-weight: 600; }
 QFrame#itemCard { background: palette(base); border-radius: 4px; }
 QWidget#documentBar { background: #e8f1e4; border-top: 1px solid #b5c9ad; }
+QPushButton#profileButton { text-decoration: underline; padding: 0 6px; }
 """
 
 
@@ -98,10 +102,16 @@ class MainWindow(QMainWindow):
 
         # Chosen once, followed by every section (their EstablishmentChooser).
         self.current_establishment = CurrentEstablishment(self)
+        self.profile_dialog: ProfileDialog | None = None
         self._build_central()
         self._build_menus()
         self.database_label = QLabel(self.tr("Base de données : %1").replace("%1", database_label))
-        self.profile_label = QLabel()
+        # Who is working, always in sight; a click changes it.
+        self.profile_label = QPushButton()
+        self.profile_label.setObjectName("profileButton")
+        self.profile_label.setFlat(True)
+        self.profile_label.setToolTip(self.tr("Changer de profil utilisateur"))
+        self.profile_label.clicked.connect(self.choose_profile)
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.profile_label)
         self.statusBar().showMessage(self.tr("Ouverture de la base de données…"))
@@ -202,6 +212,9 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction(self.tr("Charger les données de &démonstration…"), self)
         self.demo_action.triggered.connect(self.load_demo)
         self.demo_action.setEnabled(False)
+        self.remove_demo_action = QAction(self.tr("&Retirer les données de démonstration…"), self)
+        self.remove_demo_action.triggered.connect(self.remove_demo)
+        self.remove_demo_action.setEnabled(False)
         self.profile_action = QAction(self.tr("&Profil utilisateur…"), self)
         self.profile_action.triggered.connect(self.choose_profile)
         self.profile_action.setEnabled(False)
@@ -215,6 +228,7 @@ class MainWindow(QMainWindow):
         self.backup = BackupController(self)
         file_menu.addAction(self.backup.restore_action)
         file_menu.addAction(self.backup.settings_action)
+        file_menu.addAction(self.remove_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
@@ -380,6 +394,7 @@ class MainWindow(QMainWindow):
         self.services = services
         establishments = self.ensure_pages()
         self.demo_action.setEnabled(True)
+        self.remove_demo_action.setEnabled(True)
         self.profile_action.setEnabled(True)
         establishments.set_services(services, establishments_list)
         if self.diagnostics is not None:
@@ -407,13 +422,31 @@ class MainWindow(QMainWindow):
         if services is None:
             return
 
-        def show(profile: object) -> None:
-            name = getattr(profile, "name", None)
-            self.profile_label.setText(
-                self.tr("Profil : %1").replace("%1", name or self.tr("aucun (identifiant système)"))
-            )
+        def show(profile: Profile | None) -> None:
+            if profile is None:
+                text = self.tr("Profil : aucun (identifiant système) — choisir…")
+            else:
+                text = self.tr("Profil : %1").replace("%1", profile_text(profile))
+            self.profile_label.setText(text)
 
         self.runner.run(lambda _p: services.profiles.current(), on_success=show)
+
+    def first_start(self) -> None:
+        """Once the database is open: ask who is working when nobody is chosen yet, before
+        anything is recorded; then, on an empty database, offer the demonstration data."""
+        services = self.services
+        if services is None:
+            return
+
+        def ask(current: Profile | None) -> None:
+            if current is not None:
+                self.offer_demo()
+                return
+            self.profile_dialog = self._profile_dialog(first_run=True)
+            self.profile_dialog.finished.connect(lambda _result: self.offer_demo())
+            self.profile_dialog.open()
+
+        self.runner.run(lambda _p: services.profiles.current(), on_success=ask)
 
     def offer_demo(self) -> None:
         """On a first start with an empty database, propose the demonstration data."""
@@ -429,8 +462,8 @@ class MainWindow(QMainWindow):
                 self.tr("Première utilisation"),
                 self.tr(
                     "La base de données est vide. Charger des données de démonstration "
-                    "fictives pour découvrir l'application ?\n\nVous pourrez les supprimer "
-                    "ensuite."
+                    "fictives pour découvrir l'application ?\n\nVous pourrez les retirer "
+                    "ensuite (Fichier › Retirer les données de démonstration)."
                 ),
             )
             self.runner.run(lambda _p: services.settings.mark_demo_offered())
@@ -478,14 +511,51 @@ class MainWindow(QMainWindow):
             self.exports.reload()
         self.refresh_profile()
 
+    def remove_demo(self) -> None:
+        """Fichier › Retirer les données de démonstration: every fictitious row, in one go."""
+        services = self.services
+        if services is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Retirer les données de démonstration"),
+            self.tr(
+                "Retirer tous les établissements et profils fictifs de la démonstration, avec "
+                "leurs diagnostics, stocks, activité et scénarios ?\n\nVos propres "
+                "établissements, profils et saisies ne sont pas touchés. L'opération est "
+                "tracée dans le journal d'audit."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from hospiperf_desktop.demo import DemoRemoval, remove_demo
+
+        def done(removed: DemoRemoval) -> None:
+            self.statusBar().showMessage(
+                self.tr("Données de démonstration retirées : %1 établissement(s), %2 profil(s).")
+                .replace("%1", str(removed.establishments))
+                .replace("%2", str(removed.profiles)),
+                8000,
+            )
+            self.reload_pages()
+
+        self.runner.run(
+            lambda _p: remove_demo(services),
+            on_success=done,
+            label=self.tr("Retrait des données de démonstration…"),
+        )
+
+    def _profile_dialog(self, *, first_run: bool = False) -> ProfileDialog:
+        assert self.services is not None
+        dialog = ProfileDialog(self, self.runner, self.services, first_run=first_run)
+        dialog.accepted.connect(self.refresh_profile)
+        return dialog
+
     def choose_profile(self) -> None:
         if self.services is None:
             return
-        from ui.profile_dialog import ProfileDialog
-
-        dialog = ProfileDialog(self, self.runner, self.services)
-        dialog.accepted.connect(self.refresh_profile)
-        dialog.open()
+        self.profile_dialog = self._profile_dialog()
+        self.profile_dialog.open()
 
     def print_document(self, path: Path) -> None:
         """Qt's print dialog, then the PDF's pages sent to the printer in the worker."""

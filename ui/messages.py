@@ -44,6 +44,10 @@ def issue_text(issue: FieldIssue) -> str:
         .replace("%1", str(params.get("min", 0)))
         .replace("%2", str(params.get("max", ""))),
         "duplicate": _tr("Ce nom est déjà utilisé."),
+        "whole_number": _tr("Nombre entier attendu (par exemple 250)."),
+        "name_mismatch": _tr("Tapez exactement le nom de l'établissement : %1").replace(
+            "%1", str(params.get("name", ""))
+        ),
         "unknown_role": _tr("Rôle inconnu."),
         "unknown_item": _tr("L'item %1 n'existe pas dans ce questionnaire.").replace(
             "%1", str(params.get("item", ""))

@@ -1,12 +1,16 @@
-"""Choose who is working (named as author in the audit trail), or create a profile."""
+"""Choose who is working (named as author in the audit trail), or create a profile.
+
+At the first start (no profile chosen yet) the window opens it as "Qui travaille ?" before
+anything is recorded; afterwards the profile shown in the status bar opens it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.errors import ValidationError
+from ui.forms import FormDialog
 from ui.labels import role_labels
 from ui.messages import error_text
 from ui.tasks import TaskRunner
@@ -27,18 +32,34 @@ if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
 
 
-class ProfileDialog(QDialog):
-    def __init__(self, parent: QWidget, runner: TaskRunner, services: Services) -> None:
+def fictitious_mark() -> str:
+    """The mark of demonstration data in lists: ' (fictif)'."""
+    return QCoreApplication.translate("ProfileDialog", " (fictif)")
+
+
+def profile_text(profile: Profile) -> str:
+    """'Claire Martin — Pharmacien (fictif)': name, role, and the mark of a demo profile."""
+    text = f"{profile.name} — {role_labels().get(profile.role, profile.role)}"
+    return text + fictitious_mark() if profile.fictitious else text
+
+
+class ProfileDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget, runner: TaskRunner, services: Services, *, first_run: bool = False
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._services = services
-        self.setWindowTitle(self.tr("Profil utilisateur"))
+        self.setWindowTitle(
+            self.tr("Qui travaille ?") if first_run else self.tr("Profil utilisateur")
+        )
         self.current = QComboBox()
         self.new_name = QLineEdit()
         self.new_role = QComboBox()
         for value, label in role_labels().items():
             self.new_role.addItem(label, value)
         self.create_button = QPushButton(self.tr("Créer ce profil"))
+        self.create_button.setAutoDefault(False)
         self.create_button.clicked.connect(self._create)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
@@ -51,34 +72,50 @@ class ProfileDialog(QDialog):
         new_form.addRow(self.tr("Rôle"), self.new_role)
         new_form.addRow(self.error)
         new_form.addRow(self.create_button)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.choose_selected)
-        buttons.rejected.connect(self.reject)
+        if first_run:
+            cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            cancel.setText(self.tr("Plus tard"))
+        self.buttons.accepted.connect(self.choose_selected)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Le profil courant est enregistré comme auteur de "
-                    "chaque modification dans le journal d'audit."
-                )
-            )
-        )
+        if first_run:
+            heading = QLabel(self.tr("Qui travaille ?"))
+            heading.setObjectName("sectionTitle")
+            layout.addWidget(heading)
+        layout.addWidget(QLabel(self._intro(first_run), wordWrap=True))
         layout.addLayout(chooser)
         layout.addWidget(new_box)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
         self._load()
+
+    def _intro(self, first_run: bool) -> str:
+        text = self.tr(
+            "Le profil courant est enregistré comme auteur de chaque modification dans le "
+            "journal d'audit, les rapports et les exports signés."
+        )
+        if not first_run:
+            return text
+        return (
+            self.tr(
+                "Avant toute saisie, indiquez qui travaille : choisissez votre profil ou "
+                "créez-le (nom et rôle)."
+            )
+            + "\n\n"
+            + text
+        )
 
     def _load(self, select_id: int | None = None) -> None:
         services = self._services
 
         def fill(result: tuple[list[Profile], Profile | None]) -> None:
             profiles, current = result
-            labels = role_labels()
             self.current.clear()
             for p in profiles:
-                self.current.addItem(f"{p.name} — {labels.get(p.role, p.role)}", p.id)
+                self.current.addItem(profile_text(p), p.id)
             wanted = select_id if select_id is not None else (current.id if current else None)
             self.current.setCurrentIndex(max(0, self.current.findData(wanted)))
 
@@ -86,7 +123,8 @@ class ProfileDialog(QDialog):
             lambda _p: (services.profiles.list(), services.profiles.current()), on_success=fill
         )
 
-    def _create(self) -> None:
+    def _create(self, *, use: bool = False) -> None:
+        """Create the profile typed in "Nouveau profil"; with `use`, make it current and close."""
         services = self._services
         name, role = self.new_name.text(), self.new_role.currentData()
 
@@ -98,13 +136,24 @@ class ProfileDialog(QDialog):
         def created(profile: Profile) -> None:
             self.error.clear()
             self.new_name.clear()
+            if use:
+                self.accept()
+                return
             self._load(profile.id)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
 
-        self._runner.run(
-            lambda _p: services.profiles.add(name, role), on_success=created, on_failure=failed
-        )
+        def add() -> Profile:
+            profile = services.profiles.add(name, role)
+            return services.profiles.set_current(profile.id) if use else profile
+
+        self._runner.run(lambda _p: add(), on_success=created, on_failure=failed)
 
     def choose_selected(self) -> None:
+        """OK: a name typed under "Nouveau profil" creates that profile and makes it current;
+        otherwise the profile chosen in the list becomes current."""
+        if self.new_name.text().strip():
+            self._create(use=True)
+            return
         profile_id = self.current.currentData()
         if profile_id is None:
             self.reject()

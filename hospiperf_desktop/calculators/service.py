@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.calculators.inputs import to_json
 from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
-from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.database import FRENCH, Database
 from hospiperf_desktop.storage.models import CalculatorScenario, Establishment
 
 CALCULATORS = ("logistics", "purchasing", "carbon", "coordinated")
@@ -116,7 +116,7 @@ class CalculatorService:
         query = (
             select(CalculatorScenario, Establishment.finess)
             .join(Establishment, Establishment.id == CalculatorScenario.establishment_id)
-            .order_by(CalculatorScenario.calculator, CalculatorScenario.name)
+            .order_by(CalculatorScenario.calculator, CalculatorScenario.name.collate(FRENCH))
         )
         if establishment_id is not None:
             query = query.where(CalculatorScenario.establishment_id == establishment_id)

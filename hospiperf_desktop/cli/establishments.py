@@ -7,8 +7,13 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from hospiperf_desktop.cli.common import EXIT_OK, CliError, count, print_json, services_for
+from hospiperf_desktop.errors import ConflictError
 from hospiperf_desktop.establishments.finess import is_overseas_finess
-from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
+from hospiperf_desktop.establishments.model import (
+    Establishment,
+    EstablishmentContents,
+    EstablishmentInput,
+)
 
 _FIELDS = {  # option dest -> EstablishmentInput field
     "name": "name",
@@ -73,6 +78,16 @@ def register(commands: Any) -> None:
     delete = group.add_parser("delete", help="delete an establishment")
     delete.add_argument("finess")
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.add_argument(
+        "--with-data",
+        action="store_true",
+        help="also delete its diagnostics, stock, activity and scenarios (a copy of the"
+        " database is kept in backups/ first); needs --confirm-name",
+    )
+    delete.add_argument(
+        "--confirm-name", metavar="NAME", help="the establishment's name, typed to confirm"
+    )
+    delete.add_argument("--json", action="store_true")
     delete.set_defaults(handler=_delete)
 
 
@@ -108,14 +123,17 @@ def _list(args: argparse.Namespace) -> int:
         print_json(records)
         return EXIT_OK
     for r in records:
-        print(f"{r.finess}  {r.kind:<7} {r.name}" + (f"  [{r.region}]" if r.region else ""))
+        region = f"  [{r.region}]" if r.region else ""
+        print(
+            f"{r.finess}  {r.kind:<7} {r.name}{region}" + ("  [fictitious]" if r.fictitious else "")
+        )
     return EXIT_OK
 
 
 def _update(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         current = services.establishments.by_finess(args.finess)
-        fields = {k: v for k, v in asdict(current).items() if k != "id"}
+        fields = {k: v for k, v in asdict(current).items() if k not in ("id", "fictitious")}
         changes = _changes(args)
         if args.new_finess and args.overseas is None:
             changes["overseas"] = is_overseas_finess(args.new_finess)
@@ -126,10 +144,40 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
+    if args.with_data:
+        return _delete_with_data(args)
     if not args.yes:
         raise CliError(f"deleting {args.finess} cannot be undone: add --yes to confirm")
     with services_for(args) as services:
         record = services.establishments.by_finess(args.finess)
-        services.establishments.delete(record.id)
+        try:
+            services.establishments.delete(record.id)
+        except ConflictError as err:
+            raise CliError(f"{err}, or delete it with all of its data: --with-data") from err
     print(f"establishment deleted: {record.finess} {record.name}")
+    return EXIT_OK
+
+
+def _describe(contents: EstablishmentContents) -> str:
+    counts = [f"{count} {name.replace('_', ' ')}" for name, count in asdict(contents).items()]
+    return ", ".join(counts)
+
+
+def _delete_with_data(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        record = services.establishments.by_finess(args.finess)
+        if args.confirm_name is None:
+            contents = services.establishments.contents(record.id)
+            raise CliError(
+                f"{record.finess} holds {_describe(contents)}; to delete it with all of"
+                f" its data, repeat its name: --confirm-name {record.name!r}"
+            )
+        deleted = services.establishments.delete_with_data(record.id, args.confirm_name)
+    if args.json:
+        print_json(deleted)
+    else:
+        print(
+            f"establishment deleted with its data: {record.finess} {record.name}"
+            f" ({_describe(deleted.contents)}); copy of the database before: {deleted.backup}"
+        )
     return EXIT_OK

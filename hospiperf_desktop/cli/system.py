@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,18 @@ def register(commands: Any) -> None:
     init = commands.add_parser("init", help="create or upgrade the database")
     init.set_defaults(handler=_init)
 
-    demo = commands.add_parser("demo", help="fill the database with fictitious demonstration data")
+    demo = commands.add_parser(
+        "demo",
+        help="fill the database with fictitious demonstration data ('demo remove' takes it out)",
+    )
     demo.add_argument("--json", action="store_true")
     demo.set_defaults(handler=_demo)
+    demo_actions = demo.add_subparsers(dest="demo_command", metavar="ACTION")
+    remove = demo_actions.add_parser(
+        "remove", help="delete every demonstration row, and nothing of yours"
+    )
+    remove.add_argument("--json", action="store_true")
+    remove.set_defaults(handler=_demo_remove)
 
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
@@ -73,6 +83,22 @@ def _demo(args: argparse.Namespace) -> int:
     else:
         details = ", ".join(f"{count} {name}" for name, count in summary.added.items())
         print(f"demonstration data added: {details}")
+    return EXIT_OK
+
+
+def _demo_remove(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.demo import remove_demo
+
+    with services_for(args) as services:
+        removed = remove_demo(services)
+    if args.json:
+        print_json({**asdict(removed), "total": removed.total})
+    else:
+        details = ", ".join(f"{count} {name}" for name, count in removed.data.items() if count)
+        print(
+            f"demonstration data removed: {removed.establishments} establishment(s),"
+            f" {removed.profiles} profile(s)" + (f", {details}" if details else "")
+        )
     return EXIT_OK
 
 
@@ -136,7 +162,8 @@ def _profile_list(args: argparse.Namespace) -> int:
         print_json([{**vars(p), "current": p == current} for p in profiles])
         return EXIT_OK
     for p in profiles:
-        print(f"{'*' if p == current else ' '} {p.id:>3}  {p.name}  ({p.role})")
+        mark = "  [fictitious]" if p.fictitious else ""
+        print(f"{'*' if p == current else ' '} {p.id:>3}  {p.name}  ({p.role}){mark}")
     return EXIT_OK
 
 

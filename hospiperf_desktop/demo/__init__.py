@@ -14,9 +14,12 @@ from hospiperf_desktop.demo.activity import add_activity
 from hospiperf_desktop.demo.calculators import add_calculator_scenarios
 from hospiperf_desktop.demo.diagnostics import add_diagnostics
 from hospiperf_desktop.demo.foundation import add_establishments, add_profiles
+from hospiperf_desktop.demo.removal import DemoRemoval, remove_demo
 from hospiperf_desktop.demo.stock import add_stock
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.services import Services
+
+__all__ = ["DEMO_STEPS", "DemoRemoval", "DemoSummary", "remove_demo", "run_demo"]
 
 DemoStep = Callable[[Services, Progress], int]
 

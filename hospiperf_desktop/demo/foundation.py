@@ -21,14 +21,14 @@ def _data() -> dict[str, Any]:
 
 
 def add_profiles(services: Services, progress: Progress) -> int:
+    """The demo's fictitious profiles. None of them becomes current: the demo never signs
+    the user's work with an invented name."""
     existing = {p.name for p in services.profiles.list()}
     added = [
-        services.profiles.add(p["name"], p["role"])
+        services.profiles.add(p["name"], p["role"], fictitious=True)
         for p in _data()["profiles"]
         if p["name"] not in existing
     ]
-    if added and services.profiles.current() is None:
-        services.profiles.set_current(added[0].id)
     return len(added)
 
 
@@ -39,6 +39,6 @@ def add_establishments(services: Services, progress: Progress) -> int:
         try:
             services.establishments.by_finess(item["finess"])
         except NotFoundError:
-            services.establishments.add(EstablishmentInput(**item))
+            services.establishments.add(EstablishmentInput(**item), fictitious=True)
             count += 1
     return count

@@ -30,6 +30,7 @@ from hospiperf_desktop.diagnostics.template import (
     Volet,
 )
 from hospiperf_desktop.errors import HospiPerfError
+from hospiperf_desktop.french import french_sorted
 from hospiperf_desktop.paths import resource_path
 
 FORMAT_VERSION = 1
@@ -269,7 +270,7 @@ class TemplateLibrary:
     def templates(self) -> tuple[Template, ...]:
         """Every questionnaire of the folder, sorted by title."""
         templates = (template for template, _ in self._all().values())
-        return tuple(sorted(templates, key=lambda t: t.title.casefold()))
+        return tuple(french_sorted(templates, key=lambda t: t.title))
 
     def get(self, template_id: str) -> Template | None:
         found = self._all().get(template_id)

@@ -40,6 +40,7 @@ from hospiperf_desktop.errors import (
     SourceIssue,
     ValidationError,
 )
+from hospiperf_desktop.french import collation_key
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.storage import models
 from hospiperf_desktop.storage.database import Database
@@ -412,7 +413,7 @@ class DiagnosticService:
                     axes={axis.id: axis.score for axis in report.axes},
                 )
             )
-        rows.sort(key=lambda r: r.establishment_name.casefold())
+        rows.sort(key=lambda r: collation_key(r.establishment_name))
         return PeerComparison(
             template.id, tuple((a.id, a.label) for a in template.axes), tuple(rows)
         )

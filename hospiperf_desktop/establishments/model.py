@@ -53,9 +53,10 @@ class EstablishmentInput:
 
 @dataclass(frozen=True, kw_only=True)
 class Establishment(EstablishmentInput):
-    """A stored establishment."""
+    """A stored establishment; `fictitious` marks the demonstration data."""
 
     id: int
+    fictitious: bool = False
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -103,7 +104,9 @@ def validate(data: EstablishmentInput) -> list[FieldIssue]:
                 {"max": MAX_NAME_LENGTH},
             )
         )
-    if parse_kind(data.kind) is None:
+    if not data.kind:
+        issues.append(FieldIssue("kind", "required", "the kind of establishment is required"))
+    elif parse_kind(data.kind) is None:
         choices = ", ".join(k.value for k in EstablishmentKind)
         issues.append(FieldIssue("kind", "unknown_kind", f"must be one of: {choices}"))
     if data.region and find_region(data.region) is None:
@@ -123,3 +126,31 @@ def validate(data: EstablishmentInput) -> list[FieldIssue]:
     if data.legal_entity_finess and (problem := check_finess(data.legal_entity_finess)):
         issues.append(FieldIssue("legal_entity_finess", problem.code, problem.message))
     return issues
+
+
+@dataclass(frozen=True)
+class EstablishmentContents:
+    """What an establishment holds, counted before it is deleted with its data."""
+
+    diagnostics: int = 0
+    stock_imports: int = 0
+    stock_lines: int = 0
+    stock_movements: int = 0
+    products: int = 0
+    shortages: int = 0
+    activity_values: int = 0
+    uo_results: int = 0
+    scenarios: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+@dataclass(frozen=True)
+class DeletedEstablishment:
+    """An establishment deleted with its data, and the copy of the database taken first."""
+
+    establishment: Establishment
+    contents: EstablishmentContents
+    backup: str | None

@@ -11,7 +11,9 @@ from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, ValidationError
 from hospiperf_desktop.establishments.finess import normalize_finess
 from hospiperf_desktop.establishments.model import (
+    DeletedEstablishment,
     Establishment,
+    EstablishmentContents,
     EstablishmentInput,
     normalized,
     validate,
@@ -19,13 +21,15 @@ from hospiperf_desktop.establishments.model import (
 from hospiperf_desktop.storage import models
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.repositories import EstablishmentRepository
+from hospiperf_desktop.storage.safety_copy import BEFORE_DELETE, take_safety_copy
 
 ENTITY = "establishment"
 _INPUT_FIELDS = tuple(f.name for f in fields(EstablishmentInput))
 
 
 def _to_record(row: models.Establishment) -> Establishment:
-    return Establishment(id=row.id, **{name: getattr(row, name) for name in _INPUT_FIELDS})
+    fields = {name: getattr(row, name) for name in _INPUT_FIELDS}
+    return Establishment(id=row.id, fictitious=row.fictitious, **fields)
 
 
 def _checked(data: EstablishmentInput) -> EstablishmentInput:
@@ -68,14 +72,19 @@ class EstablishmentService:
                 raise NotFoundError(f"no establishment with FINESS {finess}")
             return _to_record(row)
 
-    def add(self, data: EstablishmentInput) -> Establishment:
+    def add(self, data: EstablishmentInput, *, fictitious: bool = False) -> Establishment:
+        """A new establishment; `fictitious` marks demonstration data (removed with the demo)."""
         clean = _checked(data)
         with self._db.write() as session:
             repo = EstablishmentRepository(session)
             if repo.by_finess(clean.finess):
                 raise _duplicate(clean.finess)
             now = datetime.now(UTC)
-            row = repo.add(models.Establishment(**asdict(clean), created_at=now, updated_at=now))
+            row = repo.add(
+                models.Establishment(
+                    **asdict(clean), fictitious=fictitious, created_at=now, updated_at=now
+                )
+            )
             record = _to_record(row)
             self._log(session, "create", before=None, after=record)
         return record
@@ -89,7 +98,7 @@ class EstablishmentService:
             if other is not None and other.id != establishment_id:
                 raise _duplicate(clean.finess)
             before = _to_record(row)
-            after = Establishment(id=establishment_id, **asdict(clean))
+            after = Establishment(id=establishment_id, fictitious=row.fictitious, **asdict(clean))
             if after == before:
                 return before
             for name, value in asdict(clean).items():
@@ -137,6 +146,57 @@ class EstablishmentService:
             repo.delete(row)
             self._log(session, "delete", before=before, after=None)
 
+    def contents(self, establishment_id: int) -> EstablishmentContents:
+        """What deleting the establishment with its data would remove."""
+        with self._db.read() as session:
+            repo = EstablishmentRepository(session)
+            _existing(repo, establishment_id)
+            return _contents(repo.count_rows(establishment_id))
+
+    def delete_with_data(
+        self, establishment_id: int, confirm_name: str, *, backup: bool = True
+    ) -> DeletedEstablishment:
+        """Delete the establishment and everything it holds, in one audited transaction.
+
+        `confirm_name` must repeat the establishment's name. A copy of the whole database is
+        taken first (`backups/…-before-delete.sqlite`) unless `backup` is False.
+        """
+        record = self.get(establishment_id)
+        if " ".join(confirm_name.split()) != record.name:
+            raise ValidationError(
+                [
+                    FieldIssue(
+                        "confirm_name",
+                        "name_mismatch",
+                        f"type the establishment's name exactly: {record.name!r}",
+                        {"name": record.name},
+                    )
+                ]
+            )
+        copy = take_safety_copy(self._db, BEFORE_DELETE) if backup else None
+        with self._db.write() as session:
+            contents = self.remove(session, establishment_id)
+        return DeletedEstablishment(record, contents, str(copy) if copy else None)
+
+    def remove(self, session: Session, establishment_id: int) -> EstablishmentContents:
+        """Inside the caller's transaction: delete the establishment and its data, audited."""
+        repo = EstablishmentRepository(session)
+        row = _existing(repo, establishment_id)
+        before = _to_record(row)
+        contents = _contents(repo.count_rows(establishment_id))
+        snapshots = repo.snapshot_ids(establishment_id)
+        repo.delete_data(establishment_id)
+        repo.delete_unused_snapshots(snapshots)
+        repo.delete(row)
+        self._audit.record(
+            session,
+            action="delete_with_data",
+            entity=ENTITY,
+            entity_id=before.finess,
+            before={**asdict(before), "data": asdict(contents)},
+        )
+        return contents
+
     def _log(
         self,
         session: Session,
@@ -162,3 +222,17 @@ def _existing(repo: EstablishmentRepository, establishment_id: int) -> models.Es
     if row is None:
         raise NotFoundError(f"no establishment with id {establishment_id}")
     return row
+
+
+def _contents(rows: dict[str, int]) -> EstablishmentContents:
+    return EstablishmentContents(
+        diagnostics=rows["diagnostics"],
+        stock_imports=rows["stock_imports"],
+        stock_lines=rows["stock_lines"],
+        stock_movements=rows["stock_movements"],
+        products=rows["products"],
+        shortages=rows["shortages"],
+        activity_values=rows["activity_values"],
+        uo_results=rows["uo_results"],
+        scenarios=rows["calculator_scenarios"],
+    )

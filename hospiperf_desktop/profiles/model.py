@@ -18,3 +18,5 @@ class Profile:
     id: int
     name: str
     role: str
+    # A demonstration profile: never made current by the demo, removed with it.
+    fictitious: bool = False

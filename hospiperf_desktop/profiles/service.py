@@ -20,7 +20,7 @@ MAX_PROFILE_NAME = 120
 
 
 def _to_profile(row: models.UserProfile) -> Profile:
-    return Profile(id=row.id, name=row.name, role=row.role)
+    return Profile(id=row.id, name=row.name, role=row.role, fictitious=row.fictitious)
 
 
 def _validate(name: str, role: str) -> list[FieldIssue]:
@@ -58,7 +58,8 @@ class ProfileService:
         with self._db.read() as session:
             return [_to_profile(row) for row in ProfileRepository(session).all()]
 
-    def add(self, name: str, role: str) -> Profile:
+    def add(self, name: str, role: str, *, fictitious: bool = False) -> Profile:
+        """A new profile; `fictitious` marks a demonstration one (removed with the demo)."""
         name = " ".join(name.split())
         if issues := _validate(name, role):
             raise ValidationError(issues)
@@ -69,7 +70,11 @@ class ProfileService:
                     [FieldIssue("name", "duplicate", f"profile {name!r} already exists")]
                 )
             profile = _to_profile(
-                repo.add(models.UserProfile(name=name, role=role, created_at=datetime.now(UTC)))
+                repo.add(
+                    models.UserProfile(
+                        name=name, role=role, fictitious=fictitious, created_at=datetime.now(UTC)
+                    )
+                )
             )
             self._audit.record(
                 session,
@@ -93,6 +98,27 @@ class ProfileService:
             value = SettingsRepository(session).get(CURRENT_PROFILE_KEY)
             row = ProfileRepository(session).get(int(value)) if value else None
             return _to_profile(row) if row else None
+
+    def remove_fictitious(self, session: Session) -> int:
+        """Inside the caller's transaction: delete the demonstration profiles, audited.
+
+        When one of them was chosen as current, no profile is current any more (the window
+        then asks who is working)."""
+        repo, settings = ProfileRepository(session), SettingsRepository(session)
+        current = settings.get(CURRENT_PROFILE_KEY)
+        removed = [row for row in repo.all() if row.fictitious]
+        for row in removed:
+            self._audit.record(
+                session,
+                action="delete",
+                entity="profile",
+                entity_id=str(row.id),
+                before=asdict(_to_profile(row)),
+            )
+            if current == str(row.id):
+                settings.delete(CURRENT_PROFILE_KEY)
+            repo.delete(row)
+        return len(removed)
 
     @staticmethod
     def actor_name(session: Session) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.errors import NotFoundError
+from hospiperf_desktop.french import french_sorted
 from hospiperf_desktop.stock import formulas
 from hospiperf_desktop.stock.parameters import CARE_UNIT, CENTRAL, LOCATION_KINDS, StockParameters
 from hospiperf_desktop.stock.records import (
@@ -504,7 +505,7 @@ class StockAnalysis:
                     criticality_score=crit.score,
                     criticality_level=crit.level,
                     criticality_reasons=crit.reasons,
-                    suppliers=tuple(sorted(name for name, _, _ in known)),
+                    suppliers=tuple(french_sorted((n for n, _, _ in known), key=str)),
                 )
             )
         lines.sort(key=_reorder_order)

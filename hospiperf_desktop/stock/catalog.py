@@ -23,7 +23,7 @@ from hospiperf_desktop.stock.records import (
     SupplierRecord,
 )
 from hospiperf_desktop.storage import models
-from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.database import FRENCH, Database
 
 MAX_LEAD_TIME_DAYS = 365
 
@@ -62,7 +62,7 @@ class StockCatalog:
                 select(models.ProductSupplier.product_id, models.Supplier.name)
                 .join(models.Supplier, models.Supplier.id == models.ProductSupplier.supplier_id)
                 .where(models.ProductSupplier.product_id.in_(product_ids[start : start + 900]))
-                .order_by(models.Supplier.name)
+                .order_by(models.Supplier.name.collate(FRENCH))
             )
             for pid, name in rows:
                 names.setdefault(pid, []).append(name)
@@ -94,7 +94,11 @@ class StockCatalog:
                 query = query.where(
                     models.Product.code.ilike(pattern) | models.Product.label.ilike(pattern)
                 )
-            rows = list(session.scalars(query.order_by(models.Product.label, models.Product.code)))
+            rows = list(
+                session.scalars(
+                    query.order_by(models.Product.label.collate(FRENCH), models.Product.code)
+                )
+            )
             suppliers = self._suppliers_of(session, [r.id for r in rows])
             return [self._record(r, suppliers.get(r.id, [])) for r in rows]
 
@@ -209,7 +213,8 @@ class StockCatalog:
                     text(
                         "SELECT snapshot_date, location, SUM(quantity), SUM(value)"
                         " FROM stock_lines WHERE product_id = :p"
-                        " GROUP BY snapshot_date, location_key ORDER BY snapshot_date, location"
+                        " GROUP BY snapshot_date, location_key"
+                        " ORDER BY snapshot_date, location COLLATE french"
                     ),
                     {"p": product_id},
                 )
@@ -263,7 +268,7 @@ class StockCatalog:
             rows = session.scalars(
                 select(models.Supplier)
                 .where(models.Supplier.establishment_id == establishment_id)
-                .order_by(models.Supplier.name)
+                .order_by(models.Supplier.name.collate(FRENCH))
             )
             return [self._supplier_record(r, counts.get(r.id, 0)) for r in rows]
 

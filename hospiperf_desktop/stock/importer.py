@@ -484,7 +484,9 @@ class StockImports:
                 new_rows.append(
                     (
                         seen.id, establishment_id, code, seen.label[:300],
-                        seen.category or options.default_category, bool(seen.mitm), True,
+                        # No substitute until the pharmacist says there is one: a file that
+                        # names none must not make a product look safer than it is.
+                        seen.category or options.default_category, bool(seen.mitm), False,
                         seen.unit_price, stamp, stamp,
                     )
                 )  # fmt: skip

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hospiperf_desktop.errors import DatabaseError
 from hospiperf_desktop.faults import DatabaseFault, DatabaseReadOnly
+from hospiperf_desktop.french import french_compare
 from hospiperf_desktop.storage.health import (
     Location,
     connect_uri,
@@ -38,12 +39,15 @@ from hospiperf_desktop.storage.health import (
 _WRITE_OPTION = "hospiperf_write"
 BUSY_TIMEOUT_SECONDS = 30
 BACKUP_MMAP_BYTES = 1 << 30
+FRENCH = "french"
 
 
 def _on_connect(journal: str | None, dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe), so that
     # transactional DDL in migrations and BEGIN IMMEDIATE both work.
     dbapi_connection.isolation_level = None
+    # `ORDER BY name COLLATE french`: accented names among the others, not after Z.
+    dbapi_connection.create_collation(FRENCH, french_compare)
     cursor = dbapi_connection.cursor()
     try:
         if journal is None:  # read-only: change nothing, not even the journal mode

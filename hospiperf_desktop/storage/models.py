@@ -218,7 +218,7 @@ class Product(Base):
     label: Mapped[str] = mapped_column(String(300), default="")
     category: Mapped[str] = mapped_column(String(20))
     mitm: Mapped[bool] = mapped_column(default=False)
-    has_substitute: Mapped[bool] = mapped_column(default=True)
+    has_substitute: Mapped[bool] = mapped_column(default=False)  # said by the pharmacist
     unit_price: Mapped[float | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

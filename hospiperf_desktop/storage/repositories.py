@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from hospiperf_desktop.storage.database import FRENCH
 from hospiperf_desktop.storage.models import (
     ActivityValue,
     CalculatorScenario,
@@ -16,8 +17,25 @@ from hospiperf_desktop.storage.models import (
     Setting,
     Shortage,
     StockImport,
+    TemplateSnapshot,
     UoResultRecord,
     UserProfile,
+)
+
+# Every table holding an establishment's data, in an order that deletes children first.
+DATA_TABLES: tuple[tuple[str, str], ...] = (
+    ("diagnostics", "establishment_id = :e"),
+    ("stock_movements", "establishment_id = :e"),
+    ("stock_lines", "establishment_id = :e"),
+    ("stock_imports", "establishment_id = :e"),
+    ("shortages", "establishment_id = :e"),
+    ("product_suppliers", "product_id IN (SELECT id FROM products WHERE establishment_id = :e)"),
+    ("products", "establishment_id = :e"),
+    ("suppliers", "establishment_id = :e"),
+    ("care_units", "establishment_id = :e"),
+    ("activity_values", "establishment_id = :e"),
+    ("uo_results", "establishment_id = :e"),
+    ("calculator_scenarios", "establishment_id = :e"),
 )
 
 
@@ -26,7 +44,9 @@ class EstablishmentRepository:
         self._session = session
 
     def all(self) -> Sequence[Establishment]:
-        return self._session.scalars(select(Establishment).order_by(Establishment.name)).all()
+        return self._session.scalars(
+            select(Establishment).order_by(Establishment.name.collate(FRENCH))
+        ).all()
 
     def get(self, establishment_id: int) -> Establishment | None:
         return self._session.get(Establishment, establishment_id)
@@ -75,13 +95,52 @@ class EstablishmentRepository:
         query = select(func.count()).where(Diagnostic.establishment_id == establishment_id)
         return self._session.scalar(query) or 0
 
+    def count_rows(self, establishment_id: int) -> dict[str, int]:
+        """Rows per table of `DATA_TABLES` that belong to the establishment."""
+        return {
+            table: self._session.execute(text(sql), {"e": establishment_id}).scalar_one()
+            for table, sql in (
+                (table, f"SELECT count(*) FROM {table} WHERE {where}")
+                for table, where in DATA_TABLES
+            )
+        }
+
+    def snapshot_ids(self, establishment_id: int) -> set[int]:
+        """The questionnaire copies the establishment's diagnostics were answered with."""
+        query = select(Diagnostic.snapshot_id).where(
+            Diagnostic.establishment_id == establishment_id
+        )
+        return set(self._session.scalars(query))
+
+    def delete_unused_snapshots(self, snapshot_ids: set[int]) -> None:
+        """Delete those of `snapshot_ids` that no diagnostic uses any more."""
+        used = select(Diagnostic.snapshot_id)
+        self._session.execute(
+            delete(TemplateSnapshot).where(
+                TemplateSnapshot.id.in_(snapshot_ids), TemplateSnapshot.id.not_in(used)
+            )
+        )
+
+    def delete_data(self, establishment_id: int) -> None:
+        """Delete every row that belongs to the establishment (not the establishment itself).
+
+        Diagnostics take their answers, evidence and plan with them (ON DELETE CASCADE).
+        """
+        for table, where in DATA_TABLES:
+            self._session.execute(
+                text(f"DELETE FROM {table} WHERE {where}"), {"e": establishment_id}
+            )
+        self._session.flush()
+
 
 class ProfileRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def all(self) -> Sequence[UserProfile]:
-        return self._session.scalars(select(UserProfile).order_by(UserProfile.name)).all()
+        return self._session.scalars(
+            select(UserProfile).order_by(UserProfile.name.collate(FRENCH))
+        ).all()
 
     def get(self, profile_id: int) -> UserProfile | None:
         return self._session.get(UserProfile, profile_id)
@@ -93,6 +152,10 @@ class ProfileRepository:
         self._session.add(row)
         self._session.flush()
         return row
+
+    def delete(self, row: UserProfile) -> None:
+        self._session.delete(row)
+        self._session.flush()
 
 
 class SettingsRepository:
@@ -110,3 +173,8 @@ class SettingsRepository:
         else:
             row.value = value
         self._session.flush()
+
+    def delete(self, key: str) -> None:
+        if (row := self._session.get(Setting, key)) is not None:
+            self._session.delete(row)
+            self._session.flush()

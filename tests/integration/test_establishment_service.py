@@ -24,7 +24,7 @@ def test_add_list_update_delete_round_trip(services: Services) -> None:
     assert services.establishments.get(added.id) == added
     assert services.establishments.by_finess("750712184") == added
 
-    fields = {k: v for k, v in asdict(added).items() if k != "id"}
+    fields = {k: v for k, v in asdict(added).items() if k not in ("id", "fictitious")}
     updated = services.establishments.update(
         added.id, EstablishmentInput(**{**fields, "beds": 999})
     )
@@ -144,7 +144,8 @@ def test_demo_adds_five_establishments_three_profiles_four_diagnostics_and_stock
     assert all(services.plans.plan(d.id) for d in validated), "validation proposed a plan"
     assert len(services.establishments.list()) == 5
     assert len(services.profiles.list()) == 3
-    assert services.profiles.current() is not None
+    assert services.profiles.current() is None, "the demo never chooses who is working"
+    assert all(e.fictitious for e in services.establishments.list())
     assert services.audit.verify().ok
 
 

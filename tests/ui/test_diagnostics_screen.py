@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from hospiperf_desktop.diagnostics.template import AnswerCode
@@ -188,7 +188,8 @@ def test_following_a_plan_action_records_owner_due_date_and_status(
     assert dialog is not None and dialog.isVisible()
     dialog.owner.setText("Mme Durand")  # replaces the role the questionnaire suggests
     dialog.has_due.setChecked(True)
-    dialog.due.setDate(QDate(2027, 3, 31))
+    dialog.due.clear()
+    qtbot.keyClicks(dialog.due, "31/03/2027")
     dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
     with qtbot.waitSignal(page.plan.changed, timeout=10_000):
         dialog.accept()

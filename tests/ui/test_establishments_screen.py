@@ -34,7 +34,7 @@ def test_adding_an_establishment_shows_it_in_the_list(qtbot, window, other_servi
     dialog.name.insert("Hôpital Saint-Exemple")  # QTest types ASCII only
     dialog.kind.setCurrentIndex(dialog.kind.findData("chu"))
     dialog.region.setCurrentIndex(dialog.region.findData("Île-de-France"))
-    dialog.beds.setValue(1234)
+    qtbot.keyClicks(dialog.beds, "1234")
     with qtbot.waitSignal(window.establishments.loaded, timeout=10_000):
         _press_ok(qtbot, dialog)
 
@@ -60,7 +60,8 @@ def test_a_bad_finess_is_refused_with_a_message_next_to_the_field(qtbot, window,
     assert dialog.isVisible()
     assert "Clé de contrôle" in dialog.error_text("finess")
     assert "obligatoire" in dialog.error_text("name")
-    assert dialog.error_text("kind") == ""
+    assert "obligatoire" in dialog.error_text("kind"), "no type is chosen in advance"
+    assert dialog.error_text("region") == ""
     window.runner.wait()
     assert other_services.establishments.list() == []
 
@@ -70,6 +71,7 @@ def test_a_duplicate_finess_is_reported_by_the_service_on_the_field(qtbot, windo
     dialog = _open_add_dialog(window)
     qtbot.keyClicks(dialog.finess, "750712184")
     qtbot.keyClicks(dialog.name, "B")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("ch"))
     _press_ok(qtbot, dialog)
 
     qtbot.waitUntil(lambda: dialog.error_text("finess") != "", timeout=10_000)
@@ -118,6 +120,7 @@ def test_deleting_asks_for_confirmation(qtbot, window, services, monkeypatch, an
     )
     window.establishments.table.selectRow(0)
     window.establishments.delete_button.click()
+    qtbot.waitUntil(lambda: asked != [], timeout=10_000)
     window.runner.wait()
     qtbot.waitUntil(lambda: window.establishments.proxy.rowCount() == remaining, timeout=10_000)
     assert "750712184" in asked[0]

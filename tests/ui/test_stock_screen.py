@@ -387,3 +387,30 @@ def test_many_products_get_one_change_chosen_at_the_keyboard(
     assert len({p.has_substitute for p in stored}) == 1  # untouched: as the import set it
     updates = [e for e in services.audit.recent() if e.entity == "product" and e.action == "update"]
     assert len(updates) == 2
+
+
+def test_a_shortage_date_that_does_not_exist_is_said_and_kept_as_typed(
+    qtbot, page: StockPage, tmp_path, services, establishment, other_services
+) -> None:
+    _import(services, establishment, _write(tmp_path / "inv.csv", INVENTORY), ImportKind.SNAPSHOT)
+    shortages = page.shortages
+    with qtbot.waitSignal(shortages.loaded, timeout=10_000):
+        page.tabs.setCurrentWidget(shortages)
+    shortages.add_button.click()
+    qtbot.waitUntil(lambda: isinstance(shortages.dialog, ShortageDialog), timeout=10_000)
+    dialog = shortages.dialog
+    assert isinstance(dialog, ShortageDialog)
+    dialog.product.setEditText("3400930000042 — Chlorure de sodium 0,9 % 100 ml")
+    dialog.started.clear()
+    qtbot.keyClicks(dialog.started, "31/02/2026")
+    qtbot.keyClick(dialog.started, Qt.Key.Key_Tab)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.started.text() == "31/02/2026", "what was typed is not replaced"
+    assert "« 31/02/2026 » n'est pas une date" in dialog.error.text()
+    dialog.started.clear()
+    qtbot.keyClicks(dialog.started, "28/02/2026")
+    with qtbot.waitSignal(shortages.loaded, timeout=10_000):
+        dialog.accept()
+    [stored] = other_services.stock.catalog.shortages(establishment.id)
+    assert (stored.started_on, stored.ended_on) == (date(2026, 2, 28), None)

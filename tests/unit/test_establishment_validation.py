@@ -39,7 +39,7 @@ def test_a_complete_establishment_has_no_issue() -> None:
         ({"name": "   "}, ("name", "required")),
         ({"name": "x" * 201}, ("name", "too_long")),
         ({"kind": "hospital"}, ("kind", "unknown_kind")),
-        ({"kind": ""}, ("kind", "unknown_kind")),
+        ({"kind": ""}, ("kind", "required")),
         ({"region": "Atlantis"}, ("region", "unknown_region")),
         ({"is_ght_support": True, "ght_name": None}, ("ght_name", "support_needs_ght")),
         ({"is_ght_support": True, "ght_name": "  "}, ("ght_name", "support_needs_ght")),

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLayout,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,23 +28,31 @@ from hospiperf_desktop.establishments.model import (
     validate,
 )
 from hospiperf_desktop.reference import regions
+from ui.forms import FormDialog
 from ui.labels import kind_labels
 from ui.messages import issue_text
 
 ERROR_STYLE = "color: #b00020;"
 
 
-def _count_box(maximum: int, none_text: str) -> QSpinBox:
-    """A spin box whose lowest value (-1) means 'not given'."""
-    box = QSpinBox()
-    box.setRange(-1, maximum)
-    box.setSpecialValueText(none_text)
-    box.setValue(-1)
-    box.setGroupSeparatorShown(True)
+def _count_box(maximum: int) -> QLineEdit:
+    """A whole number typed as text: out of range or not a number is said, never capped."""
+    box = QLineEdit(placeholderText=QLocale().toString(0) + " – " + QLocale().toString(maximum))
+    box.setMaxLength(12)
     return box
 
 
-class EstablishmentDialog(QDialog):
+def _count(box: QLineEdit) -> int | None:
+    """The number in `box` (spaces as thousands separators allowed); None when blank."""
+    text = "".join(box.text().split())
+    if not text:
+        return None
+    if not text.isdigit() and not (text.startswith("-") and text[1:].isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
+class EstablishmentDialog(FormDialog):
     """Collects an EstablishmentInput. `submit` saves it (asynchronously) and calls back with
     None on success or the field issues to show."""
 
@@ -72,6 +79,8 @@ class EstablishmentDialog(QDialog):
         self.name = QLineEdit()
         self.name.setMinimumWidth(380)
         self.kind = QComboBox()
+        # No type chosen in advance: a new establishment is not a CHU until someone says so.
+        self.kind.addItem(self.tr("Choisir le type…"), "")
         for value, label in kind_labels().items():
             self.kind.addItem(label, value)
         self.region = QComboBox()
@@ -81,12 +90,17 @@ class EstablishmentDialog(QDialog):
         self.overseas = QCheckBox(self.tr("Établissement ultramarin (outre-mer)"))
         self.ght_name = QLineEdit(placeholderText=self.tr("ex. GHT Rhône-Monts"))
         self.is_ght_support = QCheckBox(self.tr("Établissement support du GHT"))
-        self.beds = _count_box(MAX_BEDS, not_given)
-        self.care_units = _count_box(MAX_CARE_UNITS, not_given)
+        self.beds = _count_box(MAX_BEDS)
+        self.care_units = _count_box(MAX_CARE_UNITS)
         self.legal_entity_finess = QLineEdit(placeholderText=self.tr("facultatif"))
         self.legal_entity_finess.setMaxLength(12)
 
         self.finess.textChanged.connect(self._finess_changed)
+        for field in ("finess", "name", "ght_name", "beds", "care_units", "legal_entity_finess"):
+            getattr(self, field).textChanged.connect(self._recheck_shown_errors)
+        for box in (self.kind, self.region):
+            box.currentIndexChanged.connect(self._recheck_shown_errors)
+        self.is_ght_support.toggled.connect(self._recheck_shown_errors)
         self.overseas.clicked.connect(self._overseas_clicked)
 
         form = QFormLayout()
@@ -141,8 +155,8 @@ class EstablishmentDialog(QDialog):
         self.overseas.setChecked(record.overseas)
         self.ght_name.setText(record.ght_name or "")
         self.is_ght_support.setChecked(record.is_ght_support)
-        self.beds.setValue(-1 if record.beds is None else record.beds)
-        self.care_units.setValue(-1 if record.care_units is None else record.care_units)
+        self.beds.setText("" if record.beds is None else str(record.beds))
+        self.care_units.setText("" if record.care_units is None else str(record.care_units))
         self.legal_entity_finess.setText(record.legal_entity_finess or "")
 
     def value(self) -> EstablishmentInput:
@@ -150,13 +164,13 @@ class EstablishmentDialog(QDialog):
             EstablishmentInput(
                 finess=self.finess.text(),
                 name=self.name.text(),
-                kind=self.kind.currentData(),
+                kind=self.kind.currentData() or "",
                 region=self.region.currentData(),
                 overseas=self.overseas.isChecked(),
                 ght_name=self.ght_name.text(),
                 is_ght_support=self.is_ght_support.isChecked(),
-                beds=None if self.beds.value() < 0 else self.beds.value(),
-                care_units=None if self.care_units.value() < 0 else self.care_units.value(),
+                beds=self._count_or_none(self.beds),
+                care_units=self._count_or_none(self.care_units),
                 legal_entity_finess=self.legal_entity_finess.text(),
             )
         )
@@ -183,9 +197,36 @@ class EstablishmentDialog(QDialog):
     def _overseas_clicked(self) -> None:
         self._overseas_touched = True
 
+    @staticmethod
+    def _count_or_none(box: QLineEdit) -> int | None:
+        try:
+            return _count(box)
+        except ValueError:
+            return None
+
+    def issues(self) -> list[FieldIssue]:
+        """Every problem of the form as typed: numbers that are not numbers, then the core's
+        validation of the rest."""
+        issues = []
+        for field in ("beds", "care_units"):
+            try:
+                _count(getattr(self, field))
+            except ValueError:
+                issues.append(FieldIssue(field, "whole_number", "a whole number is expected"))
+        return issues + validate(self.value())
+
+    def _recheck_shown_errors(self) -> None:
+        """A message under a field goes as soon as the field is corrected; fields that show
+        nothing are left alone until OK."""
+        shown = [field for field, label in self._errors.items() if not label.isHidden()]
+        if not shown:
+            return
+        still = [issue for issue in self.issues() if issue.field in shown]
+        self.show_issues(still)
+
     def _accept_clicked(self) -> None:
         data = self.value()
-        issues = validate(data)
+        issues = self.issues()
         self.show_issues(issues)
         if issues:
             return

@@ -18,10 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.errors import FieldIssue, ValidationError
-from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
+from hospiperf_desktop.establishments.model import (
+    DeletedEstablishment,
+    Establishment,
+    EstablishmentContents,
+    EstablishmentInput,
+)
 from ui.record_table import record_table
+from ui.sections.establishment_delete_dialog import DeleteEstablishmentDialog
 from ui.sections.establishment_dialog import EstablishmentDialog
 from ui.sections.establishment_model import EstablishmentTableModel
+from ui.status import show_status
 from ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
@@ -39,12 +46,13 @@ class EstablishmentsView(QWidget):
         self._runner = runner
         self._services: Services | None = None
         self.dialog: EstablishmentDialog | None = None
+        self.delete_dialog: DeleteEstablishmentDialog | None = None
         self.model = EstablishmentTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSortLocaleAware(True)
+        # The model's sort role gives French collation keys (accents among their letter).
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self._build()
@@ -146,9 +154,22 @@ class EstablishmentsView(QWidget):
         self.dialog.open()
 
     def delete_selected(self) -> None:
+        """An empty establishment is deleted after a yes; one that holds data through
+        DeleteEstablishmentDialog (what goes, its name typed, a copy of the base first)."""
         record = self.selected()
         if record is None:
             return
+        services = self._require_services()
+
+        def decide(contents: EstablishmentContents) -> None:
+            if contents.empty:
+                self._delete_empty(record)
+            else:
+                self._delete_with_data(record, contents)
+
+        self._runner.run(lambda _p: services.establishments.contents(record.id), on_success=decide)
+
+    def _delete_empty(self, record: Establishment) -> None:
         answer = QMessageBox.question(
             self,
             self.tr("Supprimer l'établissement"),
@@ -164,12 +185,38 @@ class EstablishmentsView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         services = self._require_services()
+        self._runner.run(
+            lambda _p: services.establishments.delete(record.id), on_success=self._deleted
+        )
 
-        def deleted(_none: None) -> None:
-            self.changed.emit()
-            self.reload()
+    def _delete_with_data(self, record: Establishment, contents: EstablishmentContents) -> None:
+        services = self._require_services()
+        folder = str(services.database_path.parent / "backups")
+        self.delete_dialog = DeleteEstablishmentDialog(self, record, contents, folder)
 
-        self._runner.run(lambda _p: services.establishments.delete(record.id), on_success=deleted)
+        def confirmed() -> None:
+            typed = self.delete_dialog.typed_name() if self.delete_dialog else ""
+            self._runner.run(
+                lambda _p: services.establishments.delete_with_data(record.id, typed),
+                on_success=self._deleted_with_data,
+                label=self.tr("Copie de la base puis suppression…"),
+            )
+
+        self.delete_dialog.accepted.connect(confirmed)
+        self.delete_dialog.open()
+
+    def _deleted(self, _result: object) -> None:
+        self.changed.emit()
+        self.reload()
+
+    def _deleted_with_data(self, deleted: DeletedEstablishment) -> None:
+        show_status(
+            self,
+            self.tr("« %1 » supprimé ; copie de la base avant suppression : %2")
+            .replace("%1", deleted.establishment.name)
+            .replace("%2", deleted.backup or ""),
+        )
+        self._deleted(deleted)
 
     def _require_services(self) -> Services:
         if self._services is None:

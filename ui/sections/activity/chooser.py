@@ -10,6 +10,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.french import french_sorted
 from ui.current import current_of
 
 FIRST_YEAR, LAST_YEAR = 2001, 2100  # the core keeps years 2000-2100, and N-1 is compared
@@ -38,7 +39,7 @@ class EstablishmentChooser(QComboBox):
         """List `establishments` (quietly: the caller shows the one chosen): the window's
         current one, else the one shown before, else the first of `prefer` listed."""
         kept = self.current()
-        self._establishments = sorted(establishments, key=lambda e: e.name.casefold())
+        self._establishments = french_sorted(establishments, key=lambda e: e.name)
         listed = {e.id for e in self._establishments}
         state = current_of(self)
         candidates = [state.id if state is not None else None, kept.id if kept else None]

@@ -9,7 +9,6 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -19,14 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.activity.uo_tables import UoItem, UoTable
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 
 TABLE_ID = r"[a-z0-9][a-z0-9._-]{1,59}"  # as the core's table store accepts them
 ITEM_ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}"
 MAX_COEFFICIENT = 100_000.0
 
 
-class CopyTableDialog(QDialog):
+class CopyTableDialog(FormDialog):
     """The identifier and title of a local copy of `base`."""
 
     def __init__(self, base: UoTable, taken: set[str], parent: QWidget | None = None) -> None:
@@ -85,7 +84,7 @@ class LineChange:
     measure: str | None  # a new line: the measure that counts it (None: its own count)
 
 
-class LineDialog(QDialog):
+class LineDialog(FormDialog):
     """Change a line of a local table (`line` given) or add one."""
 
     def __init__(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 from ui.labels import actor_text, datetime_text
 from ui.record_table import record_table
 from ui.sections.stock.common import Column, ColumnsTableModel
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 MAX_NAME = 120  # as the core's CalculatorService accepts them
 
 
-class SaveScenarioDialog(QDialog):
+class SaveScenarioDialog(FormDialog):
     """The name under which the scenario is kept for the establishment."""
 
     def __init__(

@@ -37,13 +37,14 @@ from hospiperf_desktop.diagnostics.suitability import suitable
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.establishments.model import Establishment
 from ui.file_dialogs import open_path, save_path
+from ui.forms import FormDialog
 from ui.labels import answer_labels, score_text, target_labels
 
 if TYPE_CHECKING:
     pass
 
 
-class NewDiagnosticDialog(QDialog):
+class NewDiagnosticDialog(FormDialog):
     """Choose the establishment, then one of the questionnaires that suit it (or any)."""
 
     def __init__(
@@ -141,7 +142,7 @@ class NewDiagnosticDialog(QDialog):
         return self.establishment.currentData(), self.template.currentData(), self.label.text()
 
 
-class EvidenceDialog(QDialog):
+class EvidenceDialog(FormDialog):
     """The evidence files of one item: add, save a copy, remove."""
 
     def __init__(

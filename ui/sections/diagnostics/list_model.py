@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary
+from hospiperf_desktop.french import collation_text
 from ui.labels import datetime_text, score_text
 from ui.record_table import Index, RecordTableModel
 
@@ -76,4 +77,4 @@ class DiagnosticTableModel(RecordTableModel):
             return -1.0 if row.score is None else row.score
         if column == "updated":
             return row.updated_at.isoformat()
-        return self._display(row, column)
+        return collation_text(self._display(row, column))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +25,7 @@ from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import PlanEntry, PlanEntryChange
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from hospiperf_desktop.diagnostics.texts import format_date
-from ui.forms import form_dialog
+from ui.forms import DateField, FormDialog, form_dialog
 from ui.labels import action_status_labels, priority_labels
 from ui.record_table import Index, RecordTableModel, record_table
 from ui.tasks import TaskRunner
@@ -80,7 +78,7 @@ class PlanTableModel(RecordTableModel):
         return values[index.column()]
 
 
-class PlanEntryDialog(QDialog):
+class PlanEntryDialog(FormDialog):
     """Edit who carries an action, by when, where it stands and its priority."""
 
     def __init__(self, entry: PlanEntry, parent: QWidget | None = None) -> None:
@@ -90,14 +88,13 @@ class PlanEntryDialog(QDialog):
         text.setWordWrap(True)
         self.owner = QLineEdit(entry.owner)
         self.has_due = QCheckBox(self.tr("Échéance"))
-        self.due = QDateEdit()
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("dd/MM/yyyy")
+        self.due = DateField(entry.due_date)
         if entry.due_date:
             self.has_due.setChecked(True)
-            self.due.setDate(QDate(entry.due_date.year, entry.due_date.month, entry.due_date.day))
         else:
-            self.due.setDate(QDate.currentDate().addMonths(3))
+            self.due.set_date(date.today() + timedelta(days=91))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
         self.due.setEnabled(self.has_due.isChecked())
         self.has_due.toggled.connect(self.due.setEnabled)
         self.status = QComboBox()
@@ -122,13 +119,17 @@ class PlanEntryDialog(QDialog):
         form.addRow(self.tr("Échéance :"), due_row)
         form.addRow(self.tr("Statut :"), self.status)
         form.addRow(self.tr("Priorité :"), self.priority)
+        form.addRow("", self.error)
         form_dialog(self, form, 560)
 
+    def accept(self) -> None:
+        problem = self.due.problem(required=True) if self.has_due.isChecked() else None
+        self.error.setText(problem or "")
+        if problem is None:
+            super().accept()
+
     def change(self) -> PlanEntryChange:
-        picked = self.due.date()
-        due = (
-            date(picked.year(), picked.month(), picked.day()) if self.has_due.isChecked() else None
-        )
+        due = self.due.date_value() if self.has_due.isChecked() else None
         priority = self.priority.currentData()
         return PlanEntryChange(
             owner=self.owner.text(),
@@ -138,7 +139,7 @@ class PlanEntryDialog(QDialog):
         )
 
 
-class NewActionDialog(QDialog):
+class NewActionDialog(FormDialog):
     """An action the team writes itself, attached to one item of the questionnaire."""
 
     def __init__(self, template: Template, parent: QWidget | None = None) -> None:

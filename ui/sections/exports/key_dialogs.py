@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 
 MIN_PASSPHRASE = 10  # as the core's KeyStore accepts them
 
@@ -18,7 +18,7 @@ def _hidden() -> QLineEdit:
     return field
 
 
-class NewKeyDialog(QDialog):
+class NewKeyDialog(FormDialog):
     """The passphrase that protects a new key: twice, hidden, at least 10 characters."""
 
     def __init__(self, establishment: str, parent: QWidget | None = None) -> None:
@@ -66,7 +66,7 @@ class NewKeyDialog(QDialog):
         return self.passphrase.text()
 
 
-class PassphraseDialog(QDialog):
+class PassphraseDialog(FormDialog):
     """The passphrase that opens the key, to sign one bundle."""
 
     def __init__(self, establishment: str, parent: QWidget | None = None) -> None:

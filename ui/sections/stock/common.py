@@ -19,12 +19,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from hospiperf_desktop.french import NBSP, without_accents
+from hospiperf_desktop.french import NBSP, collation_text, without_accents
 from ui.record_table import Index, RecordTableModel, record_table
 
 RISK_BACKGROUND = "#fbe3e0"  # light red: a product at risk of running out
 ABOVE_TARGET_BACKGROUND = "#fff1d6"  # light amber: more stock than the target coverage
 TOTAL_BACKGROUND = "#eceff3"
+UNIT_PRICE_DECIMALS = 5  # hospital unit prices go down to a ten-thousandth of a euro
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -36,6 +37,17 @@ def number(value: float | None, decimals: int = 0) -> str:
 
 def euros(value: float | None) -> str:
     return "—" if value is None else number(value, 2) + NBSP + "€"
+
+
+def unit_price(value: float | None) -> str:
+    """A unit price with its significant decimals: 0.0235 → '0,0235 €', 12.5 → '12,50 €'."""
+    if value is None:
+        return "—"
+    text = number(value, UNIT_PRICE_DECIMALS)
+    point = QLocale().decimalPoint()
+    whole, _, decimals = text.rpartition(point)
+    decimals = decimals.rstrip("0").ljust(2, "0")
+    return whole + point + decimals + NBSP + "€"
 
 
 def weeks(value: float | None) -> str:
@@ -95,7 +107,7 @@ class ColumnsTableModel(RecordTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and self.tooltips:
             return column.text(row) or None  # the whole text of a cut cell
         if role == Qt.ItemDataRole.UserRole:
-            return column.sort(row) if column.sort is not None else column.text(row).casefold()
+            return column.sort(row) if column.sort is not None else collation_text(column.text(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self.bold(row):

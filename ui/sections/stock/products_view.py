@@ -27,6 +27,7 @@ from hospiperf_desktop.stock.bounds import StockBounds
 from hospiperf_desktop.stock.cells import CellError, parse_number
 from hospiperf_desktop.stock.numbers import Reading, dot_evidence
 from hospiperf_desktop.stock.records import ProductHistory, ProductRecord
+from ui.forms import FormDialog
 from ui.messages import french_number
 from ui.sections.stock.common import (
     Column,
@@ -38,6 +39,7 @@ from ui.sections.stock.common import (
     selected_record,
     sort_number,
     stock_table,
+    unit_price,
     yes,
 )
 from ui.sections.stock.tab import StockTab
@@ -99,7 +101,7 @@ class ProductsView(StockTab):
             Column(self.tr("Substitut disponible"), lambda p: yes(p.has_substitute)),
             Column(
                 self.tr("Prix unitaire"),
-                lambda p: euros(p.unit_price),
+                lambda p: unit_price(p.unit_price),
                 lambda p: sort_number(p.unit_price),
                 right=True,
             ),
@@ -212,7 +214,7 @@ class ProductsView(StockTab):
         dialog.open()
 
 
-class ProductDialog(QDialog):
+class ProductDialog(FormDialog):
     """A product's monthly movements, counted stock and shortages; category and flags edited."""
 
     def __init__(

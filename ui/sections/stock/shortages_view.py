@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import ProductRecord, ShortageRecord
-from ui.forms import form_dialog
+from ui.forms import DateField, FormDialog, form_dialog
 from ui.labels import actor_text
 from ui.sections.stock.common import (
     Column,
@@ -218,7 +216,7 @@ class ShortagesView(StockTab):
         )
 
 
-class ShortageDialog(QDialog):
+class ShortageDialog(FormDialog):
     """A shortage: the product (typed code or words of its label), dates, cause, outcome."""
 
     def __init__(
@@ -242,13 +240,9 @@ class ShortageDialog(QDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.product.setCompleter(completer)
         self.product.lineEdit().setPlaceholderText(self.tr("Code ou libellé du produit"))
-        self.started = QDateEdit(calendarPopup=True)
-        self.started.setDisplayFormat("dd/MM/yyyy")
-        self.started.setDate(QDate.currentDate())
+        self.started = DateField(date.today())
         self.ended_check = QCheckBox(self.tr("Terminée le"))
-        self.ended = QDateEdit(calendarPopup=True)
-        self.ended.setDisplayFormat("dd/MM/yyyy")
-        self.ended.setDate(QDate.currentDate())
+        self.ended = DateField(date.today())
         self.ended.setEnabled(False)
         self.ended_check.toggled.connect(self.ended.setEnabled)
         ended_row = QHBoxLayout()
@@ -277,10 +271,10 @@ class ShortageDialog(QDialog):
         form_dialog(self, form, 620)
         if shortage is not None:
             self.product.setCurrentIndex(self.product.findData(shortage.product_id))
-            self.started.setDate(_qdate(shortage.started_on))
+            self.started.set_date(shortage.started_on)
             if shortage.ended_on is not None:
                 self.ended_check.setChecked(True)
-                self.ended.setDate(_qdate(shortage.ended_on))
+                self.ended.set_date(shortage.ended_on)
             self.cause.setText(shortage.cause)
             self.substitute.setText(shortage.substitute)
             self.supplier_changed.setChecked(shortage.supplier_changed)
@@ -297,7 +291,15 @@ class ShortageDialog(QDialog):
         if self.product_id() is None:
             self.error.setText(self.tr("Choisissez un produit de la liste."))
             return
-        if self.ended_check.isChecked() and self.ended.date() < self.started.date():
+        problem = self.started.problem(required=True) or (
+            self.ended.problem(required=True) if self.ended_check.isChecked() else None
+        )
+        if problem is not None:
+            self.error.setText(problem)
+            return
+        ended = self.ended.date_value() if self.ended_check.isChecked() else None
+        started = self.started.date_value()
+        if ended is not None and started is not None and ended < started:
             self.error.setText(self.tr("La date de fin précède la date de début."))
             return
         super().accept()
@@ -305,18 +307,14 @@ class ShortageDialog(QDialog):
     def value(self) -> ShortageInput:
         from hospiperf_desktop.stock.catalog import ShortageInput
 
-        product_id = self.product_id()
-        assert product_id is not None
+        product_id, started = self.product_id(), self.started.date_value()
+        assert product_id is not None and started is not None
         return ShortageInput(
             product_id=product_id,
-            started_on=self.started.date().toPython(),
-            ended_on=self.ended.date().toPython() if self.ended_check.isChecked() else None,
+            started_on=started,
+            ended_on=self.ended.date_value() if self.ended_check.isChecked() else None,
             cause=self.cause.text(),
             substitute=self.substitute.text(),
             supplier_changed=self.supplier_changed.isChecked(),
             notes=self.notes.toPlainText(),
         )
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)

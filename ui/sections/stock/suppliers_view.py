@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import SupplierRecord
-from ui.forms import form_dialog
+from ui.forms import FormDialog, form_dialog
 from ui.sections.stock.common import (
     Column,
     ColumnsTableModel,
@@ -174,7 +173,7 @@ class SuppliersView(StockTab):
         dialog.open()
 
 
-class SupplierDialog(QDialog):
+class SupplierDialog(FormDialog):
     def __init__(
         self,
         supplier: SupplierRecord,
