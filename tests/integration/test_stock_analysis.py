@@ -120,7 +120,8 @@ def test_reorder_point_and_order_by_hand(services: Services, establishment_id: i
     assert a.days_left == pytest.approx(100 / 26 * 7)
     # A is all the consumption (class A); B none (class C).
     assert (a.abc_class, lines["B"].abc_class) == ("A", "C")
-    assert a.criticality_reasons == ("class_a",)
+    # No substitute is known until the pharmacist says so (new products default to none).
+    assert a.criticality_reasons == ("no_substitute", "class_a")
 
 
 def test_a_long_sea_lead_time_puts_a_product_at_risk(
@@ -144,8 +145,8 @@ def test_a_long_sea_lead_time_puts_a_product_at_risk(
              if line.code == "A")  # fmt: skip
     # 100 units at 26 a week last 26.9 days: less than 42 days of sea freight.
     assert a.at_risk and a.lead_days == 42
-    # Single supplier, class A, lead time ≥ 30 days: 2 + 2 + 2
-    assert a.criticality_score == 6
+    # Single supplier, no substitute known, class A, lead time ≥ 30 days: 2 + 2 + 2 + 2
+    assert a.criticality_score == 8
     assert a.order_quantity == math.ceil(a.reorder_point + 26 * 2 - 100)
     overridden = catalog.update_supplier(supplier.id, profile="mainland_sea", lead_time_days=3)
     assert overridden.overridden and overridden.lead_time_days == 3
