@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dialog_support import answer_next_question
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -259,6 +260,9 @@ def test_a_wrong_typed_price_stays_in_the_field_with_its_reason_and_nothing_chan
     assert dialog.isVisible()
     assert dialog.price.text() == typed and dialog.price.hasFocus()
     assert dialog.price_error.text() == error
-    dialog.reject()
+    seen: list[str] = []
+    answer_next_question("Abandonner", seen)  # a typed form asks before it is thrown away
+    qtbot.keyClick(dialog.price, Qt.Key.Key_Escape)
+    assert seen == ["Abandonner la saisie ?"] and not dialog.isVisible()
     after = {p.code: p for p in other_services.stock.catalog.products(establishment.id)}
     assert after == before
