@@ -10,6 +10,7 @@ echoed.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -36,11 +37,9 @@ def sniff_encoding(head: bytes, file: str) -> tuple[str, ...]:
         return ("utf-16",)
     sample = head[:4096]
     if b"\x00" in sample:
-        even, odd = sample[0::2], sample[1::2]
-        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-            return ("utf-16-le",)
-        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-            return ("utf-16-be",)
+        utf16 = _utf16_without_bom(sample)
+        if utf16 is not None:
+            return (utf16,)
         if sample.count(0) == len(sample):
             raise _refuse(file, "the file holds only NUL bytes; it is not a CSV file", "binary")
         if sample.count(0) > max(len(sample) // 10, 16):
@@ -49,6 +48,31 @@ def sniff_encoding(head: bytes, file: str) -> tuple[str, ...]:
             )
         # A few NUL bytes in a text file: the line check names the line and column.
     return ("utf-8", "cp1252")
+
+
+LATIN_END = 0x250  # Basic Latin, Latin-1, Latin Extended-A and -B
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the sample reads as text in one of them, else None.
+
+    Each byte order is tried, and the one whose text is mostly Latin (the separators, line
+    ends, digits and letters of a French table are) wins: a zero byte alone cannot tell, since
+    a letter such as 'Ā' (U+0100) puts its zero on the other side."""
+    even = sample[: len(sample) - len(sample) % 2]
+    if len(even) < 2:
+        return None
+    scores = {}
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = even.decode(encoding, errors="replace")
+        scores[encoding] = sum(
+            ord(c) < LATIN_END and (unicodedata.category(c)[0] != "C" or c in "\r\n\t")
+            for c in text
+        )
+        scores[encoding] /= len(text)
+    best = max(scores, key=lambda e: scores[e])
+    other = min(scores, key=lambda e: scores[e])
+    return best if scores[best] >= 0.5 and scores[best] > scores[other] else None
 
 
 def _delimiter(head: bytes, encoding: str) -> str:

@@ -102,17 +102,18 @@ def read_public_key(path: Path) -> PublicKey:
         raise KeyFileError(f"not a public-key file: {err}") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_KEY_FORMAT:
         raise NotAKeyFileError(f"{path.name}: not a public-key file (format {PUBLIC_KEY_FORMAT})")
-    try:
-        check_schema(data, "public-key", path.name)
-    except InputFileError as err:
-        raise KeyFileError(f"damaged public key: {err}") from None
     raw_key, finess = data.get("public_key"), data.get("finess")
     if not isinstance(raw_key, str) or not isinstance(finess, str):
         raise KeyFileError(f"{path.name}: damaged public key (public_key and finess are texts)")
+    # The FINESS first, in words: the schema's pattern would only say "not the expected form".
     problem = check_finess(finess)
     if problem is not None or finess != normalize_finess(finess):
         reason = problem.message if problem else "write it as 9 characters, no spaces"
         raise KeyFileError(f"{path.name}: {finess[:20]!r} is not a FINESS number ({reason})")
+    try:
+        check_schema(data, "public-key", path.name)
+    except InputFileError as err:
+        raise KeyFileError(f"damaged public key: {err}") from None
     try:
         raw = base64.b64decode(raw_key, validate=True)
     except ValueError as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,6 @@ from hospiperf_desktop.establishments.model import (
 from hospiperf_desktop.storage import models
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.repositories import EstablishmentRepository
-from hospiperf_desktop.storage.safety_copy import BEFORE_DELETE, take_safety_copy
 
 ENTITY = "establishment"
 _INPUT_FIELDS = tuple(f.name for f in fields(EstablishmentInput))
@@ -173,7 +173,7 @@ class EstablishmentService:
                     )
                 ]
             )
-        copy = take_safety_copy(self._db, BEFORE_DELETE) if backup else None
+        copy = _copy_before_delete(self._db) if backup else None
         with self._db.write() as session:
             contents = self.remove(session, establishment_id)
         return DeletedEstablishment(record, contents, str(copy) if copy else None)
@@ -236,3 +236,14 @@ def _contents(rows: dict[str, int]) -> EstablishmentContents:
         uo_results=rows["uo_results"],
         scenarios=rows["calculator_scenarios"],
     )
+
+
+BEFORE_DELETE = "before-delete"
+
+
+def _copy_before_delete(database: Database) -> Path:
+    """A checked backup of the whole database, in its backups folder, before data goes."""
+    from hospiperf_desktop.backup.service import write_backup
+    from hospiperf_desktop.backup.store import default_folder
+
+    return write_backup(database, default_folder(database.path), BEFORE_DELETE).path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from integration_support import Cli, make_finess, make_input
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.errors import ValidationError
 from hospiperf_desktop.services import Services, open_services
-from hospiperf_desktop.storage.safety_copy import take_safety_copy
 
 FINESS = make_finess(1)
 NAME = "Centre hospitalier n°1"
@@ -67,7 +65,8 @@ def test_deleting_with_data_keeps_a_copy_first_and_spares_the_neighbour(
     assert deleted.backup is not None
     copy = Path(deleted.backup)
     assert copy.parent == db_file.parent / "backups" and BACKUP_NAME.match(copy.name)
-    assert [p.name for p in copy.parent.iterdir()] == [copy.name], "no temporary file left"
+    # A checked backup like any other: the copy and its sidecar, no temporary file left.
+    assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name, copy.name + ".json"]
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT count(*) FROM diagnostics").fetchone() == (2,)
         assert conn.execute("SELECT name FROM establishments WHERE id = ?", (first,)).fetchone()
@@ -75,14 +74,6 @@ def test_deleting_with_data_keeps_a_copy_first_and_spares_the_neighbour(
     entry = services.audit.recent(1)[0]
     assert (entry.action, entry.entity_id) == ("delete_with_data", FINESS)
     assert entry.before is not None and entry.before["data"]["diagnostics"] == 1
-
-
-def test_two_copies_in_the_same_second_do_not_overwrite_each_other(services: Services) -> None:
-    when = datetime(2026, 12, 4, 18, 30, 5)
-    first = take_safety_copy(services.database, "before-delete", when)
-    second = take_safety_copy(services.database, "before-delete", when)
-    assert first.name == "hospiperf-20261204-183005-r0006-before-delete.sqlite"
-    assert second.name == "hospiperf-20261204-183006-r0006-before-delete.sqlite"
 
 
 def test_cli_delete_with_data_needs_the_name_typed(cli: Cli, db: Path) -> None:

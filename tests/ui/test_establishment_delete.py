@@ -63,7 +63,7 @@ def test_the_dialog_lists_what_goes_and_deletes_once_the_name_is_typed(
     assert [e.id for e in other_services.establishments.list()] == [kept]
     assert [d.establishment_id for d in other_services.diagnostics.list()] == [kept]
     assert other_services.activity.values.years(kept) == [2025]
-    copies = list((db_path.parent / "backups").iterdir())
+    copies = list((db_path.parent / "backups").glob("*-before-delete.sqlite"))
     assert len(copies) == 1
     assert re.fullmatch(r"hospiperf-\d{8}-\d{6}-r0006-before-delete\.sqlite", copies[0].name)
     assert str(copies[0]) in window.statusBar().currentMessage()
@@ -79,4 +79,4 @@ def test_escape_in_the_delete_dialog_deletes_nothing(qtbot, window, services, db
     assert not dialog.isVisible()
     window.runner.wait()
     assert len(services.establishments.list()) == 2
-    assert not (db_path.parent / "backups").exists()
+    assert not list((db_path.parent / "backups").glob("*-before-delete.sqlite"))
