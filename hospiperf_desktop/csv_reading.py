@@ -62,14 +62,14 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     even = sample[: len(sample) - len(sample) % 2]
     if len(even) < 2:
         return None
-    scores = {}
+    scores: dict[str, float] = {}
     for encoding in ("utf-16-le", "utf-16-be"):
         text = even.decode(encoding, errors="replace")
-        scores[encoding] = sum(
+        latin = sum(
             ord(c) < LATIN_END and (unicodedata.category(c)[0] != "C" or c in "\r\n\t")
             for c in text
         )
-        scores[encoding] /= len(text)
+        scores[encoding] = latin / len(text)
     best = max(scores, key=lambda e: scores[e])
     other = min(scores, key=lambda e: scores[e])
     return best if scores[best] >= 0.5 and scores[best] > scores[other] else None
