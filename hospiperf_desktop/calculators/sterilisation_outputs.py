@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from hospiperf_desktop.activity.texts import french_number
 from hospiperf_desktop.calculators.outputs import Section, _pdf, _sheet, _workbook
@@ -181,7 +182,7 @@ def write_study_workbook(
                 ],
             ],
         )
-        _sheet(
+        structure = _sheet(
             workbook,
             "Structure des coûts",
             ["Poste", "Montant (€/an)", "Part"],
@@ -193,6 +194,9 @@ def write_study_workbook(
             ]
             + [["Total", result.total_cost, 1 if result.total_cost else None]],
         )
+        for row in range(2, structure.max_row + 1):
+            structure.cell(row, 2).number_format = "#,##0"
+            structure.cell(row, 3).number_format = "0.0%"
         if comparisons:
             _sheet(
                 workbook,
@@ -212,7 +216,12 @@ def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()
     labels = structure_labels()
     parts = [p for p in STRUCTURE_PARTS if result.structure[p]]
     figure = Figure(figsize=(7.2, 2.2 + 0.3 * len(parts)), layout="constrained")
-    axes = figure.subplots(1, 2 if comparisons else 1, squeeze=False)[0]
+    axes = figure.subplots(
+        1,
+        2 if comparisons else 1,
+        squeeze=False,
+        width_ratios=[2.3, 1] if comparisons else [1],
+    )[0]
     ax = axes[0]
     hatches = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
     for i, part in enumerate(parts):
@@ -237,6 +246,7 @@ def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()
     ax.set_ylim(len(parts) - 0.5, -0.6)
     ax.set_xlim(0, max([result.structure[p] for p in parts] or [1]) * 1.6)
     ax.xaxis.set_major_formatter(lambda v, _p: f"{french_number(v)} €")
+    ax.xaxis.set_major_locator(MaxNLocator(3))
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Structure du coût annuel", fontsize=9.5, loc="left")
     for side in ("top", "right"):
@@ -281,6 +291,15 @@ def result_rows(result: StudyResult) -> list[list[str]]:
         ["UO Sté par ETP", number(result.uo_per_fte)],
         ["Cycles par stérilisateur et par jour", number(result.cycles_per_steriliser_day, 1)],
         ["Taux de charge des stérilisateurs", percent(result.load_rate)],
+        [
+            "Table des UO Sté",
+            result.table_version
+            + (
+                " — coefficients provisoires : " + ", ".join(result.provisional_categories)
+                if result.provisional
+                else " — coefficients saisis"
+            ),
+        ],
     ]
 
 

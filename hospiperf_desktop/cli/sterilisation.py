@@ -122,7 +122,8 @@ def _study(args: argparse.Namespace) -> int:
         )
     )
     for c in comparisons:
-        print(f"  vs {c.label} ({c.year}): cost per UO {euros(c.cost_per_uo)}")
+        cost = "—" if c.cost_per_uo is None else f"{c.cost_per_uo:,.2f} €"
+        print(f"  vs {c.label} ({c.year}): cost per UO {cost}")
     for path in (args.xlsx, args.pdf):
         if path:
             print(f"written: {path}")
