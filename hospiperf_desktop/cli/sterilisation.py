@@ -35,6 +35,18 @@ def register(group: Any, outputs_and_save: Any) -> None:
     study.add_argument(
         "--template", type=Path, metavar="FILE", help="write the empty study workbook"
     )
+    study.add_argument(
+        "--activity",
+        type=existing_file,
+        metavar="EXPORT",
+        help="take the activity from a traceability export (CSV/XLSX) instead of FILE's",
+    )
+    study.add_argument(
+        "--mapping",
+        type=existing_file,
+        metavar="MAPPING",
+        help='JSON {"columns": {...}, "compositions": {name: category}} for --activity',
+    )
     outputs_and_save(study)
     study.set_defaults(handler=_study)
 
@@ -68,6 +80,10 @@ def _study(args: argparse.Namespace) -> int:
     if args.save and not args.establishment:
         raise CliError("--save needs --establishment FINESS")
     study = read_study(args.file)
+    if args.activity:
+        study = _with_extraction(study, args.activity, args.mapping)
+    elif args.mapping:
+        raise CliError("--mapping goes with --activity EXPORT")
     try:
         result = compute(study)
     except StudyError as err:
@@ -163,6 +179,35 @@ def _pooling(args: argparse.Namespace) -> int:
     for statement in result.statements:
         print(f"  assumption: {statement}")
     return EXIT_OK
+
+
+def _with_extraction(study: Any, export: Path, mapping_file: Path | None) -> Any:
+    import json
+    from dataclasses import replace
+
+    from hospiperf_desktop.calculators.sterilisation_extraction import (
+        ExtractionMapping,
+        read_extraction,
+    )
+
+    mapping = ExtractionMapping()
+    if mapping_file is not None:
+        try:
+            raw = json.loads(mapping_file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise CliError(f"{mapping_file.name}: not a JSON mapping ({err})") from None
+        if not isinstance(raw, dict) or not all(
+            isinstance(raw.get(k, {}), dict)
+            and all(isinstance(v, str) for v in raw.get(k, {}).values())
+            for k in ("columns", "compositions")
+        ):
+            raise CliError(
+                f'{mapping_file.name}: expected {{"columns": {{...}}, "compositions": {{...}}}}'
+                " with text values"
+            )
+        mapping = ExtractionMapping(raw.get("columns", {}), raw.get("compositions", {}))
+    extraction = read_extraction(export, study.year, mapping)
+    return replace(study, activity=extraction.activity)
 
 
 def _named(study: Any, name: str) -> Any:
