@@ -119,9 +119,9 @@ class SterilisationView(CalculatorView):
 
         self.form_tabs = QTabWidget()
         self.form_tabs.addTab(
-            self._activity_tab(("simplified", "other")), self.tr("Activité (synthèse)")
+            self._activity_tab(("simplified", "other")), self.tr("Activité : synthèse")
         )
-        self.form_tabs.addTab(self._activity_tab(("detailed",)), self.tr("Activité (détaillée)"))
+        self.form_tabs.addTab(self._activity_tab(("detailed",)), self.tr("Liste détaillée"))
         self.form_tabs.addTab(self._staff_tab(), self.tr("Personnel"))
         self.form_tabs.addTab(self._equipment_tab(), self.tr("Équipements"))
         self.form_tabs.addTab(self._costs_tab(), self.tr("Autres coûts"))
