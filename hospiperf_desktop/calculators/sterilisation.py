@@ -238,8 +238,12 @@ def check_study(study: Study) -> list[tuple[str, str]]:
             problems.append(("cycles.cycles", "must be 0 or more"))
         if (c.loaded_units is None) != (c.units_per_cycle is None):
             problems.append(("cycles", "loaded_units and units_per_cycle go together"))
-        if c.units_per_cycle is not None and c.units_per_cycle <= 0:
-            problems.append(("cycles.units_per_cycle", "must be more than 0"))
+        if c.loaded_units is not None:
+            non_negative("cycles.loaded_units", c.loaded_units)
+        if c.units_per_cycle is not None and not (
+            math.isfinite(c.units_per_cycle) and c.units_per_cycle > 0
+        ):
+            problems.append(("cycles.units_per_cycle", "must be a finite number above 0"))
     return problems
 
 

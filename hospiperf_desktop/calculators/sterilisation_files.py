@@ -105,14 +105,14 @@ def _schema_message(error: Any) -> str:
         return f"unknown field ({error.message.split('(')[-1].rstrip(')')})"
     if error.validator == "required":
         return str(error.message).replace("is a required property", "is required")
+    value = error.instance
+    quoted = f"'{shown(value)}'" if isinstance(value, str) else shown(value)
     if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
-        return (
-            f"{shown(error.instance)} is out of range ({error.validator} {error.validator_value})"
-        )
+        return f"{quoted} is out of range ({error.validator} {error.validator_value:g})"
     if error.validator == "type":
-        return f"{shown(error.instance)} is not of type {error.validator_value}"
+        return f"{quoted} is not of type {error.validator_value}"
     if error.validator == "enum":
-        return f"{shown(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+        return f"{quoted} is not one of {', '.join(map(str, error.validator_value))}"
     return str(error.message)[:200]
 
 
@@ -153,21 +153,36 @@ def study_to_data(study: Study) -> dict[str, Any]:
     return data
 
 
+class _NotFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotFinite(name)
+
+
 def _read_json(path: Path) -> Any:
+    """The parsed file; NaN and Infinity (which Python's json accepts) are refused."""
+
+    def refuse(message: str, code: str, line: int | None = None, column: str | None = None) -> Any:
+        return FileImportError([SourceIssue(path.name, line, column, message, code)])
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise FileImportError(
-            [SourceIssue(path.name, None, None, "file not found", "not_found")]
-        ) from None
+        raise refuse("file not found", "not_found") from None
     except UnicodeDecodeError:
-        raise FileImportError(
-            [SourceIssue(path.name, None, None, "not UTF-8 text", "encoding")]
-        ) from None
+        raise refuse("not UTF-8 text", "encoding") from None
+    if not text.strip():
+        raise refuse("the file is empty", "empty_file")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotFinite as err:
+        raise refuse(f"{err} is not a finite number", "not_finite") from None
     except json.JSONDecodeError as err:
-        raise FileImportError(
-            [SourceIssue(path.name, err.lineno, str(err.colno), f"invalid JSON: {err.msg}", "json")]
-        ) from None
+        raise refuse(f"invalid JSON: {err.msg}", "json", err.lineno, str(err.colno)) from None
+    except RecursionError:
+        raise refuse("the JSON is nested too deeply", "json") from None
 
 
 def read_study(path: Path, table: CategoryTable | None = None) -> Study:
