@@ -193,6 +193,39 @@ def read_extraction(
     )
 
 
+def read_mapping(path: Path) -> ExtractionMapping:
+    """A mapping profile: JSON `{"columns": {field: heading}, "compositions": {name: category}}`."""
+    import json
+
+    def refuse(message: str, code: str = "mapping") -> FileImportError:
+        return FileImportError([SourceIssue(path.name, None, None, message, code)])
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise refuse("file not found", "not_found") from None
+    except UnicodeDecodeError:
+        raise refuse("not UTF-8 text", "encoding") from None
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise refuse(f"not a JSON mapping ({shown(str(err), 80)})", "json") from None
+    fine = isinstance(raw, dict) and set(raw) <= {"columns", "compositions"}
+    if fine:
+        for key in ("columns", "compositions"):
+            part = raw.get(key, {})
+            fine = fine and isinstance(part, dict)
+            fine = fine and all(isinstance(k, str) and isinstance(v, str) for k, v in part.items())
+    if not fine:
+        raise refuse('expected {"columns": {...}, "compositions": {...}} with text values')
+    columns = raw.get("columns", {})
+    unknown = sorted(set(columns) - set(COLUMNS))
+    if unknown:
+        raise refuse(
+            f"unknown column field(s) {', '.join(map(shown, unknown))}"
+            f" (known: {', '.join(COLUMNS)})"
+        )
+    return ExtractionMapping(columns, raw.get("compositions", {}))
+
+
 def _columns(source: Table, mapping: ExtractionMapping) -> dict[str, int]:
     found: dict[str, int] = {}
     chosen = {fold(heading): name for name, heading in mapping.columns.items()}

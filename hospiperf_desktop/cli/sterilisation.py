@@ -182,30 +182,15 @@ def _pooling(args: argparse.Namespace) -> int:
 
 
 def _with_extraction(study: Any, export: Path, mapping_file: Path | None) -> Any:
-    import json
     from dataclasses import replace
 
     from hospiperf_desktop.calculators.sterilisation_extraction import (
         ExtractionMapping,
         read_extraction,
+        read_mapping,
     )
 
-    mapping = ExtractionMapping()
-    if mapping_file is not None:
-        try:
-            raw = json.loads(mapping_file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise CliError(f"{mapping_file.name}: not a JSON mapping ({err})") from None
-        if not isinstance(raw, dict) or not all(
-            isinstance(raw.get(k, {}), dict)
-            and all(isinstance(v, str) for v in raw.get(k, {}).values())
-            for k in ("columns", "compositions")
-        ):
-            raise CliError(
-                f'{mapping_file.name}: expected {{"columns": {{...}}, "compositions": {{...}}}}'
-                " with text values"
-            )
-        mapping = ExtractionMapping(raw.get("columns", {}), raw.get("compositions", {}))
+    mapping = read_mapping(mapping_file) if mapping_file else ExtractionMapping()
     extraction = read_extraction(export, study.year, mapping)
     return replace(study, activity=extraction.activity)
 

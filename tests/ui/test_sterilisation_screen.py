@@ -46,6 +46,12 @@ def _type(qtbot, edit: QLineEdit, text: str) -> None:
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
 
 
+def _settle(qtbot, window: MainWindow) -> None:
+    """Let the chart and comparisons of the last keystroke arrive before the window goes."""
+    qtbot.wait(400)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
+
+
 def _type_small_study(qtbot, page: CalculatorsPage) -> None:
     view = page.sterilisation
     view.form_tabs.setCurrentIndex(0)
@@ -72,9 +78,19 @@ def _type_small_study(qtbot, page: CalculatorsPage) -> None:
 def test_a_typed_study_gives_the_hand_computed_cost_and_is_saved_whole(
     qtbot, window, other_services, establishment
 ) -> None:
+    from hospiperf_desktop.calculators.sterilisation import compute
+    from hospiperf_desktop.calculators.sterilisation_files import read_study, study_to_data
+
+    previous = read_study(EXAMPLE).__class__(**{**vars(read_study(EXAMPLE)), "year": 2025})
+    other_services.calculators.save(
+        establishment.id, "sterilisation", "Etude 2025", study_to_data(previous),
+        compute(previous), "2026.1-provisoire",
+    )  # fmt: skip
     page = _open(qtbot, window)
     view = page.sterilisation
     _type_small_study(qtbot, page)
+    qtbot.waitUntil(lambda: "N-1" in view.comparisons_label.text(), timeout=10_000)
+    assert "N-1 — Etude 2025 (2025) : 27,71" in _nbsp(view.comparisons_label.text())
     # UO: 10 000 × 1,5 + 500 × 2 = 16 000. Direct: 400 000 staff + 20 000 equipment
     # (12 000 + 8 000) + 50 000 consumables = 470 000; total × 1,10 = 517 000.
     assert _nbsp(view.total_label.text()) == "517 000 € par an"
@@ -91,7 +107,8 @@ def test_a_typed_study_gives_the_hand_computed_cost_and_is_saved_whole(
     qtbot.keyClicks(dialog.name, "Etude 2026")
     with qtbot.waitSignal(view.saved, timeout=10_000):
         qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
-    [kept] = other_services.calculators.scenarios(establishment.id, "sterilisation")
+    kept_2025, kept = other_services.calculators.scenarios(establishment.id, "sterilisation")
+    assert kept_2025.name == "Etude 2025" and kept_2025.result["uo_total"] == 26_000
     assert kept.name == "Etude 2026" and kept.params_version == "2026.1-provisoire"
     inputs = kept.inputs
     assert inputs["activity"] == [
@@ -117,10 +134,12 @@ def test_a_typed_study_gives_the_hand_computed_cost_and_is_saved_whole(
     assert _nbsp(view.total_label.text()) == "462 000 € par an"
     view.open_button.click()
     qtbot.waitUntil(lambda: isinstance(view.dialog, OpenScenarioDialog), timeout=10_000)
+    view.dialog.select("Etude 2026")
     with qtbot.waitSignal(view.opened, timeout=10_000):
         view.dialog.accept()
     assert view.consumables.text() == "50 000"
     assert _nbsp(view.total_label.text()) == "517 000 € par an"
+    _settle(qtbot, window)
 
 
 def test_a_value_that_is_not_a_number_is_named_and_nothing_is_computed(
@@ -140,6 +159,7 @@ def test_a_value_that_is_not_a_number_is_named_and_nothing_is_computed(
     _type(qtbot, view.energy, "1200")
     assert view.problem_label.isHidden()
     assert _nbsp(view.total_label.text()) == "1 200 € par an"
+    _settle(qtbot, window)
 
 
 def test_the_shipped_coefficients_make_a_provisional_result_that_says_so(qtbot, window) -> None:
@@ -147,6 +167,7 @@ def test_the_shipped_coefficients_make_a_provisional_result_that_says_so(qtbot, 
     _type(qtbot, view.category_rows["VS2"].count, "300")
     assert "Résultat PROVISOIRE" in view.table_label.text()
     assert "VS2" in view.table_label.text()
+    _settle(qtbot, window)
 
 
 def test_a_study_file_is_imported_into_the_form(qtbot, window, tmp_path) -> None:
@@ -160,3 +181,37 @@ def test_a_study_file_is_imported_into_the_form(qtbot, window, tmp_path) -> None
     assert view.category_rows["VSU"].count.text() == "4 000"
     assert view.staff_rows[1][0].text() == "Agents de stérilisation"
     assert "Taux de charge des stérilisateurs : 60,0 %" in _nbsp(view.figures_label.text())
+    _settle(qtbot, window)
+
+
+def test_a_traceability_export_replaces_the_activity_and_keeps_the_costs(
+    qtbot, window, tmp_path
+) -> None:
+    view = _open(qtbot, window).sterilisation
+    _type(qtbot, view.category_rows["VS1"].count, "5")
+    _type(qtbot, view.category_rows["VS1"].coefficient, "2")
+    view.form_tabs.setCurrentIndex(4)
+    _type(qtbot, view.consumables, "1000")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Date;Composition;Procédé;Quantité\n"
+        "05/01/2026;BOITE GENOU;Vapeur;3\n"
+        "06/02/2026;BOITE GENOU;Vapeur;4\n"
+        "07/02/2026;BS1;Plasma;2\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "profil.json"
+    mapping.write_text(json.dumps({"compositions": {"BOITE GENOU": "VS1"}}), encoding="utf-8")
+    with qtbot.waitSignal(view.computed, timeout=10_000):
+        view.load_extraction(export, mapping)
+    assert view.category_rows["VS1"].count.text() == "7"  # 3 in January + 4 in February
+    assert view.category_rows["BS1"].count.text() == "2"
+    assert view.category_rows["VS1"].coefficient.text() == "2", "typed coefficients stay"
+    assert view.consumables.text() == "1 000"
+    assert view.study is not None
+    assert sorted((a.category, a.month, a.count) for a in view.study.activity) == [
+        ("BS1", None, 2),
+        ("VS1", None, 7),
+    ]
+    assert "par mois" in view.table_label.text()
+    _settle(qtbot, window)

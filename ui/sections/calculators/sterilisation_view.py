@@ -106,6 +106,14 @@ class SterilisationView(CalculatorView):
             )
         )
         self.import_button.clicked.connect(self.import_study)
+        self.extraction_button = QPushButton(self.tr("Importer une extraction…"))
+        self.extraction_button.setToolTip(
+            self.tr(
+                "Export du logiciel de traçabilité (CSV ou Excel) : une ligne par composition "
+                "ou lot, avec date, composition ou catégorie, procédé et quantité"
+            )
+        )
+        self.extraction_button.clicked.connect(self.import_extraction)
         self.template_button = QPushButton(self.tr("Modèle Excel…"))
         self.template_button.clicked.connect(self.export_template)
 
@@ -164,7 +172,9 @@ class SterilisationView(CalculatorView):
         body.addLayout(left, 5)
         body.addWidget(result_scroll, 6)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.tools(self.import_button, self.template_button))
+        layout.addLayout(
+            self.tools(self.import_button, self.extraction_button, self.template_button)
+        )
         layout.addWidget(self.origin_label)
         layout.addWidget(self.problem_label)
         layout.addLayout(body, 1)
@@ -516,9 +526,8 @@ class SterilisationView(CalculatorView):
             note += " " + self.tr("L'activité importée par mois est affichée en totaux annuels.")
         self.table_label.setText(note)
         self.comparisons_label.clear()
-        if self.isVisible():
+        if self.isVisible():  # the chart and the comparisons once typing pauses
             self.chart_timer.start()
-        self._compare(result)
         self.computed.emit()
 
     def _compare(self, result: StudyResult) -> None:
@@ -553,6 +562,7 @@ class SterilisationView(CalculatorView):
         if result is None:
             return
         token = result
+        self._compare(result)
 
         def job(_progress: Progress) -> bytes:
             from hospiperf_desktop.activity.dashboard_outputs import chart_png
@@ -600,6 +610,83 @@ class SterilisationView(CalculatorView):
                 "Attendu : le classeur de l'étude (feuilles Étude, Activité, Coefficients, "
                 "Personnel, Équipements) ou le JSON décrit dans docs/sterilisation.md."
             ),
+        )
+
+    def import_extraction(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ui.file_dialogs import open_path
+
+        export = open_path(
+            self,
+            self.tr("Importer l'extraction du logiciel de traçabilité"),
+            self.tr("Extraction (*.csv *.xlsx *.xls *.ods)"),
+            kind="sterilisation-export",
+        )
+        if export is None:
+            return
+        mapping = None
+        answer = QMessageBox.question(
+            self,
+            self.tr("Profil de correspondance"),
+            self.tr(
+                "Les compositions de l'extraction portent-elles les noms du logiciel ? Si oui, "
+                "choisissez le profil de correspondance (JSON) qui les rattache aux catégories."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            mapping = open_path(
+                self,
+                self.tr("Profil de correspondance"),
+                self.tr("Profil (*.json)"),
+                kind="sterilisation-mapping",
+            )
+            if mapping is None:
+                return
+        self.load_extraction(export, mapping)
+
+    def load_extraction(self, export: Path, mapping: Path | None = None) -> None:
+        """Replace the activity by the export's, for the year in the form."""
+        from hospiperf_desktop.calculators.sterilisation_extraction import (
+            ExtractionMapping,
+            read_extraction,
+            read_mapping,
+        )
+
+        study = self.read()
+        if study is None:
+            return
+        year = study.year
+
+        def read() -> Any:
+            profile = read_mapping(mapping) if mapping is not None else ExtractionMapping()
+            return read_extraction(export, year, profile)
+
+        self.read_file(
+            read,
+            self._extracted,
+            self.tr("Lecture de l'extraction…"),
+            self.tr(
+                "Attendu : une ligne par composition ou lot, avec les colonnes Date, "
+                "Composition (ou Catégorie), Procédé et, si besoin, Quantité ; toutes les dates "
+                "dans l'année de l'étude (%1)."
+            ).replace("%1", str(year)),
+        )
+
+    def _extracted(self, extraction: Any) -> None:
+        study = self.study or self.read()
+        if study is None:
+            return
+        from dataclasses import replace
+
+        self.restore(replace(study, activity=extraction.activity))
+        self.status(
+            self.tr("Extraction importée : %1 lignes, du %2 au %3.")
+            .replace("%1", decimal_text(extraction.lines, 0))
+            .replace("%2", f"{extraction.first:%d/%m/%Y}")
+            .replace("%3", f"{extraction.last:%d/%m/%Y}")
         )
 
     def _loaded(self, study: Study) -> None:
