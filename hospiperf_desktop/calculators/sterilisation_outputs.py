@@ -220,7 +220,7 @@ def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()
         1,
         2 if comparisons else 1,
         squeeze=False,
-        width_ratios=[2.3, 1] if comparisons else [1],
+        width_ratios=[2, 1.25] if comparisons else [1],
     )[0]
     ax = axes[0]
     hatches = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
