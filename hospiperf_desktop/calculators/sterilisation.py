@@ -253,8 +253,7 @@ def compute(study: Study, table: CategoryTable | None = None) -> StudyResult:
     problems = check_study(study)
     if problems:
         raise StudyError(*problems[0])
-    totals: dict[str, float] = {}
-    order: list[str] = []
+    totals: dict[tuple[str, str], float] = {}  # (category, process), in order of appearance
     for i, line in enumerate(study.activity):
         known = table.get(line.category)
         if line.category not in study.coefficients and known is None:
@@ -270,13 +269,10 @@ def compute(study: Study, table: CategoryTable | None = None) -> StudyResult:
                 f"category {line.category!r} is a {known.process} category, not {line.process}",
                 "wrong_process",
             )
-        if line.category not in totals:
-            order.append(line.category)
-            totals[line.category] = 0.0
-        totals[line.category] += line.count
-    processes = {line.category: line.process for line in study.activity}
+        key = (line.category, line.process)
+        totals[key] = totals.get(key, 0.0) + line.count
     categories = []
-    for category_id in order:
+    for (category_id, process), count in totals.items():
         known = table.get(category_id)
         own = study.coefficients.get(category_id)
         coefficient = float(own) if own is not None else (known.coefficient if known else 0.0)
@@ -285,11 +281,11 @@ def compute(study: Study, table: CategoryTable | None = None) -> StudyResult:
             CategoryUo(
                 category_id,
                 known.label if known else category_id,
-                processes[category_id],
-                totals[category_id],
+                process,
+                count,
                 coefficient,
                 provisional,
-                totals[category_id] * coefficient,
+                count * coefficient,
             )
         )
     uo_total = math.fsum(c.uo for c in categories)

@@ -216,3 +216,20 @@ def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
     assert result["assumptions"]["hours_per_day"] == 8
     code, _, err = cli("calc", "sterilisation-pooling", str(a), "--json")
     assert code == 2 and "at least two units" in err
+
+
+def test_a_workbook_without_a_study_sheet_says_which_sheet_is_missing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    template = tmp_path / "modele.xlsx"
+    cli("calc", "sterilisation", "--template", str(template))
+    filled = tmp_path / "etude.xlsx"
+    fill_template(template, filled)
+    book = load_workbook(filled)
+    del book["Personnel"]
+    book["Activité"]["C3"] = "micro-ondes"
+    book.save(filled)
+    code, _, err = cli("calc", "sterilisation", str(filled), "--json")
+    assert code == 2
+    assert "etude.xlsx: no sheet 'Personnel'" in err
+    assert "etude.xlsx (Activité), line 3, column C: 'micro-ondes' is not a process" in err

@@ -185,3 +185,35 @@ def test_pooling_adds_transport_and_checks_capacity_with_the_stated_time() -> No
 def test_pooling_refuses_studies_of_different_years() -> None:
     with pytest.raises(StudyError, match="different years"):
         pool([hand_study(), hand_study(year=2025)], PoolingAssumptions())
+
+
+def test_a_category_of_the_study_used_for_both_processes_counts_in_each() -> None:
+    study = Study(
+        2026,
+        (
+            ActivityLine("C1", "vapeur", 10),
+            ActivityLine("C1", "basse_temperature", 4),
+            ActivityLine("C1", "vapeur", 5, month=3),
+        ),
+        coefficients={"C1": 2.0},
+    )
+    result = compute(study)
+    assert result.uo_by_process == {"vapeur": 30, "basse_temperature": 8}
+    assert [(c.process, c.count) for c in result.categories] == [
+        ("vapeur", 15),
+        ("basse_temperature", 4),
+    ]
+
+
+def test_pooling_without_cycles_says_capacity_was_not_checked() -> None:
+    result = pool([hand_study(cycles=None), hand_study()], PoolingAssumptions())
+    assert result.capacity == ()
+    assert any("Capacité non vérifiée" in s for s in result.statements)
+
+
+def test_pooling_refuses_units_giving_one_category_two_coefficients() -> None:
+    with pytest.raises(StudyError, match="different coefficients"):
+        pool(
+            [hand_study(), hand_study(coefficients={"VS1": 9.0, "VS2": 3.0, "BS1": 2.0})],
+            PoolingAssumptions(),
+        )
