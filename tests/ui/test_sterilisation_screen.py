@@ -204,14 +204,57 @@ def test_a_traceability_export_replaces_the_activity_and_keeps_the_costs(
     mapping.write_text(json.dumps({"compositions": {"BOITE GENOU": "VS1"}}), encoding="utf-8")
     with qtbot.waitSignal(view.computed, timeout=10_000):
         view.load_extraction(export, mapping)
-    assert view.category_rows["VS1"].count.text() == "7"  # 3 in January + 4 in February
+    assert view.period.currentText() == "janvier"  # the first month with activity
+    assert view.category_rows["VS1"].count.text() == "3"
+    assert view.category_rows["BS1"].count.text() == ""
+    view.period.setCurrentIndex(view.period.findData(2))
+    assert view.category_rows["VS1"].count.text() == "4"
     assert view.category_rows["BS1"].count.text() == "2"
     assert view.category_rows["VS1"].coefficient.text() == "2", "typed coefficients stay"
     assert view.consumables.text() == "1 000"
     assert view.study is not None
     assert sorted((a.category, a.month, a.count) for a in view.study.activity) == [
-        ("BS1", None, 2),
-        ("VS1", None, 7),
+        ("BS1", 2, 2),
+        ("VS1", 1, 3),
+        ("VS1", 2, 4),
     ]
     assert "par mois" in view.table_label.text()
+    _settle(qtbot, window)
+
+
+def test_activity_typed_month_by_month_is_saved_with_its_months(
+    qtbot, window, establishment, other_services
+) -> None:
+    view = _open(qtbot, window).sterilisation
+    rows = view.category_rows
+    _type(qtbot, rows["VS1"].coefficient, "2")
+    view.period.setFocus()
+    qtbot.keyClick(view.period, Qt.Key.Key_Down)  # janvier
+    assert view.period.currentData() == 1
+    _type(qtbot, rows["VS1"].count, "100")
+    qtbot.keyClick(view.period, Qt.Key.Key_Down)  # février
+    assert rows["VS1"].count.text() == ""
+    _type(qtbot, rows["VS1"].count, "50")
+    _type(qtbot, rows["BS1"].count, "7")
+    figures = _nbsp(view.figures_label.text())
+    assert "Activité : 307 UO Sté" in figures  # (100 + 50) × 2 + 7 × 1 (provisional)
+    assert "somme des mois" in view.table_label.text()
+    qtbot.keyClick(view.period, Qt.Key.Key_Up)
+    assert rows["VS1"].count.text() == "100" and rows["BS1"].count.text() == ""
+
+    view.save_button.click()
+    qtbot.keyClicks(view.dialog.name, " mensuelle")
+    with qtbot.waitSignal(view.saved, timeout=10_000):
+        qtbot.keyClick(view.dialog.name, Qt.Key.Key_Return)
+    [kept] = other_services.calculators.scenarios(establishment.id, "sterilisation")
+    assert kept.inputs["activity"] == [
+        {"category": "VS1", "process": "vapeur", "count": 100, "month": 1},
+        {"category": "VS1", "process": "vapeur", "count": 50, "month": 2},
+        {"category": "BS1", "process": "basse_temperature", "count": 7, "month": 2},
+    ]
+    assert kept.result["uo_total"] == 307
+
+    view.period.setCurrentIndex(0)  # the whole year, while months are typed: refused
+    _type(qtbot, rows["VS1"].count, "1000")
+    assert "VS1 : saisi à la fois pour l'année entière et par mois" in view.problem_label.text()
     _settle(qtbot, window)

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -85,7 +86,6 @@ class SterilisationView(CalculatorView):
         self.table = shipped_table()
         self.study: Study | None = None
         self.result: StudyResult | None = None
-        self.imported_months = False
         self.chart_timer = QTimer(self)
         self.chart_timer.setSingleShot(True)
         self.chart_timer.setInterval(CHART_DELAY_MS)
@@ -124,6 +124,16 @@ class SterilisationView(CalculatorView):
         head = QFormLayout()
         head.addRow(self.tr("Année de l'étude :"), self.year)
         head.addRow(self.tr("Unité :"), self.unit)
+        self.period = QComboBox()
+        for month, name in self.month_names().items():
+            self.period.addItem(name, month)
+        self.period.setToolTip(
+            self.tr("Saisie détaillée : les compositions de chaque mois, ou le total de l'année")
+        )
+        self.shown_period: int | None = None
+        self.entries: dict[int | None, dict[str, str]] = {None: {}}
+        self.period.currentIndexChanged.connect(self._period_changed)
+        head.addRow(self.tr("Activité saisie pour :"), self.period)
 
         self.form_tabs = QTabWidget()
         self.form_tabs.addTab(
@@ -182,6 +192,35 @@ class SterilisationView(CalculatorView):
         for edit in self.findChildren(QLineEdit):
             if id(edit) not in own_rows:
                 edit.textEdited.connect(lambda _t: self.calculate())
+
+    def month_names(self) -> dict[int | None, str]:
+        names = (
+            self.tr("janvier"), self.tr("février"), self.tr("mars"), self.tr("avril"),
+            self.tr("mai"), self.tr("juin"), self.tr("juillet"), self.tr("août"),
+            self.tr("septembre"), self.tr("octobre"), self.tr("novembre"), self.tr("décembre"),
+        )  # fmt: skip
+        return {None: self.tr("l'année entière"), **dict(enumerate(names, start=1))}
+
+    def _keep_period(self) -> None:
+        """The counts on screen belong to the period shown."""
+        self.entries[self.shown_period] = {
+            category_id: row.count.text()
+            for category_id, row in self.category_rows.items()
+            if row.count.text().strip()
+        }
+
+    def _show_period(self, period: int | None) -> None:
+        shown = self.entries.get(period, {})
+        for category_id, row in self.category_rows.items():
+            row.count.blockSignals(True)
+            row.count.setText(shown.get(category_id, ""))
+            row.count.blockSignals(False)
+        self.shown_period = period
+
+    def _period_changed(self, _index: int) -> None:
+        self._keep_period()
+        self._show_period(self.period.currentData())
+        self.calculate()
 
     def _scrolled(self, inner: QWidget) -> QScrollArea:
         scroll = QScrollArea()
@@ -321,8 +360,9 @@ class SterilisationView(CalculatorView):
     def read(self) -> Study | None:
         problems: list[str] = []
 
-        def number(edit: QLineEdit, where: str, whole: bool = False) -> float | None:
-            text = edit.text().strip().replace("€", "").replace("%", "").strip()
+        def number(edit: QLineEdit | str, where: str, whole: bool = False) -> float | None:
+            typed = edit if isinstance(edit, str) else edit.text()
+            text = typed.strip().replace("€", "").replace("%", "").strip()
             if blank(text):
                 return None
             try:
@@ -331,14 +371,14 @@ class SterilisationView(CalculatorView):
                 problems.append(
                     self.tr("%1 : « %2 » n'est pas un nombre")
                     .replace("%1", where)
-                    .replace("%2", edit.text().strip())
+                    .replace("%2", typed.strip())
                 )
                 return None
             if value < 0 or (whole and value != int(value)):
                 problems.append(
                     self.tr("%1 : « %2 » n'est pas accepté (nombre positif%3)")
                     .replace("%1", where)
-                    .replace("%2", edit.text().strip())
+                    .replace("%2", typed.strip())
                     .replace("%3", self.tr(", entier") if whole else "")
                 )
                 return None
@@ -347,15 +387,29 @@ class SterilisationView(CalculatorView):
         year = number(self.year, self.tr("Année"), whole=True)
         if year is None or not 1990 <= year <= 2100:
             problems.append(self.tr("Année : une année entre 1990 et 2100"))
+        self._keep_period()
         activity, coefficients = [], {}
+        months = self.month_names()
         for row in self.category_rows.values():
             where = row.category.id
-            count = number(row.count, where)
             own = number(row.coefficient, self.tr("coefficient %1").replace("%1", where))
             if own is not None:
                 coefficients[row.category.id] = own
-            if count:
-                activity.append(ActivityLine(row.category.id, row.category.process, count))
+            periods = [p for p in self.entries if self.entries[p].get(where, "").strip()]
+            if None in periods and len(periods) > 1:
+                problems.append(
+                    self.tr("%1 : saisi à la fois pour l'année entière et par mois").replace(
+                        "%1", where
+                    )
+                )
+                continue
+            for period in sorted(periods, key=lambda p: p or 0):
+                label = where if period is None else f"{where} ({months[period]})"
+                count = number(self.entries[period][where], label)
+                if count:
+                    activity.append(
+                        ActivityLine(row.category.id, row.category.process, count, period)
+                    )
         staff = []
         for index, (name, fte_edit, cost_edit) in enumerate(self.staff_rows, start=1):
             where = self.tr("Personnel, ligne %1").replace("%1", str(index))
@@ -522,8 +576,10 @@ class SterilisationView(CalculatorView):
                 "Résultat PROVISOIRE : coefficient de la table non confirmé pour %1 ; saisissez "
                 "vos coefficients dans la colonne « Coefficient »."
             ).replace("%1", ", ".join(result.provisional_categories))
-        if self.imported_months:
-            note += " " + self.tr("L'activité importée par mois est affichée en totaux annuels.")
+        if any(period is not None and counts for period, counts in self.entries.items()):
+            note += " " + self.tr(
+                "Activité saisie par mois : le résultat porte sur l'année (somme des mois)."
+            )
         self.table_label.setText(note)
         self.comparisons_label.clear()
         if self.isVisible():  # the chart and the comparisons once typing pauses
@@ -776,12 +832,19 @@ class SterilisationView(CalculatorView):
             edit.blockSignals(True)
         self.year.setText(str(study.year))
         self.unit.setText(study.unit)
-        counts: dict[str, float] = {}
+        totals: dict[tuple[int | None, str], float] = {}
         for line in study.activity:
-            counts[line.category] = counts.get(line.category, 0.0) + line.count
-        self.imported_months = any(line.month is not None for line in study.activity)
+            key = (line.month, line.category)
+            totals[key] = totals.get(key, 0.0) + line.count
+        self.entries = {None: {}}
+        for (month, category_id), count in totals.items():
+            self.entries.setdefault(month, {})[category_id] = _number_text(count)
+        first = min((m for m in self.entries if m is not None and self.entries[m]), default=None)
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(max(self.period.findData(first), 0))
+        self.period.blockSignals(False)
+        self._show_period(first)
         for category_id, row in self.category_rows.items():
-            row.count.setText(_number_text(counts.get(category_id)))
             row.coefficient.setText(_number_text(study.coefficients.get(category_id)))
         for index, (name, fte, cost) in enumerate(self.staff_rows):
             line = study.staff[index] if index < len(study.staff) else None
