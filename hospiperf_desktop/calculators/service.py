@@ -19,7 +19,7 @@ from hospiperf_desktop.errors import ConflictError, FieldIssue, NotFoundError, V
 from hospiperf_desktop.storage.database import FRENCH, Database
 from hospiperf_desktop.storage.models import CalculatorScenario, Establishment
 
-CALCULATORS = ("logistics", "purchasing", "carbon", "coordinated")
+CALCULATORS = ("logistics", "purchasing", "carbon", "coordinated", "sterilisation")
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,41 @@ class CalculatorService:
                 entity_id=str(scenario_id),
                 before=before,
             )
+
+    def sterilisation_comparisons(
+        self, establishment_id: int, year: int, *, exclude_name: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Saved sterilisation studies to set a study of `year` against: the same
+        establishment's N-1 studies, then other establishments' studies of the same year."""
+        out: list[dict[str, Any]] = []
+        query = (
+            select(CalculatorScenario, Establishment)
+            .join(Establishment, Establishment.id == CalculatorScenario.establishment_id)
+            .where(CalculatorScenario.calculator == "sterilisation")
+            .order_by(Establishment.name, CalculatorScenario.name)
+        )
+        with self._db.read() as session:
+            for row, establishment in session.execute(query).all():
+                inputs, result = json.loads(row.inputs), json.loads(row.result)
+                own = establishment.id == establishment_id
+                if own and row.name == exclude_name:
+                    continue
+                if (own and inputs.get("year") == year - 1) or (
+                    not own and inputs.get("year") == year
+                ):
+                    label = f"N-1 — {row.name}" if own else f"{establishment.name} — {row.name}"
+                    out.append(
+                        {
+                            "label": label,
+                            "year": inputs.get("year"),
+                            "total_cost": result.get("total_cost"),
+                            "uo_total": result.get("uo_total"),
+                            "cost_per_uo": result.get("cost_per_uo"),
+                            "uo_per_fte": result.get("uo_per_fte"),
+                        }
+                    )
+        out.sort(key=lambda c: not str(c["label"]).startswith("N-1"))
+        return out
 
     @staticmethod
     def _record(row: CalculatorScenario, finess: str) -> SavedScenario:

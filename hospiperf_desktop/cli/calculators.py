@@ -86,6 +86,10 @@ def register(commands: Any) -> None:
     outputs_and_save(coordinated)
     coordinated.set_defaults(handler=_coordinated)
 
+    from hospiperf_desktop.cli import sterilisation
+
+    sterilisation.register(group, outputs_and_save)
+
     listing = group.add_parser("scenarios", help="saved scenarios")
     listing.add_argument("--establishment", metavar="FINESS")
     listing.add_argument("--calculator", choices=CALCULATORS)

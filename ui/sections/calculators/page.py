@@ -16,6 +16,7 @@ from ui.sections.calculators.common import CalculatorView
 from ui.sections.calculators.coordinated_view import CoordinatedView
 from ui.sections.calculators.logistics_view import LogisticsView
 from ui.sections.calculators.purchasing_view import PurchasingView
+from ui.sections.calculators.sterilisation_view import SterilisationView
 from ui.sections.calculators.texts import calculator_labels
 from ui.tasks import TaskRunner
 
@@ -50,6 +51,7 @@ class CalculatorsPage(QWidget):
         self.purchasing = PurchasingView(runner)
         self.carbon = CarbonView(runner)
         self.coordinated = CoordinatedView(runner)
+        self.sterilisation = SterilisationView(runner)
         labels = calculator_labels()
         self.tabs = QTabWidget()
         for view in self.views():
@@ -63,7 +65,13 @@ class CalculatorsPage(QWidget):
         self.setEnabled(False)
 
     def views(self) -> tuple[CalculatorView, ...]:
-        return (self.logistics, self.purchasing, self.carbon, self.coordinated)
+        return (
+            self.logistics,
+            self.purchasing,
+            self.carbon,
+            self.coordinated,
+            self.sterilisation,
+        )
 
     def set_services(self, services: Services) -> None:
         self._services = services

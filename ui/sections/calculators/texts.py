@@ -23,6 +23,7 @@ def calculator_labels() -> dict[str, str]:
         "purchasing": _tr("Gains achats (PAAT)"),
         "carbon": _tr("Empreinte carbone"),
         "coordinated": _tr("Exercice coordonné"),
+        "sterilisation": _tr("Autodiagnostic Stérilisation"),
     }
 
 
