@@ -47,7 +47,7 @@ def json_path(parts: Any) -> str:
 
 def study_from_data(data: Any, file: str = "study.json") -> Study:
     """A `Study` from the JSON shape, or FileImportError naming every bad path."""
-    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
