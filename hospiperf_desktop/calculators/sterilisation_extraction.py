@@ -195,19 +195,12 @@ def read_extraction(
 
 def read_mapping(path: Path) -> ExtractionMapping:
     """A mapping profile: JSON `{"columns": {field: heading}, "compositions": {name: category}}`."""
-    import json
+    from hospiperf_desktop.jsonfiles import load_json_file
 
     def refuse(message: str, code: str = "mapping") -> FileImportError:
         return FileImportError([SourceIssue(path.name, None, None, message, code)])
 
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise refuse("file not found", "not_found") from None
-    except UnicodeDecodeError:
-        raise refuse("not UTF-8 text", "encoding") from None
-    except (json.JSONDecodeError, RecursionError) as err:
-        raise refuse(f"not a JSON mapping ({shown(str(err), 80)})", "json") from None
+    raw = load_json_file(path)
     fine = isinstance(raw, dict) and set(raw) <= {"columns", "compositions"}
     if fine:
         for key in ("columns", "compositions"):

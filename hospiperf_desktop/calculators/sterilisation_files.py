@@ -6,7 +6,6 @@ line and column) and nothing is returned half-read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,41 +22,16 @@ from hospiperf_desktop.calculators.sterilisation import (
     shipped_table,
 )
 from hospiperf_desktop.errors import FileImportError, SourceIssue
-from hospiperf_desktop.paths import resource_path
+from hospiperf_desktop.jsonfiles import check_schema, load_json_file
 from hospiperf_desktop.stock.cells import CellError, blank, parse_number, shown
 from hospiperf_desktop.tabular import column_letter, fold, read_grid
 
-SCHEMA_FILE = "sterilisation-study.schema.json"
-
-
-def schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        resource_path("schemas", SCHEMA_FILE).read_text(encoding="utf-8")
-    )
-    return data
-
-
-def json_path(parts: Any) -> str:
-    """`activity[2].count` from jsonschema's deque of keys and indexes."""
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
+SCHEMA = "sterilisation-study"  # resources/schemas/sterilisation-study.schema.json
 
 
 def study_from_data(data: Any, file: str = "study.json") -> Study:
     """A `Study` from the JSON shape, or FileImportError naming every bad path."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise FileImportError(
-            [
-                SourceIssue(file, None, json_path(e.absolute_path), _schema_message(e), "schema")
-                for e in errors[:50]
-            ]
-        )
+    check_schema(data, SCHEMA, file)
     cycles = data.get("cycles")
     study = Study(
         year=data["year"],
@@ -100,22 +74,6 @@ def study_from_data(data: Any, file: str = "study.json") -> Study:
     return study
 
 
-def _schema_message(error: Any) -> str:
-    if error.validator == "additionalProperties":
-        return f"unknown field ({error.message.split('(')[-1].rstrip(')')})"
-    if error.validator == "required":
-        return str(error.message).replace("is a required property", "is required")
-    value = error.instance
-    quoted = f"'{shown(value)}'" if isinstance(value, str) else shown(value)
-    if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
-        return f"{quoted} is out of range ({error.validator} {error.validator_value:g})"
-    if error.validator == "type":
-        return f"{quoted} is not of type {error.validator_value}"
-    if error.validator == "enum":
-        return f"{quoted} is not one of {', '.join(map(str, error.validator_value))}"
-    return str(error.message)[:200]
-
-
 def study_to_data(study: Study) -> dict[str, Any]:
     """The JSON shape of a study (what `study_from_data` reads back)."""
     data: dict[str, Any] = {
@@ -153,42 +111,10 @@ def study_to_data(study: Study) -> dict[str, Any]:
     return data
 
 
-class _NotFinite(ValueError):
-    pass
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _NotFinite(name)
-
-
-def _read_json(path: Path) -> Any:
-    """The parsed file; NaN and Infinity (which Python's json accepts) are refused."""
-
-    def refuse(message: str, code: str, line: int | None = None, column: str | None = None) -> Any:
-        return FileImportError([SourceIssue(path.name, line, column, message, code)])
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise refuse("file not found", "not_found") from None
-    except UnicodeDecodeError:
-        raise refuse("not UTF-8 text", "encoding") from None
-    if not text.strip():
-        raise refuse("the file is empty", "empty_file")
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except _NotFinite as err:
-        raise refuse(f"{err} is not a finite number", "not_finite") from None
-    except json.JSONDecodeError as err:
-        raise refuse(f"invalid JSON: {err.msg}", "json", err.lineno, str(err.colno)) from None
-    except RecursionError:
-        raise refuse("the JSON is nested too deeply", "json") from None
-
-
 def read_study(path: Path, table: CategoryTable | None = None) -> Study:
     """A study from its JSON file or from the study workbook."""
     if path.suffix.lower() == ".json":
-        return study_from_data(_read_json(path), path.name)
+        return study_from_data(load_json_file(path), path.name)
     return study_from_workbook(path, table)
 
 
