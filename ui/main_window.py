@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
 
             page = DiagnosticsPage(self.runner)
             self._place(DIAGNOSTICS_ROW, page)
+            page.sterilisation_study_requested.connect(self.open_sterilisation_study)
             assert self.establishments is not None
             self.establishments.changed.connect(page.reload)
             if self.services is not None:
@@ -347,6 +348,12 @@ class MainWindow(QMainWindow):
                 page.set_services(self.services)
             self.dashboard = page
         return self.dashboard
+
+    def open_sterilisation_study(self) -> None:
+        """The study from the Diagnostics section: its tab in Calculateurs."""
+        page = self.calculators_page()
+        self.navigation.setCurrentRow(CALCULATORS_ROW)
+        page.tabs.setCurrentWidget(page.sterilisation)
 
     def calculators_page(self) -> CalculatorsPage:
         """The Calculateurs page, built on first use like the Diagnostics page."""

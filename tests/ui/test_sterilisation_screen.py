@@ -258,3 +258,15 @@ def test_activity_typed_month_by_month_is_saved_with_its_months(
     _type(qtbot, rows["VS1"].count, "1000")
     assert "VS1 : saisi à la fois pour l'année entière et par mois" in view.problem_label.text()
     _settle(qtbot, window)
+
+
+def test_the_study_is_reached_from_the_diagnostics_section(qtbot, window) -> None:
+    from ui.main_window import CALCULATORS_ROW, DIAGNOSTICS_ROW
+
+    diagnostics = window.diagnostics_page()
+    window.navigation.setCurrentRow(DIAGNOSTICS_ROW)
+    diagnostics.study_button.setFocus()
+    qtbot.keyClick(diagnostics.study_button, Qt.Key.Key_Space)
+    assert window.navigation.currentRow() == CALCULATORS_ROW
+    page = window.calculators_page()
+    assert page.tabs.currentWidget() is page.sterilisation

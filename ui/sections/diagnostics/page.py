@@ -65,6 +65,8 @@ class _Loaded:
 class DiagnosticsPage(QWidget):
     loaded = Signal()
     opened = Signal(int)
+    # The Autodiagnostic Stérilisation is a cost study: it lives in Calculateurs.
+    sterilisation_study_requested = Signal()
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +121,12 @@ class DiagnosticsPage(QWidget):
         tools.addWidget(self.search, 1)
         for button in (self.new_button, self.open_button, self.peers_button, self.delete_button):
             tools.addWidget(button)
+        self.study_button = QPushButton(self.tr("Étude de coûts de stérilisation…"))
+        self.study_button.setToolTip(
+            self.tr("L'Autodiagnostic Stérilisation : activité en UO Sté, coûts, productivité")
+        )
+        self.study_button.clicked.connect(self.sterilisation_study_requested)
+        tools.addWidget(self.study_button)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
