@@ -132,6 +132,8 @@ def _check_records(stream: bytes, file: str) -> None:
     while position + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, position)
         body = stream[position + 4 : position + 4 + length]
+        if len(body) < length:
+            raise _refuse(file, f"a record at byte {position} is cut short")
         position += 4 + length
         if kind == _BOF:
             extent.finish()

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from hospiperf_desktop.progress import CancellableProgress, Cancelled, Progress
 
@@ -98,12 +99,18 @@ class TaskRunner(QObject):
             if not self._running:
                 self.idle_changed.emit(True)
 
+        # A job may end after its window was closed (the runner is then deleted): its
+        # result has nowhere to go, so it is dropped rather than delivered to dead widgets.
         def succeeded(result: Any) -> None:
+            if not isValid(self):
+                return
             finish()
             if on_success is not None:
                 on_success(result)
 
         def failed(err: BaseException) -> None:
+            if not isValid(self):
+                return
             finish()
             if not isinstance(err, Cancelled):
                 _log_if_unexpected(err)
