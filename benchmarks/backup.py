@@ -4,7 +4,8 @@ Builds (once, cached in the system temp folder) a database of about 200 MB: the 
 with rows written straight into `stock_movements` by sqlite3. Then, best of N each:
 
 - `copy_seconds`: copying the database file and fsync'ing the copy (the baseline);
-- `backup_write_seconds`: `Database.backup_to()` (SQLite's online backup API, fsync'ed);
+- `backup_write_seconds`: `Database.backup_to()` (checkpoint then a copy under a read lock, or
+  SQLite's online backup API when a reader pins the WAL; fsync'ed);
 - `backup_create_seconds`: the whole `hospiperf backup create` (write, reopen and run
   `PRAGMA integrity_check`, verify the audit chain, sidecar, rename);
 - `open_seconds`: opening the database, including the quick check made at every start.

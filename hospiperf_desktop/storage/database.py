@@ -14,9 +14,10 @@ rollback journal instead of WAL. SQLite's errors during work come out as the fau
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
@@ -154,40 +155,79 @@ class Database:
                 self._active.reset(token)
 
     def backup_to(self, target: Path) -> None:
-        """Copy the whole database into `target` (a new file) with SQLite's online backup API.
+        """Copy the whole database into `target` (a new file), consistent even while other
+        connections write, holding what the WAL holds; fsync'ed before this returns.
 
-        Never a file copy: the copy is consistent even while other connections write, and it
-        holds what the WAL holds. The caller chooses the name and makes it atomic (write to a
-        temporary name, then rename); the copy is fsync'ed before this returns.
+        The caller chooses the name and makes it atomic (write to a temporary name, then
+        rename). The fast way is a plain file copy made inside a read transaction whose
+        snapshot is the database file alone (see `_snapshot_copy`); when another connection
+        keeps frames in the WAL, SQLite's online backup API copies page by page instead.
         """
         raw = self.engine.raw_connection()
         try:
             source = raw.driver_connection
             assert isinstance(source, sqlite3.Connection)
-            destination = sqlite3.connect(target)
-            try:
-                # The target is a new file that the caller discards on failure: no journal
-                # and no syncs while copying (one fsync below). One step: a step never
-                # restarts, and in WAL mode the read it holds does not block writers.
-                destination.execute("PRAGMA journal_mode=OFF")
-                destination.execute("PRAGMA synchronous=OFF")
-                # Reading the source through a memory map saves a copy of every page.
-                source.execute(f"PRAGMA mmap_size={BACKUP_MMAP_BYTES}")
-                try:
-                    source.backup(destination, pages=-1)
-                finally:
-                    source.execute("PRAGMA mmap_size=0")
-                # A single file: no WAL beside the copy.
-                destination.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                destination.close()
+            if self.read_only_reason is not None or not self._snapshot_copy(source, target):
+                _page_copy(source, target)
         finally:
             raw.close()
+        # A single file: no WAL beside the copy (the header's journal-mode bytes say so).
+        with closing(sqlite3.connect(target, isolation_level=None)) as copy:
+            copy.execute("PRAGMA journal_mode=DELETE")
         with target.open("rb") as copied:
             os.fsync(copied.fileno())
 
+    def _snapshot_copy(self, source: sqlite3.Connection, target: Path) -> bool:
+        """Copy the file's bytes while a read transaction pins a snapshot that the WAL plays
+        no part in. False (nothing copied) when that cannot be had.
+
+        After a TRUNCATE checkpoint the WAL is empty; a read transaction begun then has an
+        end mark of frame 0, so no checkpoint can write into the database file until it
+        ends (SQLite's checkpoints stop at the oldest reader's mark), and frames written
+        meanwhile are not part of the snapshot. A WAL that is not empty once the snapshot is
+        held means another writer got in between: the page copy is used then. With a
+        rollback journal the read transaction's shared lock keeps writers out instead.
+        """
+        wal = Path(f"{self.path}-wal")
+        # No waiting: a reader elsewhere that keeps the WAL only means the other way.
+        source.execute("PRAGMA busy_timeout=0")
+        try:
+            busy, _frames, _done = source.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            source.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        if busy:
+            return False
+        source.execute("BEGIN")
+        try:
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if wal.exists() and wal.stat().st_size > 0:
+                return False
+            shutil.copyfile(self.path, target)
+            return True
+        finally:
+            source.execute("COMMIT")
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _page_copy(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup API: page by page, in one step (a step never restarts, and in
+    WAL mode the read it holds does not block writers)."""
+    destination = sqlite3.connect(target)
+    try:
+        # The target is a new file that the caller discards on failure: no journal and no
+        # syncs while copying (the caller fsyncs once).
+        destination.execute("PRAGMA journal_mode=OFF")
+        destination.execute("PRAGMA synchronous=OFF")
+        # Reading the source through a memory map saves a copy of every page.
+        source.execute(f"PRAGMA mmap_size={BACKUP_MMAP_BYTES}")
+        try:
+            source.backup(destination, pages=-1)
+        finally:
+            source.execute("PRAGMA mmap_size=0")
+    finally:
+        destination.close()
 
 
 def open_database(path: Path) -> Database:

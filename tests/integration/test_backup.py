@@ -174,3 +174,40 @@ def test_the_automatic_backup_runs_only_when_the_last_is_older_than_the_interval
     assert services.backups.backup_if_due() is None
     later = datetime.now() + timedelta(hours=25)
     assert services.backups.due(later)
+
+
+def _uncheckpointed_reader(db: Path) -> sqlite3.Connection:
+    """Another connection, holding a read transaction over frames still in the WAL: no
+    checkpoint can empty the WAL while it lasts."""
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE establishments SET name = name || ' (bis)' WHERE id = 1")
+    writer.execute("BEGIN")
+    writer.execute("SELECT count(*) FROM establishments").fetchone()
+    return writer
+
+
+@pytest.mark.parametrize("held_wal", [False, True], ids=["file-copy", "page-copy"])
+def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
+    services: Services, db_file: Path, tmp_path: Path, held_wal: bool
+) -> None:
+    db = db_file
+    _fill(services)
+    reader = _uncheckpointed_reader(db) if held_wal else None
+    try:
+        if reader is not None:
+            assert Path(f"{db}-wal").stat().st_size > 0, "the WAL holds frames"
+        target = tmp_path / "copy.sqlite"
+        services.database.backup_to(target)
+        expected = dump(db)
+    finally:
+        if reader is not None:
+            reader.execute("COMMIT")
+            reader.close()
+    assert dump(target) == expected
+    assert not Path(f"{target}-wal").exists()
+    with closing(sqlite3.connect(target)) as copy:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    renamed = [c for row in dump(target)["establishments"] for c in row if str(c).endswith("(bis)")]
+    assert len(renamed) == (1 if held_wal else 0), "the change still in the WAL is in the copy"
