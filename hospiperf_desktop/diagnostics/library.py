@@ -25,6 +25,8 @@ import builtins
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -104,6 +106,7 @@ class InstallIssue:
     field: str
     code: str
     message: str
+    highest: str = ""  # the highest installed version, for "not higher"
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,12 @@ class QuestionnaireLibrary:
 
     # Installing -------------------------------------------------------------------------
 
-    def install_issues(self, template: Template) -> builtins.list[InstallIssue]:
-        """What would stop `template` from being installed (an empty list: it can be)."""
+    def install_issues(
+        self, template_id: str, version: str, sha256: str
+    ) -> builtins.list[InstallIssue]:
+        """What would stop a file (id, version, SHA-256) from being installed ([]: nothing)."""
         with self._db.read() as session:
-            return self._install_issues(session, template)
+            return self._install_issues(session, template_id, version, sha256)
 
     def install(self, content: bytes, origin_kind: str, origin_source: str) -> Template:
         """Install one questionnaire file; returns its template.
@@ -266,7 +271,7 @@ class QuestionnaireLibrary:
             )
             if existing is not None and existing.sha256 == template.sha256:
                 return template
-            issues = self._install_issues(session, template)
+            issues = self._install_issues(session, template.id, template.version, template.sha256)
             if issues:
                 first = issues[0]
                 raise ConflictError(
@@ -319,43 +324,76 @@ class QuestionnaireLibrary:
             self._log(session, "remove", f"{template_id}@{version}", {"sha256": row.sha256})
             session.delete(row)
 
+    # Workbooks (diagnostics/workbook.py) -------------------------------------------------
+
+    def check_workbook(self, path: Path) -> tuple[dict[str, Any], Template]:
+        """Every problem of a questionnaire workbook, the library's refusals included.
+
+        Raises `WorkbookError` (all problems, in French, with sheet, line and column)."""
+        from hospiperf_desktop.diagnostics.workbook import read_workbook, to_json_bytes
+
+        def refusals(document: dict[str, Any]) -> builtins.list[tuple[str, str]]:
+            digest = hashlib.sha256(to_json_bytes(document)).hexdigest()
+            issues = self.install_issues(document["id"], document["version"], digest)
+            return [(issue.field, _french(issue, document)) for issue in issues]
+
+        return read_workbook(path, refusals)
+
+    def install_workbook(self, path: Path) -> Template:
+        """Check a workbook, then install its questionnaire; nothing is installed on error."""
+        from hospiperf_desktop.diagnostics.workbook import to_json_bytes
+
+        document, _template = self.check_workbook(path)
+        return self.install(to_json_bytes(document), ORIGIN_WORKBOOK, path.name)
+
+    def export_workbook(self, template_id: str, version: str | None, path: Path) -> Template:
+        """Write one version (the offered or latest one by default) as a workbook."""
+        from hospiperf_desktop.diagnostics.workbook import template_to_workbook
+
+        template = self.version_template(template_id, version)
+        template_to_workbook(template, path)
+        return template
+
     # Helpers ----------------------------------------------------------------------------
 
-    def _install_issues(self, session: Session, template: Template) -> builtins.list[InstallIssue]:
+    def _install_issues(
+        self, session: Session, template_id: str, version_wanted: str, sha256: str
+    ) -> builtins.list[InstallIssue]:
         issues = []
-        if self.is_shipped(template.id):
+        if self.is_shipped(template_id):
             issues.append(
                 InstallIssue(
                     "id",
                     "questionnaire_shipped_id",
-                    f"{template.id!r} is the id of a questionnaire shipped with the application;"
+                    f"{template_id!r} is the id of a questionnaire shipped with the application;"
                     " give your questionnaire an id of its own",
                 )
             )
         rows = session.execute(
             select(
                 models.InstalledQuestionnaire.version, models.InstalledQuestionnaire.sha256
-            ).filter_by(template_id=template.id)
+            ).filter_by(template_id=template_id)
         ).all()
-        same = [sha for version, sha in rows if version == template.version]
-        if same and same[0] != template.sha256:
+        same = [sha for version, sha in rows if version == version_wanted]
+        if same and same[0] != sha256:
             issues.append(
                 InstallIssue(
                     "version",
                     "questionnaire_version_exists",
-                    f"version {template.version} of {template.id} is already installed with"
+                    f"version {version_wanted} of {template_id} is already installed with"
                     " other content; an installed version is never replaced: raise the version",
                 )
             )
         elif not same and rows:
             highest = max((version for version, _ in rows), key=version_key)
-            if version_key(template.version) <= version_key(highest):
+            if version_key(version_wanted) <= version_key(highest):
                 issues.append(
                     InstallIssue(
                         "version",
                         "questionnaire_version_not_higher",
-                        f"version {template.version} of {template.id} is not above the installed"
+                        f"version {version_wanted} of {template_id} is not above the installed"
                         f" version {highest}",
+                        highest,
                     )
                 )
         return issues
@@ -468,4 +506,23 @@ def _version(
         retired=retired,
         offered=offered,
         diagnostics=used.get((template.id, template.version), 0),
+    )
+
+
+def _french(issue: InstallIssue, document: dict[str, Any]) -> str:
+    """The French message of a library refusal, for the workbook check."""
+    template_id, version = document["id"], document["version"]
+    if issue.code == "questionnaire_shipped_id":
+        return (
+            f"« {template_id} » est l'identifiant d'un questionnaire livré avec l'application :"
+            " donnez à votre questionnaire un identifiant qui lui est propre"
+        )
+    if issue.code == "questionnaire_version_exists":
+        return (
+            f"la version {version} de {template_id} est déjà installée avec un autre contenu ;"
+            " une version installée n'est jamais remplacée : augmentez la version"
+        )
+    return (
+        f"la version {version} n'est pas au-dessus de la version {issue.highest} déjà installée"
+        f" de {template_id}"
     )
