@@ -618,3 +618,66 @@ def _read_actions(
             "who": _text(value("Qui")),
         }
         items[item_id][1]["actions"].append(action)
+
+
+# --- the commented template shipped in resources/ -------------------------------------------
+
+NOTICE_SHEET = "Notice"
+NOTICE = (
+    ("Feuille", "Colonne", "Ce qu'on y écrit"),
+    (
+        "Questionnaire",
+        "Identifiant",
+        "minuscules et tirets (ex. audit-armoires-services) ; pas"
+        " l'identifiant d'un questionnaire livré avec l'application",
+    ),
+    (
+        "Questionnaire",
+        "Version",
+        "1.0, puis 1.1, 2.0 … : une nouvelle version doit être plus haute",
+    ),
+    (
+        "Questionnaire",
+        "Cible",
+        "liste déroulante : PUI, EHPAD avec/sans PUI, HAD avec/sans PUI, Unité de soins, GHT",
+    ),
+    (
+        "Items",
+        "Volet / Axe / Thème",
+        "identifiant court (V1, A, A1) et libellé ; une ligne par"
+        " item, en répétant volet, axe et thème ; au moins 5 items par thème",
+    ),
+    ("Items", "Identifiant", "lettres, un point, 2 ou 3 chiffres (A.01) ; unique"),
+    ("Items", "Poids", "un nombre au-dessus de 0 (1 si vide)"),
+    ("Items", "Critique", "oui / non : un item critique mal noté est signalé à part"),
+    ("Items", "Échelle", "graduée (oui, plutôt oui, plutôt non, non) ou binaire (oui, non)"),
+    ("Items", "Non concerné possible", "oui / non"),
+    (
+        "Actions",
+        "Item",
+        "l'identifiant d'un item de la feuille Items ; au moins une action par item",
+    ),
+    ("Actions", "Intérêt / Difficulté / Délai", "listes déroulantes (faible, moyen, fort …)"),
+    ("Actions", "Indicateur", "obligatoire : comment on saura que l'action est faite"),
+    (
+        "",
+        "",
+        "Vérifier : hospiperf diag questionnaire check FICHIER ; installer : hospiperf diag"
+        " questionnaire import FICHIER (ou Diagnostics › Questionnaires).",
+    ),
+)
+
+
+def write_model(example: Path, path: Path) -> None:
+    """The commented template: the example questionnaire `example` plus a sheet Notice."""
+    from openpyxl import load_workbook
+
+    template = parse_template(example.read_bytes(), example.name)
+    template_to_workbook(template, path)
+    wb = load_workbook(path)
+    notice = wb.create_sheet(NOTICE_SHEET)
+    for line in NOTICE:
+        append_row(notice, list(line))
+    for letter, width in (("A", 16), ("B", 28), ("C", 100)):
+        notice.column_dimensions[letter].width = width
+    save_workbook(wb, path)
