@@ -185,9 +185,13 @@ def _register_questionnaires(group: Any) -> None:
 
 
 def _print_problems(err: WorkbookError) -> int:
+    """Every problem, one per line, after a first line that counts them."""
+    count = len(err.problems)
+    print(
+        f"hospiperf: error: {err.file} : {count} problème(s), rien n'est installé", file=sys.stderr
+    )
     for problem in err.problems:
-        print(f"{err.file} : {problem}", file=sys.stderr)
-    print(f"{len(err.problems)} problème(s) ; rien n'est installé.", file=sys.stderr)
+        print(f"  {problem}", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -30,11 +30,12 @@ from hospiperf_desktop.diagnostics.loader import (
     parse_template,
 )
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Target, Template
-from hospiperf_desktop.errors import FileImportError
+from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.safe_cells import append_row, save_workbook
 from hospiperf_desktop.tabular import column_letter, read_grid
 
 QUESTIONNAIRE_SHEET, ITEMS_SHEET, ACTIONS_SHEET = "Questionnaire", "Items", "Actions"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
 TARGET_LABELS: dict[Target, str] = {
     Target.PUI: "PUI",
@@ -101,8 +102,6 @@ class WorkbookError(FileImportError):
     code = "questionnaire_workbook"
 
     def __init__(self, file: str, problems: list[WorkbookIssue]) -> None:
-        from hospiperf_desktop.errors import SourceIssue
-
         self.file = file
         self.problems = tuple(problems)
         super().__init__(
@@ -315,6 +314,10 @@ def read_workbook(
     from python_calamine import load_workbook
 
     file = path.name
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise FileImportError(
+            [SourceIssue(file, None, None, "expected a .xlsx or .ods workbook", "file_type")]
+        )
     reader = _Reader(file)
     first = read_grid(path)  # the bounded reader: limits, damage and password checked here
     names = load_workbook(str(path)).sheet_names
