@@ -51,3 +51,31 @@ def test_every_shipped_questionnaire_round_trips_through_its_workbook(
 
 def test_shipped_questionnaires_are_found() -> None:
     assert len(SHIPPED) >= 14
+
+
+def test_the_shipped_commented_template_reads_cleanly_and_keeps_its_notice() -> None:
+    from openpyxl import load_workbook
+
+    model = resource_path("examples") / "modele-questionnaire.xlsx"
+    document, template = read_workbook(model)
+    assert template.key == "audit-armoires-services@1.0"
+    assert document == json.loads(
+        (resource_path("examples") / "questionnaire-modele.json").read_bytes()
+    )
+    assert load_workbook(model).sheetnames == ["Questionnaire", "Items", "Actions", "Notice"]
+
+
+def test_exported_workbooks_carry_dropdowns_on_the_coded_columns(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    template_to_workbook(load_template_file(SHIPPED[0]), tmp_path / "q.xlsx")
+    wb = load_workbook(tmp_path / "q.xlsx")
+    ranges = {
+        name: sorted(str(dv.sqref).split(":")[0] for dv in wb[name].data_validations.dataValidation)
+        for name in ("Questionnaire", "Items", "Actions")
+    }
+    assert ranges == {
+        "Questionnaire": ["B6", "B9"],
+        "Items": ["K2", "L2", "M2"],
+        "Actions": ["C2", "D2", "E2"],
+    }
