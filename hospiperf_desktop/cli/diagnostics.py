@@ -156,6 +156,18 @@ def register(commands: Any) -> None:
 
     _register_questionnaires(group)
 
+    blank = group.add_parser("blank", help="print the empty paper grid of a questionnaire")
+    blank.add_argument("template", metavar="ID")
+    blank.add_argument("--version", metavar="V", help="default: the offered (or latest) one")
+    blank.add_argument("--pdf", type=Path, required=True, metavar="FILE")
+    blank.set_defaults(handler=_blank)
+
+    sheet = group.add_parser("sheet", help="an empty answer sheet, its items listed")
+    sheet.add_argument("template", metavar="ID")
+    sheet.add_argument("--version", metavar="V", help="default: the offered (or latest) one")
+    sheet.add_argument("--xlsx", type=Path, required=True, metavar="FILE")
+    sheet.set_defaults(handler=_sheet)
+
 
 def _register_questionnaires(group: Any) -> None:
     """`diag questionnaire export|check|import|list|retire` (docs/questionnaire-workbook.md)."""
@@ -182,6 +194,26 @@ def _register_questionnaires(group: Any) -> None:
     retire.add_argument("version", metavar="V")
     retire.add_argument("--restore", action="store_true", help="offer it again")
     retire.set_defaults(handler=_questionnaire_retire)
+
+
+def _blank(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.diagnostics.blank_pdf import write_blank_grid
+
+    with services_for(args) as services:
+        template = services.questionnaires.version_template(args.template, args.version)
+    write_blank_grid(template, args.pdf)
+    print(f"{template.key} blank grid written: {args.pdf}")
+    return EXIT_OK
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.diagnostics.sheets import write_answer_template
+
+    with services_for(args) as services:
+        template = services.questionnaires.version_template(args.template, args.version)
+    write_answer_template(template, args.xlsx)
+    print(f"{template.key} answer sheet written: {args.xlsx}")
+    return EXIT_OK
 
 
 def _print_problems(err: WorkbookError) -> int:
