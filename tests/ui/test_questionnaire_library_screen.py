@@ -3,6 +3,7 @@ one is previewed, installed, searched for by typing, exported and retired."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -48,6 +49,11 @@ def test_a_bad_workbook_lists_its_problems_and_installs_nothing(
         ("Actions", "3", "A (Item)"),
     }
     assert "rien n'est installé" in dialog.message.text()
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")  # docs/screenshots/questionnaire-library.png
+    if shot:
+        dialog.resize(1366, 768)
+        qtbot.wait(300)
+        dialog.grab().save(shot)
     assert dialog.install_button.isHidden()
     assert [e.template_id for e in other_services.questionnaires.list() if not e.shipped] == []
 
