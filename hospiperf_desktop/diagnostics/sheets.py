@@ -9,14 +9,19 @@ item's answer as it is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.diagnostics.records import AnswerRow, DiagnosticDetail, PlanEntry
+from hospiperf_desktop.diagnostics.records import (
+    AnswerRecord,
+    AnswerRow,
+    DiagnosticDetail,
+    PlanEntry,
+)
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
-from hospiperf_desktop.diagnostics.template import AnswerCode
+from hospiperf_desktop.diagnostics.template import AnswerCode, Template
 from hospiperf_desktop.diagnostics.texts import (
     ANSWER_LABELS,
     PRIORITY_LABELS,
@@ -113,51 +118,12 @@ def write_workbook(
     """Answers, scores and plan in one workbook; its first sheet can be imported back."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = ANSWERS_SHEET
-    append_row(
-        ws,
-        [
-            "Identifiant",
-            "Volet",
-            "Axe",
-            "Thème",
-            "Question",
-            "Critique",
-            "Poids",
-            "Réponse",
-            "Commentaire",
-        ],
-    )
     template = detail.template
-    for item in template.items:
-        place = template.places[item.id]
-        answer = detail.answers.get(item.id)
-        append_row(
-            ws,
-            [
-                item.id,
-                place.volet.label,
-                place.axis.label,
-                place.theme.label,
-                item.text,
-                "oui" if item.critical else "",
-                item.weight,
-                ANSWER_LABELS[answer.code] if answer and answer.code else "",
-                answer.comment if answer else "",
-            ],
-        )
-    labels = ",".join(ANSWER_LABELS[c] for c in AnswerCode)
-    choice = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
-    ws.add_data_validation(choice)
-    choice.add(f"H2:H{ws.max_row}")
-    _layout(ws, [10, 16, 24, 24, 70, 9, 7, 15, 40], bold, grey, wrap)
+    _answers_sheet(wb, template, detail.answers)
 
     scores = wb.create_sheet("Scores")
     append_row(
@@ -248,3 +214,60 @@ def _layout(
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
         ws.freeze_panes = "A2"
+
+
+def _answers_sheet(wb: Any, template: Template, answers: Mapping[str, AnswerRecord]) -> None:
+    """The sheet Réponses (first sheet of `wb`): every item, with its answer when given."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws = wb.active
+    assert ws is not None
+    ws.title = ANSWERS_SHEET
+    append_row(
+        ws,
+        [
+            "Identifiant",
+            "Volet",
+            "Axe",
+            "Thème",
+            "Question",
+            "Critique",
+            "Poids",
+            "Réponse",
+            "Commentaire",
+        ],
+    )
+    for item in template.items:
+        place = template.places[item.id]
+        answer = answers.get(item.id)
+        append_row(
+            ws,
+            [
+                item.id,
+                place.volet.label,
+                place.axis.label,
+                place.theme.label,
+                item.text,
+                "oui" if item.critical else "",
+                item.weight,
+                ANSWER_LABELS[answer.code] if answer and answer.code else "",
+                answer.comment if answer else "",
+            ],
+        )
+    labels = ",".join(ANSWER_LABELS[c] for c in AnswerCode)
+    choice = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+    ws.add_data_validation(choice)
+    choice.add(f"H2:H{ws.max_row}")
+    _layout(ws, [10, 16, 24, 24, 70, 9, 7, 15, 40], bold, grey, wrap)
+
+
+def write_answer_template(template: Template, path: Path) -> None:
+    """An empty answer sheet of `template`, its items listed, to fill in and import back."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _answers_sheet(wb, template, {})
+    save_workbook(wb, path)

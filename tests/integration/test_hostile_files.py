@@ -38,6 +38,7 @@ COMMANDS = {
     "calc-logistics": ["calc", "logistics", "{file}"],
     "mapping": ["stock", "preview", "--kind", "snapshot", "--mapping", "{file}", "{good}"],
     "keys": ["bundle", "verify", "--trusted-keys", "{file}", "{good}"],
+    "questionnaire-workbooks": ["diag", "questionnaire", "import", "{file}"],
 }
 # The stock preview reads the same workbooks in the import wizard: a few go through it too.
 PREVIEWED = ("far-cell-xfd1048576.xlsx", "zip-bomb-ratio.xlsx", "far-cell.xls", "nul-bytes.csv")

@@ -127,6 +127,12 @@ class DiagnosticsPage(QWidget):
         )
         self.study_button.clicked.connect(self.sterilisation_study_requested)
         tools.addWidget(self.study_button)
+        self.library_button = QPushButton(self.tr("Questionnaires…"))
+        self.library_button.setToolTip(
+            self.tr("Questionnaires installés : importer, exporter, retirer, grille vierge")
+        )
+        self.library_button.clicked.connect(self.open_library)
+        tools.addWidget(self.library_button)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -221,6 +227,14 @@ class DiagnosticsPage(QWidget):
         selected = self.selected()
         self.open_button.setEnabled(selected is not None)
         self.delete_button.setEnabled(selected is not None and not selected.locked)
+
+    def open_library(self) -> None:
+        """Diagnostics › Questionnaires (library_dialog.py)."""
+        from ui.sections.diagnostics.library_dialog import QuestionnaireLibraryDialog
+
+        self.library = QuestionnaireLibraryDialog(self._require(), self._runner, self)
+        self.library.finished.connect(lambda _r: self.reload())
+        self.library.open()
 
     def new_diagnostic(self) -> None:
         services = self._require()
