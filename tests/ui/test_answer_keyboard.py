@@ -99,7 +99,7 @@ def test_a_comment_full_of_dates_changes_no_answer_on_its_item_or_the_next(
     _press(qtbot, Qt.Key.Key_Tab)
     _type(qtbot, "Revue le 14/03/2025, puis le 04/11/2025 ; 3e version")
     _press(qtbot, Qt.Key.Key_Tab)
-    _press(qtbot, "1")  # A.02: Oui
+    _press(qtbot, "1")  # A.11 (split off A.01 in version 2.1, the next item): Oui
     _press(qtbot, Qt.Key.Key_Tab)
     _type(qtbot, "Décision 2024-15 du 02/05/2024")
     _press(qtbot, Qt.Key.Key_Return)  # Enter keeps the comment and the focus in it
@@ -108,7 +108,7 @@ def test_a_comment_full_of_dates_changes_no_answer_on_its_item_or_the_next(
 
     assert _kept(_stored(es_opened, other_services)) == {
         "A.01": (AnswerCode.MOSTLY, "Revue le 14/03/2025, puis le 04/11/2025 ; 3e version"),
-        "A.02": (AnswerCode.YES, "Décision 2024-15 du 02/05/2024 4 5 0"),
+        "A.11": (AnswerCode.YES, "Décision 2024-15 du 02/05/2024 4 5 0"),
     }
 
 
