@@ -15,7 +15,15 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -33,11 +42,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel
 
 Index = QModelIndex | QPersistentModelIndex
+MIN_COLUMN = 48  # px: narrower, a column says nothing; hide it instead
 
 
 class FullTextDelegate(QStyledItemDelegate):
@@ -95,6 +106,9 @@ class ColumnChooser(QObject):
         super().__init__(view)
         self.view = view
         self.dialog: QDialog | None = None
+        self._pending = False
+        if not isValid(self.view):
+            return
         header = self.header()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._menu)
@@ -102,6 +116,73 @@ class ColumnChooser(QObject):
         self._model: QAbstractItemModel | None = None
         self._follow_model()
         self.apply()
+        view.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._later)
+        header.geometriesChanged.connect(self._later)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._later()
+        return False
+
+    def _later(self, *_args: object) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.squeeze)
+
+    def squeeze(self) -> None:
+        """When the columns are a little wider than the table, narrow the widest one (its
+        cut cells show their whole text as a tooltip) rather than add a horizontal scroll bar.
+        """
+        self._pending = False
+        if not isValid(self.view):
+            return
+        header = self.header()
+        excess = header.length() - self.view.viewport().width()
+        if excess <= 0 or header.count() == 0:
+            return
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        widths = {c: header.sectionSize(c) for c in shown}
+        floors = {c: min(widths[c], self._heading_width(c)) for c in shown}
+        stretched = [
+            c for c in shown if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch
+        ]
+        for column in stretched:  # takes what is left: leave it at least its heading
+            widths[column] = floors[column] = self._heading_width(column)
+        room = self.view.viewport().width()
+
+        def total(cap: int) -> int:
+            return sum(max(min(widths[c], cap), floors[c]) for c in shown)
+
+        # The largest cap on the columns' widths that lets them all fit without cutting a
+        # heading; when none does, they stay as they are (the user hides some).
+        if total(0) > room:
+            return
+        low, high = 0, max(widths.values())
+        while low < high:
+            middle = (low + high + 1) // 2
+            if total(middle) <= room:
+                low = middle
+            else:
+                high = middle - 1
+        for column in shown:
+            width = max(min(widths[column], low), floors[column])
+            if width < widths[column] and column not in stretched:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
+
+    def _heading_width(self, column: int) -> int:
+        """The width the column's heading needs, or MIN_COLUMN when it has a tooltip."""
+        header = self.header()
+        model = header.model()
+        text = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        tip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        if tip or not isinstance(text, str):
+            return MIN_COLUMN
+        metrics = header.fontMetrics()
+        lines = text.splitlines() or [""]
+        margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        return max(MIN_COLUMN, max(metrics.horizontalAdvance(line) for line in lines) + margin + 4)
 
     @staticmethod
     def for_view(view: QTableView | QTreeView) -> ColumnChooser:
@@ -117,9 +198,14 @@ class ColumnChooser(QObject):
         if model is self._model or model is None:
             return
         self._model = model
+        # Bound methods, not lambdas: disconnected when the view (and this chooser) goes.
         model.modelReset.connect(self.apply)
-        model.headerDataChanged.connect(lambda *_a: self.apply())
-        model.columnsInserted.connect(lambda *_a: self.apply())
+        model.headerDataChanged.connect(self._columns_changed)
+        model.columnsInserted.connect(self._columns_changed)
+        model.layoutChanged.connect(self._later)
+
+    def _columns_changed(self, *_args: object) -> None:
+        self.apply()
 
     def key(self) -> str | None:
         """The table's name in the settings; None before it has columns."""
@@ -148,6 +234,8 @@ class ColumnChooser(QObject):
 
     def apply(self) -> None:
         """Hide the columns the user left out of this table."""
+        if not isValid(self.view):
+            return  # the model of a table being destroyed resets itself
         self._follow_model()
         hidden = self.hidden()
         titles = self.titles()
@@ -155,6 +243,7 @@ class ColumnChooser(QObject):
             hidden = set()  # never an empty table
         for column, title in enumerate(titles):
             self.view.setColumnHidden(column, title in hidden)
+        self._later()
 
     def set_shown(self, title: str, shown: bool) -> None:
         """Show or hide the column titled `title`, and remember it."""

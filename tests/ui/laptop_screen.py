@@ -27,6 +27,7 @@ PLATFORM = f"offscreen:configfile={SCREEN_CONFIG}"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from PySide6 import QtGui  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex, QRect, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QFontMetrics  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -77,10 +78,10 @@ def _lines_width(metrics: QFontMetrics, text: str) -> int:
 
 def _label_problem(label: QLabel) -> str | None:
     text = label.text()
-    if not text.strip() or label.wordWrap() or _tooltip(label) or label.pixmap() is not None:
+    if not text.strip() or label.wordWrap() or _tooltip(label) or not label.pixmap().isNull():
         return None
-    if label.textFormat() == Qt.TextFormat.PlainText or not Qt.mightBeRichText(text):
-        needed = _lines_width(label.fontMetrics(), text) + 2 * label.margin() + label.indent() * 0
+    if label.textFormat() == Qt.TextFormat.PlainText or not QtGui.Qt.mightBeRichText(text):
+        needed = _lines_width(label.fontMetrics(), text) + 2 * label.margin()
     else:
         needed = label.sizeHint().width() - 2  # rich text: its document's ideal width
     room = label.contentsRect().width()
@@ -189,7 +190,16 @@ def problems(top: QWidget, screen: QRect) -> list[str]:
         if isinstance(widget, QAbstractScrollArea) and not isinstance(widget, QHeaderView):
             bar = widget.horizontalScrollBar()
             if bar.isVisible() and bar.maximum() > 0:
-                found.append(f"{type(widget).__name__} needs a horizontal scroll bar")
+                header = getattr(widget, "horizontalHeader", getattr(widget, "header", None))
+                wide = (
+                    header().length()
+                    if header is not None
+                    else bar.maximum() + widget.viewport().width()
+                )
+                found.append(
+                    f"{type(widget).__name__} needs a horizontal scroll bar "
+                    f"({wide} px in {widget.viewport().width()} px)"
+                )
         if isinstance(widget, QLabel):
             problem = _label_problem(widget)
         elif isinstance(widget, (QPushButton, QCheckBox, QRadioButton, QToolButton)):

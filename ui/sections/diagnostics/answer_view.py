@@ -94,6 +94,9 @@ class AnswerView(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
+        from ui.table_columns import full_text_tips
+
+        full_text_tips(self.tree)  # a theme name cut on a small screen shows whole on hover
         self.tree.currentItemChanged.connect(self._tree_selected)
 
         self.theme_title = QLabel()
