@@ -139,7 +139,7 @@ class AnswerView(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 900])
+        splitter.setSizes([480, 900])  # theme names whole on a 1366 px screen
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Complétude globale :")))
