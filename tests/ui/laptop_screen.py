@@ -315,6 +315,16 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
     exports.tabs.setCurrentWidget(send) if hasattr(exports, "tabs") else None
     wait(app, window)
     _dialog(app, window, "dialogue-cle", send.create_key, visit)
+    # The key made: its fingerprint, read to the ARS over the phone, must show whole.
+    send.create_key()
+    wait(app, window)
+    key_dialog = send.dialog
+    if key_dialog is not None and key_dialog.isVisible():
+        key_dialog.passphrase.setText("phrase de passe du portable")
+        key_dialog.confirmation.setText("phrase de passe du portable")
+        key_dialog.accept()
+        wait(app, window, rounds=10)
+        visit("exports-cle-creee", window)
     if send.prepare_button.isEnabled():
         send.prepare_button.click()
         wait(app, window)
