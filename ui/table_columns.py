@@ -107,6 +107,7 @@ class ColumnChooser(QObject):
         self.view = view
         self.dialog: QDialog | None = None
         self._pending = False
+        self.default_hidden: set[str] = set()
         if not isValid(self.view):
             return
         header = self.header()
@@ -227,10 +228,17 @@ class ColumnChooser(QObject):
         key = self.key()
         if key is None:
             return set()
+        if not _settings().contains(key):
+            return set(self.default_hidden)  # the user has not chosen yet
         saved = _settings().value(key)
         if isinstance(saved, str):
             saved = [saved] if saved else []
         return {str(title) for title in saved or ()}
+
+    def set_default_hidden(self, titles: set[str]) -> None:
+        """Columns left out until the user chooses (said elsewhere on the screen)."""
+        self.default_hidden = set(titles)
+        self.apply()
 
     def apply(self) -> None:
         """Hide the columns the user left out of this table."""

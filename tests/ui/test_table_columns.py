@@ -85,3 +85,13 @@ def test_a_cut_cell_shows_its_whole_text_as_a_tooltip(qtbot):
     qtbot.waitUntil(lambda: QToolTip.isVisible())
     assert QToolTip.text() == "Amoxicilline 1 g, comprimé dispersible"
     QToolTip.hideText()
+
+
+def test_a_column_hidden_by_default_comes_back_when_ticked_and_stays(qtbot):
+    table = _table(qtbot, _Products())
+    ColumnChooser.for_view(table).set_default_hidden({"Catégorie"})
+    assert table.isColumnHidden(2)
+    ColumnChooser.for_view(table).set_shown("Catégorie", True)
+    again = _table(qtbot, _Products())
+    ColumnChooser.for_view(again).set_default_hidden({"Catégorie"})
+    assert not again.isColumnHidden(2), "the user's choice wins over the default"
