@@ -59,6 +59,9 @@ def record_table(model: QAbstractItemModel, *, sortable: bool = True) -> QTableV
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    from ui.table_columns import attach
+
+    attach(table)  # column chooser + whole text of a cut cell as its tooltip
     return table
 
 

@@ -60,3 +60,22 @@ def test_the_indicator_page_defines_every_measure_the_dashboard_shows(qtbot, win
             for measure in family.measures:
                 assert measure.label in shown
                 assert measure.definition[:40] in shown
+
+
+def test_every_stock_indicator_has_a_tooltip_and_a_definition_in_the_stocks_page(
+    qtbot, window
+) -> None:
+    model = window.stock_page().indicators.model
+    window.show_help()
+    help_window = window.help_window
+    assert help_window is not None
+    help_window.show_page("stocks")
+    shown = " ".join(help_window.browser.toPlainText().split()).lower()
+    indicators = range(2, model.columnCount())  # after Catégorie and Lieu
+    assert len(indicators) >= 7
+    for column in indicators:
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        tip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip and len(tip) > 20, heading
+        word = heading.split("\n")[0].lower().removeprefix("conso.").strip() or "consommation"
+        assert word in shown, (heading, word)

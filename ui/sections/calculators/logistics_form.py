@@ -223,6 +223,9 @@ class ScenarioForm(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        from ui.table_columns import attach
+
+        attach(table)  # fits a 1366 px screen: columns to choose, cut texts in tooltips
         return table
 
     def _layout(self) -> None:

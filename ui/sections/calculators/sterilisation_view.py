@@ -295,7 +295,9 @@ class SterilisationView(CalculatorView):
             self.tr("<b>Maintenance par an</b>"),
         )
         for column, text in enumerate(headings):
-            grid.addWidget(QLabel(text), 0, column)
+            heading = QLabel(text)
+            heading.setWordWrap(True)  # two lines rather than a scroll bar at 1366 px
+            grid.addWidget(heading, 0, column)
         self.equipment_grid = grid
         self.equipment_rows: list[tuple[QLineEdit, ...]] = []
         for kind in EQUIPMENT_ROWS:

@@ -94,6 +94,9 @@ class AnswerView(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
+        from ui.table_columns import full_text_tips
+
+        full_text_tips(self.tree)  # a theme name cut on a small screen shows whole on hover
         self.tree.currentItemChanged.connect(self._tree_selected)
 
         self.theme_title = QLabel()
@@ -136,7 +139,7 @@ class AnswerView(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 900])
+        splitter.setSizes([480, 900])  # theme names whole on a 1366 px screen
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Complétude globale :")))

@@ -158,7 +158,10 @@ class ImportWizard(QWizard):
         # On the last page the import runs (its progress dialog has Annuler) or is done:
         # a Cancel beside Terminer would promise to undo what is already recorded.
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.resize(1040, 720)
+        # 1040×720 where there is room; on a 1366×768 laptop, what is left by the window's
+        # title bar and the taskbar (about 90 px).
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(1040, room.width() - 40), min(720, room.height() - 90))
         imports = services.stock.imports
         self.run_job(lambda _p: imports.mappings(), self.file_page.set_mappings)
 

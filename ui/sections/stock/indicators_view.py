@@ -154,6 +154,7 @@ class IndicatorsView(StockTab):
                 lambda r: euros(r.stock_value),
                 lambda r: r.stock_value,
                 right=True,
+                tip=self.tr("Quantités du dernier inventaire de chaque lieu × prix unitaires"),
             ),
             Column(
                 self.tr("Conso.\nhebdomadaire"),
@@ -191,6 +192,10 @@ class IndicatorsView(StockTab):
                 lambda r: number(r.rotation_per_year, 1),
                 lambda r: sort_number(r.rotation_per_year),
                 right=True,
+                tip=self.tr(
+                    "Nombre de fois où le stock est renouvelé dans l'année : consommation "
+                    "annuelle ÷ valeur du stock"
+                ),
             ),
             Column(
                 self.tr("Trésorerie\nlibérable"),

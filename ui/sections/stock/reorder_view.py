@@ -109,6 +109,11 @@ class ReorderView(StockTab):
         self.table = stock_table(self.proxy)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # at risk, critical first
         self.table.doubleClicked.connect(self._open_product)
+        from ui.table_columns import ColumnChooser
+
+        # On a 1366 px screen the Libellé needs the room; the reasons of the criticality are
+        # in the line below the table for the selected product (right-click brings them back).
+        ColumnChooser.for_view(self.table).set_default_hidden({self.tr("Motifs")})
         self.table.selectionModel().selectionChanged.connect(self._describe_selected)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
