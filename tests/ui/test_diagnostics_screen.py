@@ -326,3 +326,30 @@ def test_back_to_the_list_shows_the_completion_of_answers_just_typed(
     stored = other_services.diagnostics.get(listed.id).summary
     assert listed.completion == stored.completion > 0
     assert listed.score == stored.score
+
+
+def test_results_charts_drawn_in_the_worker_are_those_of_the_answers_typed(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from hospiperf_desktop.diagnostics.charts import png_bytes, radar_figure, theme_bars_figure
+    from ui.sections.diagnostics.charts import SCREEN_DPI
+
+    page = opened.diagnostics_page()
+    view = _answer_view(opened)
+    widget = next(iter(view.item_widgets.values()))
+    widget.focus_answers()
+    qtbot.keyClick(widget.focusWidget(), "4")  # Non
+    _wait_saved(opened)
+    page.tabs.setCurrentWidget(page.results)
+    assert page.results.radar is None, "the charts are not drawn on the GUI thread"
+    qtbot.waitUntil(lambda: page.results.radar is not None, timeout=20_000)
+    stored = other_services.diagnostics.score(view.detail.summary.id)
+    for shown, figure in (
+        (page.results.radar, radar_figure(stored)),
+        (page.results.bars, theme_bars_figure(stored)),
+    ):
+        assert shown is not None
+        expected = QImage.fromData(png_bytes(figure, SCREEN_DPI), "PNG")
+        assert shown.original.toImage().convertToFormat(expected.format()) == expected

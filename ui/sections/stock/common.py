@@ -188,8 +188,10 @@ def fit_columns(
     metrics = header.fontMetrics()
     caps = caps or {}
     last = model.columnCount() - 1
+    # All at once: a column left sizing to its contents re-measures its cells each time
+    # another one is resized (a few rows each: see record_table.SIZING_SAMPLE_ROWS).
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for column in range(last + 1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         text = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
         heading = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 16
         # The last column takes the room left (its long texts are cut, whole in tooltips).
