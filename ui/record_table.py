@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Rows a column's width is measured on (those in view, then up to this many): Qt's default is
+# 1,000, each a Python data() call per column, which froze the window on large tables.
+SIZING_SAMPLE_ROWS = 50
+
 
 class RecordTableModel(QAbstractTableModel):
     """Rows are core records (frozen dataclasses); subclasses set headers and give `data()`."""
@@ -58,7 +62,9 @@ def record_table(model: QAbstractItemModel, *, sortable: bool = True) -> QTableV
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(SIZING_SAMPLE_ROWS)
     from ui.table_columns import attach
 
     attach(table)  # column chooser + whole text of a cut cell as its tooltip

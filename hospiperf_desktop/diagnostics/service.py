@@ -63,6 +63,10 @@ class DiagnosticService:
         self._audit = audit
         self._library = library
         self._templates: dict[int, Template] = {}
+        # Overall (completion, score) of each diagnostic, by its answer revision: every
+        # answer change moves the diagnostic's `updated_at`, so a listing scores only the
+        # diagnostics changed since the last one (by this or any other process).
+        self._scores: dict[int, tuple[datetime, int, tuple[float, float | None]]] = {}
 
     # Templates -------------------------------------------------------------------------
 
@@ -133,7 +137,7 @@ class DiagnosticService:
             if template_id is not None:  # filtered before each summary is scored
                 snapshot = models.TemplateSnapshot
                 query = query.join(snapshot).where(snapshot.template_id == template_id)
-            return [self._summary(session, row) for row in session.scalars(query)]
+            return [self._summary(session, row, cached=True) for row in session.scalars(query)]
 
     def get(self, diagnostic_id: int) -> DiagnosticDetail:
         with self._db.read() as session:
@@ -435,6 +439,9 @@ class DiagnosticService:
             )
 
     def _template_of(self, session: Session, row: models.Diagnostic) -> Template:
+        known = self._templates.get(row.snapshot_id)
+        if known is not None:  # the stored questionnaire is read and parsed once
+            return known
         snapshot = session.get(models.TemplateSnapshot, row.snapshot_id)
         assert snapshot is not None
         return self._snapshot_template(snapshot)
@@ -451,11 +458,28 @@ class DiagnosticService:
         )
         return {item: AnswerCode(code) if code else None for item, code in session.execute(query)}
 
-    def _summary(self, session: Session, row: models.Diagnostic) -> DiagnosticSummary:
+    def _overall(
+        self, session: Session, row: models.Diagnostic, template: Template, cached: bool
+    ) -> tuple[float, float | None]:
+        """(completion, score) of the whole diagnostic; from the cache when `cached` and its
+        answers have not changed since it was computed."""
+        revision = (row.updated_at, row.snapshot_id)
+        hit = self._scores.get(row.id)
+        if cached and hit is not None and hit[:2] == revision:
+            return hit[2]
+        overall = score(template, self._codes(session, row.id)).overall
+        result = (overall.completion, overall.score)
+        if cached:
+            self._scores[row.id] = (*revision, result)
+        return result
+
+    def _summary(
+        self, session: Session, row: models.Diagnostic, *, cached: bool = False
+    ) -> DiagnosticSummary:
         template = self._template_of(session, row)
         establishment = session.get(models.Establishment, row.establishment_id)
         assert establishment is not None
-        overall = score(template, self._codes(session, row.id)).overall
+        completion, overall_score = self._overall(session, row, template, cached)
         return DiagnosticSummary(
             id=row.id,
             establishment_id=row.establishment_id,
@@ -471,8 +495,8 @@ class DiagnosticService:
             updated_at=row.updated_at,
             validated_at=row.validated_at,
             validated_by=row.validated_by,
-            completion=overall.completion,
-            score=overall.score,
+            completion=completion,
+            score=overall_score,
         )
 
     def _log(

@@ -292,3 +292,28 @@ def test_reimporting_unchanged_answers_changes_nothing_and_the_audit_lists_chang
         "file": "sheet.csv",
         "changes": [{"item": "A.02", "before": None, "after": "no", "comment": ""}],
     }
+
+
+def test_listed_scores_follow_every_answer_change_despite_the_score_cache(
+    diag_services: Services, db_file: Path, library: Path
+) -> None:
+    diagnostics = diag_services.diagnostics
+    diag = _new(diag_services)
+    assert [s.completion for s in diagnostics.list()] == [0.0]
+    diagnostics.answer(diag, "A.01", Y)
+    listed = diagnostics.list()[0]
+    fresh = diagnostics.get(diag).summary
+    assert (listed.completion, listed.score) == (fresh.completion, fresh.score)
+    assert listed.completion > 0
+    diagnostics.answer(diag, "A.01", N)  # same item, same completion, another score
+    assert diagnostics.list()[0].score == diagnostics.get(diag).summary.score != listed.score
+    count = diagnostics.import_answers(diag, [AnswerRow("A.02", Y, None, 2)], "r.csv")
+    assert count == 1
+    assert diagnostics.list()[0].completion == diagnostics.get(diag).summary.completion
+    # A change made by another process (its own cache) is seen by this one's next listing.
+    other = open_services(db_file, TemplateLibrary(library))
+    try:
+        other.diagnostics.answer(diag, "A.02", None)
+        assert diagnostics.list()[0] == other.diagnostics.get(diag).summary
+    finally:
+        other.close()

@@ -305,3 +305,51 @@ def test_results_name_the_answer_of_each_critical_failure(qtbot, opened: MainWin
     page.tabs.setCurrentWidget(page.results)
     text = page.results.critical_label.text()
     assert f"<b>{critical.id}</b>" in text and "<i>(Non)</i>" in text
+
+
+def test_back_to_the_list_shows_the_completion_of_answers_just_typed(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    page = opened.diagnostics_page()
+    view = _answer_view(opened)
+    page.back_to_list()  # listed once with no answer: its score is now in the service's cache
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model_rows()[0].completion == 0)
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.open(page.model_rows()[0].id)
+    widget = next(iter(view.item_widgets.values()))
+    widget.focus_answers()
+    qtbot.keyClick(widget.focusWidget(), "1")  # Oui
+    _wait_saved(opened)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.back_to_list()
+    listed = page.model_rows()[0]
+    stored = other_services.diagnostics.get(listed.id).summary
+    assert listed.completion == stored.completion > 0
+    assert listed.score == stored.score
+
+
+def test_results_charts_drawn_in_the_worker_are_those_of_the_answers_typed(
+    qtbot, opened: MainWindow, other_services
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from hospiperf_desktop.diagnostics.charts import png_bytes, radar_figure, theme_bars_figure
+    from ui.sections.diagnostics.charts import SCREEN_DPI
+
+    page = opened.diagnostics_page()
+    view = _answer_view(opened)
+    widget = next(iter(view.item_widgets.values()))
+    widget.focus_answers()
+    qtbot.keyClick(widget.focusWidget(), "4")  # Non
+    _wait_saved(opened)
+    page.tabs.setCurrentWidget(page.results)
+    assert page.results.radar is None, "the charts are not drawn on the GUI thread"
+    qtbot.waitUntil(lambda: page.results.radar is not None, timeout=20_000)
+    stored = other_services.diagnostics.score(view.detail.summary.id)
+    for shown, figure in (
+        (page.results.radar, radar_figure(stored)),
+        (page.results.bars, theme_bars_figure(stored)),
+    ):
+        assert shown is not None
+        expected = QImage.fromData(png_bytes(figure, SCREEN_DPI), "PNG")
+        assert shown.original.toImage().convertToFormat(expected.format()) == expected

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from hospiperf_desktop.activity.dashboard import DashboardFamily, DashboardLine
 from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value
@@ -100,6 +100,9 @@ class FamilyBox(QGroupBox):
         self.model.set_rows(list(family.lines))
         self.proxy = RecordFilter(self.model, self)
         self.table = record_table(self.proxy, sortable=False)  # in the catalog's order
+        # The page gives every family the same widths (DashboardPage._align_columns): no
+        # column re-measures its cells each time another one is resized.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setWordWrap(False)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -118,8 +121,13 @@ class FamilyBox(QGroupBox):
     def fit(self) -> None:
         """Every row shown: the page scrolls, not the table."""
         table = self.table
-        table.resizeRowsToContents()
-        rows = sum(table.rowHeight(r) for r in range(self.proxy.rowCount()))
+        count = self.proxy.rowCount()
+        if count:  # one line per row (no word wrap): measure one, the others are alike
+            table.resizeRowToContents(0)
+            table.verticalHeader().setDefaultSectionSize(table.rowHeight(0))
+            for row in range(1, count):
+                table.setRowHeight(row, table.rowHeight(0))
+        rows = sum(table.rowHeight(r) for r in range(count))
         header = table.horizontalHeader().sizeHint().height()
         table.setFixedHeight(header + rows + 2 * table.frameWidth())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -34,6 +35,13 @@ class DiagnosticTableModel(RecordTableModel):
             self.tr("Score"),
             self.tr("Modifié le"),
         )
+        # Sort keys by (row, column): the proxy asks for them twice per comparison, ~20,000
+        # times to sort 1,000 diagnostics, and a French collation key is not cheap.
+        self._keys: dict[tuple[int, int], Any] = {}
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self._keys = {}
+        super().set_rows(rows)
 
     def row_at(self, row: int) -> DiagnosticSummary:
         summary: DiagnosticSummary = self.rows[row]
@@ -50,7 +58,10 @@ class DiagnosticTableModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.UserRole:
-            return self._sort_key(row, column)
+            cell = (index.row(), index.column())
+            if cell not in self._keys:
+                self._keys[cell] = self._sort_key(row, column)
+            return self._keys[cell]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("completion", "score"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

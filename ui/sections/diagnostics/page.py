@@ -169,7 +169,7 @@ class DiagnosticsPage(QWidget):
         self.answers = AnswerView(self._runner)
         self.answers.answers_changed.connect(self._answers_changed)
         self.answers.evidence_requested.connect(self.show_evidence)
-        self.results = ResultsView()
+        self.results = ResultsView(self._runner)
         self.plan = PlanView(self._runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.answers, self.tr("Questionnaire"))

@@ -21,7 +21,16 @@ from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.diagnostics.texts import SCORING_RULE
 from ui.labels import answer_labels, score_text
-from ui.sections.diagnostics.charts import figure_widget
+from ui.sections.diagnostics.charts import SCREEN_DPI, ChartLabel
+from ui.tasks import TaskRunner
+
+
+def chart_pngs(report: ScoreReport) -> tuple[bytes, bytes]:
+    """Run in the worker: the radar and the theme bars drawn to PNG, as the PDF prints them."""
+    from hospiperf_desktop.diagnostics.charts import png_bytes, radar_figure, theme_bars_figure
+
+    radar = png_bytes(radar_figure(report), SCREEN_DPI)
+    return radar, png_bytes(theme_bars_figure(report), SCREEN_DPI)
 
 
 def node_table(nodes: tuple[NodeScore, ...], first_header: str) -> QTableWidget:
@@ -51,10 +60,16 @@ def node_table(nodes: tuple[NodeScore, ...], first_header: str) -> QTableWidget:
 
 
 class ResultsView(QScrollArea):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Scores at once; the two charts are drawn in the worker and shown when they come."""
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._runner = runner
+        self._token = 0
         self.setWidgetResizable(True)
         self.report: ScoreReport | None = None
+        self.radar: ChartLabel | None = None
+        self.bars: ChartLabel | None = None
         self.overall_label = QLabel()
         self.overall_label.setObjectName("overallScore")
         self.critical_label = QLabel()
@@ -81,8 +96,6 @@ class ResultsView(QScrollArea):
         self, detail: DiagnosticDetail, codes: dict[str, AnswerCode | None], report: ScoreReport
     ) -> None:
         """`codes` are the answers as given on screen, which `report` was computed from."""
-        from hospiperf_desktop.diagnostics.charts import radar_figure, theme_bars_figure
-
         self.report = report
         overall = report.overall
         self.overall_label.setText(
@@ -95,12 +108,21 @@ class ResultsView(QScrollArea):
         self._show_critical(detail, codes, report)
         _replace(self.axes_holder, node_table(report.axes, self.tr("Axe")))
         _replace(self.themes_holder, node_table(report.themes, self.tr("Thème")))
+        self._token += 1
+        token = self._token
+
+        def drawn(pngs: tuple[bytes, bytes]) -> None:
+            if token == self._token:  # not replaced by newer answers meanwhile
+                self._show_charts(*pngs)
+
+        self._runner.run(lambda _p: chart_pngs(report), on_success=drawn)
+
+    def _show_charts(self, radar: bytes, bars: bytes) -> None:
         while self.charts_holder.count():
             old = self.charts_holder.takeAt(0).widget()
             if old is not None:
                 old.deleteLater()
-        self.radar = figure_widget(radar_figure(report))
-        self.bars = figure_widget(theme_bars_figure(report))
+        self.radar, self.bars = ChartLabel(radar), ChartLabel(bars)
         self.charts_holder.addWidget(self.radar, 0, 0)
         self.charts_holder.addWidget(self.bars, 0, 1)
 
