@@ -18,8 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Qt and Python take about 165 MB; the charts' matplotlib, numpy (with OpenBLAS) and Pillow
 # about 95 MB more.
 # cryptography (13 MB, bundle signatures) and psycopg (12 MB, a PostgreSQL consolidation
-# at the ARS) took it from 265 to about 291 MB.
-MAX_BUNDLE_MB = 300
+# at the ARS) took it from 265 to about 291 MB, and 310 MB later.
+# packaging/build.py strips debugging symbols (libpython alone had 17 MB) and removes the
+# system libraries left behind by the Qt plugins the spec drops (GTK, cairo, GnuTLS, CUPS:
+# 17 MB); the spec drops Pillow's AVIF/WebP codecs, unused fonts and platform plugins:
+# about 226 MB. The issue's goal is 200 MB (see the limit's history in git).
+MAX_BUNDLE_MB = 230
 
 pytestmark = pytest.mark.packaging
 
@@ -75,9 +79,11 @@ def test_the_bundle_starts_creates_the_database_and_quits(bundle, tmp_path):
     assert revision == (SCHEMA_HEAD,)
 
 
-def test_the_bundle_stays_small(bundle):
+def test_the_bundle_stays_small(bundle, capsys):
     files = (p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     size_mb = sum(p.stat().st_size for p in files) / 1_000_000
+    with capsys.disabled():
+        print(f"\nbundle size: {size_mb:.1f} MB (limit {MAX_BUNDLE_MB} MB)")
     assert size_mb < MAX_BUNDLE_MB
 
 
