@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
 from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
 from hospiperf_desktop.diagnostics.plan_service import PlanService
@@ -41,6 +42,7 @@ class Services:
     diagnostics: DiagnosticService
     plans: PlanService
     reports: DiagnosticReports
+    questionnaires: QuestionnaireLibrary  # shipped + installed (docs/questionnaire-workbook.md)
 
     @cached_property
     def stock(self) -> StockService:
@@ -96,7 +98,8 @@ class Services:
 def open_services(database_path: Path, library: TemplateLibrary | None = None) -> Services:
     """Open (and migrate) the database at `database_path` and build every service on it.
 
-    `library` replaces the shipped questionnaires (tests use small ones).
+    `library` replaces the shipped questionnaires (tests use small ones); questionnaires
+    installed by users come from the database (`diagnostics/library.py`).
     """
     try:
         database = open_database(database_path)
@@ -105,7 +108,8 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
 
         raise DatabaseDamaged(err.path, err.detail, last_good_backup(err.path)) from err
     audit = AuditService(database, ProfileService.actor_name)
-    diagnostics = DiagnosticService(database, audit, library or shipped_library())
+    questionnaires = QuestionnaireLibrary(database, audit, library or shipped_library())
+    diagnostics = DiagnosticService(database, audit, questionnaires)
     profiles = ProfileService(database, audit)
     plans = PlanService(database, audit, diagnostics)
     return Services(
@@ -117,4 +121,5 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         diagnostics=diagnostics,
         plans=plans,
         reports=DiagnosticReports(diagnostics, plans, profiles),
+        questionnaires=questionnaires,
     )

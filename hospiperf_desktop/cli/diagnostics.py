@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.cli.common import (
+    EXIT_ERROR,
     EXIT_OK,
     CliError,
     existing_file,
@@ -25,6 +26,7 @@ from hospiperf_desktop.diagnostics.sheets import parse_answer
 from hospiperf_desktop.diagnostics.suitability import suitable
 from hospiperf_desktop.diagnostics.template import Delay, Difficulty, Interest, Template
 from hospiperf_desktop.diagnostics.texts import format_score
+from hospiperf_desktop.diagnostics.workbook import WorkbookError
 from hospiperf_desktop.files import write_bytes_atomically
 
 
@@ -151,6 +153,97 @@ def register(commands: Any) -> None:
     plan_remove = group.add_parser("plan-remove", help="remove an action from a plan")
     plan_remove.add_argument("entry_id", type=record_id)
     plan_remove.set_defaults(handler=_plan_remove)
+
+    _register_questionnaires(group)
+
+
+def _register_questionnaires(group: Any) -> None:
+    """`diag questionnaire export|check|import|list|retire` (docs/questionnaire-workbook.md)."""
+    questionnaire = group.add_parser(
+        "questionnaire", help="questionnaire workbooks and the questionnaire library"
+    ).add_subparsers(dest="questionnaire_command", metavar="ACTION", required=True)
+    export = questionnaire.add_parser("export", help="write a questionnaire as a workbook")
+    export.add_argument("template", metavar="ID")
+    export.add_argument("--version", metavar="V", help="default: the offered (or latest) one")
+    export.add_argument("--xlsx", type=Path, required=True, metavar="FILE")
+    export.set_defaults(handler=_questionnaire_export)
+    check = questionnaire.add_parser("check", help="report every problem of a workbook")
+    check.add_argument("file", type=existing_file)
+    check.set_defaults(handler=_questionnaire_check)
+    install = questionnaire.add_parser("import", help="check, then install a workbook")
+    install.add_argument("file", type=existing_file)
+    install.add_argument("--json", action="store_true", help="print the installed JSON")
+    install.set_defaults(handler=_questionnaire_import)
+    listing = questionnaire.add_parser("list", help="the library: every questionnaire version")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_questionnaire_list)
+    retire = questionnaire.add_parser("retire", help="hide a version from new diagnostics")
+    retire.add_argument("template", metavar="ID")
+    retire.add_argument("version", metavar="V")
+    retire.add_argument("--restore", action="store_true", help="offer it again")
+    retire.set_defaults(handler=_questionnaire_retire)
+
+
+def _print_problems(err: WorkbookError) -> int:
+    for problem in err.problems:
+        print(f"{err.file} : {problem}", file=sys.stderr)
+    print(f"{len(err.problems)} problème(s) ; rien n'est installé.", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _questionnaire_export(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        template = services.questionnaires.export_workbook(args.template, args.version, args.xlsx)
+    print(f"{template.key} written: {args.xlsx}")
+    return EXIT_OK
+
+
+def _questionnaire_check(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        try:
+            _document, template = services.questionnaires.check_workbook(args.file)
+        except WorkbookError as err:
+            return _print_problems(err)
+    print(f"{args.file.name} : aucun problème — {template.key}, {len(template.items)} items")
+    return EXIT_OK
+
+
+def _questionnaire_import(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        try:
+            template = services.questionnaires.install_workbook(args.file)
+        except WorkbookError as err:
+            return _print_problems(err)
+        content = services.questionnaires.version_source(template.id, template.version)
+    if args.json:
+        sys.stdout.write(content.decode("utf-8"))
+    else:
+        print(f"{template.key} installed from {args.file.name} ({len(template.items)} items)")
+    return EXIT_OK
+
+
+def _questionnaire_list(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        entries = services.questionnaires.list()
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    for entry in entries:
+        for v in entry.versions:
+            state = "retired" if v.retired else ("offered" if v.offered else "")
+            origin = v.origin_kind + (f" {v.origin_source}" if v.origin_source else "")
+            print(
+                f"{v.key:<48} {v.item_count:>4} items {v.diagnostics:>3} diag."
+                f"  {origin:<30} {state}"
+            )
+    return EXIT_OK
+
+
+def _questionnaire_retire(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        services.questionnaires.retire(args.template, args.version, retired=not args.restore)
+    print(f"{args.template}@{args.version} {'offered again' if args.restore else 'retired'}")
+    return EXIT_OK
 
 
 def _templates(args: argparse.Namespace) -> int:
@@ -323,6 +416,10 @@ def _compare(args: argparse.Namespace) -> int:
         "axes": [{**vars(a), "delta": a.delta} for a in comparison.axes],
         "worse": [vars(c) for c in comparison.worse],
         "better": [vars(c) for c in comparison.better],
+        "versions": [comparison.before_version, comparison.after_version],
+        "added": [vars(e) for e in comparison.added],
+        "removed": [vars(e) for e in comparison.removed],
+        "reworded": [vars(e) for e in comparison.reworded],
     }
     if args.json:
         print_json(data)
@@ -335,6 +432,15 @@ def _compare(args: argparse.Namespace) -> int:
         )
     for change in comparison.worse:
         print(f"worse: {change.item_id} {change.before} → {change.after}  {change.text}")
+    if comparison.before_version != comparison.after_version:
+        print(f"versions: {comparison.before_version} → {comparison.after_version}")
+    for label, edits in (
+        ("added", comparison.added),
+        ("removed", comparison.removed),
+        ("reworded", comparison.reworded),
+    ):
+        for edit in edits:
+            print(f"{label}: {edit.item_id}  {edit.after_text or edit.before_text}")
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hospiperf_desktop.diagnostics.template import (
     Action,
@@ -245,6 +245,16 @@ def parse_template(content: bytes, file: str) -> Template:
 
 def load_template_file(path: Path) -> Template:
     return parse_template(path.read_bytes(), path.name)
+
+
+class TemplateCatalog(Protocol):
+    """What a diagnostic service needs of a questionnaire library (shipped or with installed)."""
+
+    def templates(self) -> tuple[Template, ...]: ...
+
+    def get(self, template_id: str) -> Template | None: ...
+
+    def source(self, template_id: str) -> bytes: ...
 
 
 class TemplateLibrary:

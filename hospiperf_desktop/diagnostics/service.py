@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.diagnostics.comparison import Comparison, compare
-from hospiperf_desktop.diagnostics.loader import TemplateLibrary, parse_template
+from hospiperf_desktop.diagnostics.loader import TemplateCatalog, parse_template
 from hospiperf_desktop.diagnostics.records import (
     AnswerRecord,
     AnswerRow,
@@ -58,7 +58,7 @@ def _issue(field: str, code: str, message: str, **params: object) -> ValidationE
 
 
 class DiagnosticService:
-    def __init__(self, database: Database, audit: AuditService, library: TemplateLibrary) -> None:
+    def __init__(self, database: Database, audit: AuditService, library: TemplateCatalog) -> None:
         self._db = database
         self._audit = audit
         self._library = library

@@ -115,6 +115,32 @@ class TemplateSnapshot(Base):
     stored_at: Mapped[datetime]
 
 
+class InstalledQuestionnaire(Base):
+    """A questionnaire version a user installed (from a workbook or a reference package).
+
+    Its exact file is kept here so that backups and a move to a new computer carry it. A
+    version is never replaced nor deleted once a diagnostic uses it; `retired` only hides it
+    from the list offered for new diagnostics.
+    """
+
+    __tablename__ = "installed_questionnaires"
+    __table_args__ = (
+        UniqueConstraint("template_id", "version", name="uq_installed_version"),
+        CheckConstraint("origin_kind IN ('workbook', 'package')", name="origin_kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(20))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    origin_kind: Mapped[str] = mapped_column(String(16))
+    origin_source: Mapped[str] = mapped_column(String(300))
+    installed_by: Mapped[str] = mapped_column(String(160))
+    installed_at: Mapped[datetime]
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
 class Diagnostic(Base):
     __tablename__ = "diagnostics"
     __table_args__ = (CheckConstraint("status IN ('draft', 'validated')", name="status_known"),)
