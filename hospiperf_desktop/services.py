@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
+    from hospiperf_desktop.library.service import ReferenceLibrary
     from hospiperf_desktop.stock.service import StockService
 
 
@@ -50,6 +51,18 @@ class Services:
         from hospiperf_desktop.stock.service import stock_service
 
         return stock_service(self.database, self.audit)
+
+    @cached_property
+    def library(self) -> ReferenceLibrary:
+        """Reference packages from the ARS (library/service.py), checked against the ARS
+        keys trusted in `keys/` beside the database."""
+        from hospiperf_desktop.library.service import ReferenceLibrary
+        from hospiperf_desktop.library.trust import trusted_ars_keys
+
+        folder = self.database.path.parent / "keys"
+        return ReferenceLibrary(
+            self.database, self.audit, self.questionnaires, lambda: trusted_ars_keys(folder)
+        )
 
     @cached_property
     def bundles(self) -> BundleService:
