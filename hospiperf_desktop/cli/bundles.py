@@ -84,6 +84,9 @@ def register(commands: Any) -> None:
     trust.add_argument("--remove", metavar="FINGERPRINT")
     trust.add_argument("--json", action="store_true")
     trust.set_defaults(handler=_ars_keys)
+    from hospiperf_desktop.cli.library import register_ars
+
+    register_ars(ars)
 
 
 def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:

@@ -1,0 +1,89 @@
+"""`hospiperf ars benchmarks|package` then `hospiperf library import|list` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from integration_support import Cli
+from test_ars_benchmarks import _fill
+
+from hospiperf_desktop.library.benchmarks import diagnostic_metric, position
+from hospiperf_desktop.library.trust import ArsKey
+from hospiperf_desktop.services import open_services
+
+
+def ars_key(folder: Path) -> tuple[Path, Ed25519PrivateKey]:
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"phrase secrete ARS"),
+    )
+    path = folder / "ars.key.pem"
+    path.write_bytes(pem)
+    return path, private
+
+
+def trust(db: Path, private: Ed25519PrivateKey) -> None:
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    (db.parent / "keys").mkdir(exist_ok=True)
+    (db.parent / "keys" / "ars-region.pub.json").write_text(ArsKey(raw).to_json())
+
+
+def test_benchmarks_of_50_establishments_reach_the_desktop(
+    cli: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    _fill(url)
+    key, private = ars_key(tmp_path)
+    monkeypatch.setenv("ARS_PASS", "phrase secrete ARS")
+    out = tmp_path / "reperes.zip"
+    code, stdout, err = cli(
+        "ars", "benchmarks", "--db-url", url, "--out", str(out), "--key", str(key),
+        "--passphrase-env", "ARS_PASS",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli("library", "import", str(out), "--yes")
+    assert code == 2 and "no ARS key is trusted" in err
+    trust(db, private)
+    code, stdout, err = cli("library", "import", str(out), "--yes", "--json")
+    assert code == 0, err
+    assert [c["action"] for c in json.loads(stdout)["changes"]] == ["add"]
+    code, stdout, _ = cli("library", "list", "--json")
+    listed = json.loads(stdout)
+    assert [(r["kind"], r["current"], r["publisher"]) for r in listed] == [
+        ("benchmarks", True, "ARS")
+    ]
+    services = open_services(db)
+    try:
+        items = services.library.benchmarks()
+    finally:
+        services.close()
+    mine = position(items, diagnostic_metric("circuit", "gouvernance"), "ehpad", 30.0, 2026)
+    assert mine is not None and mine.text.startswith("1er quartile régional des EHPAD, 50 ")
+    assert not [d for d in items if d.category == "had"]
+
+
+def test_a_package_signed_by_another_key_is_refused_on_the_command_line(
+    cli: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, _ = ars_key(tmp_path)
+    trust(db, Ed25519PrivateKey.generate())
+    monkeypatch.setenv("ARS_PASS", "phrase secrete ARS")
+    table = Path(__file__).parents[2] / "resources" / "uo" / "uo-pharma.json"
+    out = tmp_path / "paquet.zip"
+    code, _, err = cli(
+        "ars", "package", "--out", str(out), "--uo-table", str(table), "--key", str(key),
+        "--passphrase-env", "ARS_PASS",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli("library", "import", str(out), "--yes")
+    assert code == 2 and "not signed by the trusted ARS key" in err
+    code, stdout, _ = cli("library", "list", "--json")
+    assert json.loads(stdout) == []
