@@ -87,3 +87,33 @@ def test_a_package_signed_by_another_key_is_refused_on_the_command_line(
     assert code == 2 and "not signed by the trusted ARS key" in err
     code, stdout, _ = cli("library", "list", "--json")
     assert json.loads(stdout) == []
+
+
+def test_the_benchmarks_document_script_reads_the_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    _fill(url)
+    key, _ = ars_key(tmp_path)
+    monkeypatch.setenv("ARS_PASS", "phrase secrete ARS")
+    out = tmp_path / "reperes.zip"
+    code, _, err = cli(
+        "ars", "benchmarks", "--db-url", url, "--out", str(out), "--key", str(key),
+        "--passphrase-env", "ARS_PASS",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = Path(__file__).parents[2] / "docs" / "benchmarks-file.md"
+    (block,) = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+    script = tmp_path / "read_benchmarks.py"
+    script.write_text(block, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), str(out)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "diagnostic:circuit:score 2026 ehpad n=50 33.25 45.5 57.75" in lines
+    assert not [line for line in lines if " had " in line]
