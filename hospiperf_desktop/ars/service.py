@@ -530,6 +530,13 @@ class Consolidation:
                 for a in session.scalars(query)
             ]
 
+    def last_anchors(self) -> list[dict[str, Any]]:
+        """Per establishment, the last audit anchor received (the newest bundle's)."""
+        last: dict[str, dict[str, Any]] = {}
+        for anchor in self.anchors():  # oldest first per FINESS
+            last[anchor["finess"]] = anchor
+        return [last[finess] for finess in sorted(last)]
+
     def benchmarks(self) -> list[Distribution]:
         """The regional distributions (library/benchmarks.py) over the current bundles."""
         from hospiperf_desktop.ars.benchmarks import regional_distributions

@@ -59,6 +59,10 @@ def register_ars(ars: Any) -> None:
     bench.add_argument("--out", required=True, type=Path)
     _signing_options(bench)
     bench.set_defaults(handler=_benchmarks)
+    anchors = ars.add_parser("anchors", help="the last audit anchor received per establishment")
+    anchors.add_argument("--db-url", required=True, metavar="URL")
+    anchors.add_argument("--json", action="store_true")
+    anchors.set_defaults(handler=_anchors)
 
 
 def _signing_options(parser: Any) -> None:
@@ -225,5 +229,33 @@ def _list(args: argparse.Namespace) -> int:
             mark = "*" if r["current"] else " "
             print(
                 f"{mark} {r['kind']:13} {r['id']} {r['version']}  ({r['publisher']}, {r['file']})"
+            )
+    return 0
+
+
+def _anchors(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.ars.service import Consolidation
+
+    consolidation = Consolidation(args.db_url)
+    try:
+        rows = consolidation.last_anchors()
+    finally:
+        consolidation.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    **r,
+                    "created": r["created"].isoformat(),
+                    "received_at": r["received_at"].isoformat(),
+                }
+                for r in rows
+            ]
+        )
+    else:
+        for r in rows:
+            print(
+                f"{r['finess']}  {r['entries']} entrées, {r['head_hash'][:16]}…,"
+                f" lot du {r['created']:%d/%m/%Y %H:%M} ({r['bundle_uuid']})"
             )
     return 0

@@ -117,3 +117,36 @@ def test_the_benchmarks_document_script_reads_the_file(
     lines = done.stdout.splitlines()
     assert "diagnostic:circuit:score 2026 ehpad n=50 33.25 45.5 57.75" in lines
     assert not [line for line in lines if " had " in line]
+
+
+def test_the_ars_shows_the_last_anchor_received_per_establishment(cli: Cli, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from hospiperf_desktop.ars.models import AuditAnchor
+    from hospiperf_desktop.ars.service import Consolidation
+
+    url = f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    Consolidation(url).close()
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        for n, (finess, month, entries) in enumerate(
+            [("750000001", 3, 10), ("750000001", 4, 25), ("970000001", 2, 7)]
+        ):
+            session.add(
+                AuditAnchor(
+                    bundle_uuid=f"00000000-0000-4000-8000-{n:012d}",
+                    finess=finess,
+                    created=datetime(2026, month, 1),
+                    entries=entries,
+                    head_hash=f"{n}" * 64,
+                    received_at=datetime(2026, month, 2),
+                )
+            )
+    engine.dispose()
+    code, stdout, err = cli("ars", "anchors", "--db-url", url, "--json")
+    assert code == 0, err
+    rows = json.loads(stdout)
+    assert [(r["finess"], r["entries"]) for r in rows] == [("750000001", 25), ("970000001", 7)]
