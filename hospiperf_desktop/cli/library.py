@@ -11,15 +11,13 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from hospiperf_desktop import __version__
-from hospiperf_desktop.bundles.bag import sha256
-from hospiperf_desktop.bundles.keys import fingerprint
 from hospiperf_desktop.cli.common import CliError, existing_file, print_json, services_for
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # option → (item kind, payload folder)
 _ITEM_OPTIONS = {
@@ -72,6 +70,11 @@ def _signing_options(parser: Any) -> None:
 
 
 def _signer(args: argparse.Namespace) -> tuple[Ed25519PrivateKey, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from hospiperf_desktop.bundles.keys import fingerprint
+
     passphrase = os.environ.get(args.passphrase_env)
     if not passphrase:
         raise CliError(f"the environment variable {args.passphrase_env} is empty or unset")
@@ -103,6 +106,7 @@ def _write(args: argparse.Namespace, kind: str, items: list[Any]) -> None:
 
 
 def _item_of(kind: str, folder: str, path: Path) -> Any:
+    from hospiperf_desktop.bundles.bag import sha256
     from hospiperf_desktop.library.package import PackageItem
 
     content = path.read_bytes()
@@ -138,6 +142,7 @@ def _package(args: argparse.Namespace) -> int:
 
 def _benchmarks(args: argparse.Namespace) -> int:
     from hospiperf_desktop.ars.service import Consolidation
+    from hospiperf_desktop.bundles.bag import sha256
     from hospiperf_desktop.library.benchmarks import document
     from hospiperf_desktop.library.package import PackageItem
 
