@@ -225,6 +225,26 @@ def bundle_reason_text(reason: str) -> str:
     return texts.get(reason, _tr("Paquet refusé (%1).").replace("%1", reason))
 
 
+def ars_key_reason_text(reason: str) -> str:
+    """Why a file from the ARS, or an ARS key file, was refused, and what to do."""
+    texts = {
+        "no_ars_key": _tr(
+            "Aucune clé de l'ARS n'est enregistrée sur ce poste : ouvrez Exports / ARS › Clé de "
+            "l'ARS et faites confiance au fichier de clé que l'ARS vous a remis."
+        ),
+        "unknown_ars_key": _tr(
+            "Ce fichier est signé par une autre clé que celle de l'ARS enregistrée ici : "
+            "appelez l'ARS pour relire l'empreinte de sa clé."
+        ),
+        "bad_ars_signature": _tr(
+            "La signature de l'ARS ne correspond pas : le fichier a été modifié après sa "
+            "signature. Demandez-en une nouvelle copie à l'ARS."
+        ),
+        "bad_ars_key_file": _tr("Ce fichier n'est pas une clé publique de l'ARS lisible."),
+    }
+    return texts.get(reason, _tr("Fichier de l'ARS refusé (%1).").replace("%1", reason))
+
+
 def source_issue_text(issue: SourceIssue) -> str:
     """One problem of an imported file, in French, with its file, line and column."""
     params = issue.params
@@ -507,6 +527,12 @@ def error_text(err: BaseException) -> str:
         return import_text(err)
     if isinstance(err, ConflictError):
         return conflict_text(err)
+    if getattr(err, "code", None) == "ars_key_refused":  # bundles.authority.ArsKeyRefused
+        return (
+            ars_key_reason_text(str(getattr(err, "reason", "")))
+            + "\n"
+            + _tr("Détail : %1").replace("%1", str(err))
+        )
     if getattr(err, "code", None) == "bundle_rejected":  # bundles.verify.BundleRejected
         detail = _tr("Détail : %1").replace("%1", str(err))
         return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail
