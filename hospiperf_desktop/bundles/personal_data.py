@@ -8,7 +8,9 @@ justifications, evidence file names, scenario names — and returns one `Finding
 - a date of birth: "né(e) le", "date de naissance", "DDN" followed by a date;
 - a person named: "Mme X", "M. Y", "Monsieur/Madame X", "patient(e) Nom" (a capitalised word).
 
-Not yet wired into `bundle export` nor the ARS import (see the h-a16 report).
+`BundleService.sign_and_write` refuses to sign when the JSON payload holds a finding
+(`PersonalDataFound`, listed by `bundle export`, exit 2); the ARS import refuses the bundle
+(reason `personal_data`). Every string value of the payload JSON is scanned.
 """
 
 from __future__ import annotations
@@ -70,3 +72,46 @@ def scan_text(field: str, text: str) -> list[Finding]:
 def scan(fields: Iterable[tuple[str, str]]) -> list[Finding]:
     """Every finding of every (field, text) pair, in order."""
     return [finding for field, text in fields for finding in scan_text(field, text)]
+
+
+def json_texts(document: object, where: str) -> Iterable[tuple[str, str]]:
+    """Every string value of a parsed JSON document, with its path (`file.json$.a[0].b`)."""
+    if isinstance(document, str):
+        yield where, document
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            yield from json_texts(value, f"{where}.{key}")
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from json_texts(value, f"{where}[{index}]")
+
+
+def scan_json_files(files: Iterable[tuple[str, bytes]]) -> list[Finding]:
+    """Every finding in the string values of the JSON files among (path, content) pairs."""
+    import json
+
+    findings: list[Finding] = []
+    for path, content in files:
+        if not path.endswith(".json"):
+            continue
+        try:
+            document = json.loads(content)
+        except ValueError:
+            continue  # not ours to judge here: the payload checks refuse it
+        findings += scan(json_texts(document, f"{path}$"))
+    return findings
+
+
+class PersonalDataFound(Exception):
+    """Texts that could identify a patient; `findings` names each field and text."""
+
+    code = "personal_data"
+    reason = "personal_data"
+
+    def __init__(self, findings: list[Finding]) -> None:
+        first = findings[0]
+        super().__init__(
+            f"{len(findings)} text(s) could identify a patient, e.g. {first.field}:"
+            f" {first.excerpt!r} ({first.kind}); correct them before sending"
+        )
+        self.findings = findings

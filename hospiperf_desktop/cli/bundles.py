@@ -190,7 +190,14 @@ def _bundle_export(args: argparse.Namespace) -> int:
                 for item in listing:
                     print(f"{item['size']:>10}  {item['path']}  — {item['description']}")
             return EXIT_OK
-        written = services.bundles.sign_and_write(prepared, _passphrase(args), args.out)
+        from hospiperf_desktop.bundles.personal_data import PersonalDataFound
+
+        try:
+            written = services.bundles.sign_and_write(prepared, _passphrase(args), args.out)
+        except PersonalDataFound as err:
+            for finding in err.findings:
+                print(f"{finding.field}: {finding.kind} {finding.excerpt!r}", file=sys.stderr)
+            raise CliError(str(err)) from None
     if args.json:
         print_json(written)
         return EXIT_OK
