@@ -221,6 +221,11 @@ def bundle_reason_text(reason: str) -> str:
             "enregistré, importez ce paquet à nouveau."
         ),
         "import_failed": _tr("L'import de ce paquet a échoué : rien n'en a été enregistré."),
+        "personal_data": _tr(
+            "Le paquet contient un texte qui pourrait identifier un patient (numéro de sécurité "
+            "sociale, date de naissance, personne nommée) : refusé ; demandez à l'établissement "
+            "de corriger ce texte et de renvoyer un paquet."
+        ),
     }
     return texts.get(reason, _tr("Paquet refusé (%1).").replace("%1", reason))
 
@@ -527,6 +532,24 @@ def error_text(err: BaseException) -> str:
         return import_text(err)
     if isinstance(err, ConflictError):
         return conflict_text(err)
+    if getattr(err, "code", None) == "personal_data":  # bundles.personal_data
+        kinds = {
+            "nir": _tr("numéro de sécurité sociale"),
+            "birth_date": _tr("date de naissance"),
+            "person": _tr("personne nommée"),
+        }
+        lines = [
+            f"• {f.field} — {kinds.get(f.kind, f.kind)} : « {f.excerpt} »"
+            for f in getattr(err, "findings", [])
+        ]
+        return (
+            _tr(
+                "Ces textes pourraient identifier un patient : corrigez-les avant d'envoyer le "
+                "paquet (rien n'a été signé)."
+            )
+            + "\n"
+            + "\n".join(lines)
+        )
     if getattr(err, "code", None) == "ars_key_refused":  # bundles.authority.ArsKeyRefused
         return (
             ars_key_reason_text(str(getattr(err, "reason", "")))

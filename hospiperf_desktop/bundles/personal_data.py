@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hospiperf_desktop.errors import HospiPerfError
+
 _SEP = r"[ \u00a0]?"
 NIR = re.compile(
     rf"(?<![0-9A-Za-z])([1-478]){_SEP}([0-9]{{2}}){_SEP}([0-9]{{2}}){_SEP}([0-9]{{2}}|2[AaBb])"
@@ -102,7 +104,7 @@ def scan_json_files(files: Iterable[tuple[str, bytes]]) -> list[Finding]:
     return findings
 
 
-class PersonalDataFound(Exception):
+class PersonalDataFound(HospiPerfError):
     """Texts that could identify a patient; `findings` names each field and text."""
 
     code = "personal_data"

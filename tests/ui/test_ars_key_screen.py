@@ -67,3 +67,16 @@ def test_a_damaged_key_file_is_refused_in_french(
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "n'est pas une clé publique de l'ARS" in shown[0]
     assert trusted_ars_key(other_services) is None
+
+
+def test_personal_data_and_ars_refusals_are_told_in_french() -> None:
+    from hospiperf_desktop.bundles.authority import ArsKeyRefused
+    from hospiperf_desktop.bundles.personal_data import PersonalDataFound, scan
+    from ui.messages import bundle_reason_text, error_text
+
+    found = PersonalDataFound(scan([("data/plan.json$.action", "appeler Mme Durand")]))
+    text = error_text(found)
+    assert "pourraient identifier un patient" in text
+    assert "data/plan.json$.action" in text and "Mme Durand" in text
+    assert "sécurité sociale" in bundle_reason_text("personal_data")
+    assert "relire l'empreinte" in error_text(ArsKeyRefused("unknown_ars_key", "r.json: other"))
