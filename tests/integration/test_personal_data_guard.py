@@ -67,3 +67,36 @@ def test_the_ars_refuses_a_signed_bundle_with_a_nir(services: Services, tmp_path
         assert consolidation.report()["bundles"] == []
     finally:
         consolidation.close()
+
+
+@pytest.mark.parametrize(("suffix", "blocked"), [(NIR, True), (ALTERED, False)])
+def test_bundle_export_exits_2_naming_the_field(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, blocked: bool
+) -> None:
+    finess = "750712184"
+    code, _, err = cli(
+        "establishment", "add", "--finess", finess, "--name", f"CH {suffix}", "--kind", "ch"
+    )
+    assert code == 0, err
+    monkeypatch.setenv("PP", PASSPHRASE)
+    code, _, err = cli("keys", "generate", "--establishment", finess, "--passphrase-env", "PP")
+    assert code == 0, err
+    out = tmp_path / "paquet.zip"
+    code, _, err = cli(
+        "bundle",
+        "export",
+        "--establishment",
+        finess,
+        "--out",
+        str(out),
+        "--modules",
+        "diagnostics",
+        "--passphrase-env",
+        "PP",
+    )
+    if blocked:
+        assert code == 2 and not out.exists()
+        assert "establishment.json$.name" in err and "nir" in err
+    else:
+        assert code == 0, err
+        assert out.exists()
