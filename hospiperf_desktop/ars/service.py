@@ -389,6 +389,15 @@ class Consolidation:
             payload = read_payload(verified)  # every document checked before any write
         except BundleRejected as err:
             return refused(err.reason, f"{path.name}: {err}")
+        from hospiperf_desktop.bundles.personal_data import scan_json_files
+
+        findings = scan_json_files(verified.json.items())
+        if findings:
+            shown = "; ".join(f"{f.field} ({f.kind})" for f in findings[:5])
+            return refused(
+                "personal_data",
+                f"{path.name}: {len(findings)} text(s) could identify a patient: {shown}",
+            )
         arrival = _Arrival(
             path.name,
             datetime.fromisoformat(info["Created"]).astimezone(UTC).replace(tzinfo=None),

@@ -150,3 +150,30 @@ def test_the_ars_shows_the_last_anchor_received_per_establishment(cli: Cli, tmp_
     assert code == 0, err
     rows = json.loads(stdout)
     assert [(r["finess"], r["entries"]) for r in rows] == [("750000001", 25), ("970000001", 7)]
+
+
+def test_a_package_signed_with_the_ars_key_installs_once_trusted_with_trust_ars(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARS_PASS", "phrase secrete ARS")
+    code, out, err = cli(
+        "ars", "keys", "generate", "--out", str(tmp_path / "k"), "--passphrase-env", "ARS_PASS",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    table = Path(__file__).parents[2] / "resources" / "uo" / "uo-pharma.json"
+    package = tmp_path / "paquet.zip"
+    code, _, err = cli(
+        "ars", "package", "--out", str(package), "--uo-table", str(table),
+        "--key", str(tmp_path / "k" / "ars.key.pem"), "--passphrase-env", "ARS_PASS",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli("library", "import", str(package), "--yes")
+    assert code == 2 and "no ARS key is trusted" in err
+    code, _, err = cli("keys", "trust-ars", made["public_path"])
+    assert code == 0, err
+    code, _, err = cli("library", "import", str(package), "--yes")
+    assert code == 0, err
+    code, stdout, _ = cli("library", "list", "--json")
+    assert [(r["kind"], r["id"]) for r in json.loads(stdout)] == [("uo_table", "uo-pharma")]
