@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
+    from hospiperf_desktop.library.package import SignerKey
+    from hospiperf_desktop.library.service import ReferenceLibrary
     from hospiperf_desktop.stock.service import StockService
 
 
@@ -50,6 +52,22 @@ class Services:
         from hospiperf_desktop.stock.service import stock_service
 
         return stock_service(self.database, self.audit)
+
+    @cached_property
+    def library(self) -> ReferenceLibrary:
+        """Reference packages from the ARS (library/service.py), checked against the ARS key
+        trusted with `keys trust-ars` (bundles/authority.py), and any `keys/ars-*.pub.json`."""
+        from hospiperf_desktop.bundles.authority import trusted_ars_key
+        from hospiperf_desktop.library.service import ReferenceLibrary
+        from hospiperf_desktop.library.trust import trusted_ars_keys
+
+        folder = self.database.path.parent / "keys"
+
+        def trusted() -> list[SignerKey]:
+            key = trusted_ars_key(self)
+            return [*([key] if key is not None else []), *trusted_ars_keys(folder)]
+
+        return ReferenceLibrary(self.database, self.audit, self.questionnaires, trusted)
 
     @cached_property
     def bundles(self) -> BundleService:

@@ -221,8 +221,33 @@ def bundle_reason_text(reason: str) -> str:
             "enregistré, importez ce paquet à nouveau."
         ),
         "import_failed": _tr("L'import de ce paquet a échoué : rien n'en a été enregistré."),
+        "personal_data": _tr(
+            "Le paquet contient un texte qui pourrait identifier un patient (numéro de sécurité "
+            "sociale, date de naissance, personne nommée) : refusé ; demandez à l'établissement "
+            "de corriger ce texte et de renvoyer un paquet."
+        ),
     }
     return texts.get(reason, _tr("Paquet refusé (%1).").replace("%1", reason))
+
+
+def ars_key_reason_text(reason: str) -> str:
+    """Why a file from the ARS, or an ARS key file, was refused, and what to do."""
+    texts = {
+        "no_ars_key": _tr(
+            "Aucune clé de l'ARS n'est enregistrée sur ce poste : ouvrez Exports / ARS › Clé de "
+            "l'ARS et faites confiance au fichier de clé que l'ARS vous a remis."
+        ),
+        "unknown_ars_key": _tr(
+            "Ce fichier est signé par une autre clé que celle de l'ARS enregistrée ici : "
+            "appelez l'ARS pour relire l'empreinte de sa clé."
+        ),
+        "bad_ars_signature": _tr(
+            "La signature de l'ARS ne correspond pas : le fichier a été modifié après sa "
+            "signature. Demandez-en une nouvelle copie à l'ARS."
+        ),
+        "bad_ars_key_file": _tr("Ce fichier n'est pas une clé publique de l'ARS lisible."),
+    }
+    return texts.get(reason, _tr("Fichier de l'ARS refusé (%1).").replace("%1", reason))
 
 
 def source_issue_text(issue: SourceIssue) -> str:
@@ -507,6 +532,30 @@ def error_text(err: BaseException) -> str:
         return import_text(err)
     if isinstance(err, ConflictError):
         return conflict_text(err)
+    if getattr(err, "code", None) == "personal_data":  # bundles.personal_data
+        kinds = {
+            "nir": _tr("numéro de sécurité sociale"),
+            "birth_date": _tr("date de naissance"),
+            "person": _tr("personne nommée"),
+        }
+        lines = [
+            f"• {f.field} — {kinds.get(f.kind, f.kind)} : « {f.excerpt} »"
+            for f in getattr(err, "findings", [])
+        ]
+        return (
+            _tr(
+                "Ces textes pourraient identifier un patient : corrigez-les avant d'envoyer le "
+                "paquet (rien n'a été signé)."
+            )
+            + "\n"
+            + "\n".join(lines)
+        )
+    if getattr(err, "code", None) == "ars_key_refused":  # bundles.authority.ArsKeyRefused
+        return (
+            ars_key_reason_text(str(getattr(err, "reason", "")))
+            + "\n"
+            + _tr("Détail : %1").replace("%1", str(err))
+        )
     if getattr(err, "code", None) == "bundle_rejected":  # bundles.verify.BundleRejected
         detail = _tr("Détail : %1").replace("%1", str(err))
         return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail

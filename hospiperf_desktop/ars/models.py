@@ -180,3 +180,17 @@ class AuditAnchor(ArsBase):
     entries: Mapped[int] = mapped_column(BigInteger)
     head_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
+
+
+class ActivityValueRow(ArsBase):
+    """One dashboard measure of a bundle's activity-<year>.json (the regional benchmarks'
+    dashboard distributions are built from these)."""
+
+    __tablename__ = "ars_activity_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    year: Mapped[int]
+    measure: Mapped[str] = mapped_column(String(80))
+    value: Mapped[float]

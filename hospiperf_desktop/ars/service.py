@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hospiperf_desktop.ars.models import (
     ARS_SCHEMA_VERSION,
+    ActivityValueRow,
     ArsBase,
     ArsSchema,
     AuditAnchor,
@@ -67,6 +68,7 @@ from hospiperf_desktop.bundles.verify import (
 )
 from hospiperf_desktop.errors import ConflictError, DatabaseError, FieldIssue, ValidationError
 from hospiperf_desktop.establishments.finess import FinessProblem, check_finess
+from hospiperf_desktop.library.benchmarks import Distribution
 from hospiperf_desktop.progress import NullProgress, Progress
 
 
@@ -148,6 +150,10 @@ MODULE_TABLES: dict[str, type[DiagnosticScore | WorkUnitRow | CoverageRow | Purc
     "activity": WorkUnitRow,
     "stock": CoverageRow,
     "calculators": PurchasingRow,
+}
+# Rows a module brings besides its main table (replaced with it).
+MODULE_EXTRA_TABLES: dict[str, tuple[type[ActivityValueRow], ...]] = {
+    "activity": (ActivityValueRow,)
 }
 _SCHEMA_LOCK = 0x4850_4152_5300  # PostgreSQL advisory lock held while the schema is prepared
 BUSY_TIMEOUT_SECONDS = 60  # SQLite: how long an import waits for another one to finish
@@ -383,6 +389,15 @@ class Consolidation:
             payload = read_payload(verified)  # every document checked before any write
         except BundleRejected as err:
             return refused(err.reason, f"{path.name}: {err}")
+        from hospiperf_desktop.bundles.personal_data import scan_json_files
+
+        findings = scan_json_files(verified.json.items())
+        if findings:
+            shown = "; ".join(f"{f.field} ({f.kind})" for f in findings[:5])
+            return refused(
+                "personal_data",
+                f"{path.name}: {len(findings)} text(s) could identify a patient: {shown}",
+            )
         arrival = _Arrival(
             path.name,
             datetime.fromisoformat(info["Created"]).astimezone(UTC).replace(tzinfo=None),
@@ -442,8 +457,11 @@ class Consolidation:
         replaced: dict[int, ImportedBundle] = {}
         for module_row, old in rivals:
             module_row.current = False
-            table = MODULE_TABLES[module_row.module]
-            session.execute(delete(table).where(table.bundle_id == old.id))
+            for table in (
+                MODULE_TABLES[module_row.module],
+                *MODULE_EXTRA_TABLES.get(module_row.module, ()),
+            ):
+                session.execute(delete(table).where(table.bundle_id == old.id))
             replaced[old.id] = old
         session.flush()  # the old modules stop being current before the new ones are added
         for old in replaced.values():
@@ -520,6 +538,20 @@ class Consolidation:
                 }
                 for a in session.scalars(query)
             ]
+
+    def last_anchors(self) -> list[dict[str, Any]]:
+        """Per establishment, the last audit anchor received (the newest bundle's)."""
+        last: dict[str, dict[str, Any]] = {}
+        for anchor in self.anchors():  # oldest first per FINESS
+            last[anchor["finess"]] = anchor
+        return [last[finess] for finess in sorted(last)]
+
+    def benchmarks(self) -> list[Distribution]:
+        """The regional distributions (library/benchmarks.py) over the current bundles."""
+        from hospiperf_desktop.ars.benchmarks import regional_distributions
+
+        with self._sessions() as session:
+            return regional_distributions(session)
 
     # --- views ----------------------------------------------------------------------------
 
@@ -681,6 +713,17 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
                     total=report["total"],
                     per_fte=report["per_fte"],
                     per_bed=report["per_bed"],
+                )
+            )
+    for year, values in payload.activity.items():
+        for measure, entry in values.items():
+            session.add(
+                ActivityValueRow(
+                    bundle_id=bundle.id,
+                    finess=bundle.finess,
+                    year=year,
+                    measure=measure,
+                    value=entry["value"],
                 )
             )
     stock = payload.stock

@@ -59,6 +59,7 @@ class Payload:
     work_units: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     stock: dict[str, Any] | None = None
     scenarios: list[dict[str, Any]] = field(default_factory=list)
+    activity: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → measure → entry
 
 
 def _refuse(name: str, detail: str, reason: str = "bad_payload") -> BundleRejected:
@@ -244,6 +245,7 @@ def read_payload(verified: VerifiedBundle) -> Payload:
             raise _refuse(name, f"present, but the module {module!r} is not in {SUMMARY}")
         documents[name] = _load(files, name, schema)
     work_units: dict[int, list[dict[str, Any]]] = {}
+    activity: dict[int, dict[str, Any]] = {}
     for name in verified.payload_names:
         match = _PER_YEAR.match(name)
         if match is None:
@@ -256,7 +258,7 @@ def read_payload(verified: VerifiedBundle) -> Payload:
         if "activity" not in modules:
             raise _refuse(name, f"present, but the module 'activity' is not in {SUMMARY}")
         if kind == "activity":
-            _load(files, name, "bundle-activity")
+            activity[int(year_text)] = _load(files, name, "bundle-activity")
         else:
             work_units[int(year_text)] = _load(files, name, "bundle-work-units")
     scenarios = documents.get(SCENARIOS, [])
@@ -271,6 +273,7 @@ def read_payload(verified: VerifiedBundle) -> Payload:
         work_units=work_units,
         stock=documents.get(STOCK),
         scenarios=scenarios,
+        activity=activity,
     )
 
 

@@ -73,6 +73,11 @@ class BundleService:
     ) -> WrittenBundle:
         """Sign the prepared contents and write the bundle (whole or not at all)."""
         progress = progress or NullProgress()
+        from hospiperf_desktop.bundles.personal_data import PersonalDataFound, scan_json_files
+
+        findings = scan_json_files((f.path, f.content) for f in prepared.files)
+        if findings:  # nothing signed, nothing written
+            raise PersonalDataFound(findings)
         private = self.keys.private_key(prepared.finess, passphrase)
         public = self.keys.public_key(prepared.finess)
         created = datetime.now(UTC).replace(microsecond=0)

@@ -28,6 +28,7 @@ from hospiperf_desktop.cli import (
     calculators,
     diagnostics,
     establishments,
+    library,
     stock,
     system,
 )
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     activity,
     calculators,
     bundles,
+    library,
     backup,
 )
 

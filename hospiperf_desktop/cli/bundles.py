@@ -40,6 +40,11 @@ def register(commands: Any) -> None:
     show.add_argument("--establishment", required=True, metavar="FINESS")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show_key)
+    trust_ars = keys.add_parser("trust-ars", help="trust the ARS's public key (files it signs)")
+    trust_ars.add_argument("file", type=existing_file, metavar="PUBLIC_KEY_FILE")
+    trust_ars.add_argument("--replace", action="store_true", help="replace another ARS key")
+    trust_ars.add_argument("--json", action="store_true")
+    trust_ars.set_defaults(handler=_trust_ars)
 
     bundle = commands.add_parser("bundle", help="signed export bundles").add_subparsers(
         dest="bundle_command", metavar="ACTION", required=True
@@ -78,12 +83,24 @@ def register(commands: Any) -> None:
     rep.add_argument("--xlsx", type=Path, metavar="OUT")
     rep.add_argument("--json", action="store_true")
     rep.set_defaults(handler=_ars_report)
-    trust = ars.add_parser("keys", help="the registry of trusted public keys")
-    trust.add_argument("--db-url", required=True, metavar="URL")
+    trust = ars.add_parser(
+        "keys", help="the registry of trusted public keys; 'generate': the ARS's own pair"
+    )
+    trust.add_argument("--db-url", metavar="URL")
     trust.add_argument("--add", type=Path, metavar="PATH", help="key file or folder to trust")
     trust.add_argument("--remove", metavar="FINGERPRINT")
     trust.add_argument("--json", action="store_true")
     trust.set_defaults(handler=_ars_keys)
+    trust.add_argument(
+        "ars_keys_command", nargs="?", choices=("generate",), help="generate: make the ARS's pair"
+    )
+    trust.add_argument("--out", type=Path, metavar="DIR", help="generate: the key's folder")
+    trust.add_argument("--authority", default="ARS", help="generate: the agency's name")
+    trust.add_argument("--passphrase-env", metavar="VAR")
+    trust.add_argument("--replace", action="store_true", help="generate: replace a key in DIR")
+    from hospiperf_desktop.cli.library import register_ars
+
+    register_ars(ars)
 
 
 def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
@@ -176,7 +193,14 @@ def _bundle_export(args: argparse.Namespace) -> int:
                 for item in listing:
                     print(f"{item['size']:>10}  {item['path']}  — {item['description']}")
             return EXIT_OK
-        written = services.bundles.sign_and_write(prepared, _passphrase(args), args.out)
+        from hospiperf_desktop.bundles.personal_data import PersonalDataFound
+
+        try:
+            written = services.bundles.sign_and_write(prepared, _passphrase(args), args.out)
+        except PersonalDataFound as err:
+            for finding in err.findings:
+                print(f"{finding.field}: {finding.kind} {finding.excerpt!r}", file=sys.stderr)
+            raise CliError(str(err)) from None
     if args.json:
         print_json(written)
         return EXIT_OK
@@ -280,8 +304,67 @@ def _ars_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _trust_ars(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.bundles.authority import (
+        ArsKeyRefused,
+        read_ars_public_key,
+        trust_ars_key,
+    )
+    from hospiperf_desktop.bundles.keys import fingerprint_groups
+
+    try:
+        key = read_ars_public_key(args.file)
+    except ArsKeyRefused as err:
+        raise CliError(str(err)) from None
+    with services_for(args) as services:
+        added = trust_ars_key(services, key, replace=args.replace)
+    if args.json:
+        print_json(
+            {
+                "authority": key.authority,
+                "fingerprint": key.fingerprint,
+                "words": key.words,
+                "added": added,
+            }
+        )
+        return EXIT_OK
+    print(f"{'trusted' if added else 'already trusted'}: {key.authority}")
+    print(f"fingerprint (read it back to the ARS): {key.words}")
+    print(f"  {fingerprint_groups(key.fingerprint)}")
+    return EXIT_OK
+
+
+def _ars_generate(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.bundles.authority import generate_ars_keys
+
+    if args.out is None:
+        raise CliError("ars keys generate needs --out DIR")
+    info = generate_ars_keys(
+        args.out, _passphrase(args, confirm=True), args.authority, replace=args.replace
+    )
+    if args.json:
+        print_json(
+            {
+                **asdict(info),
+                "private_path": str(info.private_path),
+                "public_path": str(info.public_path),
+            }
+        )
+        return EXIT_OK
+    print(f"ARS key pair made for {info.authority}")
+    print(f"fingerprint (the establishments read it back): {info.words}")
+    print(f"private key (encrypted, owner only): {info.private_path}")
+    print(f"public key (give it to the establishments): {info.public_path}")
+    return EXIT_OK
+
+
 def _ars_keys(args: argparse.Namespace) -> int:
     from hospiperf_desktop.ars.service import Consolidation
+
+    if args.ars_keys_command == "generate":
+        return _ars_generate(args)
+    if args.db_url is None:
+        raise CliError("ars keys needs --db-url URL (or 'ars keys generate --out DIR')")
 
     consolidation = Consolidation(args.db_url, getpass.getuser())
     try:

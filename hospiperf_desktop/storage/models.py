@@ -471,3 +471,41 @@ class CalculatorScenario(Base):
     params_version: Mapped[str] = mapped_column(String(40))
     saved_by: Mapped[str] = mapped_column(String(160))
     saved_at: Mapped[datetime]
+
+
+class ReferencePackageRecord(Base):
+    """A reference package from the ARS or the OMEDIT, as installed (docs/reference-packages.md)."""
+
+    __tablename__ = "reference_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # reference | benchmarks | revocations
+    publisher: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+    signer_fingerprint: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    installed_by: Mapped[str] = mapped_column(String(160))
+    installed_at: Mapped[datetime]
+
+
+class ReferenceItemRecord(Base):
+    """One item of a package (a questionnaire, UO table, rule pack, benchmarks, revocation
+    list), kept with its exact bytes; one row per kind, id and version, never changed, so
+    what was made with a version can always be read with it. `current` marks the version in
+    force for new work."""
+
+    __tablename__ = "reference_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("reference_packages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    current: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("kind", "item_id", "version"),)

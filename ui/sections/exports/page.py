@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from ui.sections.exports.ars_key_view import ArsKeyView
 from ui.sections.exports.consolidation_view import ConsolidationView
 from ui.sections.exports.send_view import SendView
 from ui.tasks import TaskRunner
@@ -28,9 +29,11 @@ class ExportsPage(QWidget):
         self.send = SendView(runner)
         self.send.loaded.connect(self.loaded)
         self.ars = ConsolidationView(runner)
+        self.ars_key = ArsKeyView(runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.send, self.tr("Envoyer à l'ARS"))
         self.tabs.addTab(self.ars, self.tr("ARS — consolidation"))
+        self.tabs.addTab(self.ars_key, self.tr("Clé de l'ARS"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
@@ -39,6 +42,7 @@ class ExportsPage(QWidget):
     def set_services(self, services: Services) -> None:
         self._services = services
         self.ars.set_services(services)
+        self.ars_key.set_services(services)
         self.setEnabled(True)
         self.reload()
 

@@ -1,0 +1,1 @@
+"""Reference packages from the ARS or the OMEDIT, and the regional benchmarks they carry."""

@@ -1,0 +1,88 @@
+"""Where a desktop's own figures stand against the installed regional benchmarks.
+
+Used by the diagnostic results and the dashboard: the peers are the establishments of the
+same kind (overseas establishments are shown against the overseas group when it exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hospiperf_desktop.activity.dashboard import Dashboard
+from hospiperf_desktop.diagnostics.scoring import ScoreReport
+from hospiperf_desktop.library.benchmarks import (
+    OVERSEAS,
+    Distribution,
+    Position,
+    dashboard_metric,
+    diagnostic_metric,
+    is_overseas,
+    position,
+)
+
+
+@dataclass(frozen=True)
+class Placed:
+    id: str  # "score", an axis id or a measure id
+    label: str
+    position: Position
+
+
+def _categories(kind: str, finess: str) -> list[str]:
+    return [kind, *([OVERSEAS] if is_overseas(finess) else [])]
+
+
+def _place(
+    items: Sequence[Distribution],
+    metric: str,
+    kind: str,
+    finess: str,
+    value: float | None,
+    year: int,
+) -> Position | None:
+    for category in _categories(kind, finess):
+        found = position(items, metric, category, value, year)
+        if found is not None:
+            return found
+    return None
+
+
+def diagnostic_positions(
+    items: Sequence[Distribution],
+    template_id: str,
+    report: ScoreReport,
+    *,
+    kind: str,
+    finess: str,
+    year: int,
+) -> list[Placed]:
+    nodes = [("score", report.overall.label, report.overall.score, None)] + [
+        (a.id, a.label, a.score, a.id) for a in report.axes
+    ]
+    out = []
+    for node_id, label, value, axis in nodes:
+        metric = diagnostic_metric(template_id, axis)
+        found = _place(items, metric, kind, finess, value, year)
+        if found is not None:
+            out.append(Placed(node_id, label, found))
+    return out
+
+
+def dashboard_positions(
+    items: Sequence[Distribution], dashboard: Dashboard, *, kind: str
+) -> list[Placed]:
+    out = []
+    for family in dashboard.families:
+        for line in family.lines:
+            found = _place(
+                items,
+                dashboard_metric(line.measure_id),
+                kind,
+                dashboard.finess,
+                line.value,
+                dashboard.year,
+            )
+            if found is not None:
+                out.append(Placed(line.measure_id, line.label, found))
+    return out

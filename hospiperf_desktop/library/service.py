@@ -1,0 +1,279 @@
+"""Installing reference packages on a desktop (docs/reference-packages.md).
+
+`preview` verifies a package and says what it would add or replace; `install` does it in
+one write transaction (all or nothing, audited). Every item is kept with its exact bytes
+under (kind, id, version): a version is never overwritten, so what was made with it keeps
+it. Questionnaires go to the questionnaire library (`diagnostics/library.py`, origin
+'package'), where diagnostics already pin the exact file they were created with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from hospiperf_desktop.activity.uo_tables import UoTable, table_from_dict
+from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.bundles.payload import validate
+from hospiperf_desktop.bundles.verify import BundleRejected
+from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
+from hospiperf_desktop.diagnostics.loader import TemplateError, parse_template
+from hospiperf_desktop.errors import ConflictError
+from hospiperf_desktop.library.benchmarks import Distribution, read_document
+from hospiperf_desktop.library.package import (
+    Package,
+    PackageItem,
+    PackageRejected,
+    SignerKey,
+    item_json,
+    read_package,
+)
+from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
+
+_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations"}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    id: str
+    version: str
+    title: str
+    action: str  # add | replace (a newer version of an installed id) | same (already there)
+    replaces: str | None = None  # the version in force before
+
+
+@dataclass(frozen=True)
+class Preview:
+    package: Package
+    file_name: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class InstalledItem:
+    kind: str
+    id: str
+    version: str
+    title: str
+    current: bool
+    package_uuid: str
+    publisher: str
+    file_name: str
+    installed_at: datetime
+
+
+def _check_item(item: PackageItem) -> None:
+    """Each item is read as its kind before anything is installed."""
+    if item.kind == "questionnaire":
+        try:
+            template = parse_template(item.content, item.path)
+        except TemplateError as err:
+            raise PackageRejected("bad_item", str(err)) from None
+        if (template.id, template.version) != (item.id, item.version):
+            raise PackageRejected(
+                "bad_item", f"{item.path}: the file is {template.id} {template.version}"
+            )
+        return
+    document = item_json(item)
+    if item.kind == "uo_table":
+        try:
+            table = table_from_dict(document, item.path)
+        except (ValueError, KeyError, TypeError) as err:
+            raise PackageRejected(
+                "bad_item", f"{item.path}: not a work-unit table ({err})"
+            ) from None
+        if (table.id, table.version) != (item.id, item.version):
+            raise PackageRejected(
+                "bad_item", f"{item.path}: the table is {table.id} {table.version}"
+            )
+    elif item.kind in _SCHEMAS:
+        try:
+            validate(item.path, _SCHEMAS[item.kind], document)
+        except BundleRejected as err:
+            raise PackageRejected("bad_item", str(err)) from None
+    elif not isinstance(document, dict):
+        raise PackageRejected("bad_item", f"{item.path}: a JSON object is expected")
+
+
+class ReferenceLibrary:
+    def __init__(
+        self,
+        database: Database,
+        audit: AuditService,
+        questionnaires: QuestionnaireLibrary,
+        trusted: Callable[[], Sequence[SignerKey]],
+    ) -> None:
+        self._db = database
+        self._audit = audit
+        self._questionnaires = questionnaires
+        self._trusted = trusted
+
+    def preview(self, path: Path) -> Preview:
+        """Verify `path` against the trusted ARS key and list what it would change."""
+        package = read_package(path, self._trusted())
+        for item in package.items:
+            _check_item(item)
+        with self._db.read() as session:
+            if session.scalar(
+                select(ReferencePackageRecord.id).where(ReferencePackageRecord.uuid == package.uuid)
+            ):
+                raise ConflictError(
+                    f"{path.name}: package {package.uuid} is installed already", "already_installed"
+                )
+            changes = []
+            for item in package.items:
+                rows = session.execute(
+                    select(ReferenceItemRecord.version, ReferenceItemRecord.current).where(
+                        ReferenceItemRecord.kind == item.kind,
+                        ReferenceItemRecord.item_id == item.id,
+                    )
+                ).all()
+                current = next((v for v, c in rows if c), None)
+                if any(v == item.version for v, _ in rows):
+                    action = "same"
+                elif current is not None:
+                    action = "replace"
+                else:
+                    action = "add"
+                changes.append(
+                    Change(item.kind, item.id, item.version, item.title, action, current)
+                )
+        return Preview(package, path.name, tuple(changes))
+
+    def install(self, path: Path) -> Preview:
+        """Install the package: every item or none."""
+        preview = self.preview(path)
+        package = preview.package
+        with self._db.write() as session:
+            record = ReferencePackageRecord(
+                uuid=package.uuid,
+                kind=package.kind,
+                publisher=package.publisher,
+                created=package.created,
+                signer_fingerprint=package.signer,
+                file_name=path.name[:255],
+                file_sha256=package.file_sha256,
+                installed_by=self._audit.actor(session),
+                installed_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+            session.add(record)
+            session.flush()
+            for item, change in zip(package.items, preview.changes, strict=True):
+                if change.action == "same":
+                    continue
+                if item.kind == "questionnaire":
+                    self._questionnaires.install(item.content, "package", package.uuid)
+                for old in session.scalars(
+                    select(ReferenceItemRecord).where(
+                        ReferenceItemRecord.kind == item.kind,
+                        ReferenceItemRecord.item_id == item.id,
+                        ReferenceItemRecord.current.is_(True),
+                    )
+                ):
+                    old.current = False
+                session.add(
+                    ReferenceItemRecord(
+                        package_id=record.id,
+                        kind=item.kind,
+                        item_id=item.id,
+                        version=item.version,
+                        title=item.title[:200],
+                        sha256=item.sha256,
+                        content=item.content,
+                        current=True,
+                    )
+                )
+            session.flush()
+            self._audit.record(
+                session,
+                action="install",
+                entity="reference_package",
+                entity_id=package.uuid,
+                after={
+                    "publisher": package.publisher,
+                    "file": path.name,
+                    "sha256": package.file_sha256,
+                    "items": [
+                        {"kind": c.kind, "id": c.id, "version": c.version, "action": c.action}
+                        for c in preview.changes
+                    ],
+                },
+            )
+        return preview
+
+    def installed(self) -> list[InstalledItem]:
+        with self._db.read() as session:
+            rows = session.execute(
+                select(ReferenceItemRecord, ReferencePackageRecord)
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+                )
+                .order_by(
+                    ReferenceItemRecord.kind, ReferenceItemRecord.item_id, ReferenceItemRecord.id
+                )
+            ).all()
+            return [
+                InstalledItem(
+                    i.kind,
+                    i.item_id,
+                    i.version,
+                    i.title,
+                    i.current,
+                    p.uuid,
+                    p.publisher,
+                    p.file_name,
+                    p.installed_at,
+                )
+                for i, p in rows
+            ]
+
+    def _current(self, kind: str) -> list[tuple[str, str, bytes]]:
+        with self._db.read() as session:
+            rows = session.execute(
+                select(
+                    ReferenceItemRecord.item_id,
+                    ReferenceItemRecord.version,
+                    ReferenceItemRecord.content,
+                ).where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+            ).all()
+        return [(i, v, c) for i, v, c in rows]
+
+    def uo_tables(self) -> list[UoTable]:
+        """The work-unit tables in force from packages (their newest installed version)."""
+        return [
+            table_from_dict(json.loads(content), item_id)
+            for item_id, _version, content in self._current("uo_table")
+        ]
+
+    def uo_table_version(self, table_id: str, version: str) -> UoTable | None:
+        """A pinned version of a packaged table, current or not."""
+        with self._db.read() as session:
+            content = session.scalar(
+                select(ReferenceItemRecord.content).where(
+                    ReferenceItemRecord.kind == "uo_table",
+                    ReferenceItemRecord.item_id == table_id,
+                    ReferenceItemRecord.version == version,
+                )
+            )
+        return None if content is None else table_from_dict(json.loads(content), table_id)
+
+    def benchmarks(self) -> list[Distribution]:
+        out: list[Distribution] = []
+        for _id, _version, content in self._current("benchmarks"):
+            out += read_document(json.loads(content))
+        return out
+
+    def revoked(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for _id, _version, content in self._current("revocations"):
+            out += json.loads(content)["revoked"]
+        return out

@@ -1,0 +1,46 @@
+"""A desktop's own diagnostic and dashboard figures placed against regional quartiles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hospiperf_desktop.activity.dashboard import Dashboard, DashboardFamily, DashboardLine
+from hospiperf_desktop.diagnostics.scoring import NodeScore, ScoreReport
+from hospiperf_desktop.library.benchmarks import Distribution
+from hospiperf_desktop.library.positions import dashboard_positions, diagnostic_positions
+
+ITEMS = [
+    Distribution("diagnostic", "diagnostic:circuit:score", "C", 2026, "ehpad", 38, 40, 50, 60),
+    Distribution("diagnostic", "diagnostic:circuit:A", "C — A", 2026, "ehpad", 38, 10, 20, 30),
+    Distribution("dashboard", "dashboard:lignes", "lignes", 2026, "ch", 12, 100, 200, 300),
+]
+
+
+def _node(node_id: str, score: float | None) -> NodeScore:
+    return NodeScore(node_id, node_id, score, 100.0, 5, 5)
+
+
+def test_the_overall_score_and_each_axis_get_their_regional_quartile() -> None:
+    report = ScoreReport(_node("Ensemble", 55.0), (), (_node("A", 35.0), _node("B", 1.0)), (), ())
+    placed = diagnostic_positions(
+        ITEMS, "circuit", report, kind="ehpad", finess="750000001", year=2026
+    )
+    assert [(p.id, p.position.text) for p in placed] == [
+        ("score", "3e quartile régional des EHPAD, 38 établissements, données 2026"),
+        ("A", "4e quartile régional des EHPAD, 38 établissements, données 2026"),
+    ]
+    other_kind = diagnostic_positions(
+        ITEMS, "circuit", report, kind="had", finess="750000001", year=2026
+    )
+    assert other_kind == []
+
+
+def test_a_dashboard_line_is_placed_among_its_peers() -> None:
+    line = DashboardLine(
+        "lignes", "Lignes", "n", "higher", 90.0, None, None, None, "no_comparison", False, ""
+    )
+    dashboard = Dashboard(
+        "750000001", "CH", 2026, (DashboardFamily("f", "F", (line,)),), datetime.now(UTC)
+    )
+    (placed,) = dashboard_positions(ITEMS, dashboard, kind="ch")
+    assert placed.position.text == "1er quartile régional des CH, 12 établissements, données 2026"
