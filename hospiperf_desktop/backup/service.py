@@ -1,6 +1,7 @@
 """Backups as use cases: create, list, verify, and the automatic backup when one is due.
 
-A backup is written with SQLite's online backup API (`Database.backup_to`) under a temporary
+A backup is written by `Database.backup_to` (the checkpointed file copied inside a read
+transaction, or SQLite's online backup API when a reader pins the WAL) under a temporary
 name and fsync'ed, then reopened and checked (integrity, schema revision, audit chain); only
 then does its sidecar get written and the file get its final name, and the folder is fsync'ed.
 A copy that fails its checks goes to `failed/` and is reported, never listed as good.

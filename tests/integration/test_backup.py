@@ -17,6 +17,8 @@ from hospiperf_desktop.backup.restore import restore_backup
 from hospiperf_desktop.backup.store import FAILED_FOLDER, list_folder
 from hospiperf_desktop.faults import EXIT_BACKUP_FAILED, BackupFailed
 from hospiperf_desktop.services import Services, open_services
+from hospiperf_desktop.storage import database as database_module
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 
 AUDIT_TABLES = ("audit_entries", "audit_head")
 
@@ -85,7 +87,7 @@ def test_a_backup_lists_what_it_holds_and_its_sidecar_records_the_audit_head(
     assert sidecar["audit_entries"] == 3 and sidecar["integrity_check"] == "ok"
     assert sidecar["audit_head_hash"] == listed.contents.audit_head_hash
     assert created.path.name.startswith("hospiperf-")
-    assert created.path.name.endswith("-r0006.sqlite")
+    assert created.path.name.endswith(f"-r{SCHEMA_HEAD}.sqlite")
 
 
 def test_a_backup_that_fails_its_checks_is_moved_aside_and_never_listed_as_good(
@@ -189,9 +191,17 @@ def _uncheckpointed_reader(db: Path) -> sqlite3.Connection:
 
 @pytest.mark.parametrize("held_wal", [False, True], ids=["file-copy", "page-copy"])
 def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
-    services: Services, db_file: Path, tmp_path: Path, held_wal: bool
+    services: Services, db_file: Path, tmp_path: Path, held_wal: bool, monkeypatch
 ) -> None:
     db = db_file
+    page_copies: list[Path] = []
+    real_page_copy = database_module._page_copy
+
+    def counting_page_copy(source: sqlite3.Connection, target: Path) -> None:
+        page_copies.append(target)
+        real_page_copy(source, target)
+
+    monkeypatch.setattr(database_module, "_page_copy", counting_page_copy)
     _fill(services)
     reader = _uncheckpointed_reader(db) if held_wal else None
     try:
@@ -211,3 +221,46 @@ def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     renamed = [c for row in dump(target)["establishments"] for c in row if str(c).endswith("(bis)")]
     assert len(renamed) == (1 if held_wal else 0), "the change still in the WAL is in the copy"
+    assert len(page_copies) == (1 if held_wal else 0), "the way the test names is the way taken"
+
+
+def test_backups_taken_while_another_process_writes_and_checkpoints_are_each_a_snapshot(
+    services: Services, db_file: Path, tmp_path: Path
+) -> None:
+    """A writer in another connection appends numbered rows and checkpoints all along; each
+    copy must be a whole database holding rows 1..k with no gap (one moment of the file)."""
+    import threading
+
+    with closing(sqlite3.connect(db_file, isolation_level=None)) as setup:
+        setup.execute("CREATE TABLE scratch_rows (n INTEGER PRIMARY KEY)")
+    stop = threading.Event()
+
+    def write() -> None:
+        with closing(sqlite3.connect(db_file, isolation_level=None, timeout=30)) as writer:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                writer.execute("INSERT INTO scratch_rows (n) VALUES (?)", (n,))
+                if n % 25 == 0:
+                    writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    copies = []
+    try:
+        for i in range(12):
+            target = tmp_path / f"copy-{i}.sqlite"
+            services.database.backup_to(target)
+            copies.append(target)
+    finally:
+        stop.set()
+        thread.join()
+    counts = []
+    for target in copies:
+        with closing(sqlite3.connect(target)) as copy:
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok", target
+            rows = [n for (n,) in copy.execute("SELECT n FROM scratch_rows ORDER BY n")]
+        assert rows == list(range(1, len(rows) + 1)), f"{target.name}: rows with a gap"
+        counts.append(len(rows))
+    assert counts == sorted(counts), "each later copy holds at least what an earlier one did"
+    assert counts[-1] > 0, "the writer wrote while the copies were taken"

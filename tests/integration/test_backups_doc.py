@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
+
 DOC = Path(__file__).parents[2] / "docs" / "backups.md"
 
 
@@ -52,7 +54,7 @@ def test_checking_a_backup_by_hand_with_sqlite3_gives_what_the_sidecar_says(tmp_
     lines = _run(by_hand, BACKUP=created["file"]).splitlines()
 
     assert lines[0] == "ok"
-    assert lines[1] == sidecar["revision"] == "0006"
+    assert lines[1] == sidecar["revision"] == SCHEMA_HEAD
     assert int(lines[2]) == sidecar["establishments"] == 2
     assert lines[3].split("|")[1] == sidecar["audit_head_hash"]
 

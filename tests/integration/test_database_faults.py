@@ -31,6 +31,7 @@ from hospiperf_desktop.faults import (
 from hospiperf_desktop.services import open_services
 from hospiperf_desktop.storage import database as database_module
 from hospiperf_desktop.storage import health
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 
 FINESS = make_finess(7)
 
@@ -322,4 +323,4 @@ def test_an_older_backup_is_upgraded_when_restored(db_file: Path, tmp_path: Path
         assert services.audit.recent(1)[0].action == "restore"
     finally:
         services.close()
-    assert dump(db_file)["alembic_version"] == [("0006",)]
+    assert dump(db_file)["alembic_version"] == [(SCHEMA_HEAD,)]

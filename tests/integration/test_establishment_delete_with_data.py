@@ -13,10 +13,11 @@ from integration_support import Cli, make_finess, make_input
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.errors import ValidationError
 from hospiperf_desktop.services import Services, open_services
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 
 FINESS = make_finess(1)
 NAME = "Centre hospitalier n°1"
-BACKUP_NAME = re.compile(r"^hospiperf-\d{8}-\d{6}-r0006-before-delete\.sqlite$")
+BACKUP_NAME = re.compile(rf"^hospiperf-\d{{8}}-\d{{6}}-r{SCHEMA_HEAD}-before-delete\.sqlite$")
 
 
 def _fill(services: Services) -> tuple[int, int]:
@@ -112,7 +113,7 @@ def test_the_documented_backup_name_and_check_hold(cli: Cli, db: Path) -> None:
         re.escape(documented.strip().split("/")[-1])
         .replace("YYYYMMDD", r"\d{8}")
         .replace("HHMMSS", r"\d{6}")
-        .replace(re.escape("<schema revision>"), "0006")
+        .replace(re.escape("<schema revision>"), SCHEMA_HEAD)
     )
     services = open_services(db)
     try:

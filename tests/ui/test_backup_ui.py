@@ -17,6 +17,7 @@ from hospiperf_desktop.backup.store import Attempt, BackupInfo
 from hospiperf_desktop.establishments.finess import luhn_check_digit
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from hospiperf_desktop.services import open_services
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 from ui.app import start
 from ui.backup_dialog import RestoreDialog
 from ui.main_window import MainWindow
@@ -60,7 +61,7 @@ def test_the_automatic_backup_at_start_shows_its_age_in_the_status_bar(qtbot, wi
         lambda: "moins d'une heure" in window.backup.status_label.text(), timeout=10_000
     )
     assert window.backup.status_label.text() == "Sauvegarde : il y a moins d'une heure"
-    assert list((db_path.parent / "backups").glob("hospiperf-*-r0006.sqlite"))
+    assert list((db_path.parent / "backups").glob(f"hospiperf-*-r{SCHEMA_HEAD}.sqlite"))
     assert window.backup.banner.isHidden()
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import EstablishmentInput
+from hospiperf_desktop.storage.migrations import SCHEMA_HEAD
 
 DOOMED = "Clinique des Essais"
 KEPT = "Hopital Voisin"
@@ -65,7 +66,9 @@ def test_the_dialog_lists_what_goes_and_deletes_once_the_name_is_typed(
     assert other_services.activity.values.years(kept) == [2025]
     copies = list((db_path.parent / "backups").glob("*-before-delete.sqlite"))
     assert len(copies) == 1
-    assert re.fullmatch(r"hospiperf-\d{8}-\d{6}-r0006-before-delete\.sqlite", copies[0].name)
+    assert re.fullmatch(
+        rf"hospiperf-\d{{8}}-\d{{6}}-r{SCHEMA_HEAD}-before-delete\.sqlite", copies[0].name
+    )
     assert str(copies[0]) in window.statusBar().currentMessage()
     assert other_services.audit.recent(1)[0].action == "delete_with_data"
     assert other_services.audit.verify().ok
