@@ -1,4 +1,4 @@
-"""The eleven questionnaires reviewed after issue 20 (all but the four the issue names):
+"""The questionnaires reviewed after issue 20 (all but the four the issue names):
 each new version loads, keeps every item id of the previous one, and a diagnostic made and
 answered on the previous version keeps showing and scoring with that version once the new
 file ships."""
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, load_template_file
-from hospiperf_desktop.diagnostics.template import AnswerCode
+from hospiperf_desktop.diagnostics.template import AnswerCode, Item
 from hospiperf_desktop.establishments.finess import luhn_check_digit
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from hospiperf_desktop.paths import resource_path
@@ -46,10 +46,51 @@ def _establishment() -> EstablishmentInput:
     )
 
 
-def test_at_least_the_two_had_questionnaires_were_changed_and_kept() -> None:
-    assert {"interdiag-medicaments-had-avec-pui", "interdiag-medicaments-had-sans-pui"} <= set(
-        CHANGED
-    )
+def test_every_one_of_the_ten_questionnaires_was_reviewed_and_its_previous_version_kept() -> None:
+    assert set(CHANGED) == set(OTHERS)
+
+
+# The riskiest correction of each file reviewed in the second pass: (file, item, check).
+def _shipped(name: str) -> dict[str, Item]:
+    template = load_template_file(resource_path("questionnaires") / f"{name}.json")
+    return {item.id: item for item in template.items}
+
+
+def test_dms_dmi_pui_e02_no_longer_rejects_devices_under_the_transitional_extension() -> None:
+    item = _shipped("interdiag-dms-dmi-pui")["E.02"]
+    assert "en cours de validité" not in item.text
+    assert "prolongation transitoire" in item.text
+    assert "2023/607" in item.help
+    assert item.critical
+
+
+def test_cooperation_lets_a_project_pooling_neither_preparations_nor_sterilisation_pass() -> None:
+    items = _shipped("cooperation-pui")
+    for item_id in ("D.06", "E.04", "E.08", "E.09"):
+        assert AnswerCode.NA in items[item_id].codes, item_id
+    assert items["E.04"].critical and items["E.08"].critical
+    assert items["D.12"].critical  # recalls passed on between PUIs
+
+
+@pytest.mark.parametrize(
+    ("name", "item_id"),
+    [
+        ("pecm-territoriale", "C.05"),
+        ("radiopharmacie", "F.04"),
+        ("radiopharmacie", "G.12"),
+        ("interdiag-dms-dmi-unite-soins", "H.08"),
+        ("conciliation-medicamenteuse", "F.04"),
+        ("sterilisation", "C.07"),
+    ],
+)
+def test_patient_safety_items_flagged_by_the_review_are_critical(name: str, item_id: str) -> None:
+    assert _shipped(name)[item_id].critical
+
+
+def test_radiopharmacie_names_the_current_authority() -> None:
+    items = _shipped("radiopharmacie")
+    assert "ASNR" in items["B.07"].text
+    assert "titulaire de l’autorisation de l’ASN" not in items["A.03"].text
 
 
 @pytest.mark.parametrize("name", CHANGED)
