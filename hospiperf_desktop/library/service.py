@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from hospiperf_desktop.activity.uo_tables import UoTable, table_from_dict
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
+from hospiperf_desktop.bundles.rules import read_rules, shipped_rule_pack
 from hospiperf_desktop.bundles.verify import BundleRejected
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateError, parse_template
@@ -37,7 +39,7 @@ from hospiperf_desktop.library.package import (
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
-_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations"}
+_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations", "rules": "rules"}
 
 
 @dataclass(frozen=True)
@@ -237,15 +239,37 @@ class ReferenceLibrary:
             ]
 
     def _current(self, kind: str) -> list[tuple[str, str, bytes]]:
+        """The items of `kind` in force, the last installed last."""
         with self._db.read() as session:
             rows = session.execute(
                 select(
                     ReferenceItemRecord.item_id,
                     ReferenceItemRecord.version,
                     ReferenceItemRecord.content,
-                ).where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+                )
+                .where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+                .order_by(ReferenceItemRecord.id)
             ).all()
         return [(i, v, c) for i, v, c in rows]
+
+    def rule_pack(self) -> RulePack:
+        """The rule pack the checks before signing run: the last one a package installed,
+        else the shipped default (resources/rules/checks-default.json)."""
+        with self._db.read() as session:
+            row = session.execute(
+                select(ReferenceItemRecord.content, ReferencePackageRecord.uuid)
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+                )
+                .where(ReferenceItemRecord.kind == "rules", ReferenceItemRecord.current.is_(True))
+                .order_by(ReferenceItemRecord.id.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return shipped_rule_pack()
+        content, package_uuid = row
+        return read_rules("rules", json.loads(content), "package", package_uuid)
 
     def uo_tables(self) -> list[UoTable]:
         """The work-unit tables in force from packages (their newest installed version)."""
