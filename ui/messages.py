@@ -34,6 +34,8 @@ def issue_text(issue: FieldIssue) -> str:
         ),
         "finess_duplicate": _tr("Un établissement avec ce numéro FINESS existe déjà."),
         "required": _tr("Ce champ est obligatoire."),
+        "unknown_check": _tr("Ce contrôle n'existe pas dans ce paquet : préparez-le de nouveau."),
+        "nothing_to_justify": _tr("Ce contrôle est conforme ou déjà justifié à la saisie."),
         "too_long": _tr("Texte trop long (%1 caractères au plus).").replace(
             "%1", str(params.get("max", ""))
         ),

@@ -21,6 +21,7 @@ from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from ui.main_window import EXPORTS_ROW, MainWindow
 from ui.sections.exports.ars_jobs import SETTINGS_KEY, settings, without_password
+from ui.sections.exports.checks_dialog import ChecksDialog
 from ui.sections.exports.key_dialogs import NewKeyDialog, PassphraseDialog
 from ui.sections.exports.page import ExportsPage
 from ui.sections.exports.regional_views import RegionalViews
@@ -74,9 +75,18 @@ def _prepare(qtbot, view: SendView) -> None:
         view.prepare_button.click()
 
 
-def _sign(view: SendView, passphrase: str, target: Path, monkeypatch) -> None:
+def _past_checks(qtbot, view: SendView) -> None:
+    """The checks before signing warn (no diagnostic): accept them as they are."""
+    dialog = view.dialog
+    assert isinstance(dialog, ChecksDialog)
+    dialog.accept()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, PassphraseDialog), timeout=10_000)
+
+
+def _sign(qtbot, view: SendView, passphrase: str, target: Path, monkeypatch) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     view.sign_button.click()
+    _past_checks(qtbot, view)
     dialog = view.dialog
     assert isinstance(dialog, PassphraseDialog)
     dialog.passphrase.setText(passphrase)
@@ -160,6 +170,7 @@ def test_the_files_are_listed_before_signing_and_the_signed_bundle_verifies(
         lambda _p, _t, name, *_a, **_k: suggested.append(Path(name).name) or (str(target), ""),
     )
     view.sign_button.click()
+    _past_checks(qtbot, view)
     view.dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(view.written, timeout=30_000) as signed:
         view.dialog.accept()
@@ -182,7 +193,7 @@ def test_a_wrong_passphrase_is_told_in_french_and_writes_no_file(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     target = tmp_path / "paquet.zip"
-    _sign(view, "pas la bonne phrase", target, monkeypatch)
+    _sign(qtbot, view, "pas la bonne phrase", target, monkeypatch)
     asked: list[str] = []
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **_k: asked.append(a) or ("", "")
