@@ -287,6 +287,10 @@ def test_the_ars_trusts_the_key_imports_the_bundle_once_and_shows_the_work_units
     assert {row[2] for row in rows} == {str(YEAR)}
     assert ars.views.texts("establishments")[0][:3] == [FINESS, NAME, "Centre hospitalier"]
     assert ars.views.texts("bundles")[0][5:7] == ["en vigueur", info.words]
+    checks = ars.views.texts("checks")  # the checks before signing, as the bundle carried them
+    assert ["Avertissement", "Module diagnostics attendu pour la période 2026 : aucune donnée"] in [
+        row[3:5] for row in checks
+    ]
 
     [(file, status, reason)] = _import(qtbot, ars, [bundle], monkeypatch)
     assert (file, status) == ("paquet.zip", "refusé") and "déjà importé" in reason
