@@ -150,10 +150,15 @@ class ReferenceLibrary:
                 )
         return Preview(package, path.name, tuple(changes))
 
-    def install(self, path: Path) -> Preview:
-        """Install the package: every item or none."""
+    def install(self, path: Path, expected_sha256: str | None = None) -> Preview:
+        """Install the package: every item or none. With `expected_sha256` (the file shown
+        to the user), a file changed since is refused."""
         preview = self.preview(path)
         package = preview.package
+        if expected_sha256 is not None and package.file_sha256 != expected_sha256:
+            raise PackageRejected(
+                "changed", f"{path.name} changed since it was shown: nothing was installed"
+            )
         with self._db.write() as session:
             record = ReferencePackageRecord(
                 uuid=package.uuid,
