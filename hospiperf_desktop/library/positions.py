@@ -2,6 +2,9 @@
 
 Used by the diagnostic results and the dashboard: the peers are the establishments of the
 same kind (overseas establishments are shown against the overseas group when it exists).
+A figure is compared with the distribution of its own year, else with the latest one the
+file holds (the text names the year of the data). Nothing is placed when no group of at
+least 5 establishments exists: the file never holds one.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ from hospiperf_desktop.library.benchmarks import (
 
 
 @dataclass(frozen=True)
+class Peers:
+    """What the screens need to place figures: the establishment and the distributions."""
+
+    kind: str
+    finess: str
+    items: tuple[Distribution, ...]
+
+
+@dataclass(frozen=True)
 class Placed:
     id: str  # "score", an axis id or a measure id
     label: str
@@ -41,10 +53,11 @@ def _place(
     value: float | None,
     year: int,
 ) -> Position | None:
-    for category in _categories(kind, finess):
-        found = position(items, metric, category, value, year)
-        if found is not None:
-            return found
+    for wanted in (year, None):
+        for category in _categories(kind, finess):
+            found = position(items, metric, category, value, wanted)
+            if found is not None:
+                return found
     return None
 
 

@@ -36,6 +36,7 @@ from hospiperf_desktop.library.package import (
     item_json,
     read_package,
 )
+from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
@@ -300,6 +301,10 @@ class ReferenceLibrary:
         for _id, _version, content in self._current("benchmarks"):
             out += read_document(json.loads(content))
         return out
+
+    def peers(self, kind: str, finess: str) -> Peers:
+        """The installed benchmarks with the establishment they are read for."""
+        return Peers(kind, finess, tuple(self.benchmarks()))
 
     def revoked(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

@@ -1,0 +1,89 @@
+"""Regional benchmarks on screen, offline: the diagnostic results place the overall score and
+each axis among the establishments of the same kind; nothing is shown when no group of at
+least 5 establishments exists for it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from benchmark_support import install_benchmarks
+
+from hospiperf_desktop.establishments.model import EstablishmentInput
+from hospiperf_desktop.library.benchmarks import Distribution, diagnostic_metric
+from ui.main_window import MainWindow
+
+TEMPLATE = "conciliation-medicamenteuse"
+
+
+def _open(qtbot, window: MainWindow, services, kind: str):  # type: ignore[no-untyped-def]
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind=kind)
+    )
+    summary = services.diagnostics.create(TEMPLATE, establishment.id, "Campagne 2026")
+    page = window.diagnostics_page()
+    window.navigation.setCurrentRow(1)
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.select(summary.id)
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.open_button.click()
+    widgets = list(page.answers.item_widgets.values())
+    widgets[0].focus_answers()
+    qtbot.keyClick(widgets[0].focusWidget(), "1")  # Oui: the score is 100 %
+    assert window.runner.wait(10_000)
+    page.tabs.setCurrentWidget(page.results)
+    return page, summary
+
+
+def _distributions(year: int, axis: str, category: str, count: int) -> list[Distribution]:
+    return [
+        Distribution(
+            "diagnostic", diagnostic_metric(TEMPLATE), "Score", year, category, count, 40, 55, 70
+        ),
+        Distribution(
+            "diagnostic", diagnostic_metric(TEMPLATE, axis), "Axe", year, category, count, 20,
+            50, 100,
+        ),
+    ]  # fmt: skip
+
+
+def test_the_score_and_its_axis_are_placed_among_the_regional_peers(
+    qtbot, window: MainWindow, services, tmp_path: Path
+) -> None:
+    template = services.questionnaires.get(TEMPLATE)
+    axis = template.axes[0].id
+    year = 2026
+    install_benchmarks(services, tmp_path, _distributions(year, axis, "chu", 38))
+    page, _ = _open(qtbot, window, services, "chu")
+    results = page.results
+    assert results.benchmark_label.isVisible()
+    assert results.benchmark_label.text() == (
+        f"Score global : 4ᵉ quartile régional des CHU, 38 établissements, données {year}"
+    )
+    assert "médiane 55,0" in results.benchmark_label.toolTip().replace("\u202f", " ")
+    table = results.axes_holder.itemAt(0).widget()
+    assert table.columnCount() == 5
+    assert table.horizontalHeaderItem(4).text() == "Repère régional"
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text().startswith(axis))
+    assert table.item(row, 4).text() == (
+        f"3ᵉ quartile régional des CHU, 38 établissements, données {year}"
+    )
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")  # docs/screenshots/benchmarks-diagnostic.png
+    if shot:
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot)
+
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_no_line_without_a_group_for_this_kind_of_establishment(
+    qtbot, window: MainWindow, services, tmp_path: Path, installed: bool
+) -> None:
+    if installed:  # benchmarks for EHPAD only: a CHU has no group to be compared with
+        axis = services.questionnaires.get(TEMPLATE).axes[0].id
+        install_benchmarks(services, tmp_path, _distributions(2026, axis, "ehpad", 6))
+    page, _ = _open(qtbot, window, services, "chu")
+    assert not page.results.benchmark_label.isVisible()
+    assert page.results.axes_holder.itemAt(0).widget().columnCount() == 4
