@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from benchmark_support import install_benchmarks
+from PySide6.QtCore import Qt
 
 from hospiperf_desktop.establishments.model import EstablishmentInput
 from hospiperf_desktop.library.benchmarks import Distribution, diagnostic_metric
@@ -87,3 +88,56 @@ def test_no_line_without_a_group_for_this_kind_of_establishment(
     page, _ = _open(qtbot, window, services, "chu")
     assert not page.results.benchmark_label.isVisible()
     assert page.results.axes_holder.itemAt(0).widget().columnCount() == 4
+
+
+def test_the_dashboard_places_each_indicator_with_a_regional_group(
+    qtbot, window: MainWindow, services, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from hospiperf_desktop.library.benchmarks import dashboard_metric
+    from ui.main_window import DASHBOARD_ROW
+    from ui.sections.dashboard.family_box import BENCHMARK_COLUMN
+
+    year = date.today().year - 1  # the year the dashboard shows first
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="EHPAD Les Tilleuls", kind="ehpad", beds=80)
+    )
+    services.activity.values.set_values(
+        establishment.id,
+        year,
+        {("avis_pharmaceutiques", 0): 250, ("conso_medicaments", 0): 90_000},
+    )
+    install_benchmarks(
+        services,
+        tmp_path,
+        [
+            Distribution(
+                "dashboard", dashboard_metric("avis_pharmaceutiques"), "Avis", year, "ehpad",
+                38, 100, 200, 300,
+            ),
+            Distribution(  # another kind of establishment: not a peer group
+                "dashboard", dashboard_metric("conso_medicaments"), "Conso", year, "ch",
+                12, 1, 2, 3,
+            ),
+        ],
+    )  # fmt: skip
+    page = window.dashboard_page()
+    with qtbot.waitSignal(page.dashboard_loaded, timeout=20_000):
+        window.navigation.setCurrentRow(DASHBOARD_ROW)
+    cells = {}
+    for box in page.boxes:
+        assert box.model.columnCount() == BENCHMARK_COLUMN + 1
+        for row, line in enumerate(box.model.rows):
+            index = box.model.index(row, BENCHMARK_COLUMN)
+            cells[line.measure_id] = (index.data(), index.data(Qt.ItemDataRole.ToolTipRole))
+    text, tip = cells["avis_pharmaceutiques"]
+    assert text == f"3ᵉ quartile (38 EHPAD, {year})"
+    assert tip.startswith(f"3ᵉ quartile régional des EHPAD, 38 établissements, données {year}")
+    assert cells["conso_medicaments"] == ("", None)
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")  # docs/screenshots/benchmarks-dashboard.png
+    if shot:
+        page.only_filled.setChecked(True)  # the two indicators filled in
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot.replace(".png", "-dashboard.png"))
