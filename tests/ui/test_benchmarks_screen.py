@@ -141,3 +141,46 @@ def test_the_dashboard_places_each_indicator_with_a_regional_group(
         window.resize(1366, 768)
         qtbot.wait(500)
         window.grab().save(shot.replace(".png", "-dashboard.png"))
+
+
+def test_the_work_units_per_fte_are_placed_and_per_bed_without_a_group_is_not(
+    qtbot, window: MainWindow, services, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from hospiperf_desktop.library.benchmarks import work_unit_metric
+    from ui.main_window import ACTIVITY_ROW
+
+    year = date.today().year - 1  # the year the page shows first
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="CHU Exemple", kind="chu", beds=300)
+    )
+    services.activity.values.set_values(
+        establishment.id, year, {("lignes_cmd_medicaments", 0): 1000.0, ("etp_pui", 0): 10.0}
+    )
+    install_benchmarks(
+        services,
+        tmp_path,
+        [
+            Distribution(
+                "work_units", work_unit_metric("uo-pharma", "per_fte"), "UO/ETP", year, "chu",
+                9, 500, 1000, 1500,
+            )
+        ],
+    )  # fmt: skip
+    page = window.activity_page()
+    with qtbot.waitSignals([page.entry.loaded, page.work_units.loaded], timeout=10_000):
+        window.navigation.setCurrentRow(ACTIVITY_ROW)
+    text = page.work_units.ratio_label.text().replace("\u202f", " ").replace("\xa0", " ")
+    per_fte, per_bed = text.split("<br>")
+    assert per_fte.startswith("1 060 UO par ETP")
+    assert per_fte.endswith(
+        f"<i>3ᵉ quartile régional des CHU, 9 établissements, données {year}</i>"
+    )
+    assert "quartile" not in per_bed
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")
+    if shot:
+        page.tabs.setCurrentWidget(page.work_units)
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot.replace(".png", "-work-units.png"))
