@@ -184,3 +184,53 @@ def test_the_work_units_per_fte_are_placed_and_per_bed_without_a_group_is_not(
         window.resize(1366, 768)
         qtbot.wait(500)
         window.grab().save(shot.replace(".png", "-work-units.png"))
+
+
+def _nbsp_free(view) -> str:  # type: ignore[no-untyped-def]
+    """The coverage shown for the medicines in the central stock."""
+    model = view.model
+    row = next(r for r, line in enumerate(model.rows) if line.category == "medicament")
+    return model.index(row, 4).data()
+
+
+def test_the_stock_coverage_is_placed_among_the_regional_peers(
+    qtbot, window: MainWindow, services, tmp_path: Path
+) -> None:
+    from test_stock_screen import INVENTORY, _import, _movements, _write
+
+    from hospiperf_desktop.library.benchmarks import stock_metric
+    from hospiperf_desktop.stock.mapping import ImportKind
+
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="CHU Exemple", kind="chu", beds=300)
+    )
+    _import(services, establishment, _write(tmp_path / "inv.csv", INVENTORY), ImportKind.SNAPSHOT)
+    _import(services, establishment, _movements(tmp_path / "mvt.csv"), ImportKind.MOVEMENTS)
+    install_benchmarks(
+        services,
+        tmp_path,
+        [
+            Distribution(
+                "stock", stock_metric("medicament", "central"), "Couverture", 2026, "chu",
+                11, 1.0, 2.0, 3.0,
+            )
+        ],
+    )  # fmt: skip
+    view = window.stock_page().indicators
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        window.navigation.setCurrentRow(2)
+    model = view.model
+    last = model.columnCount() - 1
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "Repère\nrégional"
+    cells = {
+        (row.category, row.location): model.index(r, last).data()
+        for r, row in enumerate(model.rows)
+    }
+    assert _nbsp_free(view) == "4,3"  # weeks of coverage, above the regional Q3 of 3
+    assert cells[("medicament", "central")] == "4ᵉ quartile (11 CHU, 2026)"
+    assert cells[("solute", "central")] == ""  # no regional group for the solutes
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")
+    if shot:
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot.replace(".png", "-stock.png"))
