@@ -8,6 +8,7 @@ docs/bundle-format.md.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -335,6 +336,10 @@ def _activity(services: Services, selection: Selection, add: Add) -> list[Activi
     return facts
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
 def _activity_facts(
     services: Services,
     establishment_id: int,
@@ -349,7 +354,8 @@ def _activity_facts(
     previous = values.resolved(establishment_id, year - 1, with_stock=False)
     facts = []
     for measure_id, r in resolved.items():
-        if r.value is None or r.computed or measure_id not in measures:
+        # A non-finite value (stored before values were checked) leaves as null: not judged.
+        if not _finite(r.value) or r.computed or measure_id not in measures:
             continue
         measure = measures[measure_id]
         before = previous.get(measure_id)
@@ -361,7 +367,7 @@ def _activity_facts(
                 measure.label,
                 r.value,
                 measure.plausible,
-                None if before is None else before.value,
+                before.value if before is not None and _finite(before.value) else None,
                 "; ".join(texts[m] for m in sorted(texts, key=int)) or None,
             )
         )

@@ -323,6 +323,7 @@ class SendView(QWidget):
             if token != self._prepare_token:
                 return
             self.prepared = done  # the texts come back if the signing is tried again
+            self.files_model.set_rows(done.listing())  # data/checks.json's new size
             self.summary_label.setText(
                 self.summary_label.text().rsplit("\n", 1)[0] + "\n" + summary_text(done.checks)
             )
