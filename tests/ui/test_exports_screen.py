@@ -5,6 +5,7 @@ time, the regional views, and a tampered bundle refused with its reason in Frenc
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -291,6 +292,12 @@ def test_the_ars_trusts_the_key_imports_the_bundle_once_and_shows_the_work_units
     assert ["Avertissement", "Module diagnostics attendu pour la période 2026 : aucune donnée"] in [
         row[3:5] for row in checks
     ]
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")  # docs/screenshots/ars-checks.png
+    if shot:
+        ars.views.setCurrentWidget(ars.views.tables["checks"])
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot)
 
     [(file, status, reason)] = _import(qtbot, ars, [bundle], monkeypatch)
     assert (file, status) == ("paquet.zip", "refusé") and "déjà importé" in reason
