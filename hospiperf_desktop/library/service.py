@@ -245,18 +245,7 @@ class ReferenceLibrary:
             ]
 
     def _current(self, kind: str) -> list[tuple[str, str, bytes]]:
-        """The items of `kind` in force, the last installed last."""
-        with self._db.read() as session:
-            rows = session.execute(
-                select(
-                    ReferenceItemRecord.item_id,
-                    ReferenceItemRecord.version,
-                    ReferenceItemRecord.content,
-                )
-                .where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
-                .order_by(ReferenceItemRecord.id)
-            ).all()
-        return [(i, v, c) for i, v, c in rows]
+        return current_items(self._db, kind)
 
     def rule_pack(self) -> RulePack:
         """The rule pack the checks before signing run: the last one a package installed,
@@ -297,10 +286,7 @@ class ReferenceLibrary:
         return None if content is None else table_from_dict(json.loads(content), table_id)
 
     def benchmarks(self) -> list[Distribution]:
-        out: list[Distribution] = []
-        for _id, _version, content in self._current("benchmarks"):
-            out += read_document(json.loads(content))
-        return out
+        return installed_benchmarks(self._db)
 
     def peers(self, kind: str, finess: str) -> Peers:
         """The installed benchmarks with the establishment they are read for."""
@@ -311,3 +297,26 @@ class ReferenceLibrary:
         for _id, _version, content in self._current("revocations"):
             out += json.loads(content)["revoked"]
         return out
+
+
+def current_items(database: Database, kind: str) -> list[tuple[str, str, bytes]]:
+    """(id, version, bytes) of the items of `kind` in force, the last installed last."""
+    with database.read() as session:
+        rows = session.execute(
+            select(
+                ReferenceItemRecord.item_id,
+                ReferenceItemRecord.version,
+                ReferenceItemRecord.content,
+            )
+            .where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+            .order_by(ReferenceItemRecord.id)
+        ).all()
+    return [(i, v, c) for i, v, c in rows]
+
+
+def installed_benchmarks(database: Database) -> list[Distribution]:
+    """The distributions of the benchmarks in force (groups of at least 5 only)."""
+    out: list[Distribution] = []
+    for _id, _version, content in current_items(database, "benchmarks"):
+        out += read_document(json.loads(content))
+    return out
