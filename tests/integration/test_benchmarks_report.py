@@ -57,3 +57,49 @@ def test_the_report_prints_the_regional_quartile_of_the_score(
     after = tmp_path / "apres.pdf"
     services.reports.write(diagnostic.id, pdf=after)
     assert f"4e quartile régional des EHPAD, 38 établissements, données {year}" in _text(after)
+
+
+def test_library_positions_lists_every_figure_with_a_regional_group(
+    cli, db: Path, tmp_path: Path
+) -> None:
+    from hospiperf_desktop.library.benchmarks import dashboard_metric, work_unit_metric
+    from hospiperf_desktop.services import open_services
+
+    services = open_services(db)
+    try:
+        establishment = services.establishments.add(
+            EstablishmentInput(finess="750712184", name="CH Test", kind="ch", beds=100)
+        )
+        services.activity.values.set_values(
+            establishment.id,
+            2026,
+            {("lignes_cmd_medicaments", 0): 1000.0, ("etp_pui", 0): 10.0,
+             ("avis_pharmaceutiques", 0): 250.0},
+        )  # fmt: skip
+        content = json.dumps(
+            document(
+                [
+                    Distribution("dashboard", dashboard_metric("avis_pharmaceutiques"), "Avis",
+                                 2026, "ch", 6, 100.0, 200.0, 300.0),
+                    Distribution("work_units", work_unit_metric("uo-pharma", "per_fte"), "UO",
+                                 2026, "ch", 6, 100.0, 200.0, 300.0),
+                    Distribution("dashboard", dashboard_metric("conso_medicaments"), "C",
+                                 2026, "ehpad", 6, 1.0, 2.0, 3.0),
+                ],
+                created="2026-11-30", publisher="ARS", source="test",
+            )
+        ).encode()  # fmt: skip
+        private = Ed25519PrivateKey.generate()
+        trust(services, private)
+        services.library.install(
+            make_package(tmp_path / "r.zip", private, [item("benchmarks", "b", "r", "1", content)])
+        )
+    finally:
+        services.close()
+    code, stdout, err = cli("library", "positions", "--establishment", "750712184", "--json")
+    assert code == 0, err
+    lines = {(line["family"], line["quartile"]): line["text"] for line in json.loads(stdout)}
+    assert lines == {
+        ("dashboard", 3): "3ᵉ quartile régional des CH, 6 établissements, données 2026",
+        ("work_units", 4): "4ᵉ quartile régional des CH, 6 établissements, données 2026",
+    }
