@@ -280,7 +280,13 @@ class SendView(QWidget):
         listing: list[PlannedFile] = prepared.listing()
         self.files_model.set_rows(listing)
         fit_columns(self.files_table, stretch=1)
-        self.summary_label.setText(
+        self.summary_label.setText(self._prepared_text(prepared))
+        self._update_sign_button()
+        self.prepared_shown.emit()
+
+    def _prepared_text(self, prepared: PreparedBundle) -> str:
+        listing = prepared.listing()
+        return (
             self.tr(
                 "%1 fichier(s), %2 au total — %3 (FINESS %4), période %5.\nC'est exactement "
                 "ce qui sera signé et envoyé : vérifiez-le avant de signer."
@@ -293,8 +299,6 @@ class SendView(QWidget):
             + "\n"
             + summary_text(prepared.checks)
         )
-        self._update_sign_button()
-        self.prepared_shown.emit()
 
     def _update_sign_button(self) -> None:
         has_key = self.key_panel.info is not None
@@ -324,9 +328,7 @@ class SendView(QWidget):
                 return
             self.prepared = done  # the texts come back if the signing is tried again
             self.files_model.set_rows(done.listing())  # data/checks.json's new size
-            self.summary_label.setText(
-                self.summary_label.text().rsplit("\n", 1)[0] + "\n" + summary_text(done.checks)
-            )
+            self.summary_label.setText(self._prepared_text(done))
             self._ask_passphrase(done)
 
         self._runner.run(lambda _p: services.bundles.justify(prepared, texts), on_success=justified)
