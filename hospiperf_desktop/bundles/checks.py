@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hospiperf_desktop.activity.catalog import plain_number
+from hospiperf_desktop.activity.texts import french_number
 from hospiperf_desktop.errors import FieldIssue, ValidationError
 from hospiperf_desktop.plausibility import PlausibleRange, check_plausible
 
@@ -171,8 +171,8 @@ def _activity(pack: RulePack, facts: Facts) -> list[CheckResult]:
             if found.reason == "outside_range" and plausible is not None:
                 why = f"hors de la plage plausible {_range_text(plausible)}"
             else:
-                why = f"plus de dix fois l'an N-1 ({plain_number(found.previous)})"
-            message = f"{fact.label} {year} : {plain_number(fact.value)}, {why}"
+                why = f"plus de dix fois l'an N-1 ({_number(found.previous)})"
+            message = f"{fact.label} {year} : {_number(fact.value)}, {why}"
             justified = fact.justification is not None
             unusual.append(
                 CheckResult(
@@ -197,9 +197,16 @@ def _activity(pack: RulePack, facts: Facts) -> list[CheckResult]:
     return out
 
 
+def _number(value: float | None) -> str:
+    """French digits: 1 234,5 (never called with a non-finite value: see contents.py)."""
+    if value is None:
+        return "—"
+    return french_number(value, 0 if value == int(value) else 2)
+
+
 def _range_text(plausible: PlausibleRange) -> str:
-    low = "-∞" if plausible.low is None else plain_number(plausible.low)
-    high = "+∞" if plausible.high is None else plain_number(plausible.high)
+    low = "-∞" if plausible.low is None else _number(plausible.low)
+    high = "+∞" if plausible.high is None else _number(plausible.high)
     return f"{low} à {high} ({plausible.source})"
 
 
