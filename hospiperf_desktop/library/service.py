@@ -10,6 +10,7 @@ it. Questionnaires go to the questionnaire library (`diagnostics/library.py`, or
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
+_log = logging.getLogger(__name__)
 _SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations", "rules": "rules"}
 
 
@@ -249,9 +251,12 @@ class ReferenceLibrary:
 
     def rule_pack(self) -> RulePack:
         """The rule pack the checks before signing run: the last one a package installed,
-        else the shipped default (resources/rules/checks-default.json)."""
+        else the shipped default (resources/rules/checks-default.json).
+
+        A rules item installed before rule packs were checked at install and that is not
+        one is passed over (logged): it must not stop every export."""
         with self._db.read() as session:
-            row = session.execute(
+            rows = session.execute(
                 select(ReferenceItemRecord.content, ReferencePackageRecord.uuid)
                 .join(
                     ReferencePackageRecord,
@@ -259,12 +264,13 @@ class ReferenceLibrary:
                 )
                 .where(ReferenceItemRecord.kind == "rules", ReferenceItemRecord.current.is_(True))
                 .order_by(ReferenceItemRecord.id.desc())
-                .limit(1)
-            ).first()
-        if row is None:
-            return shipped_rule_pack()
-        content, package_uuid = row
-        return read_rules("rules", json.loads(content), "package", package_uuid)
+            ).all()
+        for content, package_uuid in rows:
+            try:
+                return read_rules("rules", json.loads(content), "package", package_uuid)
+            except (BundleRejected, ValueError):
+                _log.warning("rules item of package %s is not a rule pack: skipped", package_uuid)
+        return shipped_rule_pack()
 
     def uo_tables(self) -> list[UoTable]:
         """The work-unit tables in force from packages (their newest installed version)."""

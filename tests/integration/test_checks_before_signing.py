@@ -243,3 +243,23 @@ def test_bundle_export_lists_the_checks_and_signs_the_justifications(
     )  # fmt: skip
     assert code == 2 and "module:stock: no such check" in err
     assert not (tmp_path / "c.zip").exists()
+
+
+def test_a_stored_rules_item_that_is_not_a_rule_pack_gives_way_to_the_shipped_one(
+    services: Services, tmp_path: Path
+) -> None:
+    """Packages installed before rule packs were checked could hold anything."""
+    from integration_support import tamper
+
+    private = Ed25519PrivateKey.generate()
+    trust(services, private)
+    package = make_package(
+        tmp_path / "regles.zip", private, [item("rules", "rules", "regles-ars", "1", _rules(9))]
+    )
+    services.library.install(package)
+    assert services.library.rule_pack().source == "package"
+    tamper(
+        services.database.path,
+        "UPDATE reference_items SET content = X'7b7d' WHERE kind = 'rules'",  # {}
+    )
+    assert services.library.rule_pack().source == "shipped"
