@@ -89,7 +89,7 @@ class ActivityFact:
 class Facts:
     selected: frozenset[str]  # the modules chosen
     with_data: frozenset[str]  # the modules that brought data
-    period: str
+    period: str  # as bag-info.txt's Period: "2026", "2025-2026" or "sans année"
     diagnostics: tuple[DiagnosticFact, ...] = ()
     activity: tuple[ActivityFact, ...] = ()
 
@@ -129,10 +129,15 @@ def _modules(pack: RulePack, facts: Facts) -> list[CheckResult]:
                 f"module:{module}",
                 "required_module",
                 "warning",
-                f"Module {label} attendu pour la période {facts.period} : {why}",
+                f"Module {label} attendu{_for_period(facts.period)} : {why}",
             )
         )
     return out
+
+
+def _for_period(period: str) -> str:
+    """' pour la période 2026', nothing for a bundle without a year."""
+    return "" if period == "sans année" else f" pour la période {period}"
 
 
 def _diagnostics(pack: RulePack, facts: Facts) -> list[CheckResult]:
