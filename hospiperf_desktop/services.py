@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
-from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
+from hospiperf_desktop.diagnostics.outputs import Benchmarks, DiagnosticReports
 from hospiperf_desktop.diagnostics.plan_service import PlanService
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
+    from hospiperf_desktop.diagnostics.scoring import ScoreReport
     from hospiperf_desktop.library.package import SignerKey
     from hospiperf_desktop.library.service import ReferenceLibrary
     from hospiperf_desktop.stock.service import StockService
@@ -130,14 +131,43 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
     diagnostics = DiagnosticService(database, audit, questionnaires)
     profiles = ProfileService(database, audit)
     plans = PlanService(database, audit, diagnostics)
+    establishments = EstablishmentService(database, audit)
     return Services(
         database=database,
         audit=audit,
         profiles=profiles,
-        establishments=EstablishmentService(database, audit),
+        establishments=establishments,
         settings=SettingsService(database),
         diagnostics=diagnostics,
         plans=plans,
-        reports=DiagnosticReports(diagnostics, plans, profiles),
+        reports=DiagnosticReports(
+            diagnostics, plans, profiles, _report_benchmarks(database, establishments)
+        ),
         questionnaires=questionnaires,
     )
+
+
+def _report_benchmarks(database: Database, establishments: EstablishmentService) -> Benchmarks:
+    """The regional positions a diagnostic report prints (library/positions.py)."""
+
+    def placed(
+        establishment_id: int, template_id: str, report: ScoreReport, year: int
+    ) -> list[tuple[str, str]]:
+        from hospiperf_desktop.library.positions import diagnostic_positions
+        from hospiperf_desktop.library.service import installed_benchmarks
+
+        items = installed_benchmarks(database)
+        if not items:
+            return []
+        establishment = establishments.get(establishment_id)
+        found = diagnostic_positions(
+            items,
+            template_id,
+            report,
+            kind=establishment.kind,
+            finess=establishment.finess,
+            year=year,
+        )
+        return [(p.label, p.position.text) for p in found]
+
+    return placed

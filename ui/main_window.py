@@ -221,7 +221,11 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("&Quitter"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        from ui.reference_package_ui import ReferencePackageController
+
+        self.packages = ReferencePackageController(self)
         file_menu.addAction(self.profile_action)
+        file_menu.addAction(self.packages.action)
         file_menu.addAction(self.demo_action)
         from ui.backup_ui import BackupController
 
@@ -421,6 +425,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.refresh_profile()
         self.backup.services_ready(services)
+        self.packages.services_ready(services)
         self.services_ready.emit()
         self.restore_section()
 

@@ -34,6 +34,8 @@ def issue_text(issue: FieldIssue) -> str:
         ),
         "finess_duplicate": _tr("Un établissement avec ce numéro FINESS existe déjà."),
         "required": _tr("Ce champ est obligatoire."),
+        "unknown_check": _tr("Ce contrôle n'existe pas dans ce paquet : préparez-le de nouveau."),
+        "nothing_to_justify": _tr("Ce contrôle est conforme ou déjà justifié à la saisie."),
         "too_long": _tr("Texte trop long (%1 caractères au plus).").replace(
             "%1", str(params.get("max", ""))
         ),
@@ -98,6 +100,9 @@ def conflict_text(err: ConflictError) -> str:
             "modifier."
         ),
         "not_validated": _tr("Ce diagnostic n'est pas validé."),
+        "already_installed": _tr(
+            "Ce paquet de référence est déjà installé sur ce poste : rien n'a changé."
+        ),
         "unusual_value": _tr(
             "%1 est hors de la plage plausible : confirmez-le avec une justification."
         ).replace("%1", french_number(float(err.params.get("value", 0)))),
@@ -553,6 +558,14 @@ def error_text(err: BaseException) -> str:
     if getattr(err, "code", None) == "ars_key_refused":  # bundles.authority.ArsKeyRefused
         return (
             ars_key_reason_text(str(getattr(err, "reason", "")))
+            + "\n"
+            + _tr("Détail : %1").replace("%1", str(err))
+        )
+    if getattr(err, "code", None) == "package_rejected":  # library.package.PackageRejected
+        from ui.reference_package_ui import package_reason_text
+
+        return (
+            package_reason_text(str(getattr(err, "reason", "")))
             + "\n"
             + _tr("Détail : %1").replace("%1", str(err))
         )

@@ -194,3 +194,22 @@ class ActivityValueRow(ArsBase):
     year: Mapped[int]
     measure: Mapped[str] = mapped_column(String(80))
     value: Mapped[float]
+
+
+class CheckRow(ArsBase):
+    """One result of the checks a bundle ran before it was signed (data/checks.json): kept
+    with its bundle, shown while the bundle is current. A table of its own, which
+    `create_all` adds to a database made before it, so no schema upgrade is needed."""
+
+    __tablename__ = "ars_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    rules: Mapped[str] = mapped_column(String(130))  # "<id> <version>" of the rule pack
+    check_id: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(String(1000))
+    justification: Mapped[str | None] = mapped_column(String(2000))
+    justified_when: Mapped[str | None] = mapped_column(String(16))

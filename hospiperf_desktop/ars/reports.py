@@ -13,6 +13,7 @@ SHEETS = (
     ("work_units", "Unités d'œuvre"),
     ("coverage", "Couverture de stock"),
     ("purchasing", "Gains achats"),
+    ("checks", "Contrôles avant envoi"),
     ("bundles", "Paquets reçus"),
 )
 

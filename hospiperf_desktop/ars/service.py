@@ -48,6 +48,7 @@ from hospiperf_desktop.ars.models import (
     ArsSchema,
     AuditAnchor,
     BundleModule,
+    CheckRow,
     CoverageRow,
     DiagnosticScore,
     EstablishmentRow,
@@ -649,6 +650,7 @@ class Consolidation:
                 }
                 for p in session.scalars(select(PurchasingRow).order_by(PurchasingRow.finess))
             ]
+            checks = _checks_view(session)
         return {
             "establishments": establishments,
             "bundles": bundles,
@@ -656,6 +658,7 @@ class Consolidation:
             "work_units": work_units,
             "coverage": coverage,
             "purchasing": purchasing,
+            "checks": checks,
             "audit_anchors": self.anchors(),
         }
 
@@ -741,6 +744,7 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
                     target_weeks=coverage["target_weeks"],
                 )
             )
+    _store_checks(session, bundle, payload.checks)
     for scenario in payload.scenarios:
         if scenario["calculator"] != "purchasing":
             continue
@@ -757,3 +761,50 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
                 rejected=int(result["rejected"]),
             )
         )
+
+
+def _store_checks(session: Session, bundle: ImportedBundle, checks: dict[str, Any] | None) -> None:
+    """The checks run before signing (absent from a bundle of format 1)."""
+    if checks is None:
+        return
+    rules = f"{checks['rules']['id']} {checks['rules']['version']}"
+    for result in checks["results"]:
+        session.add(
+            CheckRow(
+                bundle_id=bundle.id,
+                finess=bundle.finess,
+                rules=rules,
+                check_id=result["id"],
+                rule=result["rule"],
+                status=result["status"],
+                message=result["message"],
+                justification=result.get("justification"),
+                justified_when=result.get("justified_when"),
+            )
+        )
+
+
+def _checks_view(session: Session) -> list[dict[str, Any]]:
+    """The checks of the current bundles, warnings first (the ARS report)."""
+    order = {"warning": 0, "justified": 1, "ok": 2}
+    rows = session.execute(
+        select(CheckRow, ImportedBundle)
+        .join(ImportedBundle, CheckRow.bundle_id == ImportedBundle.id)
+        .where(ImportedBundle.current == true())
+        .order_by(CheckRow.finess, ImportedBundle.period, CheckRow.id)
+    ).all()
+    out = [
+        {
+            "finess": c.finess,
+            "period": b.period,
+            "bundle_uuid": b.uuid,
+            "rules": c.rules,
+            "check": c.check_id,
+            "status": c.status,
+            "message": c.message,
+            "justification": c.justification,
+            "justified_when": c.justified_when,
+        }
+        for c, b in rows
+    ]
+    return sorted(out, key=lambda r: (r["finess"], r["period"], order.get(r["status"], 3)))

@@ -8,15 +8,25 @@ docs/bundle-format.md.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import PayloadFile
+from hospiperf_desktop.bundles.checks import (
+    ActivityFact,
+    CheckResult,
+    DiagnosticFact,
+    Facts,
+    RulePack,
+    run_checks,
+)
+from hospiperf_desktop.bundles.checks import document as checks_document
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.safe_cells import clean_json_texts, csv_bytes, finite_only
 
@@ -24,7 +34,11 @@ if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
 
 MODULES = ("diagnostics", "activity", "stock", "calculators")
-PAYLOAD_FORMAT = "hospiperf-bundle/1"
+# 2: the bundle carries data/checks.json (the checks before signing); a /1 bundle, made
+# before they existed, is still read and imported.
+PAYLOAD_FORMAT = "hospiperf-bundle/2"
+CHECKS = "data/checks.json"
+CHECKS_DESCRIPTION = "Contrôles avant signature et justifications (lus par l'ARS)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,8 @@ class PreparedBundle:
     selection: Selection
     files: tuple[PayloadFile, ...]
     descriptions: dict[str, str]
+    rules: RulePack | None = None
+    checks: tuple[CheckResult, ...] = ()
 
     def listing(self) -> list[PlannedFile]:
         return [PlannedFile(f.path, self.descriptions[f.path], len(f.content)) for f in self.files]
@@ -112,16 +128,17 @@ def prepare(
         _json(asdict(establishment)),
         "Fiche de l'établissement",
     )
-    steps = len(selection.modules) + 1
+    steps = len(selection.modules) + 2
     done = 0
+    facts: list[Any] = []
     if "diagnostics" in selection.modules:
         progress.report(done, steps, "Diagnostics")
-        _diagnostics(services, selection, add, progress)
+        facts += _diagnostics(services, selection, add, progress)
         done += 1
     if "activity" in selection.modules:
         progress.check_cancelled()
         progress.report(done, steps, "Activité et unités d'œuvre")
-        _activity(services, selection, add)
+        facts += _activity(services, selection, add)
         done += 1
     if "stock" in selection.modules:
         progress.check_cancelled()
@@ -134,6 +151,20 @@ def prepare(
         _calculators(services, selection, add)
         done += 1
     period = period_label(selection.years)
+    progress.check_cancelled()
+    progress.report(done, steps, "Contrôles avant signature")
+    rules = services.library.rule_pack()
+    checks = run_checks(
+        rules,
+        Facts(
+            frozenset(selection.modules),
+            _modules_with_data(files),
+            period,
+            tuple(f for f in facts if isinstance(f, DiagnosticFact)),
+            tuple(f for f in facts if isinstance(f, ActivityFact)),
+        ),
+    )
+    add(CHECKS, _json(checks_document(rules, checks)), CHECKS_DESCRIPTION)
     manifest = {
         "format": PAYLOAD_FORMAT,
         "finess": establishment.finess,
@@ -153,7 +184,33 @@ def prepare(
         selection,
         tuple(files),
         descriptions,
+        rules,
+        checks,
     )
+
+
+def with_checks(prepared: PreparedBundle, checks: tuple[CheckResult, ...]) -> PreparedBundle:
+    """The same bundle with `data/checks.json` rewritten for `checks` (justified ones)."""
+    if prepared.rules is None:
+        raise ValueError("this bundle was prepared without checks")
+    content = _json(checks_document(prepared.rules, checks))
+    files = tuple(PayloadFile(CHECKS, content) if f.path == CHECKS else f for f in prepared.files)
+    return replace(prepared, files=files, checks=checks)
+
+
+def _modules_with_data(files: list[PayloadFile]) -> frozenset[str]:
+    """A module brought data when its JSON documents are there and not empty."""
+    found = set()
+    for file in files:
+        if file.path == "data/diagnostics.json" and json.loads(file.content):
+            found.add("diagnostics")
+        elif file.path.startswith("data/activity/activity-") and json.loads(file.content):
+            found.add("activity")
+        elif file.path == "data/stock/indicators.json":
+            found.add("stock")
+        elif file.path == "data/calculators/scenarios.json":
+            found.add("calculators")
+    return frozenset(found)
 
 
 Add = Callable[[str, bytes, str], None]
@@ -175,7 +232,9 @@ def _dashboard_writer(dashboard: Any) -> Callable[[Path], None]:
     return write
 
 
-def _diagnostics(services: Services, selection: Selection, add: Add, progress: Progress) -> None:
+def _diagnostics(
+    services: Services, selection: Selection, add: Add, progress: Progress
+) -> list[DiagnosticFact]:
     summaries = services.diagnostics.list(selection.establishment_id)
     if selection.diagnostic_ids is not None:
         wanted = set(selection.diagnostic_ids)
@@ -219,10 +278,12 @@ def _diagnostics(services: Services, selection: Selection, add: Add, progress: P
                 f"Rapport et plan d'actions du diagnostic validé « {summary.label} » (PDF)",
             )
     add("data/diagnostics.json", _json(records), f"{len(records)} diagnostic(s) : scores par axe")
+    return [DiagnosticFact(s.id, s.label, s.locked) for s in summaries]
 
 
-def _activity(services: Services, selection: Selection, add: Add) -> None:
+def _activity(services: Services, selection: Selection, add: Add) -> list[ActivityFact]:
     module = services.activity
+    facts: list[ActivityFact] = []
     for year in selection.years:
         resolved = module.values.resolved(selection.establishment_id, year)
         # Unusual values travel with the justification given when they were confirmed.
@@ -247,6 +308,7 @@ def _activity(services: Services, selection: Selection, add: Add) -> None:
             ),
             f"Valeurs d'activité {year} et leur origine",
         )
+        facts += _activity_facts(services, selection.establishment_id, year, resolved, justified)
         reports = []
         for table in module.tables.all():
             report = module.work_units.compute(selection.establishment_id, year, table.id)
@@ -271,6 +333,45 @@ def _activity(services: Services, selection: Selection, add: Add) -> None:
             _file_bytes(_dashboard_writer(dashboard), ".xlsx"),
             f"Tableau de bord de pilotage {year} (Excel)",
         )
+    return facts
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _activity_facts(
+    services: Services,
+    establishment_id: int,
+    year: int,
+    resolved: dict[str, Any],
+    justified: dict[str, dict[str, str]],
+) -> list[ActivityFact]:
+    """The typed or imported values of the year (computed ones are judged by their inputs),
+    with N-1 and the justification given at entry, for the plausibility checks."""
+    values = services.activity.values
+    measures = values.catalog().measures
+    previous = values.resolved(establishment_id, year - 1, with_stock=False)
+    facts = []
+    for measure_id, r in resolved.items():
+        # A non-finite value (stored before values were checked) leaves as null: not judged.
+        if not _finite(r.value) or r.computed or measure_id not in measures:
+            continue
+        measure = measures[measure_id]
+        before = previous.get(measure_id)
+        texts = justified.get(measure_id, {})
+        facts.append(
+            ActivityFact(
+                year,
+                measure_id,
+                measure.label,
+                r.value,
+                measure.plausible,
+                before.value if before is not None and _finite(before.value) else None,
+                "; ".join(texts[m] for m in sorted(texts, key=int)) or None,
+            )
+        )
+    return facts
 
 
 def _stock(services: Services, selection: Selection, add: Add) -> None:

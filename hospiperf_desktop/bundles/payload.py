@@ -36,6 +36,7 @@ ESTABLISHMENT = "data/establishment.json"
 DIAGNOSTICS = "data/diagnostics.json"
 STOCK = "data/stock/indicators.json"
 SCENARIOS = "data/calculators/scenarios.json"
+CHECKS = "data/checks.json"  # from format hospiperf-bundle/2 on
 _PER_YEAR = re.compile(r"^data/activity/(activity|work-units)-(.*)\.json$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 
@@ -60,6 +61,7 @@ class Payload:
     stock: dict[str, Any] | None = None
     scenarios: list[dict[str, Any]] = field(default_factory=list)
     activity: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → measure → entry
+    checks: dict[str, Any] | None = None  # data/checks.json; None in a /1 bundle
 
 
 def _refuse(name: str, detail: str, reason: str = "bad_payload") -> BundleRejected:
@@ -237,6 +239,11 @@ def read_payload(verified: VerifiedBundle) -> Payload:
             SUMMARY, f"period {summary['period']!r} differs from bag-info.txt's {info['Period']!r}"
         )
     modules = tuple(sorted(summary["modules"]))
+    checks = None
+    if CHECKS in files:
+        checks = _load(files, CHECKS, "bundle-checks")
+    elif summary["format"] != "hospiperf-bundle/1":
+        raise _refuse(CHECKS, "missing: a bundle of this format carries its checks")
     documents: dict[str, Any] = {}
     for name, (schema, module) in _DOCUMENTS.items():
         if module is None or name not in files:
@@ -274,6 +281,7 @@ def read_payload(verified: VerifiedBundle) -> Payload:
         stock=documents.get(STOCK),
         scenarios=scenarios,
         activity=activity,
+        checks=checks,
     )
 
 

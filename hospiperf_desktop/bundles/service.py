@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import AUDIT_ENTRIES, AUDIT_HEAD, write_bag
-from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare
+from hospiperf_desktop.bundles.checks import justify
+from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare, with_checks
 from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
 from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.progress import NullProgress, Progress
@@ -63,6 +65,13 @@ class BundleService:
 
     def prepare(self, selection: Selection, progress: Progress | None = None) -> PreparedBundle:
         return prepare(self._services, selection, progress)
+
+    def justify(self, prepared: PreparedBundle, texts: Mapping[str, str]) -> PreparedBundle:
+        """The prepared bundle with the user's justifications of its checks' warnings
+        (`{check id: text}`) in `data/checks.json`; ValidationError for an unknown check,
+        one with nothing to justify or a text too long. The texts meet the personal-data
+        guard when the bundle is signed, as every other free text."""
+        return with_checks(prepared, justify(prepared.checks, texts))
 
     def sign_and_write(
         self,

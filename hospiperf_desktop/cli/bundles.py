@@ -59,7 +59,22 @@ def register(commands: Any) -> None:
     )
     make.add_argument("--no-pdf", action="store_true", help="leave the PDF reports out")
     make.add_argument("--passphrase-env", metavar="VAR")
-    make.add_argument("--list", action="store_true", help="list the contents, sign nothing")
+    make.add_argument(
+        "--justify",
+        action="append",
+        default=[],
+        metavar="CHECK_ID=TEXT",
+        help="justify a warning of the checks before signing (repeatable; see --list)",
+    )
+    make.add_argument(
+        "--justifications",
+        type=existing_file,
+        metavar="FILE",
+        help='a JSON object {"CHECK_ID": "why", ...} of justifications',
+    )
+    make.add_argument(
+        "--list", action="store_true", help="list the contents and the checks, sign nothing"
+    )
     make.add_argument("--json", action="store_true")
     make.set_defaults(handler=_bundle_export)
     check = bundle.add_parser("verify", help="check a bundle (exit 0 valid, 1 refused)")
@@ -185,13 +200,25 @@ def _bundle_export(args: argparse.Namespace) -> int:
             not args.no_pdf,
         )
         prepared = services.bundles.prepare(selection)
+        texts = _justifications(args)
+        if texts:
+            prepared = services.bundles.justify(prepared, texts)
+        checks = [c.to_json() for c in prepared.checks]
         if args.list:
             listing = [asdict(f) for f in prepared.listing()]
             if args.json:
-                print_json({"finess": prepared.finess, "period": prepared.period, "files": listing})
+                print_json(
+                    {
+                        "finess": prepared.finess,
+                        "period": prepared.period,
+                        "files": listing,
+                        "checks": checks,
+                    }
+                )
             else:
                 for item in listing:
                     print(f"{item['size']:>10}  {item['path']}  — {item['description']}")
+                _print_checks(prepared.checks)
             return EXIT_OK
         from hospiperf_desktop.bundles.personal_data import PersonalDataFound
 
@@ -202,11 +229,47 @@ def _bundle_export(args: argparse.Namespace) -> int:
                 print(f"{finding.field}: {finding.kind} {finding.excerpt!r}", file=sys.stderr)
             raise CliError(str(err)) from None
     if args.json:
-        print_json(written)
+        print_json({**asdict(written), "path": str(written.path), "checks": checks})
         return EXIT_OK
+    _print_checks(prepared.checks)
     print(f"written: {written.path} ({written.files} files, period {written.period})")
     print(f"bundle {written.uuid}, signed with key {written.words}")
     return EXIT_OK
+
+
+_STATUS_WORDS = {"ok": "conforme", "warning": "AVERTISSEMENT", "justified": "justifié"}
+
+
+def _justifications(args: argparse.Namespace) -> dict[str, str]:
+    """`--justifications FILE` then every `--justify CHECK_ID=TEXT` (the last one wins)."""
+    texts: dict[str, str] = {}
+    if args.justifications is not None:
+        from hospiperf_desktop.jsonfiles import load_json_file
+
+        document = load_json_file(args.justifications)
+        if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
+            raise CliError(
+                f"{args.justifications.name}: expected a JSON object"
+                ' {"CHECK_ID": "justification", ...}'
+            )
+        texts.update(document)
+    for given in args.justify:
+        check_id, sep, text = given.partition("=")
+        if not sep or not check_id.strip():
+            raise CliError(f"--justify {given!r}: expected CHECK_ID=TEXT")
+        texts[check_id.strip()] = text
+    return texts
+
+
+def _print_checks(checks: Any) -> None:
+    """The checks before signing, one per line, warnings telling how to justify them."""
+    for check in checks:
+        line = f"{_STATUS_WORDS[check.status]:>14}  {check.id}  {check.message}"
+        if check.justification:
+            line += f" — {check.justification}"
+        print(line)
+    if any(c.status == "warning" for c in checks):
+        print("justify a warning with --justify CHECK_ID=TEXT (it travels in data/checks.json)")
 
 
 def _trusted(path: Path) -> list[Any]:

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hospiperf_desktop import __version__
-from hospiperf_desktop.cli.common import CliError, existing_file, print_json, services_for
+from hospiperf_desktop.cli.common import (
+    CliError,
+    existing_file,
+    print_json,
+    services_for,
+    year,
+)
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -42,6 +48,13 @@ def register(commands: Any) -> None:
     listing = library.add_parser("list", help="what is installed and from where")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
+    positions = library.add_parser(
+        "positions", help="the establishment's figures against the regional benchmarks"
+    )
+    positions.add_argument("--establishment", required=True, metavar="FINESS")
+    positions.add_argument("--year", type=year, help="activity year (default: the last one)")
+    positions.add_argument("--json", action="store_true")
+    positions.set_defaults(handler=_positions)
 
 
 def register_ars(ars: Any) -> None:
@@ -235,6 +248,26 @@ def _list(args: argparse.Namespace) -> int:
             print(
                 f"{mark} {r['kind']:13} {r['id']} {r['version']}  ({r['publisher']}, {r['file']})"
             )
+    return 0
+
+
+def _positions(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.library.standing import standing
+
+    with services_for(args) as services:
+        establishment = services.establishments.by_finess(args.establishment)
+        chosen = args.year
+        if chosen is None:
+            known = services.activity.values.years(establishment.id)
+            chosen = known[-1] if known else datetime.now(UTC).year - 1
+        lines = standing(services, establishment.id, chosen)
+    if args.json:
+        print_json(lines)
+        return 0
+    if not lines:
+        print("no regional benchmark for this establishment (none installed, or no group of 5)")
+    for line in lines:
+        print(f"{line.family:10}  {line.subject}: {line.value:g} — {line.text}")
     return 0
 
 

@@ -3,23 +3,32 @@ CLI and the UI)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from hospiperf_desktop.diagnostics.plan_service import PlanService
-from hospiperf_desktop.diagnostics.scoring import score
+from hospiperf_desktop.diagnostics.scoring import ScoreReport, score
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.profiles.service import ProfileService, system_user
 from hospiperf_desktop.progress import NullProgress, Progress
 
+# (establishment id, template id, report, year) → (score or axis label, regional position)
+Benchmarks = Callable[[int, str, ScoreReport, int], list[tuple[str, str]]]
+
 
 class DiagnosticReports:
     def __init__(
-        self, diagnostics: DiagnosticService, plans: PlanService, profiles: ProfileService
+        self,
+        diagnostics: DiagnosticService,
+        plans: PlanService,
+        profiles: ProfileService,
+        benchmarks: Benchmarks | None = None,
     ) -> None:
         self._diagnostics = diagnostics
         self._plans = plans
         self._profiles = profiles
+        self._benchmarks = benchmarks
 
     def write(
         self,
@@ -44,6 +53,17 @@ class DiagnosticReports:
             profile = self._profiles.current()
             author = profile.name if profile else system_user()
             generated_at = datetime.now(UTC)
+            summary = detail.summary
+            placed = (
+                self._benchmarks(
+                    summary.establishment_id,
+                    summary.template_id,
+                    report,
+                    (summary.validated_at or summary.created_at).year,
+                )
+                if self._benchmarks is not None
+                else []
+            )
             write_report(
                 detail,
                 report,
@@ -53,4 +73,5 @@ class DiagnosticReports:
                 author=author,
                 progress=progress,
                 comments=comments,
+                benchmarks=placed,
             )

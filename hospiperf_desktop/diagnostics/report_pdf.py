@@ -224,12 +224,29 @@ def _themes_tables(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowab
     return tables
 
 
-def _scores(detail: DiagnosticDetail, report: ScoreReport) -> list[Flowable]:
+def _benchmarks(benchmarks: Sequence[tuple[str, str]]) -> list[Flowable]:
+    """Where the score and the axes stand among the regional peers (none: nothing)."""
+    if not benchmarks:
+        return []
+    rows = [header_row("Score", "Repère régional")]
+    # The PDF fonts are WinAnsi: "3ᵉ" is printed "3e".
+    rows += [[para(label), para(text.replace("\u1d49", "e"))] for label, text in benchmarks]
+    return [
+        para("Repères régionaux", H2),
+        Spacer(1, 4),
+        bordered_table(rows, (FRAME_WIDTH - 100 * mm, 100 * mm)),
+    ]
+
+
+def _scores(
+    detail: DiagnosticDetail, report: ScoreReport, benchmarks: Sequence[tuple[str, str]] = ()
+) -> list[Flowable]:
     return [
         para("Scores", H1),
         para("Par volet et par axe", H2),
         Spacer(1, 4),
         _axes_table(detail, report),
+        *_benchmarks(benchmarks),
         para(f"Règle de calcul : {SCORING_RULE}", SMALL),
         CondPageBreak(50 * mm),
         para("Par thème", H2),
@@ -428,9 +445,11 @@ def write_report(
     author: str,
     progress: Progress | None = None,
     comments: bool = True,
+    benchmarks: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Write the diagnostic's report to `path` (A4 PDF); `plan` is printed in the given order.
-    With `comments`, the comments of answered items have their own section.
+    With `comments`, the comments of answered items have their own section. `benchmarks`
+    holds (score or axis, regional position) lines, printed under the scores.
 
     `Cancelled` from `progress` (checked between sections and after each page) stops the job
     and leaves no file behind; an existing file at `path` is replaced only on success.
@@ -439,7 +458,7 @@ def write_report(
     summary = detail.summary
     sections: list[tuple[str, Callable[[], list[Flowable]]]] = [
         ("Page de garde", lambda: _cover(detail, report, generated_at, author)),
-        ("Scores", lambda: _scores(detail, report)),
+        ("Scores", lambda: _scores(detail, report, benchmarks)),
         ("Graphiques", lambda: _charts(report)),
         ("Items critiques", lambda: _critical(detail, report)),
         ("Commentaires", lambda: _comments(detail) if comments else []),

@@ -134,9 +134,9 @@ def read_document(data: Mapping[str, Any]) -> list[Distribution]:
             d["year"],
             d["category"],
             d["count"],
-            d["q1"],
-            d["median"],
-            d["q3"],
+            float(d["q1"]),  # JSON writes 40.0 as 40
+            float(d["median"]),
+            float(d["q3"]),
         )
         for d in data["distributions"]
         if d["count"] >= MIN_CONTRIBUTORS
@@ -152,12 +152,23 @@ class Position:
     quartile: int  # 1..4
 
     @property
+    def ordinal(self) -> str:
+        return "1er" if self.quartile == 1 else f"{self.quartile}\u1d49"
+
+    @property
     def text(self) -> str:
         d = self.distribution
-        ordinal = "1er" if self.quartile == 1 else f"{self.quartile}e"
         group = CATEGORY_LABELS.get(d.category, d.category)
         year = f", données {d.year}" if d.year is not None else ""
-        return f"{ordinal} quartile régional des {group}, {d.count} établissements{year}"
+        return f"{self.ordinal} quartile régional des {group}, {d.count} établissements{year}"
+
+    @property
+    def short_text(self) -> str:
+        """For a table cell: "3ᵉ quartile (38 EHPAD, 2026)"."""
+        d = self.distribution
+        group = CATEGORY_LABELS.get(d.category, d.category)
+        year = f", {d.year}" if d.year is not None else ""
+        return f"{self.ordinal} quartile ({d.count} {group}{year})"
 
 
 def quartile_of(value: float, d: Distribution) -> int:

@@ -1,7 +1,11 @@
 """Where a desktop's own figures stand against the installed regional benchmarks.
 
-Used by the diagnostic results and the dashboard: the peers are the establishments of the
+Used by the diagnostic results, the dashboard, the work units and the stock indicators: the
+peers are the establishments of the
 same kind (overseas establishments are shown against the overseas group when it exists).
+A figure is compared with the distribution of its own year, else with the latest one the
+file holds (the text names the year of the data). Nothing is placed when no group of at
+least 5 establishments exists: the file never holds one.
 """
 
 from __future__ import annotations
@@ -19,7 +23,18 @@ from hospiperf_desktop.library.benchmarks import (
     diagnostic_metric,
     is_overseas,
     position,
+    stock_metric,
+    work_unit_metric,
 )
+
+
+@dataclass(frozen=True)
+class Peers:
+    """What the screens need to place figures: the establishment and the distributions."""
+
+    kind: str
+    finess: str
+    items: tuple[Distribution, ...]
 
 
 @dataclass(frozen=True)
@@ -41,10 +56,11 @@ def _place(
     value: float | None,
     year: int,
 ) -> Position | None:
-    for category in _categories(kind, finess):
-        found = position(items, metric, category, value, year)
-        if found is not None:
-            return found
+    for wanted in (year, None):
+        for category in _categories(kind, finess):
+            found = position(items, metric, category, value, wanted)
+            if found is not None:
+                return found
     return None
 
 
@@ -85,4 +101,39 @@ def dashboard_positions(
             )
             if found is not None:
                 out.append(Placed(line.measure_id, line.label, found))
+    return out
+
+
+def work_unit_positions(
+    items: Sequence[Distribution],
+    table_id: str,
+    ratios: dict[str, float | None],
+    *,
+    kind: str,
+    finess: str,
+    year: int,
+) -> dict[str, Position]:
+    """`ratios` is {"per_fte": …, "per_bed": …}; returns those with a regional group."""
+    out = {}
+    for ratio, value in ratios.items():
+        found = _place(items, work_unit_metric(table_id, ratio), kind, finess, value, year)
+        if found is not None:
+            out[ratio] = found
+    return out
+
+
+def stock_positions(
+    items: Sequence[Distribution],
+    coverage: Sequence[tuple[str, str, float | None]],
+    *,
+    kind: str,
+    finess: str,
+    year: int,
+) -> dict[tuple[str, str], Position]:
+    """`coverage` holds (category, location, weeks); returns those with a regional group."""
+    out = {}
+    for category, location, weeks in coverage:
+        found = _place(items, stock_metric(category, location), kind, finess, weeks, year)
+        if found is not None:
+            out[(category, location)] = found
     return out

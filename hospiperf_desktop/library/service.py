@@ -10,6 +10,7 @@ it. Questionnaires go to the questionnaire library (`diagnostics/library.py`, or
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,9 @@ from sqlalchemy import select
 
 from hospiperf_desktop.activity.uo_tables import UoTable, table_from_dict
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
+from hospiperf_desktop.bundles.rules import read_rules, shipped_rule_pack
 from hospiperf_desktop.bundles.verify import BundleRejected
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateError, parse_template
@@ -34,10 +37,12 @@ from hospiperf_desktop.library.package import (
     item_json,
     read_package,
 )
+from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
-_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations"}
+_log = logging.getLogger(__name__)
+_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations", "rules": "rules"}
 
 
 @dataclass(frozen=True)
@@ -148,10 +153,15 @@ class ReferenceLibrary:
                 )
         return Preview(package, path.name, tuple(changes))
 
-    def install(self, path: Path) -> Preview:
-        """Install the package: every item or none."""
+    def install(self, path: Path, expected_sha256: str | None = None) -> Preview:
+        """Install the package: every item or none. With `expected_sha256` (the file shown
+        to the user), a file changed since is refused."""
         preview = self.preview(path)
         package = preview.package
+        if expected_sha256 is not None and package.file_sha256 != expected_sha256:
+            raise PackageRejected(
+                "changed", f"{path.name} changed since it was shown: nothing was installed"
+            )
         with self._db.write() as session:
             record = ReferencePackageRecord(
                 uuid=package.uuid,
@@ -237,15 +247,30 @@ class ReferenceLibrary:
             ]
 
     def _current(self, kind: str) -> list[tuple[str, str, bytes]]:
+        return current_items(self._db, kind)
+
+    def rule_pack(self) -> RulePack:
+        """The rule pack the checks before signing run: the last one a package installed,
+        else the shipped default (resources/rules/checks-default.json).
+
+        A rules item installed before rule packs were checked at install and that is not
+        one is passed over (logged): it must not stop every export."""
         with self._db.read() as session:
             rows = session.execute(
-                select(
-                    ReferenceItemRecord.item_id,
-                    ReferenceItemRecord.version,
-                    ReferenceItemRecord.content,
-                ).where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+                select(ReferenceItemRecord.content, ReferencePackageRecord.uuid)
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+                )
+                .where(ReferenceItemRecord.kind == "rules", ReferenceItemRecord.current.is_(True))
+                .order_by(ReferenceItemRecord.id.desc())
             ).all()
-        return [(i, v, c) for i, v, c in rows]
+        for content, package_uuid in rows:
+            try:
+                return read_rules("rules", json.loads(content), "package", package_uuid)
+            except (BundleRejected, ValueError):
+                _log.warning("rules item of package %s is not a rule pack: skipped", package_uuid)
+        return shipped_rule_pack()
 
     def uo_tables(self) -> list[UoTable]:
         """The work-unit tables in force from packages (their newest installed version)."""
@@ -267,13 +292,37 @@ class ReferenceLibrary:
         return None if content is None else table_from_dict(json.loads(content), table_id)
 
     def benchmarks(self) -> list[Distribution]:
-        out: list[Distribution] = []
-        for _id, _version, content in self._current("benchmarks"):
-            out += read_document(json.loads(content))
-        return out
+        return installed_benchmarks(self._db)
+
+    def peers(self, kind: str, finess: str) -> Peers:
+        """The installed benchmarks with the establishment they are read for."""
+        return Peers(kind, finess, tuple(self.benchmarks()))
 
     def revoked(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for _id, _version, content in self._current("revocations"):
             out += json.loads(content)["revoked"]
         return out
+
+
+def current_items(database: Database, kind: str) -> list[tuple[str, str, bytes]]:
+    """(id, version, bytes) of the items of `kind` in force, the last installed last."""
+    with database.read() as session:
+        rows = session.execute(
+            select(
+                ReferenceItemRecord.item_id,
+                ReferenceItemRecord.version,
+                ReferenceItemRecord.content,
+            )
+            .where(ReferenceItemRecord.kind == kind, ReferenceItemRecord.current.is_(True))
+            .order_by(ReferenceItemRecord.id)
+        ).all()
+    return [(i, v, c) for i, v, c in rows]
+
+
+def installed_benchmarks(database: Database) -> list[Distribution]:
+    """The distributions of the benchmarks in force (groups of at least 5 only)."""
+    out: list[Distribution] = []
+    for _id, _version, content in current_items(database, "benchmarks"):
+        out += read_document(json.loads(content))
+    return out

@@ -145,4 +145,4 @@ def test_benchmarks_show_quartiles_of_50_and_leave_out_a_category_of_4(
     assert all(d.count >= MIN_CONTRIBUTORS for d in items)
     mine = position(items, diagnostic_metric("circuit"), "ehpad", 50.0, 2026)
     assert mine is not None and mine.quartile == 3
-    assert mine.text == "3e quartile régional des EHPAD, 50 établissements, données 2026"
+    assert mine.text == "3ᵉ quartile régional des EHPAD, 50 établissements, données 2026"

@@ -54,6 +54,7 @@ def test_the_documented_script_verifies_an_application_bundle(
     assert run(bundle).splitlines() == [
         "valid",
         f"audit anchor: entry {info['Audit-Entries']}, hash {info['Audit-Head']}",
+        "checks: 2 conforme, 1 avertissement, 0 justifié",  # no diagnostic: a warning
     ]
 
     def change(files: dict[str, bytes]) -> dict[str, bytes]:

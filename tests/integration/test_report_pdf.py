@@ -154,3 +154,14 @@ def test_no_page_holds_only_a_lone_line_or_sentence(tmp_path, items):
         if body in (["Scores par axe"], ["Scores par thème"]):
             continue  # a whole-page chart: its words are drawn in the picture
         assert len(body) >= 6, f"page {number} of {len(pages)} holds only: {body}"
+
+
+def test_regional_positions_are_printed_under_the_scores_in_winansi(tmp_path):
+    path = tmp_path / "rapport.pdf"
+    line = "3ᵉ quartile régional des EHPAD, 38 établissements, données 2026"
+    _write(path, benchmarks=[("Ensemble du questionnaire", line)])
+    text = " ".join(_pdf_text(path).split())
+    assert "Repères régionaux" in text
+    assert "3e quartile régional des EHPAD, 38 établissements, données 2026" in text
+    _write(path)
+    assert "Repères régionaux" not in _pdf_text(path)

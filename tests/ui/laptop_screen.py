@@ -329,6 +329,8 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
         send.prepare_button.click()
         wait(app, window)
         visit("exports-paquet-prepare", window)
+        # Signing first shows the checks before signing (or, with no warning, the passphrase).
+        _dialog(app, window, "dialogue-controles", send.sign, visit)
 
     window.navigation.setCurrentRow(0)
     wait(app, window)

@@ -5,6 +5,7 @@ time, the regional views, and a tampered bundle refused with its reason in Frenc
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import Establishment, EstablishmentInput
 from ui.main_window import EXPORTS_ROW, MainWindow
 from ui.sections.exports.ars_jobs import SETTINGS_KEY, settings, without_password
+from ui.sections.exports.checks_dialog import ChecksDialog
 from ui.sections.exports.key_dialogs import NewKeyDialog, PassphraseDialog
 from ui.sections.exports.page import ExportsPage
 from ui.sections.exports.regional_views import RegionalViews
@@ -74,9 +76,18 @@ def _prepare(qtbot, view: SendView) -> None:
         view.prepare_button.click()
 
 
-def _sign(view: SendView, passphrase: str, target: Path, monkeypatch) -> None:
+def _past_checks(qtbot, view: SendView) -> None:
+    """The checks before signing warn (no diagnostic): accept them as they are."""
+    dialog = view.dialog
+    assert isinstance(dialog, ChecksDialog)
+    dialog.accept()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, PassphraseDialog), timeout=10_000)
+
+
+def _sign(qtbot, view: SendView, passphrase: str, target: Path, monkeypatch) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     view.sign_button.click()
+    _past_checks(qtbot, view)
     dialog = view.dialog
     assert isinstance(dialog, PassphraseDialog)
     dialog.passphrase.setText(passphrase)
@@ -160,6 +171,7 @@ def test_the_files_are_listed_before_signing_and_the_signed_bundle_verifies(
         lambda _p, _t, name, *_a, **_k: suggested.append(Path(name).name) or (str(target), ""),
     )
     view.sign_button.click()
+    _past_checks(qtbot, view)
     view.dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(view.written, timeout=30_000) as signed:
         view.dialog.accept()
@@ -182,7 +194,7 @@ def test_a_wrong_passphrase_is_told_in_french_and_writes_no_file(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     target = tmp_path / "paquet.zip"
-    _sign(view, "pas la bonne phrase", target, monkeypatch)
+    _sign(qtbot, view, "pas la bonne phrase", target, monkeypatch)
     asked: list[str] = []
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **_k: asked.append(a) or ("", "")
@@ -276,6 +288,16 @@ def test_the_ars_trusts_the_key_imports_the_bundle_once_and_shows_the_work_units
     assert {row[2] for row in rows} == {str(YEAR)}
     assert ars.views.texts("establishments")[0][:3] == [FINESS, NAME, "Centre hospitalier"]
     assert ars.views.texts("bundles")[0][5:7] == ["en vigueur", info.words]
+    checks = ars.views.texts("checks")  # the checks before signing, as the bundle carried them
+    assert ["Avertissement", "Module diagnostics attendu pour la période 2026 : aucune donnée"] in [
+        row[3:5] for row in checks
+    ]
+    shot = os.environ.get("HOSPIPERF_SCREENSHOT")  # docs/screenshots/ars-checks.png
+    if shot:
+        ars.views.setCurrentWidget(ars.views.tables["checks"])
+        window.resize(1366, 768)
+        qtbot.wait(500)
+        window.grab().save(shot)
 
     [(file, status, reason)] = _import(qtbot, ars, [bundle], monkeypatch)
     assert (file, status) == ("paquet.zip", "refusé") and "déjà importé" in reason

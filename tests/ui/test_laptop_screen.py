@@ -25,7 +25,7 @@ EXPECTED = {
     "journal-audit", "diagnostic-ouvert-questionnaire", "exports-paquet-prepare",
     "dialogue-etablissement", "dialogue-nouveau-diagnostic", "assistant-import-stock",
     "dialogue-restauration", "dialogue-sauvegardes", "dialogue-profil", "aide",
-    "choix-colonnes", "dialogue-cle",
+    "choix-colonnes", "dialogue-cle", "dialogue-controles",
 }  # fmt: skip
 
 

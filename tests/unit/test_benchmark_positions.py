@@ -26,8 +26,8 @@ def test_the_overall_score_and_each_axis_get_their_regional_quartile() -> None:
         ITEMS, "circuit", report, kind="ehpad", finess="750000001", year=2026
     )
     assert [(p.id, p.position.text) for p in placed] == [
-        ("score", "3e quartile régional des EHPAD, 38 établissements, données 2026"),
-        ("A", "4e quartile régional des EHPAD, 38 établissements, données 2026"),
+        ("score", "3ᵉ quartile régional des EHPAD, 38 établissements, données 2026"),
+        ("A", "4ᵉ quartile régional des EHPAD, 38 établissements, données 2026"),
     ]
     other_kind = diagnostic_positions(
         ITEMS, "circuit", report, kind="had", finess="750000001", year=2026
@@ -44,3 +44,35 @@ def test_a_dashboard_line_is_placed_among_its_peers() -> None:
     )
     (placed,) = dashboard_positions(ITEMS, dashboard, kind="ch")
     assert placed.position.text == "1er quartile régional des CH, 12 établissements, données 2026"
+
+
+def test_a_later_year_is_placed_against_the_latest_data_and_says_its_year() -> None:
+    report = ScoreReport(_node("Ensemble", 45.0), (), (), (), ())
+    (placed,) = diagnostic_positions(
+        ITEMS, "circuit", report, kind="ehpad", finess="750000001", year=2027
+    )
+    assert placed.position.text.endswith("données 2026")
+    assert placed.position.quartile == 2
+
+
+def test_work_unit_ratios_and_stock_coverage_are_placed_when_a_group_exists() -> None:
+    from hospiperf_desktop.library.positions import stock_positions, work_unit_positions
+
+    items = [
+        Distribution("work_units", "work_units:uo-pharma:per_fte", "UO/ETP", 2026, "ch", 9,
+                     1000, 2000, 3000),
+        Distribution("stock", "stock:medicaments:central", "Couverture", 2026, "ch", 7, 2, 4, 6),
+    ]  # fmt: skip
+    placed = work_unit_positions(
+        items, "uo-pharma", {"per_fte": 2500.0, "per_bed": 10.0}, kind="ch", finess="7", year=2026
+    )
+    assert list(placed) == ["per_fte"] and placed["per_fte"].quartile == 3
+    coverage = stock_positions(
+        items,
+        [("medicaments", "central", 1.0), ("dm", "central", 3.0)],
+        kind="ch",
+        finess="750000001",
+        year=2026,
+    )
+    assert list(coverage) == [("medicaments", "central")]
+    assert coverage[("medicaments", "central")].short_text == "1er quartile (7 CH, 2026)"

@@ -3,7 +3,8 @@ establishments, and the local copies of a table a pharmacy may change."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -49,6 +50,8 @@ from ui.tasks import TaskRunner, show_error
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.module import ActivityModule
     from hospiperf_desktop.activity.work_units import PeerRow, RecordedResult, UoReport
+    from hospiperf_desktop.library.benchmarks import Position
+    from hospiperf_desktop.library.positions import Peers
     from hospiperf_desktop.services import Services
 
 DEFAULT_TABLE = "uo-pharma"
@@ -66,12 +69,19 @@ class UoLoaded:
     fte_label: str | None  # the staff measure UO per FTE divides by
     count_measures: list[tuple[str, str]]  # what a new line may count: (id, label)
     counts: CountsContext  # what typing a count in the lines needs
+    # "per_fte" / "per_bed" → the regional quartile (empty without benchmarks or peers)
+    benchmarks: dict[str, Position] = field(default_factory=dict)
 
 
 def read_work_units(
-    module: ActivityModule, establishment_id: int, year: int, table_id: str | None
+    module: ActivityModule,
+    establishment_id: int,
+    year: int,
+    table_id: str | None,
+    regional: Peers | None = None,
 ) -> UoLoaded:
-    """Run in the worker: the tables, the chosen one's result, peers and recorded results."""
+    """Run in the worker: the tables, the chosen one's result, peers and recorded results,
+    and where the ratios stand among the regional benchmarks (`regional`)."""
     tables = module.tables.all()
     table = next((t for t in tables if t.id == table_id), None) or module.tables.get(DEFAULT_TABLE)
     work_units = module.work_units
@@ -89,10 +99,23 @@ def read_work_units(
         computed=frozenset(m for m in counted if m in resolved and resolved[m].computed),
         previous={m: previous[m].value for m in counted if m in previous},
     )
+    from hospiperf_desktop.library.positions import work_unit_positions
+
+    report = work_units.compute(establishment_id, year, table.id)
+    benchmarks = {}
+    if regional is not None and regional.items:
+        benchmarks = work_unit_positions(
+            regional.items,
+            table.id,
+            {"per_fte": report.per_fte, "per_bed": report.per_bed},
+            kind=regional.kind,
+            finess=regional.finess,
+            year=year,
+        )
     return UoLoaded(
         tables=tables,
         table=table,
-        report=work_units.compute(establishment_id, year, table.id),
+        report=report,
         peers=work_units.peers(year, table.id),
         recorded=[
             r
@@ -104,7 +127,13 @@ def read_work_units(
             (m.id, m.label) for m in measures.values() if m.unit == "count" and not m.local
         ],
         counts=counts,
+        benchmarks=benchmarks,
     )
+
+
+def _regional(placed: Position | None) -> str:
+    """' — 3ᵉ quartile régional des CH, 38 établissements, données 2026' (rich text)."""
+    return "" if placed is None else f" — <i>{html.escape(placed.text)}</i>"
 
 
 def uo_text(value: float | None) -> str:
@@ -316,7 +345,13 @@ class WorkUnitsView(ActivityTab):
     def load(self, services: Services, establishment: Establishment) -> None:
         year, table_id = self.year, self._table_id
         self.run_current(
-            lambda _p: read_work_units(services.activity, establishment.id, year, table_id),
+            lambda _p: read_work_units(
+                services.activity,
+                establishment.id,
+                year,
+                table_id,
+                services.library.peers(establishment.kind, establishment.finess),
+            ),
             self._show,
         )
 
@@ -419,6 +454,7 @@ class WorkUnitsView(ActivityTab):
         if report.per_fte is not None:
             per_fte = self.tr("%1 UO par ETP (%2 ETP)").replace("%1", uo_text(report.per_fte))
             per_fte = per_fte.replace("%2", decimal_text(report.fte or 0.0, 2))
+            per_fte += _regional(loaded.benchmarks.get("per_fte"))
         else:
             per_fte = self.tr("UO par ETP : effectif non renseigné (%1, onglet Saisie)").replace(
                 "%1", loaded.fte_label or self.tr("aucun effectif prévu par la table")
@@ -426,6 +462,7 @@ class WorkUnitsView(ActivityTab):
         if report.per_bed is not None:
             per_bed = self.tr("%1 UO par lit (%2 lits)").replace("%1", uo_text(report.per_bed))
             per_bed = per_bed.replace("%2", str(report.beds))
+            per_bed += _regional(loaded.benchmarks.get("per_bed"))
         else:
             per_bed = self.tr("UO par lit : lits non renseignés (fiche de l'établissement)")
         return f"{per_fte}<br>{per_bed}"

@@ -1,22 +1,25 @@
 """One family of the dashboard: its indicators against N-1, coloured and worded by trend,
-and the family's chart of variances."""
+the family's chart of variances and, with regional benchmarks installed, each indicator's
+quartile among the establishments of the same kind."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from hospiperf_desktop.activity.dashboard import DashboardFamily, DashboardLine
 from hospiperf_desktop.activity.texts import format_delta, format_pct, format_value
+from hospiperf_desktop.library.benchmarks import Position
 from ui.record_table import Index, record_table
 from ui.sections.activity.texts import direction_labels, status_labels
 from ui.sections.diagnostics.charts import ChartLabel
 from ui.sections.stock.common import Column, ColumnsTableModel, RecordFilter
 
-VALUE_COLUMN, TREND_COLUMN, ORIGIN_COLUMN = 1, 5, 6
+VALUE_COLUMN, TREND_COLUMN, ORIGIN_COLUMN, BENCHMARK_COLUMN = 1, 5, 6, 7
 # Pale tints that keep black text readable; the trend is also written in words.
 STATUS_BACKGROUNDS = {
     "better": "#dcefdc",
@@ -30,8 +33,14 @@ STATUS_FOREGROUNDS = {"better": "#1d5e20", "worse": "#8a1c1c"}
 class DashboardModel(ColumnsTableModel):
     """Rows are `DashboardLine`s; the trend colours the row and is written in its column."""
 
-    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: list[Column],
+        parent: Any = None,
+        positions: Mapping[str, Position] | None = None,
+    ) -> None:
         super().__init__(columns, parent)
+        self._positions = positions or {}
         self.background = lambda line, _column: STATUS_BACKGROUNDS.get(line.status)
         self.tooltips = True
         self._directions = direction_labels()
@@ -44,6 +53,9 @@ class DashboardModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             lines = (line.label, line.definition, self._directions.get(line.direction, ""))
             return "\n".join(text for text in lines if text)
+        if role == Qt.ItemDataRole.ToolTipRole and column == BENCHMARK_COLUMN:
+            placed = self._positions.get(line.measure_id)
+            return None if placed is None else benchmark_tip(placed, line.unit)
         if role == Qt.ItemDataRole.ForegroundRole and column == TREND_COLUMN:
             colour = STATUS_FOREGROUNDS.get(line.status)
             return QBrush(QColor(colour)) if colour else None
@@ -55,8 +67,33 @@ class DashboardModel(ColumnsTableModel):
         return super().data(index, role)
 
 
-def dashboard_columns(year: int, parent: QWidget) -> list[Column]:
+def benchmark_tip(placed: Position, unit: str) -> str:
+    d = placed.distribution
+    return (
+        placed.text
+        + "\n"
+        + QCoreApplication.translate("dashboard", "Q1 %1 — médiane %2 — Q3 %3")
+        .replace("%1", format_value(unit, d.q1))
+        .replace("%2", format_value(unit, d.median))
+        .replace("%3", format_value(unit, d.q3))
+    )
+
+
+def dashboard_columns(
+    year: int, parent: QWidget, positions: Mapping[str, Position] | None = None
+) -> list[Column]:
+    """The columns of a family; with regional positions, a last one "Repère régional"."""
     statuses = status_labels()
+    benchmark = [
+        Column(
+            parent.tr("Repère régional"),
+            lambda line: (
+                positions[line.measure_id].short_text if line.measure_id in positions else ""
+            ),
+            tip=parent.tr("Quartile de votre valeur parmi les établissements du même type"),
+        )
+        for _ in ([1] if positions else [])
+    ]
     return [
         Column(parent.tr("Indicateur"), lambda line: line.label),
         Column(
@@ -83,6 +120,7 @@ def dashboard_columns(year: int, parent: QWidget) -> list[Column]:
             ),
         ),
         Column(parent.tr("Origine"), lambda line: line.origin),
+        *benchmark,
     ]
 
 
@@ -93,10 +131,11 @@ class FamilyBox(QGroupBox):
         year: int,
         chart: bytes | None,
         parent: QWidget | None = None,
+        positions: Mapping[str, Position] | None = None,
     ) -> None:
         super().__init__(family.label, parent)
         self.family = family
-        self.model = DashboardModel(dashboard_columns(year, self), self)
+        self.model = DashboardModel(dashboard_columns(year, self, positions), self, positions)
         self.model.set_rows(list(family.lines))
         self.proxy = RecordFilter(self.model, self)
         self.table = record_table(self.proxy, sortable=False)  # in the catalog's order

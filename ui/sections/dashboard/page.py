@@ -4,7 +4,7 @@ indicator against year N-1, family by family, with its Excel and PDF editions.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
 from ui.file_dialogs import save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
-from ui.sections.dashboard.family_box import FamilyBox
+from ui.sections.dashboard.family_box import ORIGIN_COLUMN, FamilyBox
 from ui.sections.diagnostics.charts import SCREEN_DPI
 from ui.status import show_status
 from ui.tasks import TaskRunner
@@ -36,9 +36,12 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.dashboard import Dashboard
     from hospiperf_desktop.activity.module import ActivityModule
+    from hospiperf_desktop.library.benchmarks import Position
+    from hospiperf_desktop.library.positions import Peers
     from hospiperf_desktop.services import Services
 
 INDICATOR_MIN_WIDTH, INDICATOR_MAX_WIDTH = 240, 380
+ORIGIN_MAX_WIDTH = 200  # when the regional benchmark column follows it
 LEGEND_STYLE = "color: #444;"
 
 
@@ -46,11 +49,17 @@ LEGEND_STYLE = "color: #444;"
 class DashboardLoaded:
     dashboard: Dashboard
     charts: dict[str, bytes]  # family id → PNG, for the families with a comparison
+    # measure id → its regional quartile (empty without benchmarks, or without peers)
+    positions: dict[str, Position] = field(default_factory=dict)
 
 
-def read_dashboard(module: ActivityModule, establishment_id: int, year: int) -> DashboardLoaded:
-    """Run in the worker: the dashboard, and each family's chart drawn off-screen."""
+def read_dashboard(
+    module: ActivityModule, establishment_id: int, year: int, peers: Peers | None = None
+) -> DashboardLoaded:
+    """Run in the worker: the dashboard, each family's chart drawn off-screen, and where each
+    indicator stands among the regional peers."""
     from hospiperf_desktop.activity.dashboard_outputs import chart_png, family_chart_figure
+    from hospiperf_desktop.library.positions import dashboard_positions
 
     dashboard = module.dashboard.build(establishment_id, year)
     charts = {}
@@ -58,7 +67,11 @@ def read_dashboard(module: ActivityModule, establishment_id: int, year: int) -> 
         figure = family_chart_figure(family)
         if figure is not None:
             charts[family.id] = chart_png(figure, SCREEN_DPI)
-    return DashboardLoaded(dashboard, charts)
+    positions = {}
+    if peers is not None and peers.items:
+        placed = dashboard_positions(peers.items, dashboard, kind=peers.kind)
+        positions = {p.id: p.position for p in placed}
+    return DashboardLoaded(dashboard, charts, positions)
 
 
 class DashboardPage(QWidget):
@@ -185,7 +198,10 @@ class DashboardPage(QWidget):
             shown_year = year
             if not chosen:
                 shown_year = best_year(services.activity.values.years(establishment.id), year)
-            return shown_year, read_dashboard(services.activity, establishment.id, shown_year)
+            peers = services.library.peers(establishment.kind, establishment.finess)
+            return shown_year, read_dashboard(
+                services.activity, establishment.id, shown_year, peers
+            )
 
         def shown(loaded: tuple[int, DashboardLoaded]) -> None:
             if token != self._token:
@@ -210,7 +226,9 @@ class DashboardPage(QWidget):
         dashboard = loaded.dashboard
         self.summary.setText(self._summary_text(dashboard))
         for family in dashboard.families:
-            box = FamilyBox(family, dashboard.year, loaded.charts.get(family.id))
+            box = FamilyBox(
+                family, dashboard.year, loaded.charts.get(family.id), positions=loaded.positions
+            )
             self.families.addWidget(box)
             self.boxes.append(box)
         self._filter()
@@ -249,6 +267,8 @@ class DashboardPage(QWidget):
             if column == 0:  # long labels are cut (whole in their tooltip) before the origin
                 cap = max(INDICATOR_MIN_WIDTH, self.scroll.viewport().width() // 3)
                 width = min(width, INDICATOR_MAX_WIDTH, cap)
+            elif column == ORIGIN_COLUMN:  # before the regional benchmark: cut, tooltip whole
+                width = min(width, ORIGIN_MAX_WIDTH)
             for table in tables:
                 header = table.horizontalHeader()
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -33,6 +33,7 @@ from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.diagnostics.template import Template
 from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 class _Loaded:
     detail: DiagnosticDetail
     plan: list[PlanEntry]
+    peers: Peers  # the regional benchmarks installed, for the results
 
 
 class DiagnosticsPage(QWidget):
@@ -323,8 +325,12 @@ class DiagnosticsPage(QWidget):
         services = self._require()
 
         def load(_p: object) -> _Loaded:
+            detail = services.diagnostics.get(diagnostic_id)
+            establishment = services.establishments.get(detail.summary.establishment_id)
             return _Loaded(
-                services.diagnostics.get(diagnostic_id), services.plans.plan(diagnostic_id)
+                detail,
+                services.plans.plan(diagnostic_id),
+                services.library.peers(establishment.kind, establishment.finess),
             )
 
         self._runner.run(load, on_success=self._show_loaded)
@@ -369,7 +375,9 @@ class DiagnosticsPage(QWidget):
 
     def _show_results(self) -> None:
         assert self.current is not None
-        self.results.show_results(self.current.detail, self.answers.codes, self.answers.report())
+        self.results.show_results(
+            self.current.detail, self.answers.codes, self.answers.report(), self.current.peers
+        )
 
     def _reload_current(self) -> None:
         if self.current is not None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from ui.labels import actor_text, datetime_text, kind_labels, score_text, stock_location_labels
+from ui.sections.exports.checks_dialog import status_text
 from ui.sections.stock.common import (
     ABOVE_TARGET_BACKGROUND,
     Column,
@@ -43,7 +44,8 @@ def _numeric(header: str, key: str, decimals: int = 0) -> Column:
 
 
 class RegionalViews(QTabWidget):
-    """Établissements, scores, work units, coverage, purchasing gains, bundles received."""
+    """Établissements, scores, work units, coverage, purchasing gains, the checks before
+    signing (warnings highlighted), bundles received."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +63,9 @@ class RegionalViews(QTabWidget):
             self.addTab(table, title)
         coverage = self.models["coverage"]
         coverage.background = lambda r, _c: ABOVE_TARGET_BACKGROUND if r["above_target"] else None
+        self.models["checks"].background = lambda r, _c: (
+            ABOVE_TARGET_BACKGROUND if r["status"] == "warning" else None
+        )
 
     @property
     def _name(self) -> str:
@@ -149,6 +154,19 @@ class RegionalViews(QTabWidget):
                     ),
                     _numeric(self.tr("Lignes\nretenues"), "accepted"),
                     _numeric(self.tr("Lignes\nrejetées"), "rejected"),
+                ],
+            ),
+            (
+                "checks",
+                self.tr("Contrôles avant envoi"),
+                [
+                    finess,
+                    name,
+                    Column(self.tr("Période"), lambda r: r["period"]),
+                    Column(self.tr("Résultat"), lambda r: status_text(r["status"])),
+                    Column(self.tr("Contrôle"), lambda r: r["message"]),
+                    Column(self.tr("Justification"), lambda r: r["justification"] or ""),
+                    Column(self.tr("Règles"), lambda r: r["rules"]),
                 ],
             ),
             (

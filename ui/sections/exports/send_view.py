@@ -26,6 +26,7 @@ from ui.file_dialogs import save_path
 from ui.labels import datetime_text
 from ui.record_table import record_table
 from ui.sections.activity.chooser import EstablishmentChooser
+from ui.sections.exports.checks_dialog import ChecksDialog, needs_dialog, summary_text
 from ui.sections.exports.common import NOTE_STYLE, VALID_STYLE, size_text
 from ui.sections.exports.content_box import ContentBox
 from ui.sections.exports.key_dialogs import NewKeyDialog, PassphraseDialog
@@ -65,7 +66,7 @@ class SendView(QWidget):
         self._context_token = 0  # the establishment shown
         self._prepare_token = 0  # the contents chosen
         self.prepared: PreparedBundle | None = None
-        self.dialog: NewKeyDialog | PassphraseDialog | None = None
+        self.dialog: NewKeyDialog | PassphraseDialog | ChecksDialog | None = None
         self.establishment = EstablishmentChooser()
         self.establishment.chosen.connect(self.load_context)
         self.hint = QLabel(self.tr("Ajoutez d'abord un établissement (section Établissements)."))
@@ -279,7 +280,13 @@ class SendView(QWidget):
         listing: list[PlannedFile] = prepared.listing()
         self.files_model.set_rows(listing)
         fit_columns(self.files_table, stretch=1)
-        self.summary_label.setText(
+        self.summary_label.setText(self._prepared_text(prepared))
+        self._update_sign_button()
+        self.prepared_shown.emit()
+
+    def _prepared_text(self, prepared: PreparedBundle) -> str:
+        listing = prepared.listing()
+        return (
             self.tr(
                 "%1 fichier(s), %2 au total — %3 (FINESS %4), période %5.\nC'est exactement "
                 "ce qui sera signé et envoyé : vérifiez-le avant de signer."
@@ -289,9 +296,9 @@ class SendView(QWidget):
             .replace("%3", prepared.name)
             .replace("%4", prepared.finess)
             .replace("%5", prepared.period)
+            + "\n"
+            + summary_text(prepared.checks)
         )
-        self._update_sign_button()
-        self.prepared_shown.emit()
 
     def _update_sign_button(self) -> None:
         has_key = self.key_panel.info is not None
@@ -301,9 +308,32 @@ class SendView(QWidget):
         )
 
     def sign(self) -> None:
+        """The checks' warnings to justify first (when there are some), then the passphrase."""
         prepared = self.prepared
         if prepared is None:
             return
+        if not needs_dialog(prepared.checks):
+            self._ask_passphrase(prepared)
+            return
+        dialog = ChecksDialog(prepared.checks, prepared.rules, self)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._justify(prepared, dialog.texts()))
+        dialog.open()
+
+    def _justify(self, prepared: PreparedBundle, texts: dict[str, str]) -> None:
+        services, token = self.services, self._prepare_token
+
+        def justified(done: PreparedBundle) -> None:
+            if token != self._prepare_token:
+                return
+            self.prepared = done  # the texts come back if the signing is tried again
+            self.files_model.set_rows(done.listing())  # data/checks.json's new size
+            self.summary_label.setText(self._prepared_text(done))
+            self._ask_passphrase(done)
+
+        self._runner.run(lambda _p: services.bundles.justify(prepared, texts), on_success=justified)
+
+    def _ask_passphrase(self, prepared: PreparedBundle) -> None:
         dialog = PassphraseDialog(prepared.name, self)
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._check(prepared, dialog.value()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,7 @@ from ui.sections.stock.tab import StockTab
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.library.benchmarks import Position
     from hospiperf_desktop.services import Services
     from hospiperf_desktop.stock.parameters import StockParameters
 
@@ -58,6 +59,8 @@ COVERAGE_COLUMN = 4
 class _Loaded:
     indicators: StockIndicators
     chart: bytes | None
+    # (category, location) → the coverage's regional quartile (empty without benchmarks)
+    positions: dict[tuple[str, str], Position] = field(default_factory=dict)
 
 
 class IndicatorsView(StockTab):
@@ -144,8 +147,26 @@ class IndicatorsView(StockTab):
         layout.addWidget(scroll, 1)
         self._set_enabled(False)
 
-    def _columns(self, mco: bool) -> list[Column]:
+    def _columns(
+        self, mco: bool, positions: dict[tuple[str, str], Position] | None = None
+    ) -> list[Column]:
+        """The coverage columns; with regional positions, a last one "Repère régional"."""
         locations = stock_location_labels()
+        regional = [
+            Column(
+                self.tr("Repère\nrégional"),
+                lambda r: (
+                    placed.short_text
+                    if (placed := (positions or {}).get((r.category, r.location)))
+                    else ""
+                ),
+                tip=self.tr(
+                    "Quartile de votre couverture parmi les établissements du même type "
+                    "(repères régionaux de l'ARS)"
+                ),
+            )
+            for _ in ([1] if positions else [])
+        ]
         return [
             Column(self.tr("Catégorie"), self._category_text),
             Column(self.tr("Lieu"), lambda r: locations.get(r.location, r.location)),
@@ -209,6 +230,7 @@ class IndicatorsView(StockTab):
                     "consommation sur la fenêtre : sans besoin connu, il n'y a pas de cible."
                 ),
             ),
+            *regional,
         ]
 
     def _category_text(self, row: CoverageRow) -> str:
@@ -265,10 +287,21 @@ class IndicatorsView(StockTab):
         analysis = services.stock.analysis
 
         def job(_p: object) -> _Loaded:
+            from hospiperf_desktop.library.positions import stock_positions
+
             found = analysis.indicators(establishment.id, at, window_weeks=window, mco=mco)
             rows = found.coverage
             labels = [f"{names.get(r.category, r.category)} · {where[r.location]}" for r in rows]
-            return _Loaded(found, coverage_png(rows, labels, texts) if rows else None)
+            peers = services.library.peers(establishment.kind, establishment.finess)
+            positions = stock_positions(
+                peers.items,
+                [(r.category, r.location, r.coverage_weeks) for r in rows],
+                kind=peers.kind,
+                finess=peers.finess,
+                year=found.at.year,
+            )
+            chart = coverage_png(rows, labels, texts) if rows else None
+            return _Loaded(found, chart, positions)
 
         self.run_current(job, self._show)
 
@@ -290,7 +323,7 @@ class IndicatorsView(StockTab):
         self.date.blockSignals(True)
         self.date.setDate(QDate(found.at.year, found.at.month, found.at.day))
         self.date.blockSignals(False)
-        self.model.set_columns(self._columns(found.mco))
+        self.model.set_columns(self._columns(found.mco, loaded.positions))
         self.model.set_rows([*found.coverage, *found.totals])
         fit_height(self.table)  # every row visible first: only those count for the widths
         fit_columns(self.table, stretch=0)
