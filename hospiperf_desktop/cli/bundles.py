@@ -67,6 +67,10 @@ def register(commands: Any) -> None:
     check.add_argument("--trusted-keys", required=True, type=Path, metavar="PATH")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_bundle_verify)
+    from hospiperf_desktop.cli.receipts import register_ars as register_ars_receipts
+    from hospiperf_desktop.cli.receipts import register_bundle
+
+    register_bundle(bundle)
 
     ars = commands.add_parser("ars", help="the ARS consolidation").add_subparsers(
         dest="ars_command", metavar="ACTION", required=True
@@ -78,6 +82,7 @@ def register(commands: Any) -> None:
     imp.add_argument("--actor", default=None, help="who imports (default: the system user)")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_ars_import)
+    register_ars_receipts(ars, imp)
     rep = ars.add_parser("report", help="regional views")
     rep.add_argument("--db-url", required=True, metavar="URL")
     rep.add_argument("--xlsx", type=Path, metavar="OUT")
@@ -254,7 +259,12 @@ def _ars_import(args: argparse.Namespace) -> int:
     try:
         if args.trusted_keys:
             consolidation.trust(_trusted(args.trusted_keys))
-        outcomes = consolidation.import_bundles(args.files)
+        if args.receipts is not None:
+            from hospiperf_desktop.cli.receipts import import_with_receipts
+
+            outcomes = import_with_receipts(args, consolidation)
+        else:
+            outcomes = consolidation.import_bundles(args.files)
     finally:
         consolidation.close()
     refused = [o for o in outcomes if o.status != "imported"]
@@ -272,6 +282,8 @@ def _ars_import(args: argparse.Namespace) -> int:
             print(f"{mark}: {outcome.message}")
             if outcome.warning:
                 print(f"  WARNING: {outcome.warning}")
+            for _reason, detail in outcome.failures[1:]:
+                print(f"  also: {detail}")
         print(
             f"{len(outcomes)} bundle(s): {len(outcomes) - len(refused)} imported,"
             f" {len(refused)} refused"
