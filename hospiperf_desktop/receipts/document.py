@@ -112,9 +112,11 @@ def receipt_bytes(receipt: Receipt, sign: Callable[[bytes], bytes]) -> bytes:
 
 
 def receipt_file_name(receipt: Receipt) -> str:
-    """`receipt-<FINESS>-<bundle UUID>.json`; a bundle too broken to name gets its file hash."""
+    """`receipt-<FINESS>-<bundle UUID>-<receipt UUID's first 8>.json` (a bundle too broken to
+    name gets its file hash): two files claiming one UUID never share a receipt name."""
     finess = receipt.finess or "inconnu"
-    return f"receipt-{finess}-{receipt.bundle_uuid or receipt.file_sha256[:32]}.json"
+    bundle = receipt.bundle_uuid or receipt.file_sha256[:32]
+    return f"receipt-{finess}-{bundle}-{receipt.receipt_uuid[:8]}.json"
 
 
 def read_receipt(path: Path, key: ArsPublicKey | None) -> Receipt:
