@@ -39,7 +39,7 @@ from hospiperf_desktop.bundles.bag import BAG_INFO
 from hospiperf_desktop.bundles.contents import MODULES
 from hospiperf_desktop.bundles.verify import Limits
 from hospiperf_desktop.establishments.finess import check_finess
-from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.files import write_bytes_atomically
 from hospiperf_desktop.progress import Progress
 from hospiperf_desktop.receipts.document import (
     Receipt,
@@ -132,11 +132,7 @@ class _Issuer:
                 )
             )
             session.flush()
-
-            def write(name: str) -> None:
-                Path(name).write_bytes(data)
-
-            write_atomically(target, write)
+            write_bytes_atomically(target, data)
         self.issued.append(Issued(outcome, target, receipt.receipt_uuid))
 
     def _receipt(self, path: Path, outcome: ImportOutcome) -> Receipt:
