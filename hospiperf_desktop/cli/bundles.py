@@ -232,9 +232,14 @@ def _bundle_verify(args: argparse.Namespace) -> int:
         verified = check_bundle(args.file, trusted_by_finess(keys))
     except BundleRejected as err:
         if args.json:
-            print_json({"valid": False, "reason": err.reason, "message": str(err)})
+            failures = [{"reason": r, "message": m} for r, m in err.failures]
+            print_json(
+                {"valid": False, "reason": err.reason, "message": str(err), "failures": failures}
+            )
         else:
             print(f"REFUSED ({err.reason}): {err}")
+            for reason, message in err.failures[1:]:
+                print(f"  also ({reason}): {message}")
         return EXIT_CHECK_FAILED
     if args.json:
         print_json({"valid": True, "info": verified.info, "files": list(verified.payload_names)})

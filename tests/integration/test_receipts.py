@@ -230,3 +230,22 @@ def test_receipts_need_the_ars_key_and_its_passphrase(
     )  # fmt: skip
     assert code == 2 and "wrong passphrase" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_bundle_verify_lists_every_failure_of_a_tampered_bundle(
+    services: Services, db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = make_bundle(services, tmp_path / "envoi.zip")
+    tampered = rewrite(bundle, tmp_path / "abime.zip", _tamper)
+    finess = services.establishments.list()[0].finess
+    key = db_file.parent / "keys" / f"{finess}.pub.json"
+    code, out, _ = _run(
+        capsys, "bundle", "verify", str(tampered), "--trusted-keys", str(key), "--json"
+    )
+    verdict = json.loads(out)
+    assert code == 1 and verdict["valid"] is False
+    reasons = [f["reason"] for f in verdict["failures"]]
+    assert reasons[0] == verdict["reason"]
+    assert reasons == ["unlisted_file", "payload_hash_mismatch", "oxum_mismatch", "bad_signature"]
+    code, out, _ = _run(capsys, "bundle", "verify", str(tampered), "--trusted-keys", str(key))
+    assert code == 1 and out.count("  also (") == 3
