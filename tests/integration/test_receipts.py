@@ -249,3 +249,19 @@ def test_bundle_verify_lists_every_failure_of_a_tampered_bundle(
     assert reasons == ["unlisted_file", "payload_hash_mismatch", "oxum_mismatch", "bad_signature"]
     code, out, _ = _run(capsys, "bundle", "verify", str(tampered), "--trusted-keys", str(key))
     assert code == 1 and out.count("  also (") == 3
+
+
+def test_a_consolidation_of_schema_2_gains_the_receipts_table(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from hospiperf_desktop.ars.service import Consolidation
+
+    path = tmp_path / "ars.sqlite"
+    Consolidation(f"sqlite:///{path}").close()
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("DROP TABLE ars_receipts")
+        connection.execute("UPDATE ars_schema SET version = 2")
+    Consolidation(f"sqlite:///{path}").close()
+    assert raw_rows(path, "SELECT version FROM ars_schema ORDER BY version") == [(2,), (3,)]
+    assert raw_rows(path, "SELECT count(*) FROM ars_receipts") == [(0,)]
