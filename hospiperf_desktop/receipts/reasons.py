@@ -8,8 +8,8 @@ French and written once, at the ARS, inside the signed body. The codes are the s
 from __future__ import annotations
 
 CALL_FINGERPRINT = (
-    "appeler l'établissement pour lire ensemble l'empreinte de sa clé (dix mots), puis"
-    " l'enregistrer à l'ARS"
+    "appeler l'établissement pour lire ensemble l'empreinte de sa clé (dix mots), puis l'ARS"
+    " l'enregistre et réimporte le paquet"
 )
 RESEND = "renvoyer un paquet refait avec HospiPerf (Exports / ARS › Envoyer à l'ARS)"
 CHANGED = "le fichier a été modifié ou abîmé en route : " + RESEND
