@@ -111,3 +111,29 @@ def test_a_receipt_signed_by_another_key_is_refused_in_french_and_nothing_record
     assert forged.name in shown[0] and "autre clé" in shown[0]
     assert {r.status for r in ledger(other_services)} == {"sent"}
     assert json.loads(forged.read_text())["format"] == "hospiperf-receipt/1"
+
+
+def test_the_ars_regional_views_show_the_ledger_with_who_sent_nothing(
+    qtbot, other_services, tmp_path: Path
+) -> None:
+    import os
+
+    from hospiperf_desktop.bundles.keys import PublicKey
+    from ui.sections.exports.ars_jobs import read_state
+    from ui.sections.exports.regional_views import RegionalViews
+
+    generate_ars_keys(tmp_path / "ars", PASSPHRASE, "ARS Normandie")
+    _receipts(other_services, tmp_path, "ars")
+    consolidation = Consolidation(f"sqlite:///{tmp_path / 'ars.sqlite'}")
+    try:
+        consolidation.trust([PublicKey("750000010", os.urandom(32))])  # sends nothing
+        state = read_state(consolidation)
+    finally:
+        consolidation.close()
+    views = RegionalViews()
+    qtbot.addWidget(views)
+    views.show_report(state.report)
+    texts = views.texts("ledger")
+    assert ["750712184", "Hôpital Saint-Exemple", "2026", "Activité", "accepté", ""] in texts
+    assert ["750000010", "", "2026", "Stock", "manquant (rien reçu)", ""] in texts
+    assert views.tabText(views.indexOf(views.tables["ledger"])) == "Suivi des envois (8)"
