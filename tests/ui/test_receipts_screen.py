@@ -137,3 +137,50 @@ def test_the_ars_regional_views_show_the_ledger_with_who_sent_nothing(
     assert ["750712184", "Hôpital Saint-Exemple", "2026", "Activité", "accepté", ""] in texts
     assert ["750000010", "", "2026", "Stock", "manquant (rien reçu)", ""] in texts
     assert views.tabText(views.indexOf(views.tables["ledger"])) == "Suivi des envois (8)"
+
+
+def test_the_ars_imports_with_receipts_signed_by_its_key(
+    qtbot, window, other_services, tmp_path: Path, monkeypatch
+) -> None:
+    from hospiperf_desktop.bundles.authority import read_ars_public_key
+    from hospiperf_desktop.receipts.document import read_receipt
+    from ui.sections.exports.key_dialogs import PassphraseDialog
+
+    generate_ars_keys(tmp_path / "ars", PASSPHRASE, "ARS Normandie")
+    establishment = other_services.establishments.add(
+        EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="ch")
+    )
+    other_services.bundles.generate_key(establishment.id, PASSPHRASE)
+    prepared = other_services.bundles.prepare(Selection(establishment.id, years=(2026,)))
+    bundle = tmp_path / "envoi.zip"
+    other_services.bundles.sign_and_write(prepared, PASSPHRASE, bundle)
+    database = tmp_path / "ars.sqlite"
+    consolidation = Consolidation(f"sqlite:///{database}")
+    consolidation.trust([other_services.bundles.keys.public_key(establishment.finess)])
+    consolidation.close()
+
+    page = window.exports_page()
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        window.navigation.setCurrentRow(EXPORTS_ROW)
+    page.tabs.setCurrentWidget(page.ars)
+    ars = page.ars
+    ars.location.setText(str(database))
+    with qtbot.waitSignal(ars.opened, timeout=20_000):
+        ars.open_button.click()
+    folders = [str(tmp_path / "ars"), str(tmp_path / "accuses")]
+    (tmp_path / "accuses").mkdir()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(bundle)], ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: folders.pop(0))
+    ars.bundles_box.receipts_button.click()
+    dialog = ars.dialog
+    assert isinstance(dialog, PassphraseDialog)
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(ars.imported, timeout=30_000) as done:
+        dialog.accept()
+    assert [o.status for o in done.args[0]] == ["imported"]
+    (receipt,) = (tmp_path / "accuses").iterdir()
+    key = read_ars_public_key(tmp_path / "ars" / "ars.pub.json")
+    assert read_receipt(receipt, key).verdict == "accepted"
+    assert ["750712184", "Hôpital Saint-Exemple", "2026", "Stock", "accepté", ""] in (
+        ars.views.texts("ledger")
+    )
