@@ -1,7 +1,8 @@
 """Exports / ARS › Accusés et suivi: receipts opened with the file dialog or dropped on the
 tab are verified against the ARS key and recorded (read back through a second handle), the
 ledger table shows accepté / envoyé; a receipt signed by another key is refused in French and
-nothing is recorded."""
+nothing is recorded. At the ARS: the import with receipts (key folder, passphrase, receipts
+folder) and the "Suivi des envois" view, with the establishments that sent nothing."""
 
 from __future__ import annotations
 
