@@ -7,8 +7,9 @@ receipt UUID) is skipped.
 
 The ledger crosses the bundles this desktop exported (`bundle_exports`) with the receipts:
 per establishment × period × module, *accepté* (a receipt accepted a bundle holding the
-module), else the state of the newest bundle holding it: *refusé* (with its reasons) or
-*envoyé* (no receipt yet); *manquant* when no bundle of that period held the module.
+module; a newer bundle's refusal is still listed with it), else the state of the newest bundle
+holding it: *refusé* (with its reasons) or *envoyé* (no receipt yet); *manquant* when no
+bundle of that period held the module.
 """
 
 from __future__ import annotations
@@ -219,18 +220,28 @@ def _state(
 
     if not holding:
         return row("missing", None, (), None)
+    newest = holding[-1]
+    answered = receipts.get(newest.uuid, [])
+    newest_accepted = any(r.verdict == "accepted" for r in answered)
+    refusal = _refusal(newest, answered[-1]) if answered and not newest_accepted else ()
     for export in reversed(holding):
         for receipt in receipts.get(export.uuid, ()):
             if receipt.verdict == "accepted":
-                return row("accepted", export.uuid, (), receipt.issued_at)
-    newest = holding[-1]
-    answered = receipts.get(newest.uuid, [])
+                # An older bundle is in force at the ARS; a newer one's refusal is still said.
+                later = (f"paquet plus récent {newest.uuid[:8]} refusé",) if refusal else ()
+                return row("accepted", export.uuid, later + refusal, receipt.issued_at)
     if answered:
-        last = answered[-1]
-        reasons = tuple(
-            f"{r['code']} : {r['message']} → {r['next_step']}" for r in json.loads(last.reasons)
-        )
-        if last.file_sha256 != newest.file_sha256:
-            reasons += ("le fichier reçu par l'ARS n'est pas celui écrit par ce poste",)
-        return row("refused", newest.uuid, reasons, last.issued_at)
+        return row("refused", newest.uuid, refusal, answered[-1].issued_at)
     return row("sent", newest.uuid, (), newest.created.isoformat())
+
+
+def _refusal(export: BundleExportRecord, receipt: BundleReceiptRecord) -> tuple[str, ...]:
+    """A refusal's reasons, each with what to do (empty for an acceptance)."""
+    if receipt.verdict != "refused":
+        return ()
+    reasons = tuple(
+        f"{r['code']} : {r['message']} → {r['next_step']}" for r in json.loads(receipt.reasons)
+    )
+    if receipt.file_sha256 != export.file_sha256:
+        reasons += ("le fichier reçu par l'ARS n'est pas celui écrit par ce poste",)
+    return reasons

@@ -265,3 +265,45 @@ def test_a_consolidation_of_schema_2_gains_the_receipts_table(tmp_path: Path) ->
     Consolidation(f"sqlite:///{path}").close()
     assert raw_rows(path, "SELECT version FROM ars_schema ORDER BY version") == [(2,), (3,)]
     assert raw_rows(path, "SELECT count(*) FROM ars_receipts") == [(0,)]
+
+
+def test_a_newer_refused_bundle_is_said_beside_the_accepted_one_and_a_replay_changes_nothing(
+    services: Services,
+    db_file: Path,
+    tmp_path: Path,
+    ars_key: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db, url = str(db_file), f"sqlite:///{tmp_path / 'ars.sqlite'}"
+    first = make_bundle(services, tmp_path / "premier.zip")
+    newer = rewrite(make_bundle(services, tmp_path / "second.zip"), tmp_path / "abime.zip", _tamper)
+    finess = services.establishments.list()[0].finess
+    public = db_file.parent / "keys" / f"{finess}.pub.json"
+    _run(capsys, "--db", db, "keys", "trust-ars", str(ars_key.parent / "ars.pub.json"))
+    for bundle, expected in ((first, 0), (first, 1), (newer, 1)):  # 2nd: already imported
+        code, _, err = _run(
+            capsys, "ars", "import", str(bundle), "--db-url", url, "--trusted-keys", str(public),
+            "--receipts", str(tmp_path / "r"), "--key", str(ars_key),
+            "--passphrase-env", "ARS_PASS",
+        )  # fmt: skip
+        assert code == expected and "Traceback" not in err, err
+    by_verdict: dict[str, list[str]] = {"accepted": [], "refused": []}
+    for path in sorted((tmp_path / "r").iterdir()):
+        body = json.loads(json.loads(path.read_text())["body"])
+        by_verdict[body["verdict"]].append(str(path))
+    (replay,) = [p for p in by_verdict["refused"] if "already_imported" in Path(p).read_text()]
+
+    def activity_row(*receipts: str) -> dict[str, object]:
+        code, _, err = _run(capsys, "--db", db, "bundle", "receipt", *receipts)
+        assert code == 0, err
+        code, out, _ = _run(capsys, "--db", db, "bundle", "ledger", "--json")
+        (row,) = [r for r in json.loads(out) if r["module"] == "activity"]
+        return row
+
+    row = activity_row(*by_verdict["accepted"], replay)
+    assert row["label"] == "accepté" and row["reasons"] == []  # a replay changes nothing
+    row = activity_row(*by_verdict["refused"])
+    assert row["label"] == "accepté"
+    reasons = row["reasons"]
+    assert isinstance(reasons, list) and reasons[0].startswith("paquet plus récent ")
+    assert any(reason.startswith("bad_signature : ") for reason in reasons)
