@@ -307,3 +307,6 @@ def test_a_newer_refused_bundle_is_said_beside_the_accepted_one_and_a_replay_cha
     reasons = row["reasons"]
     assert isinstance(reasons, list) and reasons[0].startswith("paquet plus récent ")
     assert any(reason.startswith("bad_signature : ") for reason in reasons)
+    code, out, _ = _run(capsys, "--db", db, "bundle", "ledger")
+    assert code == 0 and "2026       activity     accepté" in out
+    assert "    bad_signature : La signature ne correspond pas au paquet. → " in out
