@@ -521,6 +521,19 @@ def import_text(err: FileImportError) -> str:
     return heading + "\n" + "\n".join(lines)
 
 
+def receipts_text(err: BaseException) -> str:
+    """Receipts refused (none recorded): each file, and why, in French."""
+    lines = []
+    for name, reason, detail in getattr(err, "problems", ())[:15]:
+        if reason in ("no_ars_key", "unknown_ars_key", "bad_ars_signature"):
+            why = ars_key_reason_text(reason)
+        else:
+            why = _tr("ce n'est pas un accusé de réception lisible (%1).").replace("%1", detail)
+        lines.append(f"• {name} : {why}")
+    heading = _tr("Accusés de réception refusés ; aucun n'a été enregistré :")
+    return heading + "\n" + "\n".join(lines)
+
+
 def error_text(err: BaseException) -> str:
     if isinstance(err, ValidationError):
         return "\n".join(issue_text(issue) for issue in err.issues)
@@ -533,6 +546,8 @@ def error_text(err: BaseException) -> str:
             .replace("%1", err.path)
             .replace("%2", err.reason)
         )
+    if getattr(err, "code", None) == "receipts_refused":  # receipts.service.ReceiptsRefused
+        return receipts_text(err)
     if isinstance(err, FileImportError):
         return import_text(err)
     if isinstance(err, ConflictError):

@@ -11,8 +11,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, String, Text, Un
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # 1: the first schema. 2: ars_bundle_modules (one current bundle per FINESS, period and
-# module, enforced by a partial unique index) and ars_audit_anchors.
-ARS_SCHEMA_VERSION = 2
+# module, enforced by a partial unique index) and ars_audit_anchors. 3: ars_receipts (every
+# receipt issued, accepted or refused: the ledger's refusals). Each later table is created by
+# `create_all` on an older database; the version row says which schema the database holds.
+ARS_SCHEMA_VERSION = 3
 
 
 class ArsBase(DeclarativeBase):
@@ -213,3 +215,27 @@ class CheckRow(ArsBase):
     message: Mapped[str] = mapped_column(String(1000))
     justification: Mapped[str | None] = mapped_column(String(2000))
     justified_when: Mapped[str | None] = mapped_column(String(16))
+
+
+class ReceiptRow(ArsBase):
+    """A receipt the ARS signed and wrote for one bundle (`ars import --receipts DIR`).
+
+    The only record of a refused bundle: its consolidated figures are never written, but the
+    ledger must say that it came and why it was refused. `finess`, `period` and `bundle_uuid`
+    are what the file claimed when it could not be verified (`verified` false)."""
+
+    __tablename__ = "ars_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    bundle_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    finess: Mapped[str | None] = mapped_column(String(9), index=True)
+    period: Mapped[str | None] = mapped_column(String(40))
+    modules: Mapped[str] = mapped_column(Text)  # JSON list
+    verified: Mapped[bool]
+    verdict: Mapped[str] = mapped_column(String(10))  # accepted | refused
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of {code, detail}
+    issued_at: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(160))

@@ -19,7 +19,7 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +84,9 @@ class ImportOutcome:
     period: str | None = None
     replaced: str | None = None  # the UUIDs of the bundles whose modules it replaced
     warning: str | None = None  # imported, but its audit anchor contradicts an earlier one
+    modules: tuple[str, ...] = ()  # the modules the bundle carries (known once verified)
+    # Every failure found, as (reason, message), the first being `reason`: a receipt lists all.
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,15 +347,21 @@ class Consolidation:
         paths: Sequence[Path],
         limits: Limits | None = None,
         progress: Progress | None = None,
+        on_outcome: Callable[[Path, ImportOutcome], None] | None = None,
     ) -> list[ImportOutcome]:
-        """Import each bundle on its own: one transaction each, a refusal stops nothing."""
+        """Import each bundle on its own: one transaction each, a refusal stops nothing.
+
+        `on_outcome` is called after each bundle (ars/receipts.py writes its receipt there)."""
         progress = progress or NullProgress()
         trusted = self.trusted()
         outcomes = []
         for index, path in enumerate(paths):
             progress.check_cancelled()
             progress.report(index, len(paths), path.name)
-            outcomes.append(self._import_isolated(path, trusted, limits))
+            outcome = self._import_isolated(path, trusted, limits)
+            if on_outcome is not None:
+                on_outcome(path, outcome)
+            outcomes.append(outcome)
         progress.report(len(paths), len(paths), "")
         return outcomes
 
@@ -365,15 +374,19 @@ class Consolidation:
             message = str(err)
             if not message.startswith(path.name):
                 message = f"{path.name}: {message}"
-            return ImportOutcome(path.name, "refused", err.reason, message)
+            return ImportOutcome(path.name, "refused", err.reason, message, failures=err.failures)
         except Exception as err:  # one bundle's failure never stops the batch
             _log.exception("ARS import of %s failed", path)
+            message = (
+                f"{path.name}: could not be imported ({type(err).__name__}); nothing of it was"
+                " stored"
+            )
             return ImportOutcome(
                 path.name,
                 "refused",
                 "import_failed",
-                f"{path.name}: could not be imported ({type(err).__name__}); nothing of it was"
-                " stored",
+                message,
+                failures=(("import_failed", message),),
             )
 
     def _import_one(
@@ -383,8 +396,23 @@ class Consolidation:
         info = verified.info
         uuid, finess, period = info["Bundle-UUID"], info["FINESS"], info["Period"]
 
-        def refused(reason: str, message: str) -> ImportOutcome:
-            return ImportOutcome(path.name, "refused", reason, message, uuid, finess, period)
+        def refused(
+            reason: str,
+            message: str,
+            modules: tuple[str, ...] = (),
+            failures: tuple[tuple[str, str], ...] = (),
+        ) -> ImportOutcome:
+            return ImportOutcome(
+                path.name,
+                "refused",
+                reason,
+                message,
+                uuid,
+                finess,
+                period,
+                modules=modules,
+                failures=failures or ((reason, message),),
+            )
 
         try:
             payload = read_payload(verified)  # every document checked before any write
@@ -398,6 +426,10 @@ class Consolidation:
             return refused(
                 "personal_data",
                 f"{path.name}: {len(findings)} text(s) could identify a patient: {shown}",
+                payload.modules,
+                tuple(
+                    ("personal_data", f"{path.name}: {f.field} ({f.kind})") for f in findings[:50]
+                ),
             )
         arrival = _Arrival(
             path.name,
@@ -415,6 +447,7 @@ class Consolidation:
                 "conflict",
                 f"{path.name}: another import changed {finess}, period {period} at the same"
                 " time; nothing was stored, import it again",
+                payload.modules,
             )
 
     def _consolidate(
@@ -427,7 +460,17 @@ class Consolidation:
         name, created = arrival.file_name, arrival.created
 
         def refused(reason: str, message: str) -> ImportOutcome:
-            return ImportOutcome(name, "refused", reason, message, uuid, finess, period)
+            return ImportOutcome(
+                name,
+                "refused",
+                reason,
+                message,
+                uuid,
+                finess,
+                period,
+                modules=payload.modules,
+                failures=((reason, message),),
+            )
 
         same = session.scalar(select(ImportedBundle).where(ImportedBundle.uuid == uuid))
         if same is not None:
@@ -520,6 +563,7 @@ class Consolidation:
             period,
             replaced_uuids,
             warning,
+            modules=payload.modules,
         )
 
     def anchors(self, finess: str | None = None) -> list[dict[str, Any]]:
@@ -546,6 +590,10 @@ class Consolidation:
         for anchor in self.anchors():  # oldest first per FINESS
             last[anchor["finess"]] = anchor
         return [last[finess] for finess in sorted(last)]
+
+    def session(self) -> Session:
+        """A session on the consolidation (for ars/receipts.py); the caller owns it."""
+        return self._sessions()
 
     def benchmarks(self) -> list[Distribution]:
         """The regional distributions (library/benchmarks.py) over the current bundles."""

@@ -46,6 +46,7 @@ ENTITY_LABELS = {
     "calculator_scenario": "Scénario de calculateur",
     "signing_key": "Clé de signature",
     "bundle": "Paquet signé",
+    "bundle_receipt": "Accusé de réception de l'ARS",
     "backup": "Sauvegarde",
 }
 ACTION_LABELS = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepar
 from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
 from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.storage.models import BundleExportRecord
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
@@ -114,7 +117,19 @@ class BundleService:
             write_bag(target, prepared.files, info, private.sign, created)
 
         write_atomically(out, write)
+        file_sha256 = _file_sha256(out)
         with self._services.database.write() as session:
+            session.add(
+                BundleExportRecord(
+                    uuid=bundle_id,
+                    finess=prepared.finess,
+                    period=prepared.period,
+                    modules=json.dumps(sorted(prepared.selection.modules)),
+                    file_name=out.name,
+                    file_sha256=file_sha256,
+                    created=created.replace(tzinfo=None),
+                )
+            )
             self._services.audit.record(
                 session,
                 action="export",
@@ -140,3 +155,12 @@ class BundleService:
             public.words,
             created,
         )
+
+
+def _file_sha256(path: Path) -> str:
+    """The written bundle's SHA-256: a receipt names the file the ARS received by it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,7 +1,9 @@
 """Verifying a bundle without extracting anything to disk.
 
 The checks run in this order, and the first failure is the answer (`BundleRejected` with a
-stable `reason` and an English message naming the file or line):
+stable `reason` and an English message naming the file or line); `failures` on it lists every
+failure found (the zip checks stop at the first, since nothing of a hostile zip is read further;
+the bag and signature checks go on and report each problem, so that a receipt can list them all):
 1. the zip is sane: readable, not too many entries, no absolute, `..`, backslash or drive
    paths, no links, no duplicate or case-colliding names, no encrypted entry, sizes and
    compression ratio within limits, only the bag's own files at the top;
@@ -23,10 +25,11 @@ import re
 import stat
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from hospiperf_desktop.bundles.bag import (
     AUDIT_ENTRIES,
@@ -49,6 +52,7 @@ _PERIOD = re.compile(r"^(?:[0-9]{4}|[0-9]{4}-[0-9]{4}|sans année)$")
 _MAX_VALUE = {"Source-Organization": 200, "Establishment-Name": 200, "Software-Version": 80}
 MAX_AUDIT_ENTRIES = 2**53  # well past any trail; keeps the count exact in JSON and databases
 _CHUNK = 1 << 20
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class BundleRejected(HospiPerfError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+        self.failures: tuple[tuple[str, str], ...] = ((reason, message),)
 
 
 @dataclass(frozen=True)
@@ -354,55 +359,150 @@ def _verify_open(
     # --- 1. the zip is sane ---------------------------------------------------------------
     files = _zip_checks(archive, limits)
     by_name = {entry.filename: entry for entry in files}
-    # --- 2. the bag is complete -------------------------------------------------------
+    # --- 2. and 3.: every problem of the bag and its signature is collected --------------
+    found: list[BundleRejected] = []
+    try:
+        verified = _check_bag(archive, raw, by_name, trusted, limits, found)
+    except BundleRejected as err:  # a damaged entry: nothing further can be read
+        found.append(err)
+        verified = None
+    if found:
+        first = found[0]
+        unique = dict.fromkeys((str(e.reason), str(e)) for e in found)
+        first.failures = tuple(unique)
+        raise first
+    assert verified is not None
+    return verified
+
+
+def _check_bag(
+    archive: zipfile.ZipFile,
+    raw: memoryview | None,
+    by_name: dict[str, zipfile.ZipInfo],
+    trusted: Mapping[str, Sequence[PublicKey]],
+    limits: Limits,
+    found: list[BundleRejected],
+) -> VerifiedBundle | None:
+    """The bag's checks in their order; each failure is appended to `found` and the checks
+    that do not depend on it go on. Returns the verified bundle when nothing was found."""
     for name in (BAGIT, BAG_INFO, MANIFEST, TAGMANIFEST):
         if name not in by_name:
-            raise _reject("missing_tag_file", f"{name} is missing")
-    bagit = _read(archive, by_name[BAGIT], 4096)
-    if b"BagIt-Version: 1.0" not in bagit or b"Tag-File-Character-Encoding: UTF-8" not in bagit:
-        raise _reject("bad_bagit_txt", f"{BAGIT} does not declare BagIt 1.0 in UTF-8")
-    manifest_bytes = _read(archive, by_name[MANIFEST], 64 * 1024 * 1024)
-    manifest = _parse_manifest(MANIFEST, manifest_bytes)
+            found.append(_reject("missing_tag_file", f"{name} is missing"))
+    bagit = _read(archive, by_name[BAGIT], 4096) if BAGIT in by_name else None
+    if bagit is not None and (
+        b"BagIt-Version: 1.0" not in bagit or b"Tag-File-Character-Encoding: UTF-8" not in bagit
+    ):
+        found.append(_reject("bad_bagit_txt", f"{BAGIT} does not declare BagIt 1.0 in UTF-8"))
+    manifest_bytes, manifest = None, {}
+    if MANIFEST in by_name:
+        manifest_bytes = _read(archive, by_name[MANIFEST], 64 * 1024 * 1024)
+        manifest = _collect(found, _parse_manifest, MANIFEST, manifest_bytes) or {}
     payload = {name for name in by_name if name.startswith("data/")}
+    kept, octets = _check_payload(archive, raw, by_name, payload, manifest, limits, found)
+    tagmanifest = (
+        _read(archive, by_name[TAGMANIFEST], 1024 * 1024) if TAGMANIFEST in by_name else None
+    )
+    if tagmanifest is not None:
+        _check_tags(archive, by_name, tagmanifest, {BAGIT: bagit, MANIFEST: manifest_bytes}, found)
+    info = None
+    if BAG_INFO in by_name:
+        info = _collect(found, _parse_info, _read(archive, by_name[BAG_INFO], 1024 * 1024))
+    if info is not None and info["Payload-Oxum"] != f"{octets}.{len(payload)}":
+        found.append(
+            _reject(
+                "oxum_mismatch",
+                f"Payload-Oxum says {info['Payload-Oxum']}, the payload is {octets}.{len(payload)}",
+            )
+        )
+    key = None
+    if info is not None and tagmanifest is not None:
+        key = _collect(found, _check_signature, archive, by_name, info, tagmanifest, trusted)
+    if found or info is None or key is None or tagmanifest is None:
+        return None
+    return VerifiedBundle(
+        info=info,
+        key=key,
+        payload_names=tuple(sorted(payload)),
+        payload_bytes=octets,
+        json=kept,
+        tagmanifest_sha256=hashlib.sha256(tagmanifest).hexdigest(),
+    )
+
+
+def _collect(found: list[BundleRejected], check: Callable[..., _T], *args: object) -> _T | None:
+    try:
+        return check(*args)
+    except BundleRejected as err:
+        found.append(err)
+        return None
+
+
+def _check_payload(
+    archive: zipfile.ZipFile,
+    raw: memoryview | None,
+    by_name: dict[str, zipfile.ZipInfo],
+    payload: set[str],
+    manifest: dict[str, str],
+    limits: Limits,
+    found: list[BundleRejected],
+) -> tuple[dict[str, bytes], int]:
     for name in sorted(payload):
         if name not in manifest:
-            raise _reject("unlisted_file", f"{name} is in the bundle but not in {MANIFEST}")
+            found.append(_reject("unlisted_file", f"{name} is in the bundle but not in {MANIFEST}"))
     for name in sorted(manifest):
         if not name.startswith("data/"):
-            raise _reject("bad_manifest", f"{MANIFEST} lists {name!r} outside data/")
-        if name not in payload:
-            raise _reject("missing_file", f"{name} is listed in {MANIFEST} but missing")
+            found.append(_reject("bad_manifest", f"{MANIFEST} lists {name!r} outside data/"))
+        elif name not in payload:
+            found.append(_reject("missing_file", f"{name} is listed in {MANIFEST} but missing"))
     kept: dict[str, bytes] = {}
     octets = 0
     for name in sorted(payload):
         entry = by_name[name]
         keep = name.endswith(".json") and entry.file_size <= limits.keep_json_bytes
         digest, content = _hash_entry(archive, raw, entry, keep)
-        if digest != manifest[name]:
-            raise _reject("payload_hash_mismatch", f"{name} does not match its hash in {MANIFEST}")
+        if name in manifest and digest != manifest[name]:
+            found.append(
+                _reject("payload_hash_mismatch", f"{name} does not match its hash in {MANIFEST}")
+            )
         octets += entry.file_size
         if content is not None:
             kept[name] = content
-    tagmanifest = _read(archive, by_name[TAGMANIFEST], 1024 * 1024)
-    tags = _parse_manifest(TAGMANIFEST, tagmanifest)
+    return kept, octets
+
+
+def _check_tags(
+    archive: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    tagmanifest: bytes,
+    known: dict[str, bytes | None],
+    found: list[BundleRejected],
+) -> None:
+    tags = _collect(found, _parse_manifest, TAGMANIFEST, tagmanifest)
+    if tags is None:
+        return
     for name in (BAGIT, BAG_INFO, MANIFEST):
         if name not in tags:
-            raise _reject("bad_tagmanifest", f"{TAGMANIFEST} does not cover {name}")
+            found.append(_reject("bad_tagmanifest", f"{TAGMANIFEST} does not cover {name}"))
     for name, digest in tags.items():
         if name not in by_name or name not in (BAGIT, BAG_INFO, MANIFEST):
-            raise _reject("bad_tagmanifest", f"{TAGMANIFEST} lists unexpected {name!r}")
-        content = bagit if name == BAGIT else manifest_bytes if name == MANIFEST else None
+            found.append(_reject("bad_tagmanifest", f"{TAGMANIFEST} lists unexpected {name!r}"))
+            continue
+        content = known.get(name)
         if content is None:
             content = _read(archive, by_name[name], 1024 * 1024)
         if hashlib.sha256(content).hexdigest() != digest:
-            raise _reject("tag_hash_mismatch", f"{name} does not match its hash in {TAGMANIFEST}")
-    info = _parse_info(_read(archive, by_name[BAG_INFO], 1024 * 1024))
-    if info["Payload-Oxum"] != f"{octets}.{len(payload)}":
-        raise _reject(
-            "oxum_mismatch",
-            f"Payload-Oxum says {info['Payload-Oxum']}, the payload is {octets}.{len(payload)}",
-        )
-    # --- 3. the signature ----------------------------------------------------------------
+            found.append(
+                _reject("tag_hash_mismatch", f"{name} does not match its hash in {TAGMANIFEST}")
+            )
+
+
+def _check_signature(
+    archive: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    info: dict[str, str],
+    tagmanifest: bytes,
+    trusted: Mapping[str, Sequence[PublicKey]],
+) -> PublicKey:
     if SIGNATURE not in by_name:
         raise _reject("missing_signature", f"{SIGNATURE} is missing: the bundle is not signed")
     try:
@@ -424,14 +524,7 @@ def _verify_open(
         )
     if len(signature) != 64 or not key.verify(signature, tagmanifest):
         raise _reject("bad_signature", f"the signature does not match the bundle (key {key.words})")
-    return VerifiedBundle(
-        info=info,
-        key=key,
-        payload_names=tuple(sorted(payload)),
-        payload_bytes=octets,
-        json=kept,
-        tagmanifest_sha256=hashlib.sha256(tagmanifest).hexdigest(),
-    )
+    return key
 
 
 def trusted_by_finess(keys: Sequence[PublicKey]) -> dict[str, list[PublicKey]]:

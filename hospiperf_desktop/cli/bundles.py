@@ -82,6 +82,10 @@ def register(commands: Any) -> None:
     check.add_argument("--trusted-keys", required=True, type=Path, metavar="PATH")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_bundle_verify)
+    from hospiperf_desktop.cli.receipts import register_ars as register_ars_receipts
+    from hospiperf_desktop.cli.receipts import register_bundle
+
+    register_bundle(bundle)
 
     ars = commands.add_parser("ars", help="the ARS consolidation").add_subparsers(
         dest="ars_command", metavar="ACTION", required=True
@@ -93,6 +97,7 @@ def register(commands: Any) -> None:
     imp.add_argument("--actor", default=None, help="who imports (default: the system user)")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_ars_import)
+    register_ars_receipts(ars, imp)
     rep = ars.add_parser("report", help="regional views")
     rep.add_argument("--db-url", required=True, metavar="URL")
     rep.add_argument("--xlsx", type=Path, metavar="OUT")
@@ -290,9 +295,14 @@ def _bundle_verify(args: argparse.Namespace) -> int:
         verified = check_bundle(args.file, trusted_by_finess(keys))
     except BundleRejected as err:
         if args.json:
-            print_json({"valid": False, "reason": err.reason, "message": str(err)})
+            failures = [{"reason": r, "message": m} for r, m in err.failures]
+            print_json(
+                {"valid": False, "reason": err.reason, "message": str(err), "failures": failures}
+            )
         else:
             print(f"REFUSED ({err.reason}): {err}")
+            for reason, message in err.failures[1:]:
+                print(f"  also ({reason}): {message}")
         return EXIT_CHECK_FAILED
     if args.json:
         print_json({"valid": True, "info": verified.info, "files": list(verified.payload_names)})
@@ -317,7 +327,12 @@ def _ars_import(args: argparse.Namespace) -> int:
     try:
         if args.trusted_keys:
             consolidation.trust(_trusted(args.trusted_keys))
-        outcomes = consolidation.import_bundles(args.files)
+        if args.receipts is not None:
+            from hospiperf_desktop.cli.receipts import import_with_receipts
+
+            outcomes = import_with_receipts(args, consolidation)
+        else:
+            outcomes = consolidation.import_bundles(args.files)
     finally:
         consolidation.close()
     refused = [o for o in outcomes if o.status != "imported"]
@@ -335,6 +350,8 @@ def _ars_import(args: argparse.Namespace) -> int:
             print(f"{mark}: {outcome.message}")
             if outcome.warning:
                 print(f"  WARNING: {outcome.warning}")
+            for _reason, detail in outcome.failures[1:]:
+                print(f"  also: {detail}")
         print(
             f"{len(outcomes)} bundle(s): {len(outcomes) - len(refused)} imported,"
             f" {len(refused)} refused"

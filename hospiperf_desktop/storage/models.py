@@ -509,3 +509,39 @@ class ReferenceItemRecord(Base):
     current: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (UniqueConstraint("kind", "item_id", "version"),)
+
+
+class BundleExportRecord(Base):
+    """A bundle this desktop signed and wrote (`bundle export`): the ledger's "envoyé"."""
+
+    __tablename__ = "bundle_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    finess: Mapped[str] = mapped_column(String(9), index=True)
+    period: Mapped[str] = mapped_column(String(40))
+    modules: Mapped[str] = mapped_column(Text)  # JSON list
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime]
+
+
+class BundleReceiptRecord(Base):
+    """A receipt from the ARS, recorded after its signature was checked (docs/receipts.md).
+
+    Kept whole (the signed file's bytes) so that it can be shown or verified again later."""
+
+    __tablename__ = "bundle_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    bundle_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    finess: Mapped[str | None] = mapped_column(String(9))
+    period: Mapped[str | None] = mapped_column(String(40))
+    verdict: Mapped[str] = mapped_column(String(10))  # accepted | refused
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of {code, message, next_step, detail}
+    issued_at: Mapped[str] = mapped_column(String(40))
+    authority: Mapped[str] = mapped_column(String(200))
+    signed: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    recorded_at: Mapped[datetime]

@@ -138,6 +138,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str
 # Hostile folders whose files another test runs, through the path they attack.
 OTHER_RUNNERS = {
     "ars": "test_ars_hostile_corpus.py (ars import and bundle verify)",
+    "receipts": "test_receipts_hostile_corpus.py (bundle receipt)",
     "stock-numbers": "test_cli_stock_numbers.py (stock import)",
     "sterilisation": "test_sterilisation_hostile.py (calc sterilisation)",
 }

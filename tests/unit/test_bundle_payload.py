@@ -26,7 +26,7 @@ json_values = st.recursive(
 
 
 def test_every_bundle_schema_is_a_valid_json_schema() -> None:
-    assert len(SCHEMAS) == 7
+    assert len(SCHEMAS) == 8
     for path in SCHEMAS:
         Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from hospiperf_desktop.errors import DatabaseError
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 

@@ -117,6 +117,13 @@ class BundlesBox(QGroupBox):
         self.import_button.setToolTip(
             self.tr("Chaque paquet est vérifié ; un paquet refusé n'écrit rien")
         )
+        self.receipts_button = QPushButton(self.tr("Importer avec accusés de réception…"))
+        self.receipts_button.setToolTip(
+            self.tr(
+                "Chaque paquet, accepté ou refusé, reçoit un accusé signé avec la clé de l'ARS, "
+                "à renvoyer à l'établissement"
+            )
+        )
         self.verdict = Verdict()
         self.outcomes_model = OutcomesModel(
             [
@@ -133,6 +140,7 @@ class BundlesBox(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.receipts_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

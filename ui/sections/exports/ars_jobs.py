@@ -63,8 +63,21 @@ def read_state(consolidation: Consolidation) -> ArsState:
         row["category_label"] = categories.get(row["category"], row["category"])
     for row in report["bundles"]:
         row["key_words"] = fingerprint_words(row["fingerprint"])
+    report["ledger"] = ledger_rows(consolidation, names)
     keys = [key for group in consolidation.trusted().values() for key in group]
     return ArsState(keys, report)
+
+
+def ledger_rows(consolidation: Consolidation, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The ARS ledger (ars/receipts.py) as rows: FINESS × period × module, and its state."""
+    from dataclasses import asdict
+
+    from hospiperf_desktop.ars.receipts import ars_ledger
+
+    rows = [asdict(row) for row in ars_ledger(consolidation).rows]
+    for row in rows:
+        row["name"] = row["name"] or names.get(row["finess"], "")
+    return rows
 
 
 def verify_with_registry(

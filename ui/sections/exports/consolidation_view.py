@@ -40,6 +40,7 @@ from ui.sections.exports.ars_jobs import (
     without_password,
 )
 from ui.sections.exports.common import NOTE_STYLE
+from ui.sections.exports.key_dialogs import PassphraseDialog
 from ui.status import show_status
 from ui.tasks import TaskRunner
 
@@ -93,6 +94,8 @@ class ConsolidationView(QWidget):
         self.bundles_box = BundlesBox()
         self.bundles_box.verify_button.clicked.connect(self.verify)
         self.bundles_box.import_button.clicked.connect(self.import_bundles)
+        self.bundles_box.receipts_button.clicked.connect(self.import_with_receipts)
+        self.dialog: PassphraseDialog | None = None
         self.views_box = ViewsBox()
         self.views_box.export_button.clicked.connect(self.export_workbook)
         self.views = self.views_box.views
@@ -341,22 +344,55 @@ class ConsolidationView(QWidget):
         )
         if not paths:
             return
-
-        def shown(outcomes: list[ImportOutcome]) -> None:
-            self.bundles_box.show_outcomes(outcomes)
-            refused = sum(1 for o in outcomes if o.status != "imported")
-            self.status(
-                self.tr("%1 paquet(s) importé(s), %2 refusé(s).")
-                .replace("%1", str(len(outcomes) - refused))
-                .replace("%2", str(refused))
-            )
-            self.imported.emit(outcomes)
-
         self._run(
             lambda c, progress: c.import_bundles(paths, progress=progress),
-            shown,
+            self._imported,
             label=self.tr("Import des paquets…"),
         )
+
+    def _imported(self, outcomes: list[ImportOutcome]) -> None:
+        self.bundles_box.show_outcomes(outcomes)
+        refused = sum(1 for o in outcomes if o.status != "imported")
+        self.status(
+            self.tr("%1 paquet(s) importé(s), %2 refusé(s).")
+            .replace("%1", str(len(outcomes) - refused))
+            .replace("%2", str(refused))
+        )
+        self.imported.emit(outcomes)
+
+    def import_with_receipts(self) -> None:
+        """Bundles, the ARS key's folder and its passphrase, then where the receipts go."""
+        paths = open_paths(
+            self, self.tr("Importer des paquets"), self.tr("Paquets HospiPerf (*.zip)"), "bundle"
+        )
+        if not paths:
+            return
+        key_folder = existing_folder(
+            self, self.tr("Dossier de la clé de l'ARS (ars.key.pem)"), "ars_key_folder"
+        )
+        if key_folder is None:
+            return
+        dialog = PassphraseDialog(self.tr("l'ARS"), self)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._receipts_to(paths, key_folder, dialog.value()))
+        dialog.open()
+
+    def _receipts_to(self, paths: list[Path], key_folder: Path, passphrase: str) -> None:
+        folder = existing_folder(
+            self, self.tr("Dossier où écrire les accusés de réception"), "ars_receipts_out"
+        )
+        if folder is None:
+            return
+
+        def work(consolidation: Consolidation, progress: Progress) -> list[ImportOutcome]:
+            from hospiperf_desktop.ars.receipts import import_with_receipts
+            from hospiperf_desktop.bundles.authority import open_ars_signer
+
+            signer = open_ars_signer(key_folder, passphrase)
+            issued = import_with_receipts(consolidation, paths, signer, folder, progress=progress)
+            return [i.outcome for i in issued]
+
+        self._run(work, self._imported, label=self.tr("Import et accusés de réception…"))
 
     def export_workbook(self) -> None:
         target = save_path(

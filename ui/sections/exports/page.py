@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ui.sections.exports.ars_key_view import ArsKeyView
 from ui.sections.exports.consolidation_view import ConsolidationView
+from ui.sections.exports.receipts_view import ReceiptsView
 from ui.sections.exports.send_view import SendView
 from ui.tasks import TaskRunner
 
@@ -30,10 +31,12 @@ class ExportsPage(QWidget):
         self.send.loaded.connect(self.loaded)
         self.ars = ConsolidationView(runner)
         self.ars_key = ArsKeyView(runner)
+        self.receipts = ReceiptsView(runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.send, self.tr("Envoyer à l'ARS"))
         self.tabs.addTab(self.ars, self.tr("ARS — consolidation"))
         self.tabs.addTab(self.ars_key, self.tr("Clé de l'ARS"))
+        self.tabs.addTab(self.receipts, self.tr("Accusés et suivi"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
@@ -43,6 +46,7 @@ class ExportsPage(QWidget):
         self._services = services
         self.ars.set_services(services)
         self.ars_key.set_services(services)
+        self.receipts.set_services(services)
         self.setEnabled(True)
         self.reload()
 

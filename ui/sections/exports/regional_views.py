@@ -45,7 +45,8 @@ def _numeric(header: str, key: str, decimals: int = 0) -> Column:
 
 class RegionalViews(QTabWidget):
     """Établissements, scores, work units, coverage, purchasing gains, the checks before
-    signing (warnings highlighted), bundles received."""
+    signing (warnings highlighted), bundles received, and the ledger (per FINESS, period and
+    module: accepted, refused, missing)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +185,36 @@ class RegionalViews(QTabWidget):
                     Column(self.tr("Fichier"), lambda r: r["file_name"]),
                 ],
             ),
+            (
+                "ledger",
+                self.tr("Suivi des envois"),
+                [
+                    finess,
+                    name,
+                    Column(self.tr("Période"), lambda r: r["period"]),
+                    Column(self.tr("Module"), self._module),
+                    Column(self.tr("État"), self._ledger_state),
+                    Column(self.tr("Motifs"), lambda r: ", ".join(r["reasons"])),
+                ],
+            ),
         ]
+
+    def _module(self, row: Row) -> str:
+        labels = {
+            "diagnostics": self.tr("Diagnostics"),
+            "activity": self.tr("Activité"),
+            "stock": self.tr("Stock"),
+            "calculators": self.tr("Calculateurs"),
+        }
+        return labels.get(row["module"], row["module"])
+
+    def _ledger_state(self, row: Row) -> str:
+        labels = {
+            "accepted": self.tr("accepté"),
+            "refused": self.tr("refusé"),
+            "missing": self.tr("manquant (rien reçu)"),
+        }
+        return labels.get(row["status"], row["status"])
 
     @staticmethod
     def _moment(header: str, key: str) -> Column:
