@@ -40,6 +40,9 @@ class BackupCheck:
         return not self.problems
 
 
+CHECK_CACHE_KIB = 256 * 1024  # page cache of the connection that checks a backup
+
+
 def _count(connection: sqlite3.Connection, tables: set[str], table: str) -> int:
     if table not in tables:
         return 0
@@ -77,6 +80,10 @@ def _chain_problems(connection: sqlite3.Connection) -> list[str]:
 def _check_connection(
     connection: sqlite3.Connection, known_revisions: set[str]
 ) -> tuple[list[str], BackupContents | None]:
+    # The integrity check walks every index against its table: with SQLite's default 2 MB
+    # page cache it rereads the same pages many times (about 3x slower on 200 MB). The cache
+    # grows only as pages are read, up to this cap.
+    connection.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
     integrity = [str(r[0]) for r in connection.execute("PRAGMA integrity_check(10)")]
     if integrity != ["ok"]:
         return [f"integrity check: {' '.join(integrity[0].split())[:200]}"], None
