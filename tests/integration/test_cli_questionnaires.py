@@ -51,9 +51,8 @@ def test_export_of_a_shipped_questionnaire_writes_its_workbook(cli: Cli, tmp_pat
     assert (code, err) == (0, "") and str(workbook) in out
     book = load_workbook(workbook, read_only=True)
     assert book["Questionnaire"]["B2"].value == "sterilisation"
-    assert book["Questionnaire"]["B3"].value == _library(cli)["sterilisation"]["versions"][-1][
-        "version"
-    ]
+    shipped = _library(cli)["sterilisation"]["versions"][-1]
+    assert book["Questionnaire"]["B3"].value == shipped["version"]
     item_ids = [row[6] for row in book["Items"].iter_rows(min_row=2, values_only=True) if row[6]]
     assert len(item_ids) == 102
 
