@@ -131,6 +131,16 @@ def test_a_workbook_is_previewed_installed_found_by_typing_and_retired(
     assert "audit-armoires-services" in {t.id for t in other_services.diagnostics.templates()}
 
 
+def test_ids_and_targets_are_shown_whole_at_1366_by_768(qtbot, window: MainWindow) -> None:
+    dialog = _dialog(qtbot, window)
+    dialog.resize(1366, 768)
+    table, metrics = dialog.table, dialog.table.fontMetrics()
+    for column in (1, 3, 4):  # Identifiant, Origine, Cible
+        widest = max(metrics.horizontalAdvance(table.item(r, column).text()) for r in range(14))
+        assert table.columnWidth(column) > widest, table.horizontalHeaderItem(column).text()
+    assert table.columnWidth(0) > 250  # the title keeps the room left
+
+
 def test_the_library_refusals_are_worded_in_french() -> None:
     shipped = ConflictError("x", "questionnaire_shipped", template="sterilisation")
     assert error_text(shipped) == (

@@ -66,6 +66,8 @@ class QuestionnaireLibraryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.import_button = QPushButton(self.tr("Importer un classeur…"))
@@ -83,6 +85,7 @@ class QuestionnaireLibraryDialog(QDialog):
         )
         self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.verticalHeader().hide()
         self.preview_title = QLabel()
         self.preview_title.setWordWrap(True)
         self.preview_items = QListWidget()
@@ -127,6 +130,8 @@ class QuestionnaireLibraryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        # A few dozen rows at most: sized from all of them, so no id or target is cut short.
+        self.table.resizeColumnsToContents()
         self._filter(self.search.text())
         self._update_buttons()
 
