@@ -154,8 +154,35 @@ def conflict_text(err: ConflictError) -> str:
             "confiance à la nouvelle."
         ).replace("%1", str(err.params.get("finess", ""))),
         "bad_key": _tr("Le fichier de la clé privée n'est pas une clé Ed25519."),
+        **_questionnaire_conflicts(err),
     }
     return texts.get(err.reason, str(err))
+
+
+def _questionnaire_conflicts(err: ConflictError) -> dict[str, str]:
+    """The questionnaire library's refusals (diagnostics/library.py)."""
+    key = f"{err.params.get('template', '')}@{err.params.get('version', '')}"
+    return {
+        "questionnaire_shipped": _tr(
+            "Le questionnaire %1 est livré avec l'application : il reste toujours proposé."
+        ).replace("%1", str(err.params.get("template", ""))),
+        "questionnaire_in_use": _tr(
+            "%1 sert à %2 diagnostic(s) : il ne peut pas être supprimé ; retirez-le de la liste."
+        )
+        .replace("%1", key)
+        .replace("%2", str(err.params.get("count", ""))),
+        "questionnaire_shipped_id": _tr(
+            "%1 est l'identifiant d'un questionnaire livré avec l'application : donnez à votre "
+            "questionnaire un identifiant qui lui est propre."
+        ).replace("%1", str(err.params.get("template", ""))),
+        "questionnaire_version_exists": _tr(
+            "%1 est déjà installé avec un autre contenu : une version installée n'est jamais "
+            "remplacée ; augmentez la version."
+        ).replace("%1", key),
+        "questionnaire_version_not_higher": _tr(
+            "%1 : cette version n'est pas au-dessus des versions déjà installées."
+        ).replace("%1", key),
+    }
 
 
 def bundle_reason_text(reason: str) -> str:

@@ -71,7 +71,7 @@ def print_json(value: Any) -> None:
     on stderr naming where, never as `Infinity`, which is not JSON."""
     if is_dataclass(value) and not isinstance(value, type):
         value = asdict(value)
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):
         value = [asdict(v) if is_dataclass(v) and not isinstance(v, type) else v for v in value]
     replaced: list[str] = []
     value = finite_only(value, replaced)

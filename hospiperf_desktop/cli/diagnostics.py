@@ -18,6 +18,7 @@ from hospiperf_desktop.cli.common import (
     record_id,
     services_for,
 )
+from hospiperf_desktop.diagnostics.library import QuestionnaireEntry
 from hospiperf_desktop.diagnostics.plan_service import parse_due_date
 from hospiperf_desktop.diagnostics.planning import ActionStatus, Priority
 from hospiperf_desktop.diagnostics.records import DiagnosticSummary, PlanEntryChange
@@ -262,7 +263,7 @@ def _questionnaire_list(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         entries = services.questionnaires.list()
     if args.json:
-        print_json(entries)
+        print_json([_entry_json(entry) for entry in entries])
         return EXIT_OK
     for entry in entries:
         for v in entry.versions:
@@ -273,6 +274,32 @@ def _questionnaire_list(args: argparse.Namespace) -> int:
                 f"  {origin:<30} {state}"
             )
     return EXIT_OK
+
+
+def _entry_json(entry: QuestionnaireEntry) -> dict[str, Any]:
+    return {
+        "id": entry.template_id,
+        "title": entry.title,
+        "shipped": entry.shipped,
+        "versions": [
+            {
+                "version": v.version,
+                "title": v.title,
+                "target": v.target.value,
+                "family": v.family,
+                "items": v.item_count,
+                "sha256": v.sha256,
+                "origin": v.origin_kind,
+                "source": v.origin_source,
+                "installed_at": v.installed_at.isoformat() if v.installed_at else None,
+                "installed_by": v.installed_by,
+                "retired": v.retired,
+                "offered": v.offered,
+                "diagnostics": v.diagnostics,
+            }
+            for v in entry.versions
+        ],
+    }
 
 
 def _questionnaire_retire(args: argparse.Namespace) -> int:

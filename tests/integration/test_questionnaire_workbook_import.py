@@ -161,3 +161,26 @@ def test_a_hand_written_questionnaire_is_answered_scored_planned_printed_and_com
     assert comparison.reworded[0].after_text.startswith("Le chariot est scellé par un scellé")
     assert comparison.removed == ()
     assert diagnostics.get(before).template.version == "1.0"  # pinned
+
+
+def test_an_item_left_out_of_a_new_version_is_named_as_removed(
+    lib_services: Services, tmp_path: Path
+) -> None:
+    library, diagnostics = lib_services.questionnaires, lib_services.diagnostics
+    library.install_workbook(_hand_written(tmp_path / "v1.xlsx", "1.0", add=True))
+    establishment = lib_services.establishments.add(make_input(1)).id
+    before = diagnostics.create("audit-chariots", establishment, "Campagne 2026").id
+    diagnostics.answer(before, "A.06", AnswerCode.NO)
+    diagnostics.answer(before, "A.02", AnswerCode.YES)
+    library.install_workbook(_hand_written(tmp_path / "v11.xlsx", "1.1", reword=True))
+    after = diagnostics.create("audit-chariots", establishment, "Campagne 2027").id
+    diagnostics.answer(after, "A.02", AnswerCode.NO)
+    comparison = diagnostics.compare(before, after)
+    assert [(e.item_id, e.after_text) for e in comparison.removed] == [
+        ("A.06", ""),
+    ]
+    assert comparison.removed[0].before_text.startswith("Le chariot 6 est scellé")
+    assert comparison.added == ()
+    assert [e.item_id for e in comparison.reworded] == ["A.01"]
+    # the removed item's answer counts in no change; the item both versions share does
+    assert [c.item_id for c in comparison.worse] == ["A.02"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,6 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.establishments.model import EstablishmentInput
+from hospiperf_desktop.paths import resource_path
+from hospiperf_desktop.services import Services
 from ui.main_window import MainWindow
 from ui.sections.diagnostics.dialogs import ComparisonDialog, EvidenceDialog, NewDiagnosticDialog
 from ui.sections.diagnostics.plan_view import NewActionDialog
@@ -169,6 +173,79 @@ def test_comparing_two_campaigns_shows_deltas_worse_items_and_both_radars(
     assert dialog.worse.item(0).text().startswith(f"{item.id} — ")
     assert dialog.worse.item(0).text().endswith("(Oui → Non)")
     assert dialog.body.count() == 2, "the table side and the radar"
+
+
+def _versions_of_the_model() -> tuple[bytes, bytes]:
+    """The shipped model questionnaire as 1.0 with a sixth item A.06, and as 1.1 without
+    A.06, with A.01 reworded and a new A.07."""
+    model = json.loads((resource_path("examples") / "questionnaire-modele.json").read_bytes())
+    items = model["volets"][0]["axes"][0]["themes"][0]["items"]
+    first, second = copy.deepcopy(model), copy.deepcopy(model)
+    sixth = {**items[4], "id": "A.06", "text": "Les clés de l'armoire sont rangées à part."}
+    first["volets"][0]["axes"][0]["themes"][0]["items"].append(sixth)
+    later = second["volets"][0]["axes"][0]["themes"][0]["items"]
+    second["version"] = "1.1"
+    later[0]["text"] = "La dotation de l'armoire est affichée et datée de moins d'un an."
+    later.append({**items[4], "id": "A.07", "text": "Le réfrigérateur est relevé chaque jour."})
+    return (
+        json.dumps(first, ensure_ascii=False).encode(),
+        json.dumps(second, ensure_ascii=False).encode(),
+    )
+
+
+def test_comparing_campaigns_on_two_versions_names_added_removed_and_reworded_items(
+    qtbot, window: MainWindow, services: Services, monkeypatch
+) -> None:
+    library = services.questionnaires
+    establishment = services.establishments.add(
+        EstablishmentInput(finess="750712184", name="Hôpital Saint-Exemple", kind="chu")
+    )
+    older, newer = _versions_of_the_model()
+    library.install(older, "workbook", "armoires-1.0.xlsx")
+    before = services.diagnostics.create("audit-armoires-services", establishment.id, "2026")
+    library.install(newer, "workbook", "armoires-1.1.xlsx")
+    after = services.diagnostics.create("audit-armoires-services", establishment.id, "2027")
+    page = window.diagnostics_page()
+    window.navigation.setCurrentRow(1)
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.select(after.id)
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        page.open_button.click()
+    monkeypatch.setattr(
+        "ui.sections.diagnostics.page.choose_campaigns", lambda _c, others, _p: others[0]
+    )
+    page.compare_button.click()
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ComparisonDialog), timeout=10_000)
+    dialog = page.dialog
+    assert isinstance(dialog, ComparisonDialog)
+    assert not dialog.version_changes.isHidden()
+    assert "version 1.0 à la version 1.1" in dialog.versions_title.text()
+    lines = [dialog.version_changes.item(r).text() for r in range(dialog.version_changes.count())]
+    assert lines == [
+        "Ajouté : A.07 — Le réfrigérateur est relevé chaque jour.",
+        "Retiré : A.06 — Les clés de l'armoire sont rangées à part.",
+        "Reformulé : A.01 — « "
+        + json.loads(older)["volets"][0]["axes"][0]["themes"][0]["items"][0]["text"]
+        + " » devient « La dotation de l'armoire est affichée et datée de moins d'un an. »",
+    ]
+    assert services.diagnostics.get(before.id).template.version == "1.0"  # pinned
+
+
+def test_comparing_campaigns_on_one_version_shows_no_version_changes(
+    qtbot, opened: MainWindow, services: Services, monkeypatch
+) -> None:
+    page = opened.diagnostics_page()
+    current = page.current.detail.summary
+    services.diagnostics.create(TEMPLATE, current.establishment_id, "Campagne 2027")
+    monkeypatch.setattr(
+        "ui.sections.diagnostics.page.choose_campaigns", lambda _c, others, _p: others[0]
+    )
+    page.compare_button.click()
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ComparisonDialog), timeout=10_000)
+    dialog = page.dialog
+    assert isinstance(dialog, ComparisonDialog)
+    assert dialog.version_changes.isHidden() and dialog.versions_title.isHidden()
 
 
 def test_following_a_plan_action_records_owner_due_date_and_status(

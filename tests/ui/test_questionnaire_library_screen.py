@@ -4,15 +4,21 @@ one is previewed, installed, searched for by typing, exported and retired."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import threading
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
+from hospiperf_desktop.errors import ConflictError
 from hospiperf_desktop.paths import resource_path
 from hospiperf_desktop.safe_cells import save_workbook
 from hospiperf_desktop.services import Services
 from ui.main_window import MainWindow
+from ui.messages import error_text
 
 MODEL = resource_path("examples") / "modele-questionnaire.xlsx"
 
@@ -90,7 +96,18 @@ def test_a_workbook_is_previewed_installed_found_by_typing_and_retired(
 
     dialog.select("audit-armoires-services@1.0")
     assert dialog.retire_button.isEnabled()
+    library = dialog._services.questionnaires
+    threads: list[bool] = []
+    retire = library.retire
+
+    def watched(*args: object, **kwargs: object) -> None:
+        threads.append(threading.current_thread() is threading.main_thread())
+        retire(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "retire", watched)
     dialog.retire_button.click()
+    qtbot.waitUntil(lambda: dialog.retire_button.text() == "Proposer de nouveau", timeout=10_000)
+    assert threads == [False], "retiring runs in the worker, not on the GUI thread"
     version = next(
         e
         for e in other_services.questionnaires.list()
@@ -106,3 +123,54 @@ def test_a_workbook_is_previewed_installed_found_by_typing_and_retired(
     dialog.export_button.click()
     qtbot.waitUntil(exported.exists, timeout=10_000)
     assert load_workbook(exported)["Questionnaire"]["B2"].value == "audit-armoires-services"
+    qtbot.waitUntil(lambda: str(exported) in dialog.message.text(), timeout=10_000)
+
+    dialog.retire_button.click()  # now "Proposer de nouveau"
+    qtbot.waitUntil(lambda: dialog.retire_button.text() == "Retirer de la liste", timeout=10_000)
+    assert threads == [False, False]
+    assert "audit-armoires-services" in {t.id for t in other_services.diagnostics.templates()}
+
+
+def test_ids_and_targets_are_shown_whole_at_1366_by_768(qtbot, window: MainWindow) -> None:
+    dialog = _dialog(qtbot, window)
+    dialog.resize(1366, 768)
+    table, metrics = dialog.table, dialog.table.fontMetrics()
+    for column in (1, 3, 4):  # Identifiant, Origine, Cible
+        widest = max(metrics.horizontalAdvance(table.item(r, column).text()) for r in range(14))
+        assert table.columnWidth(column) > widest, table.horizontalHeaderItem(column).text()
+    assert table.columnWidth(0) > 250  # the title keeps the room left
+
+
+def test_the_library_refusals_are_worded_in_french() -> None:
+    shipped = ConflictError("x", "questionnaire_shipped", template="sterilisation")
+    assert error_text(shipped) == (
+        "Le questionnaire sterilisation est livré avec l'application : il reste toujours proposé."
+    )
+    in_use = ConflictError("x", "questionnaire_in_use", template="audit", version="1.0", count=2)
+    assert error_text(in_use).startswith("audit@1.0 sert à 2 diagnostic(s)")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_blank_grid_button_writes_the_pdf_of_the_selected_version(
+    qtbot, window: MainWindow, other_services: Services, tmp_path: Path, monkeypatch
+) -> None:
+    pdf = tmp_path / "grille-radiopharmacie.pdf"
+    monkeypatch.setattr("ui.sections.diagnostics.library_dialog.save_path", lambda *a, **k: pdf)
+    dialog = _dialog(qtbot, window)
+    assert not dialog.blank_button.isEnabled()  # nothing selected yet
+    version = next(
+        e for e in other_services.questionnaires.list() if e.template_id == "radiopharmacie"
+    ).latest
+    dialog.select(version.key)
+    assert dialog.blank_button.isEnabled()
+    dialog.blank_button.click()
+    assert window.runner.wait(30_000)
+    qtbot.waitUntil(lambda: str(pdf) in dialog.message.text(), timeout=10_000)
+    assert str(pdf) in window.statusBar().currentMessage()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    template = other_services.questionnaires.version_template("radiopharmacie", version.version)
+    assert all(item.id in text for item in template.items)
+    assert text.count("Commentaire") == len(template.items) == version.item_count

@@ -290,12 +290,46 @@ class ComparisonDialog(QDialog):
         left.addWidget(self.axes_table, 2)
         left.addWidget(QLabel(self.tr("Items qui se sont dégradés :")))
         left.addWidget(self.worse, 1)
+        self.versions_title = QLabel()
+        self.version_changes = QListWidget()
+        self.version_changes.setWordWrap(True)
+        self._fill_version_changes(comparison)
+        left.addWidget(self.versions_title)
+        left.addWidget(self.version_changes, 1)
         self.body.addLayout(left, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(self.body, 1)
         layout.addWidget(close)
         self.resize(1200, 680)
+
+    def _fill_version_changes(self, comparison: Comparison) -> None:
+        """Items added, removed or reworded between two versions (matched by id); hidden when
+        both campaigns were answered on the same version."""
+        shown = comparison.before_version != comparison.after_version
+        self.versions_title.setVisible(shown)
+        self.version_changes.setVisible(shown)
+        self.versions_title.setText(
+            self.tr("De la version %1 à la version %2 (items rapprochés par identifiant) :")
+            .replace("%1", comparison.before_version)
+            .replace("%2", comparison.after_version)
+        )
+        for edit in comparison.added:
+            self._version_change(self.tr("Ajouté : %1 — %2"), edit.item_id, edit.after_text)
+        for edit in comparison.removed:
+            self._version_change(self.tr("Retiré : %1 — %2"), edit.item_id, edit.before_text)
+        for edit in comparison.reworded:
+            wording = self.tr("« %1 » devient « %2 »")
+            wording = wording.replace("%1", edit.before_text).replace("%2", edit.after_text)
+            self._version_change(self.tr("Reformulé : %1 — %2"), edit.item_id, wording)
+        if shown and not self.version_changes.count():
+            self.version_changes.addItem(self.tr("Aucun item ajouté, retiré ni reformulé."))
+
+    def _version_change(self, pattern: str, item_id: str, text: str) -> None:
+        line = pattern.replace("%1", item_id).replace("%2", text)
+        entry = QListWidgetItem(line)
+        entry.setToolTip(line)
+        self.version_changes.addItem(entry)
 
     def add_radar(self, before: ScoreReport, after: ScoreReport) -> None:
         """Both campaigns on one radar: the earlier one dashed and hatched."""

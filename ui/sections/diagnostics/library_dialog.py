@@ -34,6 +34,7 @@ from hospiperf_desktop.services import Services
 from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
 from ui.labels import target_labels
+from ui.messages import error_text
 from ui.tasks import TaskRunner
 
 
@@ -65,6 +66,8 @@ class QuestionnaireLibraryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.import_button = QPushButton(self.tr("Importer un classeur…"))
@@ -82,6 +85,7 @@ class QuestionnaireLibraryDialog(QDialog):
         )
         self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.verticalHeader().hide()
         self.preview_title = QLabel()
         self.preview_title.setWordWrap(True)
         self.preview_items = QListWidget()
@@ -126,6 +130,8 @@ class QuestionnaireLibraryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        # A few dozen rows at most: sized from all of them, so no id or target is cut short.
+        self.table.resizeColumnsToContents()
         self._filter(self.search.text())
         self._update_buttons()
 
@@ -194,7 +200,7 @@ class QuestionnaireLibraryDialog(QDialog):
                 self._show_check(None, err)
             else:
                 self._show_check(None, None)
-                self.message.setText(str(err))
+                self.message.setText(error_text(err))
 
         self._pending = None
         self._runner.run(
@@ -258,7 +264,7 @@ class QuestionnaireLibraryDialog(QDialog):
             if isinstance(err, WorkbookError):
                 self._show_check(None, err)
             else:
-                self.message.setText(str(err))
+                self.message.setText(error_text(err))
 
         self._runner.run(
             lambda _p: library.install_workbook(path),
@@ -286,7 +292,7 @@ class QuestionnaireLibraryDialog(QDialog):
         library = self._services.questionnaires
         self._runner.run(
             lambda _p: library.export_workbook(chosen.template_id, chosen.version, target),
-            on_success=lambda _t: document_written(self, target),
+            on_success=lambda _t: self._written(target),
             label=self.tr("Export du questionnaire…"),
             parent=self,
         )
@@ -313,17 +319,36 @@ class QuestionnaireLibraryDialog(QDialog):
 
         self._runner.run(
             job,
-            on_success=lambda _r: document_written(self, target),
+            on_success=lambda _r: self._written(target),
             label=self.tr("Préparation de la grille…"),
             parent=self,
         )
 
+    def _retire_failed(self, err: BaseException) -> None:
+        self.message.setText(error_text(err))
+        self._update_buttons()
+
+    def _written(self, target: Path) -> None:
+        """Say so in the dialog; the window's status and document bars (open, show, print)
+        belong to the main window behind it, which `document_written` finds from the page."""
+        self.message.setText(self.tr("Fichier enregistré : %1").replace("%1", str(target)))
+        document_written(self.parentWidget() or self, target)
+
     def retire_selected(self) -> None:
+        """Retire the selected installed version, or offer it again, in the worker."""
         chosen = self.selected()
         if chosen is None or chosen.origin_kind == "shipped":
             return
-        self._services.questionnaires.retire(
-            chosen.template_id, chosen.version, retired=not chosen.retired
+        library = self._services.questionnaires
+
+        def done(_result: object) -> None:
+            self.reload()
+            self.select(chosen.key)
+
+        self.retire_button.setEnabled(False)  # one click, one change
+        self._runner.run(
+            lambda _p: library.retire(chosen.template_id, chosen.version, not chosen.retired),
+            on_success=done,
+            on_failure=self._retire_failed,
+            parent=self,
         )
-        self.reload()
-        self.select(chosen.key)
