@@ -20,7 +20,7 @@ from hospiperf_desktop.backup.store import Attempt
 
 if TYPE_CHECKING:
     from hospiperf_desktop.backup.restore import RestoreReport
-    from hospiperf_desktop.backup.service import BackupStatus
+    from hospiperf_desktop.backup.service import BackupStatus, CreatedBackup
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.faults import DatabaseFault
     from hospiperf_desktop.services import Services
@@ -157,6 +157,7 @@ class BackupController(QObject):
         self._status: BackupStatus | None = None
         self._failure: Attempt | None = None
         self._notice = ""
+        self._second_problem = ""  # the copy to the second destination failed: where and why
 
     def services_ready(self, services: Services) -> None:
         """At start: show where things stand, then back up in the worker if one is due."""
@@ -165,9 +166,16 @@ class BackupController(QObject):
         # Shown once the attempt is over: a first start would otherwise flash "no backup".
         self._window.runner.run(
             lambda _p: services.backups.backup_if_due(),
-            on_success=lambda _created: self._attempted(None),
+            on_success=self._backed_up,
             on_failure=self._attempted,
         )
+
+    def _backed_up(self, created: CreatedBackup | None) -> None:
+        # The backup itself is good; a USB key or network folder that refused its copy is
+        # said in the banner (an unplugged key is not a problem and says nothing).
+        problem = created.second_problem if created is not None else None
+        self._second_problem = problem or ""
+        self._attempted(None)
 
     def _attempted(self, err: BaseException | None) -> None:
         # Kept in memory too: a folder that cannot be written cannot keep the failure.
@@ -214,9 +222,17 @@ class BackupController(QObject):
             status = replace(status, last_attempt=self._failure)
         self._status = status
         self.status_label.setText(age_text(status, now))
-        texts = [t for t in (self._notice, banner_text(status, now)) if t]
+        second = (
+            _tr("La copie vers la seconde destination n'a pas pu être faite : %1").replace(
+                "%1", self._second_problem
+            )
+            if self._second_problem
+            else ""
+        )
+        alarm = banner_text(status, now)
+        texts = [t for t in (self._notice, alarm, second) if t]
         self.banner.setText("\n".join(texts))
-        self.banner.setProperty("level", "info" if not banner_text(status, now) else "alarm")
+        self.banner.setProperty("level", "alarm" if alarm or second else "info")
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(bool(texts))
 

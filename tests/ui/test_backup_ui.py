@@ -230,3 +230,52 @@ def test_a_database_on_a_network_share_shows_a_warning_banner(qtbot, db_path, mo
     assert "partage réseau" in window.backup.banner.text()
     assert window.services is not None and window.services.database.network_share
     window.close_services()
+
+
+def test_a_second_destination_that_refuses_its_copy_is_said_in_the_banner(
+    qtbot, db_path, monkeypatch
+):
+    """The backup is good, but the USB key was full and did not get its copy."""
+    import errno
+
+    from hospiperf_desktop.backup import service as backup_service
+    from hospiperf_desktop.backup.service import BackupSettings
+
+    usb = db_path.parent / "usb"
+    usb.mkdir()
+    services = open_services(db_path)
+    try:
+        services.backups.save_settings(BackupSettings(second_destination=str(usb)))
+    finally:
+        services.close()
+
+    def full_key(*_args: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_service, "copy_to_second", full_key)
+    window = _started(qtbot, db_path)
+    qtbot.waitUntil(lambda: "seconde destination" in window.backup.banner.text(), timeout=10_000)
+    text = window.backup.banner.text()
+    assert str(usb) in text and "No space left on device" in text
+    assert window.backup.banner.isVisible()
+    assert window.backup.status_label.text() == "Sauvegarde : il y a moins d'une heure"
+    assert list((db_path.parent / "backups").glob("hospiperf-*.sqlite"))
+    window.runner.wait()
+
+
+def test_quitting_when_a_backup_is_due_leaves_a_checked_backup(qtbot, db_path):
+    """The backup at start is made; once the interval has passed, quitting makes a new one
+    (the daily rotation then keeps only that newest copy of the day)."""
+    window = _started(qtbot, db_path)
+    folder = db_path.parent / "backups"
+    qtbot.waitUntil(lambda: len(list(folder.glob("hospiperf-*.sqlite"))) == 1, timeout=10_000)
+    [first] = folder.glob("hospiperf-*.sqlite")
+    services = window.services
+    assert services is not None
+    real_due = services.backups.due
+    services.backups.due = lambda now=None: real_due(datetime.now() + timedelta(hours=25))
+    window.close()
+    window.runner.wait()
+    [made] = folder.glob("hospiperf-*.sqlite")
+    assert made.name > first.name, "a newer backup was taken at quit"
+    assert Path(f"{made}.json").exists(), "and checked (its sidecar is written after the checks)"
