@@ -16,23 +16,20 @@ whose `reason` is a stable code and whose message says what to do.
 from __future__ import annotations
 
 import base64
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hospiperf_desktop.bundles.keys import (
     MAX_KEY_FILE_BYTES,
     MIN_PASSPHRASE,
+    Ed25519Key,
     _write_private,
     _write_text,
-    fingerprint,
-    fingerprint_words,
 )
 from hospiperf_desktop.errors import ConflictError, FieldIssue, HospiPerfError, ValidationError
 
@@ -58,38 +55,13 @@ class ArsKeyRefused(HospiPerfError):
 
 
 @dataclass(frozen=True)
-class ArsPublicKey:
+class ArsPublicKey(Ed25519Key):
     authority: str  # the agency's name, e.g. "ARS Bretagne"
     raw: bytes  # 32 bytes
+    FORMAT = ARS_PUBLIC_KEY_FORMAT
 
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.raw)
-
-    @property
-    def words(self) -> str:
-        return fingerprint_words(self.fingerprint)
-
-    def verify(self, signature: bytes, data: bytes) -> bool:
-        try:
-            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": ARS_PUBLIC_KEY_FORMAT,
-                "authority": self.authority,
-                "algorithm": "Ed25519",
-                "public_key": base64.b64encode(self.raw).decode("ascii"),
-                "fingerprint": self.fingerprint,
-                "fingerprint_words": self.words,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+    def _owner(self) -> dict[str, str]:
+        return {"authority": self.authority}
 
 
 def parse_ars_public_key(text: str, source: str) -> ArsPublicKey:

@@ -46,10 +46,13 @@ def fingerprint_groups(hex_fingerprint: str) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-@dataclass(frozen=True)
-class PublicKey:
-    finess: str
-    raw: bytes  # 32 bytes
+class Ed25519Key:
+    """What every public key here does with its 32 raw bytes (`raw`, set by the dataclass
+    that derives from this): fingerprint, words, verify, and the public-key file's JSON
+    with the fields of its owner (`_owner()`)."""
+
+    raw: bytes
+    FORMAT = ""
 
     @property
     def fingerprint(self) -> str:
@@ -66,11 +69,14 @@ class PublicKey:
             return False
         return True
 
+    def _owner(self) -> dict[str, str]:
+        raise NotImplementedError
+
     def to_json(self) -> str:
         return json.dumps(
             {
-                "format": PUBLIC_KEY_FORMAT,
-                "finess": self.finess,
+                "format": self.FORMAT,
+                **self._owner(),
                 "algorithm": "Ed25519",
                 "public_key": base64.b64encode(self.raw).decode("ascii"),
                 "fingerprint": self.fingerprint,
@@ -79,6 +85,16 @@ class PublicKey:
             ensure_ascii=False,
             indent=2,
         )
+
+
+@dataclass(frozen=True)
+class PublicKey(Ed25519Key):
+    finess: str
+    raw: bytes  # 32 bytes
+    FORMAT = PUBLIC_KEY_FORMAT
+
+    def _owner(self) -> dict[str, str]:
+        return {"finess": self.finess}
 
 
 class KeyFileError(ValueError):

@@ -1,51 +1,20 @@
-"""The ARS keys a desktop trusts for reference packages, until `bundles/authority.py` (the
-ARS's own key, issue 16 point 1) replaces this: files `ars-*.pub.json` in the keys folder,
-each `{"format": "hospiperf-ars-public-key/1", "public_key": <base64 of 32 bytes>}`."""
+"""Extra ARS keys a desktop trusts for reference packages, beside the one given to
+`keys trust-ars` (bundles/authority.py): ARS public-key files (`ars keys generate` writes
+them) copied as `ars-*.pub.json` into the keys folder. A file that is not a valid ARS
+public key is skipped: it can only add trust, never take the main key's away."""
 
 from __future__ import annotations
 
-import base64
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from hospiperf_desktop.bundles.keys import fingerprint
-
-ARS_KEY_FORMAT = "hospiperf-ars-public-key/1"
+from hospiperf_desktop.bundles.authority import ArsKeyRefused, ArsPublicKey, read_ars_public_key
 
 
-@dataclass(frozen=True)
-class ArsKey:
-    raw: bytes
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.raw)
-
-    def verify(self, signature: bytes, data: bytes) -> bool:
-        try:
-            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"format": ARS_KEY_FORMAT, "public_key": base64.b64encode(self.raw).decode("ascii")}
-        )
-
-
-def trusted_ars_keys(folder: Path) -> list[ArsKey]:
+def trusted_ars_keys(folder: Path) -> list[ArsPublicKey]:
     keys = []
     for path in sorted(folder.glob("ars-*.pub.json")) if folder.is_dir() else []:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            raw = base64.b64decode(data["public_key"], validate=True)
-        except (ValueError, KeyError, TypeError, OSError):
+            keys.append(read_ars_public_key(path))
+        except ArsKeyRefused:
             continue
-        if data.get("format") == ARS_KEY_FORMAT and len(raw) == 32:
-            keys.append(ArsKey(raw))
     return keys

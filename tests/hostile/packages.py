@@ -35,7 +35,7 @@ TABLE = json.dumps(
 
 
 def good(folder: Path, key: Ed25519PrivateKey, items: list[PackageItem] | None = None) -> bytes:
-    from hospiperf_desktop.library.trust import ArsKey
+    from hospiperf_desktop.bundles.authority import ArsPublicKey
 
     raw = key.public_key().public_bytes_raw()
     out = folder / "good.zip"
@@ -49,7 +49,7 @@ def good(folder: Path, key: Ed25519PrivateKey, items: list[PackageItem] | None =
         ],
         kind="reference",
         publisher="ARS",
-        signer_fingerprint=ArsKey(raw).fingerprint,
+        signer_fingerprint=ArsPublicKey("ARS test", raw).fingerprint,
         sign=key.sign,
         created=datetime(2026, 5, 1, tzinfo=UTC),
         software_version="test",

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from hospiperf_desktop.library.trust import ArsKey
+from hospiperf_desktop.bundles.authority import ArsPublicKey
 from tests.hostile.packages import CASES, good
 
 
@@ -26,7 +26,7 @@ def check_case(name: str, folder: Path) -> tuple[bool, str]:
     db = folder / name / "hospiperf.sqlite"
     (db.parent / "keys").mkdir(parents=True)
     (db.parent / "keys" / "ars-x.pub.json").write_text(
-        ArsKey(key.public_key().public_bytes_raw()).to_json()
+        ArsPublicKey("ARS test", key.public_key().public_bytes_raw()).to_json()
     )
     package = folder / name / f"{name}.zip"
     package.write_bytes(CASES[name](good(db.parent, key), key))

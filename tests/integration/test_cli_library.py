@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from integration_support import Cli
 from test_ars_benchmarks import _fill
 
+from hospiperf_desktop.bundles.authority import ArsPublicKey
 from hospiperf_desktop.library.benchmarks import diagnostic_metric, position
-from hospiperf_desktop.library.trust import ArsKey
 from hospiperf_desktop.services import open_services
 
 
@@ -33,7 +33,7 @@ def trust(db: Path, private: Ed25519PrivateKey) -> None:
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
     (db.parent / "keys").mkdir(exist_ok=True)
-    (db.parent / "keys" / "ars-region.pub.json").write_text(ArsKey(raw).to_json())
+    (db.parent / "keys" / "ars-region.pub.json").write_text(ArsPublicKey("ARS test", raw).to_json())
 
 
 def test_benchmarks_of_50_establishments_reach_the_desktop(

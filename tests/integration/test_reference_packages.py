@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from integration_support import make_input
 from test_questionnaire_library import lib_services, questionnaire  # noqa: F401
 
+from hospiperf_desktop.bundles.authority import ArsPublicKey
 from hospiperf_desktop.bundles.bag import sha256
 from hospiperf_desktop.diagnostics.records import AnswerCode
 from hospiperf_desktop.library.package import PackageItem, PackageRejected, write_package
-from hospiperf_desktop.library.trust import ArsKey
 from hospiperf_desktop.services import Services
 
 
@@ -29,7 +29,7 @@ def _raw(private: Ed25519PrivateKey) -> bytes:
 def trust(services: Services, private: Ed25519PrivateKey) -> None:
     folder = services.database.path.parent / "keys"
     folder.mkdir(exist_ok=True)
-    (folder / "ars-test.pub.json").write_text(ArsKey(_raw(private)).to_json())
+    (folder / "ars-test.pub.json").write_text(ArsPublicKey("ARS test", _raw(private)).to_json())
 
 
 def uo_table(version: str, coefficient: float) -> bytes:
@@ -71,7 +71,7 @@ def make_package(out: Path, private: Ed25519PrivateKey, items: list[PackageItem]
         items,
         kind="reference",
         publisher="ARS test",
-        signer_fingerprint=ArsKey(_raw(private)).fingerprint,
+        signer_fingerprint=ArsPublicKey("ARS test", _raw(private)).fingerprint,
         sign=private.sign,
         created=datetime(2026, 5, 1, tzinfo=UTC),
         software_version="test",

@@ -10,10 +10,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from hospiperf_desktop.bundles.authority import ArsPublicKey
 from hospiperf_desktop.bundles.bag import sha256
 from hospiperf_desktop.library.benchmarks import Distribution, document
 from hospiperf_desktop.library.package import PackageItem, write_package
-from hospiperf_desktop.library.trust import ArsKey
 from hospiperf_desktop.services import Services
 
 
@@ -24,7 +24,7 @@ def install_benchmarks(services: Services, folder: Path, items: list[Distributio
     )
     keys = services.database.path.parent / "keys"
     keys.mkdir(exist_ok=True)
-    (keys / "ars-test.pub.json").write_text(ArsKey(raw).to_json())
+    (keys / "ars-test.pub.json").write_text(ArsPublicKey("ARS test", raw).to_json())
     content = json.dumps(
         document(items, created="2026-11-30T00:00:00+00:00", publisher="ARS", source="test"),
         ensure_ascii=False,
@@ -44,7 +44,7 @@ def install_benchmarks(services: Services, folder: Path, items: list[Distributio
         [item],
         kind="benchmarks",
         publisher="ARS",
-        signer_fingerprint=ArsKey(raw).fingerprint,
+        signer_fingerprint=ArsPublicKey("ARS test", raw).fingerprint,
         sign=private.sign,
         created=datetime(2026, 11, 30, tzinfo=UTC),
         software_version="test",

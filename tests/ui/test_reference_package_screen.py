@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
+from hospiperf_desktop.bundles.authority import ArsPublicKey
 from hospiperf_desktop.bundles.bag import sha256
 from hospiperf_desktop.library.package import PackageItem, write_package
-from hospiperf_desktop.library.trust import ArsKey
 from ui.main_window import MainWindow
 from ui.reference_package_ui import PackageDialog
 
@@ -67,7 +67,7 @@ def _package(out: Path, private: Ed25519PrivateKey) -> Path:
         [_item("rules", "rules", RULES), _item("uo_table", "uo", TABLE)],
         kind="reference",
         publisher="ARS Occitanie",
-        signer_fingerprint=ArsKey(raw).fingerprint,
+        signer_fingerprint=ArsPublicKey("ARS test", raw).fingerprint,
         sign=private.sign,
         created=datetime(2026, 11, 30, tzinfo=UTC),
         software_version="test",
@@ -81,7 +81,7 @@ def _trust(db_path: Path, private: Ed25519PrivateKey) -> None:
     )
     folder = db_path.parent / "keys"
     folder.mkdir(exist_ok=True)
-    (folder / "ars-test.pub.json").write_text(ArsKey(raw).to_json())
+    (folder / "ars-test.pub.json").write_text(ArsPublicKey("ARS test", raw).to_json())
 
 
 def _choose(monkeypatch, path: Path) -> None:
