@@ -26,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hospiperf_desktop.bundles.keys import (
     MAX_KEY_FILE_BYTES,
-    MIN_PASSPHRASE,
     Ed25519Key,
     _write_private,
     _write_text,
+    check_passphrase,
 )
 from hospiperf_desktop.errors import ConflictError, FieldIssue, HospiPerfError, ValidationError
 
@@ -112,17 +112,7 @@ def generate_ars_keys(
     folder: Path, passphrase: str, authority: str = "ARS", *, replace: bool = False
 ) -> ArsKeyInfo:
     """Make the ARS's pair in `folder`: ars.key.pem (encrypted, owner only), ars.pub.json."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError(
-            [
-                FieldIssue(
-                    "passphrase",
-                    "short_passphrase",
-                    f"the passphrase needs at least {MIN_PASSPHRASE} characters",
-                    {"minimum": MIN_PASSPHRASE},
-                )
-            ]
-        )
+    check_passphrase(passphrase)
     authority = " ".join(authority.split())
     if not authority or len(authority) > 200 or any(not c.isprintable() for c in authority):
         raise ValidationError(

@@ -97,6 +97,21 @@ class PublicKey(Ed25519Key):
         return {"finess": self.finess}
 
 
+def check_passphrase(passphrase: str) -> None:
+    """A passphrase long enough to protect a private key, or ValidationError."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError(
+            [
+                FieldIssue(
+                    "passphrase",
+                    "short_passphrase",
+                    f"the passphrase needs at least {MIN_PASSPHRASE} characters",
+                    {"minimum": MIN_PASSPHRASE},
+                )
+            ]
+        )
+
+
 class KeyFileError(ValueError):
     """A public-key file that cannot be used; the message says why."""
 
@@ -225,17 +240,7 @@ class KeyStore:
         )
 
     def generate(self, finess: str, passphrase: str, *, replace: bool = False) -> KeyInfo:
-        if len(passphrase) < MIN_PASSPHRASE:
-            raise ValidationError(
-                [
-                    FieldIssue(
-                        "passphrase",
-                        "short_passphrase",
-                        f"the passphrase needs at least {MIN_PASSPHRASE} characters",
-                        {"minimum": MIN_PASSPHRASE},
-                    )
-                ]
-            )
+        check_passphrase(passphrase)
         if self.has_key(finess) and not replace:
             raise ConflictError(
                 f"{finess} has a key already (fingerprint {self.info(finess).words});"

@@ -231,22 +231,31 @@ def _parse_manifest(name: str, text: bytes) -> dict[str, str]:
     return out
 
 
-def _parse_info(text: bytes) -> dict[str, str]:
+def read_bag_info(
+    text: bytes, labels: Sequence[str], reject: Callable[[str, str], Exception]
+) -> dict[str, str]:
+    """bag-info.txt as {label: value}: UTF-8 'Label: value' lines, no control character in a
+    value, every one of `labels` present; anything else raises `reject('bad_bag_info', …)`."""
     try:
         lines = text.decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        raise _reject("bad_bag_info", f"{BAG_INFO} is not UTF-8 text") from None
+        raise reject("bad_bag_info", f"{BAG_INFO} is not UTF-8 text") from None
     info: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         label, sep, value = line.partition(":")
-        if not sep or not label or label != label.strip():
-            raise _reject("bad_bag_info", f"{BAG_INFO}, line {number}: not 'Label: value'")
+        if not sep or not label or label != label.strip() or re.search(r"[\x00-\x1f\x7f]", value):
+            raise reject("bad_bag_info", f"{BAG_INFO}, line {number}: not 'Label: value'")
         info[label] = value.strip()
-    missing = [label for label in BAG_INFO_LABELS if label not in info]
+    missing = [label for label in labels if label not in info]
     if missing:
-        raise _reject("bad_bag_info", f"{BAG_INFO} lacks {', '.join(missing)}")
+        raise reject("bad_bag_info", f"{BAG_INFO} lacks {', '.join(missing)}")
+    return info
+
+
+def _parse_info(text: bytes) -> dict[str, str]:
+    info = read_bag_info(text, BAG_INFO_LABELS, _reject)
     _check_info(info)
     return info
 

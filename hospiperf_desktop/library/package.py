@@ -43,6 +43,7 @@ from hospiperf_desktop.bundles.verify import (
     _parse_manifest,
     _read,
     _zip_checks,
+    read_bag_info,
 )
 
 PACKAGE_FORMAT = "hospiperf-reference-package/1"
@@ -192,21 +193,7 @@ def _file_sha256(path: Path) -> str:
 
 
 def _parse_info(text: bytes) -> dict[str, str]:
-    try:
-        lines = text.decode("utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise _reject("bad_bag_info", f"{BAG_INFO} is not UTF-8 text") from None
-    info: dict[str, str] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        label, sep, value = line.partition(":")
-        if not sep or label != label.strip() or re.search(r"[\x00-\x1f\x7f]", value):
-            raise _reject("bad_bag_info", f"{BAG_INFO}, line {number}: not 'Label: value'")
-        info[label] = value.strip()
-    missing = [label for label in INFO_LABELS if label not in info]
-    if missing:
-        raise _reject("bad_bag_info", f"{BAG_INFO} lacks {', '.join(missing)}")
+    info = read_bag_info(text, INFO_LABELS, _reject)
     if info["Package-Kind"] not in PACKAGE_KINDS:
         raise _reject("bad_bag_info", f"{BAG_INFO}: unknown Package-Kind")
     if not _HEX64.match(info["Signer-Fingerprint"]):
