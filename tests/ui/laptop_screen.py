@@ -10,7 +10,8 @@ Run in its own process, because Qt chooses its platform (and so the screen) once
 test_laptop_screen.py runs it. A problem is: a window or dialog larger than the screen, or
 whose minimum size is; a widget cut by its window; a view that needs a horizontal scroll bar;
 a label, column header, cell or button whose text does not fit and has no tooltip (a
-word-wrapped label does not fit when it is less high than its lines need at its width).
+word-wrapped label does not fit when it is less high than its lines need at its width); a tab
+bar that needs its scroll arrows or elides a tab's title.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QRadioButton,
     QStyle,
     QStyleOptionViewItem,
+    QTabBar,
     QTabWidget,
     QToolButton,
     QWidget,
@@ -104,6 +106,22 @@ def _button_problem(button: QAbstractButton) -> str | None:
     if button.sizeHint().width() > button.width() + 1:
         return f"button « {_short(text)} » cut ({button.sizeHint().width()} px, {button.width()})"
     return None
+
+
+def _tab_bar_problems(bar: QTabBar) -> Iterator[str]:
+    """Every tab whole in its bar: none behind the scroll arrows, none with an elided title."""
+    arrows = [b.geometry() for b in bar.findChildren(QToolButton) if b.isVisible()]
+    room = bar.rect()
+    if arrows:  # the arrows sit at the bar's end, over the tabs
+        room.setRight(min(arrow.left() for arrow in arrows) - 1)
+    titles = [bar.tabText(n).replace("&", "") for n in range(bar.count())]
+    hidden = [f"« {titles[n]} »" for n in range(bar.count()) if not room.contains(bar.tabRect(n))]
+    if arrows or hidden:
+        yield f"tab bar needs its scroll arrows ({', '.join(hidden) or 'no tab'} not whole)"
+    for number, title in enumerate(titles):
+        rect, hint = bar.tabRect(number), bar.tabSizeHint(number)
+        if rect.width() + 1 < hint.width() and not bar.tabToolTip(number):
+            yield f"tab « {_short(title)} » cut ({rect.width()} px, {hint.width()} px needed)"
 
 
 def _short(text: str) -> str:
@@ -216,6 +234,8 @@ def problems(top: QWidget, screen: QRect) -> list[str]:
             problem = None
         if problem:
             found.append(problem)
+        if isinstance(widget, QTabBar):
+            found.extend(_tab_bar_problems(widget))
         if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
             for header_name in ("horizontalHeader", "header"):
                 header = getattr(widget, header_name, None)
