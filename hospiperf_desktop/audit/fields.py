@@ -14,7 +14,7 @@ from typing import Any
 from hospiperf_desktop.paths import resource_path
 
 # Snapshot fields that name what the entry is about, most telling first.
-NAME_FIELDS = ("name", "label", "product_label", "file", "text")
+NAME_FIELDS = ("name", "label", "authority", "product_label", "file", "text")
 NAME_LENGTH = 60
 
 

@@ -47,6 +47,12 @@ ENTITY_LABELS = {
     "signing_key": "Clé de signature",
     "bundle": "Paquet signé",
     "backup": "Sauvegarde",
+    "backup_settings": "Paramètres des sauvegardes",
+    "database": "Base de données",
+    "demo": "Données de démonstration",
+    "ars_key": "Clé de l'ARS",
+    "reference_package": "Paquet de référence",
+    "questionnaire": "Questionnaire",
 }
 ACTION_LABELS = {
     "create": "création",
@@ -69,6 +75,9 @@ ACTION_LABELS = {
     "export": "export",
     "version": "nouvelle version",
     "restore": "restauration",
+    "install": "installation",
+    "remove": "retrait",
+    "delete_with_data": "suppression avec ses données",
 }
 
 
