@@ -103,24 +103,6 @@ def test_changes_name_each_field_before_and_after(demo: Services) -> None:
     assert "status" not in text and "Item" not in text  # unchanged fields are not repeated
 
 
-def test_fields_values_and_objects_unknown_to_the_names_are_shown_as_recorded() -> None:
-    from hospiperf_desktop.audit.fields import field_label, object_label, value_label
-
-    assert field_label("establishment", "beds") == "Nombre de lits"
-    assert field_label("diagnostic", "code") == "Réponse"  # a kind of change's own name
-    assert field_label("product", "code") == "Code"
-    assert value_label("plan_action", "status", "in_progress") == "En cours"
-    assert value_label("supplier", "lead_time_profile", "mainland_sea").startswith("Métropole")
-    assert value_label("plan_action", "priority", 1) == "Haute"
-    assert field_label("future_thing", "new_field") == "new_field"
-    assert value_label("plan_action", "status", "someday") == "someday"
-    assert value_label("product", "mitm", True) is True
-    assert object_label("future_thing", "7/x", []) == "7/x"
-    assert object_label("activity_value", "690990015/2026/03/avis_pharmaceutiques", []) == (
-        "Avis pharmaceutiques émis — 03/2026"
-    )
-
-
 def test_cli_lists_as_json_and_exports_pdf_and_excel(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
