@@ -243,7 +243,11 @@ class SterilisationView(CalculatorView):
             if category.list not in lists:
                 continue
             process = self.tr("vapeur") if category.process == "vapeur" else self.tr("basse temp.")
-            label = QLabel(f"{category.id} — {category.label} ({process})")
+            named = ("vapeur", "basse temp")  # a label that names its process already
+            text = f"{category.id} — {category.label}"
+            if not any(word in category.label.lower() for word in named):
+                text += f" ({process})"
+            label = QLabel(text)
             label.setWordWrap(True)
             count = _field()
             coefficient = _field(
