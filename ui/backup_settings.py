@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.file_dialogs import existing_folder
 
 if TYPE_CHECKING:
     from hospiperf_desktop.backup.service import BackupSettings
@@ -90,9 +91,9 @@ class BackupSettingsDialog(QDialog):
         self.interval.selectAll()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Seconde destination"))
-        if folder:
-            self.destination.setText(folder)
+        folder = existing_folder(self, self.tr("Seconde destination"), "backup_destination")
+        if folder is not None:
+            self.destination.setText(str(folder))
 
     def save(self) -> None:
         current = self._current

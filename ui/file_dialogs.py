@@ -46,12 +46,21 @@ def _kind(kind: str | None, name: str) -> str:
 
 
 def save_path(
-    parent: QWidget, title: str, suggested: str, pattern: str, kind: str | None = None
+    parent: QWidget,
+    title: str,
+    suggested: str,
+    pattern: str,
+    kind: str | None = None,
+    *,
+    confirm_overwrite: bool = True,
 ) -> Path | None:
-    """Ask where to write `suggested` (a file name); None when the user cancels."""
+    """Ask where to write `suggested` (a file name); None when the user cancels.
+
+    `confirm_overwrite=False` for a file that is opened when it exists (a database)."""
     kind = _kind(kind, suggested)
     start = start_folder(kind) / Path(suggested).name
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start), pattern)
+    options = {} if confirm_overwrite else {"options": QFileDialog.Option.DontConfirmOverwrite}
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start), pattern, **options)
     if not chosen:
         return None
     remember_folder(kind, Path(chosen))

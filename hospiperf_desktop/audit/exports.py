@@ -1,7 +1,8 @@
 """The audit journal as documents: an Excel workbook and an A4 PDF, both in French.
 
 Each entry is written with its number, local time, author (role in French), establishment,
-kind of change, action, object, and what changed ("champ : avant → après"). The verification
+kind of change, action, object, and what changed ("champ : avant → après"), fields and coded
+values by their French names (audit/fields.py). The verification
 of the chain, when given, is stated at the top.
 """
 
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hospiperf_desktop.audit.fields import field_label, object_label, value_label
 from hospiperf_desktop.audit.journal import JournalEntry, action_label, entity_label
 from hospiperf_desktop.audit.service import AuditReport
 from hospiperf_desktop.diagnostics.texts import actor_label, format_date, local_time
@@ -42,18 +44,35 @@ def shown_value(value: Any) -> str:
     return str(value)
 
 
+def field_value(entry: JournalEntry, field: str, value: Any) -> str:
+    """A snapshot's value as people read it: coded values by their French name."""
+    return shown_value(value_label(entry.entity, field, value))
+
+
+def fields(entry: JournalEntry) -> list[tuple[str, str]]:
+    """The fields of the entry's snapshots as (code, French name), in the names' order."""
+    keys = set(entry.before or {}) | set(entry.after or {})
+    return sorted(((k, field_label(entry.entity, k)) for k in keys), key=lambda f: f[1].lower())
+
+
+def object_text(entry: JournalEntry) -> str:
+    """What the entry is about: 'PAAT 2025 (2)', an activity value's measure and period."""
+    snapshots = [s for s in (entry.after, entry.before) if s is not None]
+    return object_label(entry.entity, entry.entity_id, snapshots)
+
+
 def changes(entry: JournalEntry) -> str:
-    """What the entry changed, field by field: "statut : à faire → en cours; …"."""
+    """What the entry changed, field by field: "Statut : À faire → En cours ; …"."""
     before, after = entry.before or {}, entry.after or {}
     parts = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
+    for key, name in fields(entry):
+        old, new = field_value(entry, key, before.get(key)), field_value(entry, key, after.get(key))
         if entry.before is None:
-            parts.append(f"{key} : {shown_value(new)}")
+            parts.append(f"{name} : {new}")
         elif entry.after is None:
-            parts.append(f"{key} : {shown_value(old)} (retiré)")
-        elif old != new:
-            parts.append(f"{key} : {shown_value(old)} → {shown_value(new)}")
+            parts.append(f"{name} : {old} (retiré)")
+        elif before.get(key) != after.get(key):
+            parts.append(f"{name} : {old} → {new}")
     text = " ; ".join(parts) or "aucun champ modifié"
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
@@ -61,7 +80,7 @@ def changes(entry: JournalEntry) -> str:
 def row(entry: JournalEntry) -> list[Any]:
     return [
         entry.id, when(entry), actor_label(entry.actor), entry.finess or "",
-        entity_label(entry.entity), action_label(entry.action), entry.entity_id, changes(entry),
+        entity_label(entry.entity), action_label(entry.action), object_text(entry), changes(entry),
     ]  # fmt: skip
 
 
@@ -131,7 +150,7 @@ def write_journal_pdf(
                 kit.para(str(entry.id)), kit.para(when(entry)), kit.para(actor_label(entry.actor)),
                 kit.para(entry.finess or "—"),
                 kit.para(f"{entity_label(entry.entity)} : {action_label(entry.action)}"),
-                Paragraph(f"<b>{kit.markup(entry.entity_id)}</b><br/>{kit.markup(changes(entry))}",
+                Paragraph(f"<b>{kit.markup(object_text(entry))}</b><br/>{kit.markup(changes(entry))}",
                           kit.CELL),
             ]
         )  # fmt: skip

@@ -48,6 +48,12 @@ ENTITY_LABELS = {
     "bundle": "Paquet signé",
     "bundle_receipt": "Accusé de réception de l'ARS",
     "backup": "Sauvegarde",
+    "backup_settings": "Paramètres des sauvegardes",
+    "database": "Base de données",
+    "demo": "Données de démonstration",
+    "ars_key": "Clé de l'ARS",
+    "reference_package": "Paquet de référence",
+    "questionnaire": "Questionnaire",
 }
 ACTION_LABELS = {
     "create": "création",
@@ -70,6 +76,9 @@ ACTION_LABELS = {
     "export": "export",
     "version": "nouvelle version",
     "restore": "restauration",
+    "install": "installation",
+    "remove": "retrait",
+    "delete_with_data": "suppression avec ses données",
 }
 
 

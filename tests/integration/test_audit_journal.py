@@ -97,9 +97,10 @@ def test_changes_name_each_field_before_and_after(demo: Services) -> None:
     changed = next(e for e in updates if e.before and e.after)
     assert changed.before is not None and changed.after is not None
     text = changes(changed)
-    status = f"status : {changed.before['status']} → {changed.after['status']}"
-    assert status in text
-    assert "item_id" not in text  # unchanged fields are not repeated
+    labels = {"todo": "À faire", "in_progress": "En cours", "done": "Fait"}
+    status = f"Statut : {labels[changed.before['status']]} → {labels[changed.after['status']]}"
+    assert status in text  # each field and coded value by its French name
+    assert "status" not in text and "Item" not in text  # unchanged fields are not repeated
 
 
 def test_cli_lists_as_json_and_exports_pdf_and_excel(

@@ -9,7 +9,9 @@ Run in its own process, because Qt chooses its platform (and so the screen) once
 `--check` prints one line per problem and exits 1 when there is any; tests/ui/
 test_laptop_screen.py runs it. A problem is: a window or dialog larger than the screen, or
 whose minimum size is; a widget cut by its window; a view that needs a horizontal scroll bar;
-a label, column header, cell or button whose text does not fit and has no tooltip.
+a label, column header, cell or button whose text does not fit and has no tooltip (a
+word-wrapped label does not fit when it is less high than its lines need at its width); a tab
+bar that needs its scroll arrows or elides a tab's title.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QRadioButton,
     QStyle,
     QStyleOptionViewItem,
+    QTabBar,
     QTabWidget,
     QToolButton,
     QWidget,
@@ -79,7 +82,12 @@ def _lines_width(metrics: QFontMetrics, text: str) -> int:
 
 def _label_problem(label: QLabel) -> str | None:
     text = label.text()
-    if not text.strip() or label.wordWrap() or _tooltip(label) or not label.pixmap().isNull():
+    if not text.strip() or _tooltip(label) or not label.pixmap().isNull():
+        return None
+    if label.wordWrap():  # as wide as it is given: cut only when its lines need more height
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            return f"label « {_short(text)} » cut ({needed} px high needed, {label.height()} px)"
         return None
     if label.textFormat() == Qt.TextFormat.PlainText or not QtGui.Qt.mightBeRichText(text):
         needed = _lines_width(label.fontMetrics(), text) + 2 * label.margin()
@@ -98,6 +106,22 @@ def _button_problem(button: QAbstractButton) -> str | None:
     if button.sizeHint().width() > button.width() + 1:
         return f"button « {_short(text)} » cut ({button.sizeHint().width()} px, {button.width()})"
     return None
+
+
+def _tab_bar_problems(bar: QTabBar) -> Iterator[str]:
+    """Every tab whole in its bar: none behind the scroll arrows, none with an elided title."""
+    arrows = [b.geometry() for b in bar.findChildren(QToolButton) if b.isVisible()]
+    room = bar.rect()
+    if arrows:  # the arrows sit at the bar's end, over the tabs
+        room.setRight(min(arrow.left() for arrow in arrows) - 1)
+    titles = [bar.tabText(n).replace("&", "") for n in range(bar.count())]
+    hidden = [f"« {titles[n]} »" for n in range(bar.count()) if not room.contains(bar.tabRect(n))]
+    if arrows or hidden:
+        yield f"tab bar needs its scroll arrows ({', '.join(hidden) or 'no tab'} not whole)"
+    for number, title in enumerate(titles):
+        rect, hint = bar.tabRect(number), bar.tabSizeHint(number)
+        if rect.width() + 1 < hint.width() and not bar.tabToolTip(number):
+            yield f"tab « {_short(title)} » cut ({rect.width()} px, {hint.width()} px needed)"
 
 
 def _short(text: str) -> str:
@@ -142,8 +166,6 @@ def _cell_problems(view: QAbstractItemView) -> Iterator[str]:
         option.font = view.font()
         option.rect = rect
         hint = delegate.sizeHint(option, index)
-        if view.wordWrap() and hint.height() <= rect.height() + 1:
-            pass  # measured unwrapped; wrapped text shown whole is fine only if tall enough
         if hint.width() > rect.width() + 2 and not (
             view.wordWrap() and rect.height() >= 2 * view.fontMetrics().height()
         ):
@@ -212,6 +234,8 @@ def problems(top: QWidget, screen: QRect) -> list[str]:
             problem = None
         if problem:
             found.append(problem)
+        if isinstance(widget, QTabBar):
+            found.extend(_tab_bar_problems(widget))
         if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
             for header_name in ("horizontalHeader", "header"):
                 header = getattr(widget, header_name, None)
@@ -275,6 +299,32 @@ def _dialog(app: QApplication, window: QWidget, name: str, opener: Callable[[], 
     wait(app, window)
 
 
+def _show_widest_words(app: QApplication, window: QWidget, label: QLabel) -> None:
+    """The fingerprint that needs the most room: the ten widest words of the word list, so
+    that whether it shows whole does not depend on the key made for the walk."""
+    from hospiperf_desktop.bundles.wordlist import WORDS
+
+    width = label.fontMetrics().horizontalAdvance
+    label.setText(" ".join(sorted(WORDS, key=width, reverse=True)[:10]))
+    wait(app, window)
+
+
+def _trust_an_ars_key(app: QApplication, window) -> None:  # type: ignore[no-untyped-def]
+    """An ARS key trusted, so that the *Clé de l'ARS* tab shows a fingerprint."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from hospiperf_desktop.bundles.authority import ArsPublicKey, trust_ars_key
+
+    public = Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key()
+    trust_ars_key(
+        window.services, ArsPublicKey("ARS Auvergne-Rhône-Alpes", public.public_bytes_raw())
+    )
+    view = window.exports_page().ars_key
+    view.reload()
+    wait(app, window)
+    _show_widest_words(app, window, view.words_label)
+
+
 def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-untyped-def]
     """Every section with its tabs, then the dialogs; `visit(name, top_level_widget)`."""
     from ui import main_window as mw
@@ -289,6 +339,7 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
         ("exports", mw.EXPORTS_ROW),
         ("journal-audit", mw.AUDIT_ROW),
     ]
+    _trust_an_ars_key(app, window)
     for name, row in sections:
         window.navigation.setCurrentRow(row)
         wait(app, window)
@@ -324,6 +375,7 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
         key_dialog.confirmation.setText("phrase de passe du portable")
         key_dialog.accept()
         wait(app, window, rounds=10)
+        _show_widest_words(app, window, send.key_panel.words_label)
         visit("exports-cle-creee", window)
     if send.prepare_button.isEnabled():
         send.prepare_button.click()

@@ -260,6 +260,9 @@ def test_an_imported_sheet_is_refused_whole_with_its_line_or_stored_and_exported
     monkeypatch.setattr("ui.sections.activity.page.save_path", lambda *_a: target)
     page.export_button.click()
     qtbot.waitUntil(lambda: "export.xlsx" in window.statusBar().currentMessage(), timeout=10_000)
+    bar = window.document_bar  # the workbook is offered to open or show in its folder
+    assert bar.isVisible() and bar.label.text() == "Fichier enregistré : export.xlsx"
+    assert bar.open_button.isVisible() and bar.folder_button.isVisible()
     sheet = load_workbook(target)["Activité"]
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True)}
     assert rows["lignes_cmd_dms"][4] == 800

@@ -78,20 +78,31 @@ def test_an_entry_shows_each_field_before_and_after(qtbot, window, trail) -> Non
                                          page.details.item(r, 2).text())
         for r in range(page.details.rowCount())
     }  # fmt: skip
-    assert details["beds"] == ("300", "320")
-    assert details["name"] == ("Hôpital Saint-Exemple", "Hôpital Saint-Exemple")
+    assert details["Nombre de lits"] == ("300", "320")  # fields and codes in French
+    assert details["Nom"] == ("Hôpital Saint-Exemple", "Hôpital Saint-Exemple")
+    assert details["Type"] == ("CHU", "CHU")
+    assert not {"beds", "name", "kind"} & set(details)
     assert (
         page.details.item(
             next(
                 r
                 for r in range(page.details.rowCount())
-                if page.details.item(r, 0).text() == "beds"
+                if page.details.item(r, 0).text() == "Nombre de lits"
             ),
             2,
         )
         .font()
         .bold()
     )
+
+
+def test_each_entry_names_its_object_for_people(qtbot, window, trail) -> None:
+    objects = {row[4]: row[6] for row in _shown(_open(qtbot, window))}
+    assert objects["Établissement"] in {
+        "Hôpital Saint-Exemple (750712184)", "Centre des Monts (690990015)"
+    }  # fmt: skip
+    assert objects["Valeur d'activité"] == "Avis pharmaceutiques émis — année 2025"
+    assert objects["Profil"].startswith("Claire Martin (")
 
 
 def test_verify_the_chain_says_in_words_that_it_is_intact(qtbot, window, trail) -> None:

@@ -86,6 +86,10 @@ def _past_checks(qtbot, view: SendView) -> None:
 
 def _sign(qtbot, view: SendView, passphrase: str, target: Path, monkeypatch) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    _type_passphrase(qtbot, view, passphrase)
+
+
+def _type_passphrase(qtbot, view: SendView, passphrase: str) -> None:
     view.sign_button.click()
     _past_checks(qtbot, view)
     dialog = view.dialog
@@ -194,16 +198,21 @@ def test_a_wrong_passphrase_is_told_in_french_and_writes_no_file(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     target = tmp_path / "paquet.zip"
-    _sign(qtbot, view, "pas la bonne phrase", target, monkeypatch)
-    asked: list[str] = []
+    asked: list[object] = []  # every save dialog, from the click on: none may come first
     monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **_k: asked.append(a) or ("", "")
+        QFileDialog, "getSaveFileName", lambda *a, **_k: asked.append(a) or (str(target), "")
     )
+    _type_passphrase(qtbot, view, "pas la bonne phrase")
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert window.runner.wait(20_000)
     assert shown[0].startswith("La phrase de passe est incorrecte")
     assert asked == []  # told before being asked where to save
     assert not target.exists() and list(tmp_path.glob("*.zip*")) == []
     assert not view.result_label.isVisible()
+
+    _type_passphrase(qtbot, view, PASSPHRASE)  # the right one: now, and only now, asked where
+    qtbot.waitUntil(lambda: target.exists(), timeout=20_000)
+    assert len(asked) == 1 and len(shown) == 1
 
 
 def test_changing_the_contents_discards_the_listed_bundle(qtbot, window, establishment) -> None:
@@ -415,7 +424,7 @@ def test_coverage_above_target_is_highlighted_and_written(qtbot) -> None:
     brush = model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
     assert brush.color().name() == ABOVE_TARGET_BACKGROUND
     assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is None
-    assert views.tabText(views.indexOf(table)) == "Couverture de stock (2)"
+    assert views.tabText(views.indexOf(table)) == "Couverture (2)"
 
 
 def test_only_validated_diagnostics_are_ticked_for_sending(

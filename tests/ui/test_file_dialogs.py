@@ -48,3 +48,45 @@ def test_the_first_dialog_opens_in_documents_then_each_kind_remembers_its_folder
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer(documents / "x.pdf"))
     save_path(parent, "Rapport", "diagnostic-3.pdf", "PDF (*.pdf)")
     assert started[-1] == str(documents / "diagnostic-3.pdf")  # a folder gone: Documents again
+
+
+def test_the_backup_destination_and_the_consolidation_base_dialogs_start_in_documents(
+    qtbot, window, tmp_path, monkeypatch
+) -> None:
+    documents, usb, bases = tmp_path / "Documents", tmp_path / "usb", tmp_path / "ars"
+    for folder in (documents, usb, bases):
+        folder.mkdir()
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _where: str(documents))
+    started: list[str] = []
+    options: list[object] = []
+
+    def chosen_folder(_parent, _title, start, *_a, **_k):  # type: ignore[no-untyped-def]
+        started.append(start)
+        return str(usb)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", chosen_folder)
+    window.backup.settings_action.trigger()
+    dialog = window.backup.settings_dialog
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=10_000)
+    dialog._browse()
+    dialog._browse()
+    assert started == [str(documents), str(usb)]  # Documents, then the folder chosen last
+    assert dialog.destination.text() == str(usb)
+    dialog.reject()
+
+    def chosen_base(_parent, _title, start, _pattern, **keywords):  # type: ignore[no-untyped-def]
+        started.append(start)
+        options.append(keywords.get("options"))
+        return str(bases / "region.sqlite"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", chosen_base)
+    view = window.exports_page().ars
+    monkeypatch.setattr(view, "open_database", lambda: None)
+    view.location.clear()
+    view.browse()
+    view.browse()
+    assert started[2:] == [
+        str(documents / "consolidation-ars.sqlite"), str(bases / "region.sqlite")
+    ]  # fmt: skip
+    assert view.location.text() == str(bases / "region.sqlite")
+    assert options == [QFileDialog.Option.DontConfirmOverwrite] * 2  # an existing base is opened

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from laptop_screen import PLATFORM, problems
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QDialog, QLabel, QTableView, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from ui.record_table import RecordTableModel, record_table
 
@@ -25,7 +25,8 @@ EXPECTED = {
     "journal-audit", "diagnostic-ouvert-questionnaire", "exports-paquet-prepare",
     "dialogue-etablissement", "dialogue-nouveau-diagnostic", "assistant-import-stock",
     "dialogue-restauration", "dialogue-sauvegardes", "dialogue-profil", "aide",
-    "choix-colonnes", "dialogue-cle", "dialogue-controles",
+    "choix-colonnes", "dialogue-cle", "exports-cle-creee", "exports-cle-de-l-ars",
+    "dialogue-controles",
 }  # fmt: skip
 
 
@@ -73,3 +74,34 @@ def test_the_check_reports_a_cut_label_a_too_large_dialog_and_a_scrolled_table(q
     assert "QTableView needs a horizontal scroll bar" in text
     label.setToolTip(label.text())  # cut, but whole in its tooltip: accepted
     assert "label «" not in "\n".join(problems(dialog, QRect(0, 0, 600, 300)))
+
+
+def test_the_check_reports_a_wrapped_label_given_fewer_lines_than_its_words_need(qtbot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    words = QLabel("grenouille montagne marmotte parapluie magnolia chameau escargot orchidee")
+    words.setWordWrap(True)
+    words.setFixedSize(160, words.fontMetrics().height() + 2)  # room for one line of three
+    layout.addWidget(words)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    found = "\n".join(problems(dialog, QRect(0, 0, 1366, 768)))
+    assert "label « grenouille montagne" in found and "px high needed" in found
+    words.setFixedHeight(words.heightForWidth(words.width()))  # every line shown: accepted
+    assert "label «" not in "\n".join(problems(dialog, QRect(0, 0, 1366, 768)))
+
+
+def test_the_check_reports_tabs_hidden_behind_the_tab_bar_scroll_arrows(qtbot) -> None:
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    for title in ("Activité : synthèse", "Liste détaillée", "Personnel", "Autres coûts", "Cycles"):
+        tabs.addTab(QWidget(), title)
+    tabs.resize(300, 200)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    found = "\n".join(problems(tabs, QRect(0, 0, 1366, 768)))
+    assert "tab bar needs its scroll arrows" in found and "« Cycles »" in found
+    tabs.resize(700, 200)  # every tab whole: accepted
+    qtbot.wait(10)
+    assert "tab" not in "\n".join(problems(tabs, QRect(0, 0, 1366, 768)))

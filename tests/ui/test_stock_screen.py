@@ -325,7 +325,7 @@ def test_a_shortage_added_in_the_dialog_shows_in_the_log_with_the_years_count(
     assert stored.supplier_changed and stored.product_code == "3400930000042"
 
 
-def test_both_tables_export_to_excel_and_an_import_can_be_undone(
+def test_both_tables_export_to_excel_offered_to_open_and_an_import_can_be_undone(
     qtbot, page: StockPage, tmp_path, services, establishment, other_services, monkeypatch
 ) -> None:
     from openpyxl import load_workbook
@@ -338,11 +338,16 @@ def test_both_tables_export_to_excel_and_an_import_can_be_undone(
     targets = iter([tmp_path / "indicateurs.xlsx", tmp_path / "reappro.xlsx"])
     monkeypatch.setattr("ui.sections.stock.indicators_view.save_path", lambda *_a: next(targets))
     monkeypatch.setattr("ui.sections.stock.reorder_view.save_path", lambda *_a: next(targets))
+    bar = page.window().document_bar
     page.indicators.export_button.click()
+    qtbot.waitUntil(lambda: bar.label.text().endswith("indicateurs.xlsx"), timeout=10_000)
     with qtbot.waitSignal(page.reorder.loaded, timeout=10_000):
         page.tabs.setCurrentWidget(page.reorder)
     page.reorder.export_button.click()
-    assert page.window().runner.wait(10_000)
+    qtbot.waitUntil(lambda: bar.label.text().endswith("reappro.xlsx"), timeout=10_000)
+    # Each workbook written is offered to open or show in its folder, as every export is.
+    assert bar.isVisible() and bar.label.text() == "Fichier enregistré : reappro.xlsx"
+    assert bar.open_button.isVisible() and bar.folder_button.isVisible()
     coverage = load_workbook(tmp_path / "indicateurs.xlsx")["Couverture"]
     assert coverage["A2"].value == "Médicament" and coverage["C2"].value == 60.0
     lines = load_workbook(tmp_path / "reappro.xlsx")["Réapprovisionnement"]

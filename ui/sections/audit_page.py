@@ -78,13 +78,13 @@ class JournalModel(RecordTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
-        from hospiperf_desktop.audit.exports import when
+        from hospiperf_desktop.audit.exports import object_text, when
         from hospiperf_desktop.audit.journal import action_label, entity_label
 
         entry: JournalEntry = self.rows[index.row()]
         return (
             str(entry.id), when(entry), actor_text(entry.actor), entry.finess or "—",
-            entity_label(entry.entity), action_label(entry.action), entry.entity_id,
+            entity_label(entry.entity), action_label(entry.action), object_text(entry),
         )[index.column()]  # fmt: skip
 
 
@@ -274,16 +274,16 @@ class AuditPage(QWidget):
         self.details.setRowCount(0)
         if not current.isValid():
             return
-        from hospiperf_desktop.audit.exports import shown_value
+        from hospiperf_desktop.audit.exports import field_value, fields
 
         entry: JournalEntry = self.model.row_at(current.row())
         before, after = entry.before or {}, entry.after or {}
-        for key in sorted(set(before) | set(after)):
+        for key, name in fields(entry):
             row = self.details.rowCount()
             self.details.insertRow(row)
-            old = shown_value(before.get(key)) if entry.before is not None else ""
-            new = shown_value(after.get(key)) if entry.after is not None else ""
-            for column, text in enumerate((key, old, new)):
+            old = field_value(entry, key, before.get(key)) if entry.before is not None else ""
+            new = field_value(entry, key, after.get(key)) if entry.after is not None else ""
+            for column, text in enumerate((name, old, new)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 if column and old != new and entry.before is not None and entry.after is not None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
 from ui.sections.activity.entry_view import EntryView
@@ -285,9 +286,7 @@ class ActivityPage(QWidget):
 
         self._runner.run(
             job,
-            on_success=lambda _r: self._status(
-                self.tr("Fichier enregistré : %1").replace("%1", str(target))
-            ),
+            on_success=lambda _r: document_written(self, target),
             on_cancel=lambda: self._status(self.tr("Export annulé : aucun fichier écrit.")),
             label=self.tr("Export des valeurs d'activité…"),
         )

@@ -136,10 +136,13 @@ class SterilisationView(CalculatorView):
         head.addRow(self.tr("Activité saisie pour :"), self.period)
 
         self.form_tabs = QTabWidget()
-        self.form_tabs.addTab(
-            self._activity_tab(("simplified", "other")), self.tr("Activité : synthèse")
+        # Short titles: the six tabs fit the form's width on a 1366 px screen.
+        self.form_tabs.addTab(self._activity_tab(("simplified", "other")), self.tr("Simplifiée"))
+        self.form_tabs.setTabToolTip(
+            0, self.tr("Activité : liste simplifiée des catégories, et les autres lignes")
         )
-        self.form_tabs.addTab(self._activity_tab(("detailed",)), self.tr("Liste détaillée"))
+        self.form_tabs.addTab(self._activity_tab(("detailed",)), self.tr("Détaillée"))
+        self.form_tabs.setTabToolTip(1, self.tr("Activité : liste détaillée des catégories"))
         self.form_tabs.addTab(self._staff_tab(), self.tr("Personnel"))
         self.form_tabs.addTab(self._equipment_tab(), self.tr("Équipements"))
         self.form_tabs.addTab(self._costs_tab(), self.tr("Autres coûts"))
@@ -179,8 +182,8 @@ class SterilisationView(CalculatorView):
         result_scroll.setWidget(result_box)
 
         body = QHBoxLayout()
-        body.addLayout(left, 5)
-        body.addWidget(result_scroll, 6)
+        body.addLayout(left, 6)
+        body.addWidget(result_scroll, 5)
         layout = QVBoxLayout(self)
         layout.addLayout(
             self.tools(self.import_button, self.extraction_button, self.template_button)
@@ -240,7 +243,11 @@ class SterilisationView(CalculatorView):
             if category.list not in lists:
                 continue
             process = self.tr("vapeur") if category.process == "vapeur" else self.tr("basse temp.")
-            label = QLabel(f"{category.id} — {category.label} ({process})")
+            named = ("vapeur", "basse temp")  # a label that names its process already
+            text = f"{category.id} — {category.label}"
+            if not any(word in category.label.lower() for word in named):
+                text += f" ({process})"
+            label = QLabel(text)
             label.setWordWrap(True)
             count = _field()
             coefficient = _field(

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -204,15 +203,17 @@ class ConsolidationView(QWidget):
     # The database --------------------------------------------------------------------------
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        current = Path(self.location.text().strip())
+        chosen = save_path(
             self,
             self.tr("Base de consolidation (fichier SQLite)"),
-            self.location.text(),
+            current.name if current.suffix in (".sqlite", ".db") else "consolidation-ars.sqlite",
             self.tr("Base SQLite (*.sqlite *.db);;Tous les fichiers (*)"),
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            "consolidation",
+            confirm_overwrite=False,  # an existing base is opened, not replaced
         )
-        if chosen:
-            self.location.setText(chosen)
+        if chosen is not None:
+            self.location.setText(str(chosen))
             self.open_database()
 
     def open_database(self) -> None:

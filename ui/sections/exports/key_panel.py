@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.bundles.keys import KeyInfo
 
 WORDS_STYLE = (
-    "font-size: 22px; font-weight: 600; letter-spacing: 1px; padding: 8px 10px;"
+    "font-size: 20px; font-weight: 600; padding: 6px 10px;"
     " background: palette(base); border: 1px solid #b8c4d6; border-radius: 4px;"
 )
 HEX_STYLE = "font-family: monospace; color: #444;"
@@ -81,9 +81,8 @@ class KeyPanel(QGroupBox):
         self.hex_label.setToolTip(self.tr("Empreinte complète (SHA-256 de la clé publique)"))
         note = QLabel(
             self.tr(
-                "La clé privée reste sur cet ordinateur, chiffrée par votre phrase de passe. "
-                "Envoyez la clé publique à l'ARS, puis lisez-lui ces dix mots : elle les compare "
-                "à ceux qu'affiche sa copie."
+                "La clé privée reste ici, chiffrée par votre phrase de passe. Envoyez la clé "
+                "publique à l'ARS, puis lisez-lui ces dix mots : elle les compare à sa copie."
             )
         )
         note.setWordWrap(True)

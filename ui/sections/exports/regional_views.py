@@ -61,12 +61,22 @@ class RegionalViews(QTabWidget):
             table = stock_table(RecordFilter(model, self))
             table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             self.titles[key], self.models[key], self.tables[key] = title, model, table
-            self.addTab(table, title)
+            index = self.addTab(table, title)
+            self.setTabToolTip(index, self._tooltips().get(key, title))
         coverage = self.models["coverage"]
         coverage.background = lambda r, _c: ABOVE_TARGET_BACKGROUND if r["above_target"] else None
         self.models["checks"].background = lambda r, _c: (
             ABOVE_TARGET_BACKGROUND if r["status"] == "warning" else None
         )
+
+    def _tooltips(self) -> dict[str, str]:
+        """The whole name of each view whose tab title is short (the tab bar fits 1366 px)."""
+        return {
+            "diagnostic_scores": self.tr("Scores des diagnostics, par questionnaire et campagne"),
+            "coverage": self.tr("Couverture de stock, en semaines, par lieu"),
+            "checks": self.tr("Contrôles faits avant l'envoi de chaque paquet"),
+            "ledger": self.tr("Suivi des envois : par période et module, reçu, refusé ou manquant"),
+        }
 
     @property
     def _name(self) -> str:
@@ -92,7 +102,7 @@ class RegionalViews(QTabWidget):
             ),
             (
                 "diagnostic_scores",
-                self.tr("Scores des diagnostics"),
+                self.tr("Scores"),
                 [
                     finess,
                     name,
@@ -118,7 +128,7 @@ class RegionalViews(QTabWidget):
             ),
             (
                 "coverage",
-                self.tr("Couverture de stock"),
+                self.tr("Couverture"),
                 [
                     finess,
                     name,
@@ -159,7 +169,7 @@ class RegionalViews(QTabWidget):
             ),
             (
                 "checks",
-                self.tr("Contrôles avant envoi"),
+                self.tr("Contrôles"),
                 [
                     finess,
                     name,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.records import CoverageRow, StockIndicators
+from ui.documents import document_written
 from ui.file_dialogs import save_path
 from ui.labels import stock_location_labels, stock_warning_labels
 from ui.record_table import fit_height
@@ -426,8 +427,6 @@ class IndicatorsView(StockTab):
         params = self.services.stock.params
         self._runner.run(
             lambda _p: write_indicators_workbook(found, params, target, establishment.name),
-            on_success=lambda _r: self.status(
-                self.tr("Fichier enregistré : %1").replace("%1", str(target))
-            ),
+            on_success=lambda _r: document_written(self, target),
             label=self.tr("Export des indicateurs…"),
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.stock.export import REASON_LABELS
 from hospiperf_desktop.stock.records import ReorderLine, ReorderReport
+from ui.documents import document_written
 from ui.file_dialogs import save_path
 from ui.labels import criticality_labels
 from ui.sections.stock.common import (
@@ -306,8 +307,6 @@ class ReorderView(StockTab):
         params = self.services.stock.params
         self._runner.run(
             lambda _p: write_reorder_workbook(report, params, target, establishment.name),
-            on_success=lambda _r: self.status(
-                self.tr("Fichier enregistré : %1").replace("%1", str(target))
-            ),
+            on_success=lambda _r: document_written(self, target),
             label=self.tr("Export du réapprovisionnement…"),
         )
