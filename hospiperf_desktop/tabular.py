@@ -43,6 +43,7 @@ class Table:
     rows: tuple[Row, ...]
     header_line: int = 1
     preamble: tuple[Row, ...] = ()  # the non-blank lines above the heading (titles)
+    comma_separated: bool = False  # a CSV whose cells are separated by ',' (English numbers)
 
     def column_name(self, index: int) -> str:
         return f"{column_letter(index)} ({self.headers[index]})"
@@ -172,8 +173,8 @@ def read_table(
     path: Path, *, sheet: str | None = None, header_hint: frozenset[str] = frozenset()
 ) -> Table:
     """The table in `path`; its header is the first row holding one of `header_hint` (folded)."""
-    raw = read_rows(path, sheet=sheet)
-    raw = [(line, cells) for line, cells in raw if not all(_blank(c) for c in cells)]
+    grid = read_grid(path, sheet=sheet)
+    raw = [(line, cells) for line, cells in grid.numbered() if not all(_blank(c) for c in cells)]
     header_at = next(
         (i for i, (_, cells) in enumerate(raw) if {fold(c) for c in cells} & header_hint), 0
     )
@@ -185,7 +186,7 @@ def read_table(
     headers = tuple("" if c is None else str(c).strip() for c in header_cells)
     rows = tuple(Row(line, tuple(cells)) for line, cells in raw[header_at + 1 :])
     preamble = tuple(Row(line, tuple(cells)) for line, cells in raw[:header_at])
-    return Table(path.name, headers, rows, header_line, preamble)
+    return Table(path.name, headers, rows, header_line, preamble, grid.comma_separated)
 
 
 def headings_text(headers: list[str] | tuple[str, ...], budget: int = 400) -> str:

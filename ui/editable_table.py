@@ -5,7 +5,8 @@ reason and the cursor stays on it, and typing letters never jumps the view.
 A model shown in an `EditableTable` gives `next_editable(index)`, `held(index)` (the reason a
 cell keeps the cursor — a refused value, or one waiting for a confirmation — else None) and
 `release(index)` (Escape on a refused cell: its stored value shows again). `CellMarks` keeps
-the refused texts for it.
+the refused texts for it. A model whose rows have several typed cells also gives
+`next_across(index)`: Tab then goes right, where Enter goes down (`ui/text_grid.py`).
 """
 
 from __future__ import annotations
@@ -119,17 +120,19 @@ class EditableTable(QTableView):
         """Letters typed on a cell that takes no typing do nothing: the view never jumps."""
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        """Enter, and Tab too (the cells to its right take no typing), go to the next value."""
+        """Enter, and Tab too (unless the model has typed cells across: `next_across`), go to
+        the next value."""
         current = QPersistentModelIndex(self.currentIndex())
         moves = hint in (
             QAbstractItemDelegate.EndEditHint.SubmitModelCache,
             QAbstractItemDelegate.EndEditHint.EditNextItem,
         )
-        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+        across = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        if across:
             hint = QAbstractItemDelegate.EndEditHint.SubmitModelCache
         super().closeEditor(editor, hint)
         if moves:
-            self.move_on(QModelIndex(current))
+            self.move_on(QModelIndex(current), across)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         editing = self.state() == QAbstractItemView.State.EditingState
@@ -143,13 +146,15 @@ class EditableTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def move_on(self, index: QModelIndex) -> None:
+    def move_on(self, index: QModelIndex, across: bool = False) -> None:
         """From `index` to the next editable cell, unless `index` holds the cursor."""
-        if not index.isValid() or self._editable_model().held(index) is not None:
+        model = self._editable_model()
+        if not index.isValid() or model.held(index) is not None:
             if index.isValid():
                 self.setCurrentIndex(index)
             return
-        following = self._editable_model().next_editable(index)
+        next_across = getattr(model, "next_across", None) if across else None
+        following = next_across(index) if next_across else model.next_editable(index)
         if following.isValid():
             self.setCurrentIndex(following)
             self.scrollTo(following)

@@ -386,7 +386,7 @@ def source_issue_text(issue: SourceIssue) -> str:
         ),
         "out_of_range": _tr("valeur hors des limites admises"),
         "not_integer": _tr("un nombre entier est attendu"),
-        # Stock numbers (stock/cells.py, stock/numbers.py, stock/bounds.py).
+        # Stock numbers (stock/cells.py, number_columns.py, stock/bounds.py).
         "too_large": _tr("« %1 » est trop grand (plus de 1 000 milliards)").replace("%1", value),
         "ambiguous_number": _tr(
             "« %1 » peut se lire avec un point décimal ou un séparateur de milliers : "

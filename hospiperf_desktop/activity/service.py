@@ -27,6 +27,7 @@ from hospiperf_desktop.activity.unusual import (
 from hospiperf_desktop.activity.values import External, Resolved, resolve
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
+from hospiperf_desktop.number_columns import DotChoice
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ActivityValue, Establishment, UoResultRecord
@@ -251,19 +252,22 @@ class ActivityService:
         year: int,
         progress: Progress | None = None,
         confirm: Confirmation | None = None,
+        single_dot: DotChoice | None = None,
     ) -> ActivityImportResult:
         """Import an activity sheet: every value checked first, then one transaction.
 
         Unusual values (each with its file, line and column) refuse the import
         (UnusualValuesError) unless `confirm` is given: those it covers are stored with its
         justification, the others are skipped (the stored value stays).
+        A value column whose "1.500" nothing explains refuses the file (FileImportError,
+        issue code `ambiguous_number`) unless `single_dot` says what a dot means.
         `Cancelled` from `progress` (checked after reading and before the commit) leaves the
         database as it was.
         """
         progress = progress or NullProgress()
         check_year(year)
         progress.report(0, 3, "Lecture du fichier")
-        sheet = read_activity_sheet(path, self.catalog(), year)
+        sheet = read_activity_sheet(path, self.catalog(), year, single_dot)
         unusual = self.unusual(establishment_id, year, sheet.values, sheet.places)
         if unusual and confirm is None:
             raise UnusualValuesError(unusual)
@@ -280,7 +284,13 @@ class ActivityService:
         progress.report(1, 3, "Enregistrement")
         with self._db.write() as session:
             changed, cleared, unchanged = self._apply(
-                session, establishment_id, year, values, source=sheet.file, justified=justified
+                session,
+                establishment_id,
+                year,
+                values,
+                source=sheet.file,
+                justified=justified,
+                single_dot=single_dot,
             )
             progress.check_cancelled()
         progress.report(3, 3, "Import terminé")
@@ -302,6 +312,7 @@ class ActivityService:
         changes: Mapping[tuple[str, int], float | None],
         source: str | None = None,
         justified: Mapping[Key, str | None] | None = None,
+        single_dot: DotChoice | None = None,
     ) -> tuple[int, int, int]:
         establishment = self._establishment(session, establishment_id)
         existing = {
@@ -350,6 +361,8 @@ class ActivityService:
             after: dict[str, object] | None = None if value is None else {"value": value}
             if after is not None and source:
                 after["file"] = source
+                if single_dot is not None:
+                    after["single_dot"] = single_dot.value  # what "1.500" meant, as chosen
             if after is not None and why:
                 after["justification"] = why
             self._audit.record(

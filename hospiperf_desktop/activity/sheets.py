@@ -5,12 +5,16 @@ Sheet "Activité": title lines (establishment, year), then the heading row
 each family's heading line followed by its measures. An import reads `Code`, `Année` and the
 month columns; the other columns are for people. A CSV or sheet with just `code;valeur`
 (French or English headings) is read the same way.
+
+Numbers are read by the stock import's rules (`number_columns.py`, docs/stock-numbers.md):
+each value column is looked at whole, and a "1.500" that nothing in its column explains is
+refused, naming the file, line and column, until the user says what a dot means.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +25,7 @@ from hospiperf_desktop.activity.texts import UNIT_LABELS, origin_text
 from hospiperf_desktop.activity.unusual import Place
 from hospiperf_desktop.activity.values import Resolved
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.number_columns import DotChoice, ambiguity_issues, read_column
 from hospiperf_desktop.safe_cells import append_row, save_workbook
 from hospiperf_desktop.stock.cells import CellError, blank, parse_number
 from hospiperf_desktop.tabular import Row, Table, fold, read_table
@@ -98,14 +103,32 @@ def _sheet_year(table: Table) -> int | None:
     return None
 
 
-def _number(raw: Any) -> float:
-    if isinstance(raw, str):
-        raw = raw.strip().rstrip("%").strip()
-    return parse_number(raw)
+def _unpercent(raw: Any) -> Any:
+    return raw.strip().rstrip("%").strip() if isinstance(raw, str) else raw
 
 
-def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> SheetValues:
-    """Every value of the sheet, checked; FileImportError lists every problem at once."""
+def _dots_grouping_thousands(
+    table: Table, columns: Iterable[int], single_dot: DotChoice | None
+) -> set[int]:
+    """The value columns whose dots group thousands; an ambiguous column the user has not
+    settled with `single_dot` refuses the file (FileImportError naming a line of it)."""
+    rows = [(row.line, tuple(_unpercent(c) for c in row.cells)) for row in table.rows]
+    read = [
+        read_column(rows, col, table.headers[col], table.comma_separated) for col in sorted(columns)
+    ]
+    refused = ambiguity_issues(table.file, read, single_dot)
+    if refused:
+        raise FileImportError(refused)
+    return {c.index for c in read if c.dot_groups_thousands(single_dot)}
+
+
+def read_activity_sheet(
+    path: Path, catalog: MeasureCatalog, year: int, single_dot: DotChoice | None = None
+) -> SheetValues:
+    """Every value of the sheet, checked; FileImportError lists every problem at once.
+
+    `single_dot` says what "1.500" means in the value columns that cannot tell themselves.
+    """
     table = read_table(path, header_hint=_CODE)
     code_col, month_cols = _columns(table)
     issues: list[SourceIssue] = []
@@ -125,6 +148,7 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
         issue(
             None, None, f"the sheet is for {sheet_year}, not {year}", "wrong_year", found=sheet_year
         )
+    thousands = _dots_grouping_thousands(table, month_cols.values(), single_dot)
     measures = catalog.measures
     values: dict[tuple[str, int], float | None] = {}
     places: dict[tuple[str, int], Place] = {}
@@ -157,7 +181,8 @@ def read_activity_sheet(path: Path, catalog: MeasureCatalog, year: int) -> Sheet
                 values[(code, month)] = None
                 continue
             try:
-                values[(code, month)] = check_value(measures[code], _number(raw))
+                number = parse_number(_unpercent(raw), table.comma_separated, col in thousands)
+                values[(code, month)] = check_value(measures[code], number)
             except (CellError, ValueProblem) as err:
                 issue(row, col, str(err), "bad_value", measure=code, value=str(raw))
     if issues:

@@ -159,7 +159,7 @@ class CalculatorService:
             select(CalculatorScenario, Establishment)
             .join(Establishment, Establishment.id == CalculatorScenario.establishment_id)
             .where(CalculatorScenario.calculator == "sterilisation")
-            .order_by(Establishment.name, CalculatorScenario.name)
+            .order_by(Establishment.name.collate(FRENCH), CalculatorScenario.name.collate(FRENCH))
         )
         with self._db.read() as session:
             for row, establishment in session.execute(query).all():

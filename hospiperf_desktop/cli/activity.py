@@ -15,12 +15,15 @@ from hospiperf_desktop.activity.work_units import UoReport
 from hospiperf_desktop.cli.common import (
     EXIT_OK,
     CliError,
+    ambiguity_refusal,
     checked_number,
+    dot_options,
     existing_file,
     print_json,
     services_for,
     year,
 )
+from hospiperf_desktop.errors import FileImportError
 from hospiperf_desktop.stock.cells import CellError, parse_number
 
 
@@ -60,6 +63,7 @@ def _register_activity(commands: Any) -> None:
     where(imp)
     imp.add_argument("--json", action="store_true")
     confirm_unusual(imp)
+    dot_options(imp)
     imp.set_defaults(handler=_import)
 
     exp = group.add_parser("export", help="write the activity workbook (the import layout)")
@@ -167,9 +171,16 @@ def _register_uo(commands: Any) -> None:
 def _import(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
-        result = services.activity.values.import_file(
-            args.file, establishment.id, args.year, confirm=_confirmation(args)
-        )
+        try:
+            result = services.activity.values.import_file(
+                args.file,
+                establishment.id,
+                args.year,
+                confirm=_confirmation(args),
+                single_dot=args.single_dot,
+            )
+        except FileImportError as err:
+            raise ambiguity_refusal(err) or err from None
     if args.json:
         print_json(result)
     else:

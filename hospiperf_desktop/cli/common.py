@@ -6,13 +6,15 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from hospiperf_desktop.errors import FileImportError, SourceIssue
 from hospiperf_desktop.faults import DatabaseDamaged, DatabaseFault
+from hospiperf_desktop.number_columns import DotChoice
 from hospiperf_desktop.paths import resolve_database_path
 from hospiperf_desktop.safe_cells import finite_only
 from hospiperf_desktop.services import Services, open_services
@@ -151,3 +153,43 @@ def short(text: str) -> str:
     from hospiperf_desktop.failures import short_text
 
     return short_text(text, 80)
+
+
+def dot_options(parser: argparse.ArgumentParser) -> None:
+    """`--decimal-point` / `--thousands-point`: what "1.500" means where a file cannot tell
+    (hospiperf_desktop/number_columns.py); the choice lands in `args.single_dot`."""
+    dots = parser.add_mutually_exclusive_group()
+    help_text = "in columns that cannot tell, '1.500' is {}"
+    dots.add_argument(
+        "--decimal-point",
+        dest="single_dot",
+        action="store_const",
+        const=DotChoice.DECIMAL,
+        help=help_text.format("1.5 (a decimal point)"),
+    )
+    dots.add_argument(
+        "--thousands-point",
+        dest="single_dot",
+        action="store_const",
+        const=DotChoice.THOUSANDS,
+        help=help_text.format("1500 (a thousands separator)"),
+    )
+
+
+DOT_HINT = "say what a dot means with --decimal-point or --thousands-point"
+_SHOWN_ISSUES = 3
+
+
+def one_line(issues: Sequence[SourceIssue], hint: str) -> str:
+    """A few of `issues` on one line, after the hint that lifts them."""
+    # The hint first: a long line is cut at its end when it is printed (fail).
+    shown = "; ".join(str(i) for i in issues[:_SHOWN_ISSUES])
+    more = f"; ... and {len(issues) - _SHOWN_ISSUES} more" if len(issues) > _SHOWN_ISSUES else ""
+    return f"({hint}) {shown}{more}"
+
+
+def ambiguity_refusal(err: FileImportError) -> CliError | None:
+    """A file refused for its ambiguous numbers, as one line naming the flags that choose."""
+    if any(i.code == "ambiguous_number" for i in err.issues):
+        return CliError("ambiguous numbers: " + one_line(err.issues, DOT_HINT))
+    return None

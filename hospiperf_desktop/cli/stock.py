@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
@@ -14,14 +13,17 @@ from hospiperf_desktop.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
     CliError,
+    ambiguity_refusal,
+    dot_options,
     existing_file,
     finite_number,
+    one_line,
     print_json,
     record_id,
     services_for,
     year,
 )
-from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.errors import FileImportError
 from hospiperf_desktop.services import Services
 from hospiperf_desktop.stock.bounds import UnusualEntryError, UnusualValuesError
 from hospiperf_desktop.stock.catalog import ShortageInput
@@ -33,7 +35,6 @@ from hospiperf_desktop.stock.export import (
     write_reorder_workbook,
 )
 from hospiperf_desktop.stock.mapping import ColumnMapping, ImportKind
-from hospiperf_desktop.stock.numbers import DotChoice
 from hospiperf_desktop.stock.records import ImportOptions, OnOverlap
 
 
@@ -84,7 +85,7 @@ def register(commands: Any) -> None:
         default="",
         help="import values outside their plausible bounds; the justification is audited",
     )
-    _dot_options(imp)
+    dot_options(imp)
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import)
 
@@ -92,7 +93,7 @@ def register(commands: Any) -> None:
     pre.add_argument("file", type=existing_file)
     pre.add_argument("--kind", required=True, choices=[k.value for k in ImportKind])
     pre.add_argument("--mapping", metavar="NAME|FILE")
-    _dot_options(pre)
+    dot_options(pre)
     pre.add_argument("--json", action="store_true")
     pre.set_defaults(handler=_preview)
 
@@ -190,35 +191,7 @@ def register(commands: Any) -> None:
     shorts.set_defaults(handler=_shortages)
 
 
-def _dot_options(parser: argparse.ArgumentParser) -> None:
-    dots = parser.add_mutually_exclusive_group()
-    help_text = "in columns that cannot tell, '1.500' is {}"
-    dots.add_argument(
-        "--decimal-point",
-        dest="single_dot",
-        action="store_const",
-        const=DotChoice.DECIMAL,
-        help=help_text.format("1.5 (a decimal point)"),
-    )
-    dots.add_argument(
-        "--thousands-point",
-        dest="single_dot",
-        action="store_const",
-        const=DotChoice.THOUSANDS,
-        help=help_text.format("1500 (a thousands separator)"),
-    )
-
-
-_DOT_HINT = "say what a dot means with --decimal-point or --thousands-point"
 _UNUSUAL_HINT = 'to import them, confirm with --confirm-unusual "JUSTIFICATION"'
-_SHOWN_ISSUES = 3
-
-
-def _one_line(issues: Sequence[SourceIssue], hint: str) -> str:
-    # The hint first: a long line is cut at its end when it is printed (cli.common.fail).
-    shown = "; ".join(str(i) for i in issues[:_SHOWN_ISSUES])
-    more = f"; ... and {len(issues) - _SHOWN_ISSUES} more" if len(issues) > _SHOWN_ISSUES else ""
-    return f"({hint}) {shown}{more}"
 
 
 def _refused(err: FileImportError) -> CliError | FileImportError:
@@ -226,11 +199,9 @@ def _refused(err: FileImportError) -> CliError | FileImportError:
     if isinstance(err, UnusualValuesError):
         return CliError(
             f"{len(err.issues)} value(s) outside their plausible range: "
-            + _one_line(err.issues, _UNUSUAL_HINT)
+            + one_line(err.issues, _UNUSUAL_HINT)
         )
-    if any(i.code == "ambiguous_number" for i in err.issues):
-        return CliError("ambiguous numbers: " + _one_line(err.issues, _DOT_HINT))
-    return err
+    return ambiguity_refusal(err) or err
 
 
 def _establishment_id(services: Services, finess: str) -> int:

@@ -44,7 +44,7 @@ from hospiperf_desktop.stock.records import (
     StockImportRecord,
 )
 from hospiperf_desktop.storage import models
-from hospiperf_desktop.storage.database import Database
+from hospiperf_desktop.storage.database import FRENCH, Database
 
 INSERT_CHUNK = 50_000
 
@@ -126,7 +126,7 @@ class StockImports:
 
     def mappings(self, kind: ImportKind | None = None) -> list[MappingRecord]:
         with self._db.read() as session:
-            query = select(models.ImportMapping).order_by(models.ImportMapping.name)
+            query = select(models.ImportMapping).order_by(models.ImportMapping.name.collate(FRENCH))
             if kind is not None:
                 query = query.where(models.ImportMapping.kind == kind.value)
             return [self._mapping_record(row) for row in session.scalars(query)]

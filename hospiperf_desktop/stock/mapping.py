@@ -61,6 +61,9 @@ FIELDS: dict[ImportKind, tuple[FieldSpec, ...]] = {
     ),
 }
 
+# The fields read as numbers, whose columns' dots are judged (see number_columns.py).
+NUMERIC_FIELDS = ("quantity", "quantity_in", "quantity_out", "unit_price", "value")
+
 # Headings that mean something else in one kind of file: "Date" in a stock snapshot is the
 # date of the count.
 _KIND_ALIASES: dict[ImportKind, dict[str, str]] = {

@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from hospiperf_desktop.errors import FileImportError, SourceIssue
+from hospiperf_desktop.number_columns import (
+    ColumnNumbers,
+    DotChoice,
+    ambiguity_issues,
+    looks_numeric,
+    read_column,
+)
 from hospiperf_desktop.plausibility import MAX_MAGNITUDE, PlausibleRange, check_finite
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.stock.bounds import StockBounds, shipped_bounds, unusual_issue
@@ -29,20 +36,13 @@ from hospiperf_desktop.stock.cells import (
     shown,
 )
 from hospiperf_desktop.stock.mapping import (
+    NUMERIC_FIELDS,
     ColumnMapping,
     ImportKind,
     find_header_row,
     missing_fields,
     resolve,
     unique_headings,
-)
-from hospiperf_desktop.stock.numbers import (
-    NUMERIC_FIELDS,
-    ColumnNumbers,
-    DotChoice,
-    ambiguity_issues,
-    looks_numeric,
-    read_column,
 )
 from hospiperf_desktop.stock.parameters import StockParameters
 from hospiperf_desktop.tabular import Grid, column_letter, fold, headings_text, read_grid
@@ -107,7 +107,7 @@ class ParsedFile:
     rejected_lines: set[int] = field(default_factory=set)
     # Values outside their plausible bounds: imported only when the user confirms them.
     unusual: list[SourceIssue] = field(default_factory=list)
-    # How each numeric column's numbers were read (see stock/numbers.py).
+    # How each numeric column's numbers were read (see number_columns.py).
     numbers: tuple[ColumnNumbers, ...] = ()
     first_date: date | None = None
     last_date: date | None = None

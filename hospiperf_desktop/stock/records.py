@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from hospiperf_desktop.stock.numbers import DotChoice
+from hospiperf_desktop.number_columns import DotChoice
 
 
 class OnOverlap(StrEnum):
@@ -24,7 +24,7 @@ class ImportOptions:
     allow_duplicate: bool = False  # import a file whose exact content was imported before
     on_overlap: OnOverlap = OnOverlap.REFUSE
     mapping_name: str | None = None  # recorded with the import
-    # What "1.500" means in the columns that cannot tell (see stock/numbers.py).
+    # What "1.500" means in the columns that cannot tell (see number_columns.py).
     single_dot: DotChoice | None = None
     # Why the values outside their plausible bounds are right: without it they are refused.
     confirm_unusual: str = ""

@@ -119,7 +119,7 @@ MEMBER = {
 def _fill_sites(form, *sites: dict[str, str]) -> None:
     for row, texts in enumerate(sites):
         for name, text in texts.items():
-            form.site_cell(row, name).setText(text)
+            form.sites_model.set_text(row, name, text)
 
 
 def test_a_single_platform_scenario_gives_the_hand_computed_gains_and_roi(qtbot, window) -> None:
@@ -127,8 +127,8 @@ def test_a_single_platform_scenario_gives_the_hand_computed_gains_and_roi(qtbot,
     form = view.form
     form.name.setText("Plateforme unique")
     form.investments.setText("2 000 000")
-    assert form.sites.rowCount() == 2
-    assert form.site_cell(0, "support").checkState() == Qt.CheckState.Checked
+    assert form.sites_model.rowCount() == 2
+    assert form.sites_model.checked(0, "support")
     _fill_sites(form, SUPPORT, MEMBER)
     with qtbot.waitSignal(view.chart_shown, timeout=10_000):
         view.calculate_button.click()
@@ -168,13 +168,13 @@ def test_a_single_platform_scenario_gives_the_hand_computed_gains_and_roi(qtbot,
 def test_a_wrong_number_in_the_logistics_form_is_named_and_nothing_computed(qtbot, window) -> None:
     view = _open(qtbot, window).logistics
     _fill_sites(view.form, SUPPORT)
-    view.form.site_cell(1, "central_stock").setText("douze")
-    view.form.site_cell(0, "support").setCheckState(Qt.CheckState.Unchecked)
+    view.form.sites_model.set_text(1, "central_stock", "douze")
+    view.form.sites_model.set_checked(0, "support", False)
     view.calculate_button.click()
     problems = view.problem_label.text()
     assert view.problem_label.isVisible() and not view.results_box.isVisible()
     assert "établissement 2 (Établissement 2), Stock central (€) : « douze » n'est pas" in problems
-    view.form.site_cell(1, "central_stock").setText("")
+    view.form.sites_model.set_text(1, "central_stock", "")
     view.calculate_button.click()
     assert "exactement un établissement support" in view.problem_label.text()
     assert view.results == []
@@ -197,7 +197,7 @@ def test_the_example_scenarios_are_imported_and_compared_side_by_side(
         "Plateforme unique avec construction",
         "Deux plateformes maintenues",
     ]
-    assert view.form.site_cell(0, "stocked_purchases").text() == "18\xa0000\xa0000"
+    assert view.form.sites_model.text(0, "stocked_purchases") == "18\xa0000\xa0000"
     assert all(label.endswith("ans") for label in view.roi_labels)
 
 
@@ -272,15 +272,15 @@ def test_a_factor_without_its_source_is_refused_and_the_unestimated_amount_state
     qtbot, window
 ) -> None:
     view = _open(qtbot, window).carbon
-    view.cell("medicaments", "amount").setText("1 000 000")
-    view.cell("alimentation", "amount").setText("250 000")
-    view.cell("medicaments", "factor").setText("0,5")
+    view.model.set_text(view.row_of("medicaments"), "amount", "1 000 000")
+    view.model.set_text(view.row_of("alimentation"), "amount", "250 000")
+    view.model.set_text(view.row_of("medicaments"), "factor", "0,5")
     view.calculate_button.click()
     assert "Médicaments : le facteur 0,5 est refusé sans sa source" in view.problem_label.text()
     assert view.result is None and not view.results_box.isVisible()
 
-    view.cell("medicaments", "source").setText("Base Empreinte ADEME")
-    view.cell("medicaments", "uncertainty").setText("20 %")
+    view.model.set_text(view.row_of("medicaments"), "source", "Base Empreinte ADEME")
+    view.model.set_text(view.row_of("medicaments"), "uncertainty", "20 %")
     with qtbot.waitSignal(view.chart_shown, timeout=10_000):
         view.calculate_button.click()
     # 1 000 000 € × 0,5 kg CO2e/€ = 500 t, ±20 %: 400 to 600 t.
@@ -409,17 +409,17 @@ def test_a_paat_sheet_and_a_carbon_estimate_are_kept_and_opened_again(
     assert _nbsp(paat.total_label.text()) == "Gain retenu : 50 000 € (5,0 %)"
     assert paat.source_label.text() == "Feuille : paat.csv — 2 ligne(s)"
 
-    carbon.cell("solutes", "amount").setText("200 000")
-    carbon.cell("solutes", "factor").setText("1,5")
-    carbon.cell("solutes", "source").setText("Étude interne 2025")
+    carbon.model.set_text(carbon.row_of("solutes"), "amount", "200 000")
+    carbon.model.set_text(carbon.row_of("solutes"), "factor", "1,5")
+    carbon.model.set_text(carbon.row_of("solutes"), "source", "Étude interne 2025")
     with qtbot.waitSignal(carbon.chart_shown, timeout=10_000):
         carbon.calculate_button.click()
     assert _nbsp(carbon.total_label.text()) == "300,0 t CO2e"
     _save(qtbot, carbon, "Empreinte 2025")
-    carbon.cell("solutes", "amount").setText("1")
+    carbon.model.set_text(carbon.row_of("solutes"), "amount", "1")
     _reopen(qtbot, carbon, "Empreinte 2025")
-    assert carbon.cell("solutes", "amount").text() == "200\xa0000"
-    assert carbon.cell("solutes", "source").text() == "Étude interne 2025"
+    assert carbon.model.text(carbon.row_of("solutes"), "amount") == "200\xa0000"
+    assert carbon.model.text(carbon.row_of("solutes"), "source") == "Étude interne 2025"
     assert _nbsp(carbon.total_label.text()) == "300,0 t CO2e"
     kept = {s.calculator: s for s in other_services.calculators.scenarios(establishment.id)}
     assert kept["carbon"].inputs["factors"]["solutes"]["source"] == "Étude interne 2025"

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hospiperf_desktop.number_columns import DotChoice, Reading, dot_evidence, read_column
 from hospiperf_desktop.paths import resource_path
 from hospiperf_desktop.plausibility import MAX_MAGNITUDE
 from hospiperf_desktop.stock.bounds import StockBounds, shipped_bounds
 from hospiperf_desktop.stock.cells import CellError, parse_date, parse_number
-from hospiperf_desktop.stock.numbers import DotChoice, Reading, dot_evidence, read_column
 
 # Text that looks like what exports hold: digits, separators, signs, currency, exponents.
 _NUMBER_ALPHABET = st.sampled_from(list("0123456789.,-+ e€'\u00a0\u202fEinfNa_"))

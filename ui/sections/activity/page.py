@@ -25,6 +25,7 @@ from hospiperf_desktop.progress import Progress
 from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
+from ui.sections.activity.dot_dialog import DotChoiceBox, is_ambiguous
 from ui.sections.activity.entry_view import EntryView
 from ui.sections.activity.grid_model import ActivityGridModel
 from ui.sections.activity.tab import ActivityTab
@@ -37,6 +38,8 @@ from ui.tasks import TaskRunner, show_error
 if TYPE_CHECKING:
     from hospiperf_desktop.activity.service import ActivityImportResult
     from hospiperf_desktop.activity.unusual import Confirmation, UnusualValuesError
+    from hospiperf_desktop.errors import FileImportError
+    from hospiperf_desktop.number_columns import DotChoice
     from hospiperf_desktop.services import Services
 
 
@@ -48,6 +51,7 @@ class ActivityPage(QWidget):
         self._runner = runner
         self._services: Services | None = None
         self.unusual_dialog: UnusualImportDialog | None = None
+        self.dot_dialog: DotChoiceBox | None = None
         title = QLabel(self.tr("Activité et unités d'œuvre"))
         title.setObjectName("sectionTitle")
         self.establishment = EstablishmentChooser()
@@ -197,17 +201,20 @@ class ActivityPage(QWidget):
         year: int,
         path: Path,
         confirm: Confirmation | None,
+        single_dot: DotChoice | None = None,
     ) -> None:
         def job(progress: Progress) -> ActivityImportResult:
             return services.activity.values.import_file(
-                path, establishment.id, year, progress, confirm
+                path, establishment.id, year, progress, confirm, single_dot
             )
 
         def failed(err: BaseException) -> None:
             from hospiperf_desktop.activity.unusual import UnusualValuesError
 
             if isinstance(err, UnusualValuesError) and confirm is None:
-                self._confirm_unusual(err, lambda c: self._import(*again, c))
+                self._confirm_unusual(err, lambda c: self._import(*again, c, single_dot))
+            elif is_ambiguous(err) and single_dot is None:
+                self._choose_dot(err, lambda d: self._import(*again, confirm, d))
             else:
                 show_error(self, err)
 
@@ -219,6 +226,23 @@ class ActivityPage(QWidget):
             on_cancel=lambda: self._status(self.tr("Import annulé : la base est inchangée.")),
             label=self.tr("Import des valeurs d'activité…"),
         )
+
+    def _choose_dot(self, err: FileImportError, rerun: Callable[[DotChoice], None]) -> None:
+        """The file's "1.500" could be 1,5 or 1 500: the user says which, or cancels."""
+        box = DotChoiceBox(err, self)
+        self.dot_dialog = box
+
+        def done(_result: int) -> None:
+            self.dot_dialog = None
+            choice = box.choice()
+            box.deleteLater()
+            if choice is None:
+                self._status(self.tr("Import annulé : la base est inchangée."))
+            else:
+                rerun(choice)
+
+        box.finished.connect(done)
+        box.open()
 
     def _confirm_unusual(
         self, err: UnusualValuesError, rerun: Callable[[Confirmation], None]

@@ -9,14 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +31,11 @@ from hospiperf_desktop.progress import Progress
 from ui.file_dialogs import open_path
 from ui.record_table import fit_height, record_table
 from ui.sections.activity.texts import EntryProblem, decimal_text
-from ui.sections.calculators.common import TOTAL_STYLE, CalculatorView, Snapshot, table_item
+from ui.sections.calculators.common import TOTAL_STYLE, CalculatorView, Snapshot
 from ui.sections.calculators.texts import amount_text, read_number
 from ui.sections.stock.common import Column, ColumnsTableModel
 from ui.tasks import TaskRunner
+from ui.text_grid import TextColumn, TextGridModel, text_grid_table
 
 FAMILY, AMOUNT, FACTOR, SOURCE, YEAR, UNCERTAINTY = range(6)
 COLUMN_KEYS = ("family", "amount", "factor", "source", "year", "uncertainty")
@@ -74,23 +72,15 @@ class CarbonView(CalculatorView):
         self.excel_button.clicked.connect(self.export_workbook)
         self.pdf_button.clicked.connect(self.export_pdf)
 
-        self.table = QTableWidget(len(self.families), len(COLUMN_KEYS))
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Famille d'achats"),
-                self.tr("Achats (€)"),
-                self.tr("Facteur\n(kg CO2e/€)"),
-                self.tr("Source du facteur"),
-                self.tr("Année"),
-                self.tr("Incertitude\n(± %)"),
-            ]
-        )
-        self.table.verticalHeader().hide()
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Typed as in the activity grid: Enter goes down, Tab across, a refused value stays.
+        self.model = TextGridModel(self._input_columns(), self)
+        self.model.edited.connect(self._edited)
+        self.model.refused.connect(self._refused)
+        self.model.marks_changed.connect(self._show_refusals)
+        self.table = text_grid_table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
-        self.table.itemChanged.connect(lambda _item: self._edited())
         help_label = QLabel(
             self.tr(
                 "Méthode monétaire : émissions = achats × facteur d'émission. Nos documents de "
@@ -136,6 +126,21 @@ class CarbonView(CalculatorView):
             self.results_box,
         )
 
+    def _input_columns(self) -> list[TextColumn]:
+        return [
+            TextColumn("family", self.tr("Famille d'achats"), editable=False),
+            TextColumn("amount", self.tr("Achats (€)"), right=True, check=read_number),
+            TextColumn("factor", self.tr("Facteur\n(kg CO2e/€)"), right=True, check=read_number),
+            TextColumn("source", self.tr("Source du facteur")),
+            TextColumn("year", self.tr("Année"), right=True, check=self._read_year),
+            TextColumn(
+                "uncertainty",
+                self.tr("Incertitude\n(± %)"),
+                right=True,
+                check=lambda text: read_number(text, "percent"),
+            ),
+        ]
+
     def _result_columns(self) -> list[Column]:
         return [
             Column(self.tr("Famille"), lambda line: line.label),
@@ -178,39 +183,44 @@ class CarbonView(CalculatorView):
     # The table of families ---------------------------------------------------------------
 
     def _fill(self, amounts: Mapping[str, float], overrides: Mapping[str, FactorOverride]) -> None:
-        self.table.blockSignals(True)
-        for row, family in enumerate(self.families):
+        rows = []
+        for family in self.families:
             override = overrides.get(family["id"])
             factor = override.kg_per_eur if override else family["factor"]
             uncertainty = override.uncertainty if override else family["uncertainty"]
-            texts = [
-                family["label"],
-                amount_text(amounts.get(family["id"])),
-                _factor_text(factor) if factor is not None else "",
-                override.source if override else (family["source"] if factor is not None else ""),
-                str((override.year if override else family["year"]) or ""),
-                decimal_text(uncertainty * 100, 1) if uncertainty is not None else "",
-            ]
-            for column, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if column == FAMILY:
-                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    item.setToolTip(family["source"])
-                elif column in (AMOUNT, FACTOR, YEAR, UNCERTAINTY):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, column, item)
-        self.table.blockSignals(False)
+            rows.append(
+                [
+                    family["label"],
+                    amount_text(amounts.get(family["id"])),
+                    _factor_text(factor) if factor is not None else "",
+                    override.source
+                    if override
+                    else (family["source"] if factor is not None else ""),
+                    str((override.year if override else family["year"]) or ""),
+                    decimal_text(uncertainty * 100, 1) if uncertainty is not None else "",
+                ]
+            )
+        tips = {(row, FAMILY): family["source"] for row, family in enumerate(self.families)}
+        self.model.set_rows(rows, tips)
         fit_height(self.table, max_rows=len(self.families))
 
-    def cell(self, family: str, key: str) -> QTableWidgetItem:
-        """The table's cell of `family` (its id) for `key` (amount, factor, source…)."""
-        row = next(i for i, f in enumerate(self.families) if f["id"] == family)
-        return table_item(self.table, row, COLUMN_KEYS.index(key))
+    def row_of(self, family: str) -> int:
+        """The table's row of `family` (its id)."""
+        return next(i for i, f in enumerate(self.families) if f["id"] == family)
 
     def _row_texts(self, row: int) -> list[str]:
-        return [table_item(self.table, row, c).text().strip() for c in range(len(COLUMN_KEYS))]
+        return [self.model.text(row, key).strip() for key in COLUMN_KEYS]
+
+    def _place(self, row: int, column: int) -> str:
+        heading = self.model.columns[column].heading.replace("\n", " ")
+        return f"{self.families[row]['label']}, {heading}"
+
+    def _refused(self, row: int, column: int, reason: str) -> None:
+        self.status(f"{self._place(row, column)} : {reason}")
+
+    def _show_refusals(self) -> None:
+        """The values refused as typed, each with its place, above the results."""
+        self.show_problems([f"{self._place(r, c)} : {why}" for r, c, why in self.model.refusals()])
 
     def read(self) -> tuple[list[Purchase], dict[str, FactorOverride]] | None:
         """The purchases and the factors typed; None (the problems shown) if one is wrong."""
@@ -250,11 +260,7 @@ class CarbonView(CalculatorView):
                     "Empreinte de l'ADEME, publication…)."
                 ).replace("%1", texts[FACTOR])
             )
-        year = read_number(year_text, "count")
-        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-            raise EntryProblem(
-                self.tr("l'année du facteur est refusée : « %1 ».").replace("%1", year_text)
-            )
+        year = self._read_year(year_text)
         uncertainty = read_number(uncertainty_text, "percent")
         override = FactorOverride(
             factor,
@@ -263,6 +269,14 @@ class CarbonView(CalculatorView):
             None if uncertainty is None else uncertainty / 100,
         )
         return None if _shipped(family, override) else override
+
+    def _read_year(self, text: str) -> float | None:
+        year = read_number(text, "count")
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            raise EntryProblem(
+                self.tr("l'année du facteur est refusée : « %1 ».").replace("%1", text.strip())
+            )
+        return year
 
     def _edited(self) -> None:
         self.stale_label.setVisible(self.result is not None)

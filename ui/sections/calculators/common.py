@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,14 +49,6 @@ STALE_STYLE = "background: #fff4d6; color: #6b4e00; padding: 6px 10px; border-ra
 TOTAL_STYLE = "font-size: 24px; font-weight: 600;"
 ACCEPTED_BACKGROUND, REJECTED_BACKGROUND = "#dcefdc", "#f6d8d5"
 ACCEPTED_FOREGROUND, REJECTED_FOREGROUND = "#1d5e20", "#8a1c1c"
-
-
-def table_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    """A cell of an editable table, which has an item in every cell."""
-    item = table.item(row, column)
-    if item is None:
-        raise LookupError(f"no item at row {row}, column {column}")
-    return item
 
 
 def fit_rows(table: QTableView) -> None:

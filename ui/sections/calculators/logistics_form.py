@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -17,17 +16,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from hospiperf_desktop.calculators.logistics import SINGLE, Scenario, SiteInput, check_scenario
 from hospiperf_desktop.calculators.params import parameters
+from ui.editable_table import EditableTable
 from ui.record_table import fit_height
 from ui.sections.activity.texts import EntryProblem
-from ui.sections.calculators.common import table_item
 from ui.sections.calculators.texts import (
     amount_text,
     check_problem_text,
@@ -36,6 +33,7 @@ from ui.sections.calculators.texts import (
     scenario_field_labels,
     site_fields,
 )
+from ui.text_grid import TextColumn, TextGridModel, text_grid_table
 
 AMOUNT_FIELDS = ("investments", "extra_operating_costs", "annualisation_years")
 FIELD_WIDTH = 150
@@ -160,6 +158,8 @@ class ScenarioForm(QWidget):
 
     changed = Signal()  # the user changed something
     name_changed = Signal(str)
+    refused = Signal(str)  # a value typed in the establishments table, refused: where and why
+    refusals_changed = Signal(list)  # every value refused as typed and still shown (texts)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,7 +203,15 @@ class ScenarioForm(QWidget):
             box.toggled.connect(lambda _c: self._edited())
         for combo in (self.kind, self.ght_class):
             combo.currentIndexChanged.connect(lambda _i: self._edited())
-        self.sites.itemChanged.connect(lambda _item: self._edited())
+        self.sites_model.edited.connect(self._edited)
+        self.sites_model.refused.connect(
+            lambda row, column, why: self.refused.emit(f"{self._place(row, column)} : {why}")
+        )
+        self.sites_model.marks_changed.connect(
+            lambda: self.refusals_changed.emit(
+                [f"{self._place(r, c)} : {why}" for r, c, why in self.sites_model.refusals()]
+            )
+        )
 
     def _amount(self, tip: str) -> QLineEdit:
         edit = QLineEdit()
@@ -212,21 +220,32 @@ class ScenarioForm(QWidget):
         edit.setToolTip(tip)
         return edit
 
-    def _sites_table(self) -> QTableWidget:
-        table = QTableWidget(0, len(self._fields))
-        for column, site_field in enumerate(self._fields):
-            heading = QTableWidgetItem(site_field.heading)
-            heading.setToolTip(site_field.tip)
-            table.setHorizontalHeaderItem(column, heading)
-        table.verticalHeader().hide()
+    def _sites_table(self) -> EditableTable:
+        """Typed as in the activity grid: Enter goes down, Tab across, a refused value stays."""
+        columns = [
+            TextColumn(
+                f.name,
+                f.heading,
+                flag=f.flag,
+                right=not f.flag and f.name != "name",
+                tip=f.tip,
+                check=None if f.flag or f.name == "name" else read_number,
+            )
+            for f in self._fields
+        ]
+        self.sites_model = TextGridModel(columns, self)
+        table = text_grid_table(self.sites_model)
         table.setWordWrap(False)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         from ui.table_columns import attach
 
         attach(table)  # fits a 1366 px screen: columns to choose, cut texts in tooltips
         return table
+
+    def _place(self, row: int, column: int) -> str:
+        """`établissement 2 (CH membre), Stock central (€)`, as the computation says it."""
+        heading = self._fields[column].heading.replace("\n", " ")
+        return f"{_site_place(row + 1, self._site_row(row))}, {heading}"
 
     def _layout(self) -> None:
         """The fields in a grid; the establishments apart (`sites_panel`), for the page to
@@ -281,9 +300,7 @@ class ScenarioForm(QWidget):
         self.ght_class.setCurrentIndex(max(self.ght_class.findData(draft.ght_class), 0))
         for name in AMOUNT_FIELDS:
             getattr(self, name).setText(getattr(draft, name))
-        self.sites.setRowCount(0)
-        for texts in draft.sites:
-            self._append_site(texts)
+        self.sites_model.set_rows([self._cells(texts) for texts in draft.sites], {})
         self._fit_sites()
         self._loading = False
 
@@ -297,54 +314,34 @@ class ScenarioForm(QWidget):
             investments=self.investments.text(),
             extra_operating_costs=self.extra_operating_costs.text(),
             annualisation_years=self.annualisation_years.text(),
-            sites=[self._site_row(row) for row in range(self.sites.rowCount())],
+            sites=[self._site_row(row) for row in range(self.sites_model.rowCount())],
         )
 
-    def site_cell(self, row: int, name: str) -> QTableWidgetItem:
-        """The cell of field `name` (a SiteInput field) for the establishment in `row`."""
-        column = next(i for i, f in enumerate(self._fields) if f.name == name)
-        return table_item(self.sites, row, column)
-
     def _site_row(self, row: int) -> dict[str, Any]:
-        texts: dict[str, Any] = {}
-        for column, site_field in enumerate(self._fields):
-            item = table_item(self.sites, row, column)
-            if site_field.flag:
-                texts[site_field.name] = item.checkState() == Qt.CheckState.Checked
-            else:
-                texts[site_field.name] = item.text()
-        return texts
+        model = self.sites_model
+        return {
+            f.name: model.checked(row, f.name) if f.flag else model.text(row, f.name)
+            for f in self._fields
+        }
 
-    def _append_site(self, texts: dict[str, Any]) -> None:
-        row = self.sites.rowCount()
-        self.sites.insertRow(row)
-        for column, site_field in enumerate(self._fields):
-            value = texts.get(site_field.name)
-            item = QTableWidgetItem()
-            if site_field.flag:
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
-            else:
-                item.setText(str(value or ""))
-                if site_field.name != "name":
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-            item.setToolTip(site_field.tip)
-            self.sites.setItem(row, column, item)
+    def _cells(self, texts: dict[str, Any]) -> list[Any]:
+        return [
+            bool(texts.get(f.name)) if f.flag else str(texts.get(f.name) or "")
+            for f in self._fields
+        ]
 
     def add_site(self) -> None:
-        number = self.sites.rowCount() + 1
+        number = self.sites_model.rowCount() + 1
         name = self.tr("Établissement %1").replace("%1", str(number))
-        self._append_site(new_site(name, support=number == 1))
+        self.sites_model.append_row(self._cells(new_site(name, support=number == 1)))
         self._fit_sites()
-        self.sites.selectRow(number - 1)
+        self.sites.setCurrentIndex(self.sites_model.index(number - 1, 0))
         self._edited()
 
     def remove_site(self) -> None:
-        rows = self.sites.selectionModel().selectedRows()
-        if rows:
-            self.sites.removeRow(rows[0].row())
+        current = self.sites.currentIndex()
+        if current.isValid():
+            self.sites_model.remove_row(current.row())
             self._fit_sites()
             self._edited()
 

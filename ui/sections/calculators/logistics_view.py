@@ -88,6 +88,8 @@ class LogisticsView(CalculatorView):
         self.form = ScenarioForm()
         self.form.name_changed.connect(self._rename)
         self.form.changed.connect(self._edited)
+        self.form.refused.connect(self.status)
+        self.form.refusals_changed.connect(self.show_problems)
         inputs = QGroupBox(self.tr("Scénarios comparés"))
         columns = QHBoxLayout()
         columns.addLayout(list_column)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.errors import SourceIssue
-from hospiperf_desktop.stock.numbers import ColumnNumbers, DotChoice, NumberSample, Reading
+from hospiperf_desktop.number_columns import ColumnNumbers, DotChoice, NumberSample, Reading
 from hospiperf_desktop.tabular import column_letter
 from ui.messages import french_number, source_issue_text
 from ui.sections.stock.common import number

@@ -38,9 +38,15 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.errors import ConflictError, FileImportError, SourceIssue
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.number_columns import DotChoice
 from hospiperf_desktop.progress import Progress
-from hospiperf_desktop.stock.mapping import FIELDS, ColumnMapping, ImportKind, missing_fields
-from hospiperf_desktop.stock.numbers import NUMERIC_FIELDS, DotChoice
+from hospiperf_desktop.stock.mapping import (
+    FIELDS,
+    NUMERIC_FIELDS,
+    ColumnMapping,
+    ImportKind,
+    missing_fields,
+)
 from hospiperf_desktop.stock.records import ImportOptions, ImportResult, MappingRecord, OnOverlap
 from hospiperf_desktop.tabular import column_letter, fold
 from ui.file_dialogs import open_path

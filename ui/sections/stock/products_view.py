@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop.establishments.model import Establishment
+from hospiperf_desktop.number_columns import Reading, dot_evidence
 from hospiperf_desktop.stock.bounds import StockBounds
 from hospiperf_desktop.stock.cells import CellError, parse_number
-from hospiperf_desktop.stock.numbers import Reading, dot_evidence
 from hospiperf_desktop.stock.records import ProductHistory, ProductRecord
 from ui.forms import FormDialog
 from ui.messages import french_number

@@ -6,6 +6,9 @@ that writes a decimal point and 1 500 to software that groups thousands with dot
 other cells often tell ("2.5" or "0.125": the dot is decimal; "1.234.567", "1.500,00" or "12,5":
 it groups thousands). When none does, the column is ambiguous and the user chooses.
 Comma-separated files are English: a dot there is always a decimal point.
+
+Shared by the stock import (`stock/reading.py`) and the activity import (`activity/sheets.py`),
+so that a file's numbers are read by the same rules whichever import reads them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from hospiperf_desktop.errors import SourceIssue
 from hospiperf_desktop.stock.cells import AMBIGUOUS_DOT, SPACES, CellError, parse_number
 from hospiperf_desktop.tabular import column_letter
 
-NUMERIC_FIELDS = ("quantity", "quantity_in", "quantity_out", "unit_price", "value")
 SAMPLES = 4  # cells shown per column, ambiguous ones first
 _NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]+$")
 # Among a column's first cells, how many must be numbers for the preview to describe it.
