@@ -60,6 +60,7 @@ from hospiperf_desktop.ars.models import (
 from hospiperf_desktop.bundles.contents import MODULES
 from hospiperf_desktop.bundles.keys import PublicKey
 from hospiperf_desktop.bundles.payload import Payload, check_bundle, read_payload
+from hospiperf_desktop.bundles.successor import KeySuccessor
 from hospiperf_desktop.bundles.verify import (
     BundleRejected,
     Limits,
@@ -316,6 +317,35 @@ class Consolidation:
                 known.add(key.fingerprint)
                 added += 1
         return added
+
+    def trust_successor(self, successor: KeySuccessor) -> PublicKey:
+        """Trust an establishment's new key because the key already trusted for its FINESS
+        signed it (docs/key-successor.md). The old key stays trusted, so that bundles it
+        signed still verify; remove it with `untrust` when it must no longer be accepted."""
+        problem = _finess_problem(successor.finess)
+        if problem is not None:
+            raise ValidationError([FieldIssue("finess", problem.code, problem.message)])
+        trusted = {key.fingerprint for key in self.trusted().get(successor.finess, [])}
+        if successor.old.fingerprint not in trusted:
+            raise ConflictError(
+                f"the key that signed this successor is not trusted for {successor.finess}:"
+                " call the establishment to read the new key's fingerprint",
+                "unknown_previous_key",
+            )
+        if not successor.verifies():
+            raise ConflictError(
+                "the successor's signature does not verify: the file was changed or not"
+                " signed by the previous key",
+                "bad_successor_signature",
+            )
+        try:
+            self._add_keys([successor.new])
+        except IntegrityError:
+            raise ConflictError(
+                "another session added keys at the same time; nothing was added, try again",
+                "conflict",
+            ) from None
+        return successor.new
 
     def trusted(self) -> dict[str, list[PublicKey]]:
         with self._sessions() as session:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -201,6 +202,8 @@ class KeyInfo:
     words: str
     private_path: Path
     public_path: Path
+    # Written when a key replaced another with its passphrase given (bundles/successor.py).
+    successor_path: Path | None = None
 
 
 def _checked(finess: str) -> str:
@@ -239,7 +242,17 @@ class KeyStore:
             self._public_path(finess),
         )
 
-    def generate(self, finess: str, passphrase: str, *, replace: bool = False) -> KeyInfo:
+    def generate(
+        self,
+        finess: str,
+        passphrase: str,
+        *,
+        replace: bool = False,
+        old_passphrase: str | None = None,
+    ) -> KeyInfo:
+        """Make the pair. Replacing a key with its passphrase (`old_passphrase`) also writes
+        `<finess>.successor.json`: the new public key signed by the old key, which lets the
+        ARS trust the new key without a phone call. A wrong old passphrase changes nothing."""
         check_passphrase(passphrase)
         if self.has_key(finess) and not replace:
             raise ConflictError(
@@ -248,6 +261,11 @@ class KeyStore:
                 "key_exists",
                 finess=finess,
             )
+        old = (
+            self.private_key(finess, old_passphrase)
+            if old_passphrase is not None and self.has_key(finess)
+            else None
+        )
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -262,7 +280,14 @@ class KeyStore:
         _write_private(self._private_path(finess), pem)
         public = PublicKey(finess, raw)
         _write_text(self._public_path(finess), public.to_json() + "\n")
-        return self.info(finess)
+        successor_path = self.folder / f"{_checked(finess)}.successor.json"
+        if old is None:
+            successor_path.unlink(missing_ok=True)  # it named the key just replaced
+            return self.info(finess)
+        from hospiperf_desktop.bundles.successor import sign_successor
+
+        _write_text(successor_path, sign_successor(finess, old, public).to_json() + "\n")
+        return dataclass_replace(self.info(finess), successor_path=successor_path)
 
     def public_key(self, finess: str) -> PublicKey:
         path = self._public_path(finess)

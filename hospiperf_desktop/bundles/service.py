@@ -52,17 +52,27 @@ class BundleService:
         self.keys.private_key(finess, passphrase)
 
     def generate_key(
-        self, establishment_id: int, passphrase: str, *, replace: bool = False
+        self,
+        establishment_id: int,
+        passphrase: str,
+        *,
+        replace: bool = False,
+        old_passphrase: str | None = None,
     ) -> KeyInfo:
         finess = self._services.establishments.get(establishment_id).finess
-        info = self.keys.generate(finess, passphrase, replace=replace)
+        info = self.keys.generate(
+            finess, passphrase, replace=replace, old_passphrase=old_passphrase
+        )
         with self._services.database.write() as session:
             self._services.audit.record(
                 session,
                 action="create",
                 entity="signing_key",
                 entity_id=finess,
-                after={"fingerprint": info.fingerprint},
+                after={
+                    "fingerprint": info.fingerprint,
+                    "signed_by_previous_key": info.successor_path is not None,
+                },
             )
         return info
 

@@ -30,6 +30,12 @@ def register(commands: Any) -> None:
     generate.add_argument("--establishment", required=True, metavar="FINESS")
     generate.add_argument("--passphrase-env", metavar="VAR", help="read the passphrase from $VAR")
     generate.add_argument("--replace", action="store_true", help="replace an existing key")
+    generate.add_argument(
+        "--old-passphrase-env",
+        metavar="VAR",
+        help="with --replace: the old key's passphrase in $VAR; the new key is then signed by"
+        " the old one (<FINESS>.successor.json), which the ARS accepts without a phone call",
+    )
     generate.add_argument("--json", action="store_true")
     generate.set_defaults(handler=_generate)
     export = keys.add_parser("export-public", help="write the public key for the ARS")
@@ -109,6 +115,12 @@ def register(commands: Any) -> None:
     trust.add_argument("--db-url", metavar="URL")
     trust.add_argument("--add", type=Path, metavar="PATH", help="key file or folder to trust")
     trust.add_argument("--remove", metavar="FINGERPRINT")
+    trust.add_argument(
+        "--successor",
+        type=existing_file,
+        metavar="FILE",
+        help="trust a new establishment key signed by the key trusted for its FINESS",
+    )
     trust.add_argument("--json", action="store_true")
     trust.set_defaults(handler=_ars_keys)
     trust.add_argument(
@@ -123,12 +135,16 @@ def register(commands: Any) -> None:
     register_ars(ars)
 
 
+def _env_secret(variable: str) -> str:
+    value = os.environ.get(variable)
+    if not value:
+        raise CliError(f"the environment variable {variable} is empty or unset")
+    return value
+
+
 def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     if args.passphrase_env:
-        value = os.environ.get(args.passphrase_env)
-        if not value:
-            raise CliError(f"the environment variable {args.passphrase_env} is empty or unset")
-        return value
+        return _env_secret(args.passphrase_env)
     if not sys.stdin.isatty():
         raise CliError("no terminal to ask the passphrase: use --passphrase-env VAR")
     value = getpass.getpass("Passphrase: ")
@@ -140,15 +156,25 @@ def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
 def _generate(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
+        old_passphrase = None
+        if args.old_passphrase_env:
+            if not args.replace:
+                raise CliError("--old-passphrase-env goes with --replace")
+            old_passphrase = _env_secret(args.old_passphrase_env)
         info = services.bundles.generate_key(
-            establishment.id, _passphrase(args, confirm=True), replace=args.replace
+            establishment.id,
+            _passphrase(args, confirm=True),
+            replace=args.replace,
+            old_passphrase=old_passphrase,
         )
+    successor = str(info.successor_path) if info.successor_path else None
     if args.json:
         print_json(
             {
                 **asdict(info),
                 "private_path": str(info.private_path),
                 "public_path": str(info.public_path),
+                "successor_path": successor,
             }
         )
         return EXIT_OK
@@ -156,6 +182,8 @@ def _generate(args: argparse.Namespace) -> int:
     print(f"fingerprint (read it to the ARS): {info.words}")
     print(f"private key (encrypted, owner only): {info.private_path}")
     print(f"public key: {info.public_path}")
+    if successor:
+        print(f"signed by the previous key (send it to the ARS with the public key): {successor}")
     return EXIT_OK
 
 
@@ -282,6 +310,16 @@ def _trusted(path: Path) -> list[Any]:
 
     try:
         return read_trusted_keys(path)
+    except KeyFileError as err:
+        raise CliError(str(err)) from None
+
+
+def _successor(path: Path) -> Any:
+    from hospiperf_desktop.bundles.keys import KeyFileError
+    from hospiperf_desktop.bundles.successor import read_successor
+
+    try:
+        return read_successor(path)
     except KeyFileError as err:
         raise CliError(str(err)) from None
 
@@ -453,6 +491,9 @@ def _ars_keys(args: argparse.Namespace) -> int:
             print(f"{added} key(s) added", file=sys.stderr)
         if args.remove:
             consolidation.untrust(args.remove)
+        if args.successor:
+            new = consolidation.trust_successor(_successor(args.successor))
+            print(f"new key trusted for {new.finess}: {new.words}", file=sys.stderr)
         trusted = consolidation.trusted()
     finally:
         consolidation.close()
