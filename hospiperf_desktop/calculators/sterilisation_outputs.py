@@ -52,6 +52,11 @@ def number(value: float | None, decimals: int = 0) -> str:
     return "—" if value is None else french_number(value, decimals)
 
 
+def cents(value: float | None) -> str:
+    """Euros to the cent (a cost per UO of 27,71 € must not read 28 €)."""
+    return "—" if value is None else f"{french_number(value, 2)}\u00a0€"
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Another result the study is set against: N-1, or another unit of the database."""
@@ -408,9 +413,47 @@ def pooling_rows(result: PoolingResult) -> list[list[str]]:
     rows.append(
         [
             "Coût par UO Sté",
-            *(number(r.cost_per_uo, 2) for r in result.before),
-            number(result.before_cost_per_uo, 2),
-            number(result.after.cost_per_uo, 2),
+            *(cents(r.cost_per_uo) for r in result.before),
+            cents(result.before_cost_per_uo),
+            cents(result.after.cost_per_uo),
         ]
     )
     return rows
+
+
+MACHINES = {"sterilisers": "Stérilisateurs", "washers": "Laveurs"}
+
+
+def capacity_lines(result: PoolingResult) -> list[str]:
+    """One line per kind of machine: needed against available, or why it was not checked."""
+    lines = []
+    checked = {c.machines: c for c in result.capacity}
+    for machines, label in MACHINES.items():
+        c = checked.get(machines)
+        if c is None:
+            lines.append(f"{label} : non évalué (cycles non donnés par toutes les unités)")
+            continue
+        lines.append(
+            f"{label} : {c.needed} nécessaire(s) pour {number(c.cycles)} cycles par an"
+            f" ({number(c.per_machine)} par machine), {c.available} disponible(s)"
+            + ("" if c.enough else " — INSUFFISANT")
+        )
+    return lines
+
+
+def pooling_text(result: PoolingResult) -> list[str]:
+    """The pooling as text lines (CLI): units side by side, capacity, assumptions."""
+    rows = pooling_rows(result)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines += ["", "Capacité de l'unité mutualisée :"]
+    lines += [f"  {line}" for line in capacity_lines(result)]
+    lines += ["", "Hypothèses :"]
+    lines += [f"  {statement}" for statement in result.statements]
+    return lines

@@ -219,6 +219,31 @@ def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
     assert code == 2 and "at least two units" in err
 
 
+def test_calc_sterilisation_pooling_text_is_french_to_the_cent_and_names_what_was_not_checked(
+    cli: Cli, tmp_path: Path
+) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))  # cycles without washers
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({**data, "unit": "CHU Nord"}), encoding="utf-8")
+    b.write_text(json.dumps({**data, "unit": "CH Sud", "overhead_rate": 0.2}), encoding="utf-8")
+    code, text, err = cli("calc", "sterilisation-pooling", str(a), str(b), "--hours-per-day", "8")
+    assert code == 0, err
+    lines = text.splitlines()
+    cost = next(line for line in lines if line.startswith("Coût par UO Sté"))
+    # 720 500 / 26 000 = 27,71; 786 000 / 26 000 = 30,23; 1 506 500 / 52 000 = 28,97
+    assert [cell.strip() for cell in cost.split("  ") if cell.strip()][1:] == [
+        "27,71\u00a0€",
+        "30,23\u00a0€",
+        "28,97\u00a0€",
+        "28,97\u00a0€",
+    ]
+    assert "  Stérilisateurs : 3 nécessaire(s) pour 6\u00a0000 cycles par an" in text
+    assert "  Laveurs : non évalué (cycles non donnés par toutes les unités)" in lines
+    assert "Hypothèses :" in lines
+    for english in ("cost per UO", "needed", "available", "assumption", "before", "after"):
+        assert english not in text
+
+
 def test_a_workbook_without_a_study_sheet_says_which_sheet_is_missing(
     cli: Cli, tmp_path: Path
 ) -> None:
