@@ -202,6 +202,7 @@ def write_study_workbook(
         for row in range(2, structure.max_row + 1):
             structure.cell(row, 2).number_format = "#,##0"
             structure.cell(row, 3).number_format = "0.0%"
+        structure.add_chart(_structure_chart(structure, len(STRUCTURE_PARTS)), "E2")
         if comparisons:
             _sheet(
                 workbook,
@@ -213,6 +214,37 @@ def write_study_workbook(
                 ],
             )
     save_workbook(workbook, out)
+
+
+def _structure_chart(sheet: Any, parts: int) -> Any:
+    """The cost structure as a native Excel bar chart over the sheet's cells (rows 2 to
+    parts + 1, the total left out): grey bars, amounts written, as the PDF's chart."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: the long French labels read on the left
+    chart.style = 2
+    chart.title = "Structure du coût annuel"
+    chart.x_axis.title = None
+    chart.y_axis.title = "€ par an"
+    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first part on top, as in the sheet
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    values = Reference(sheet, min_col=2, min_row=1, max_row=parts + 1)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=parts + 1))
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = "595959"
+    series.graphicalProperties.line.solidFill = "000000"
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    series.dLbls.numFmt = "#,##0 €"
+    chart.height, chart.width = 9, 18  # cm
+    return chart
 
 
 def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()) -> Figure:

@@ -4,6 +4,7 @@ computation; bad cells are named by sheet, line and column and nothing is saved.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,6 +195,14 @@ def test_a_saved_study_is_compared_with_n_minus_1_and_other_units(
     assert saved["params_version"] == "2026.1-provisoire"
     assert saved["inputs"]["year"] == 2026 and saved["result"]["uo_total"] == 26_000
     assert read_study(xlsx) == read_study(EXAMPLE), "the written workbook reads back"
+    with zipfile.ZipFile(xlsx) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode("utf-8")
+        sheet_rels = archive.read("xl/worksheets/_rels/sheet7.xml.rels").decode("utf-8")
+    assert "Structure du coût annuel" in chart
+    # the eight cost parts (rows 2 to 9), not the total of row 10
+    assert "'Structure des coûts'!$A$2:$A$9" in chart
+    assert "'Structure des coûts'!$B$2:$B$9" in chart
+    assert "drawing1.xml" in sheet_rels and book.sheetnames[6] == "Structure des coûts"
 
 
 def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
