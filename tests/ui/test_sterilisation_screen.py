@@ -270,3 +270,15 @@ def test_the_study_is_reached_from_the_diagnostics_section(qtbot, window) -> Non
     assert window.navigation.currentRow() == CALCULATORS_ROW
     page = window.calculators_page()
     assert page.tabs.currentWidget() is page.sterilisation
+
+
+def test_a_category_label_names_its_process_once(qtbot, window) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    view = _open(qtbot, window).sterilisation
+    texts = {label.text() for label in view.form_tabs.findChildren(QLabel)}
+    assert "VSU — Sachet unitaire (vapeur)" in texts
+    assert "BSU — Sachet unitaire (basse température)" in texts
+    assert "VS1 — Composition de 1 à 20 instruments (vapeur)" in texts
+    assert not [t for t in texts if t.count("(vapeur)") > 1 or "température) (basse" in t]
+    _settle(qtbot, window)

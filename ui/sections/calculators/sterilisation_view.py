@@ -240,7 +240,10 @@ class SterilisationView(CalculatorView):
             if category.list not in lists:
                 continue
             process = self.tr("vapeur") if category.process == "vapeur" else self.tr("basse temp.")
-            label = QLabel(f"{category.id} — {category.label} ({process})")
+            # Labels naming their process already ("Sachet unitaire (vapeur)") keep it once.
+            named = category.label.endswith(("(vapeur)", "(basse température)"))
+            text = category.label if named else f"{category.label} ({process})"
+            label = QLabel(f"{category.id} — {text}")
             label.setWordWrap(True)
             count = _field()
             coefficient = _field(
