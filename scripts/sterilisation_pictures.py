@@ -4,13 +4,15 @@
 
 Writes `sterilisation-study.png` (the window, 1366×768, offscreen, grabbed from the window
 itself so no screen border shows), and `sterilisation-report.png` / `-report-2.png` (the two
-pages of the PDF report, rendered with pdftoppm). A temporary database holds the
+pages of the PDF report, rendered with pdftoppm) and `sterilisation-pooling.png` (the pooling
+dialog with a second unit). A temporary database holds the
 establishment's 2025 study (N-1) and a neighbour's 2026 study, so that comparisons show.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -105,6 +107,18 @@ def _window(database: Path, establishment_id: int, out: Path) -> None:
     page.sterilisation.load_file(EXAMPLE)
     settle(20)
     window.grab().save(str(out / "sterilisation-study.png"))
+    view = page.sterilisation
+    view.open_pooling()
+    neighbour = Path(tempfile.mkdtemp()) / "ch-sud.json"
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    neighbour.write_text(json.dumps({**data, "unit": "CH Sud", "overhead_rate": 0.2}), "utf-8")
+    view.pooling_dialog.load_file(neighbour)
+    settle()
+    view.pooling_dialog.fields["transport"].setText("30 000")
+    view.pooling_dialog.calculate()
+    settle(2)
+    view.pooling_dialog.grab().save(str(out / "sterilisation-pooling.png"))
+    view.pooling_dialog.close()
     window.close()
     app.processEvents()
 
