@@ -355,6 +355,8 @@ def _usual(part: bytes, cells: int) -> bool:
 
 
 def _widest_column(part: bytes, known: int) -> int:
+    if _beyond_column(known).search(part) is None:  # one search settles most pieces
+        return known
     wide = set(_WIDE_COLUMN.findall(part))
     widest = max((column_number(c.decode("ascii")) for c in wide), default=known)
     widest = max(widest, known)
@@ -364,6 +366,14 @@ def _widest_column(part: bytes, known: int) -> int:
             break
         widest = found[1][0] - 64
     return widest
+
+
+@cache
+def _beyond_column(column: int) -> re.Pattern[bytes]:
+    """A cell reference that may lie right of `column`: two letters or more, or one letter
+    past it (a hit only means the exact search below must run)."""
+    single = b"|[" + bytes([65 + column]) + b"-Z]" if column < 26 else b""
+    return re.compile(b'<c r="(?:[A-Z]{2}' + single + b")[0-9]")
 
 
 @cache
