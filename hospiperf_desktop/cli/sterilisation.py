@@ -89,13 +89,14 @@ def _study(args: argparse.Namespace) -> int:
     except StudyError as err:
         raise CliError(f"{args.file.name}: {err}") from None
     comparisons: list[outputs.Comparison] = []
-    subtitle = args.file.name
+    unit = study.unit or args.file.name  # the report names the unit, not its file
+    subtitle = unit
     establishment_id = None
     if args.establishment:
         with services_for(args) as services:
             establishment = services.establishments.by_finess(args.establishment)
             establishment_id = establishment.id
-            subtitle = f"{establishment.name} ({establishment.finess}) — {args.file.name}"
+            subtitle = f"{establishment.name} ({establishment.finess}) — {unit}"
             comparisons = [
                 outputs.Comparison(**c)
                 for c in services.calculators.sterilisation_comparisons(

@@ -4,6 +4,8 @@ computation; bad cells are named by sheet, line and column and nothing is saved.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -251,6 +253,19 @@ def test_calc_sterilisation_pooling_text_is_french_to_the_cent_and_names_what_wa
     assert "Hypothèses :" in lines
     for english in ("cost per UO", "needed", "available", "assumption", "before", "after"):
         assert english not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_the_pdf_report_is_titled_with_the_unit_not_the_file(cli: Cli, tmp_path: Path) -> None:
+    pdf = tmp_path / "etude.pdf"
+    code, _, err = cli("calc", "sterilisation", str(EXAMPLE), "--pdf", str(pdf))
+    assert code == 0, err
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    head = text.splitlines()[:4]
+    assert "Stérilisation centrale" in head
+    assert not any("sterilisation-2026.json" in line for line in head)
 
 
 def test_a_workbook_without_a_study_sheet_says_which_sheet_is_missing(
