@@ -4,6 +4,7 @@ and as an A4 PDF report with its cost-structure chart (greys and hatching, value
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +203,12 @@ def write_study_workbook(
         for row in range(2, structure.max_row + 1):
             structure.cell(row, 2).number_format = "#,##0"
             structure.cell(row, 3).number_format = "0.0%"
-        structure.add_chart(_structure_chart(structure, len(STRUCTURE_PARTS)), "E2")
+        # Below the table, so that the sheet prints on one page width with its chart.
+        chart = _structure_chart(structure, len(STRUCTURE_PARTS))
+        chart.y_axis.majorUnit = _tick_step(max(result.structure.values(), default=0.0))
+        structure.add_chart(chart, f"A{structure.max_row + 3}")
+        structure.sheet_properties.pageSetUpPr.fitToPage = True
+        structure.page_setup.fitToWidth, structure.page_setup.fitToHeight = 1, 0
         if comparisons:
             _sheet(
                 workbook,
@@ -214,6 +220,15 @@ def write_study_workbook(
                 ],
             )
     save_workbook(workbook, out)
+
+
+def _tick_step(largest: float) -> float | None:
+    """A round step giving the amounts' axis two to four steps (1, 2 or 5 × 10^n), so
+    that six-figure amounts do not run into each other."""
+    if largest <= 0:
+        return None
+    power = 10 ** math.floor(math.log10(largest))
+    return next(step * power for step in (0.2, 0.5, 1, 2, 5) if largest / (step * power) <= 4)
 
 
 def _structure_chart(sheet: Any, parts: int) -> Any:
@@ -231,6 +246,7 @@ def _structure_chart(sheet: Any, parts: int) -> Any:
     chart.y_axis.numFmt = "#,##0"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first part on top, as in the sheet
+    chart.y_axis.crosses = "max"  # with the parts reversed, keeps the amounts' axis below
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend = None
@@ -241,7 +257,9 @@ def _structure_chart(sheet: Any, parts: int) -> Any:
     series.graphicalProperties.solidFill = "595959"
     series.graphicalProperties.line.solidFill = "000000"
     series.dLbls = DataLabelList()
-    series.dLbls.showVal = True
+    series.dLbls.showVal = True  # the amount only (spreadsheets add the names otherwise)
+    series.dLbls.showSerName = series.dLbls.showCatName = False
+    series.dLbls.showLegendKey = series.dLbls.showPercent = False
     series.dLbls.numFmt = "#,##0 €"
     chart.height, chart.width = 9, 18  # cm
     return chart

@@ -205,6 +205,8 @@ def test_a_saved_study_is_compared_with_n_minus_1_and_other_units(
     assert "'Structure des coûts'!$A$2:$A$9" in chart
     assert "'Structure des coûts'!$B$2:$B$9" in chart
     assert "drawing1.xml" in sheet_rels and book.sheetnames[6] == "Structure des coûts"
+    # the bars carry their amount only (a spreadsheet adds the names unless told not to)
+    assert '<showVal val="1"' in chart and '<showCatName val="0"' in chart
 
 
 def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
