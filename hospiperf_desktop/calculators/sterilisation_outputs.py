@@ -227,7 +227,7 @@ def _tick_step(largest: float) -> float | None:
     that six-figure amounts do not run into each other."""
     if largest <= 0:
         return None
-    power = 10 ** math.floor(math.log10(largest))
+    power = 10.0 ** math.floor(math.log10(largest))
     return next(step * power for step in (0.2, 0.5, 1, 2, 5) if largest / (step * power) <= 4)
 
 
