@@ -52,7 +52,6 @@ _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})[0-9]')
 # Control bytes (tab, line feed and carriage return are text).
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
 _REF = re.compile(r"([A-Z]{1,4})([0-9]{1,9})")
 
@@ -279,6 +278,7 @@ def _scan_sheet_fast(
     """
     extent = Extent(file, sheet)
     bound = 0  # every cell's row is at most this (quick pass)
+    digits = 1  # no row element or cell seen so far names a row of more digits
     first = True
     for part in xml_pieces(handle, file, sheet, findings):
         if first:
@@ -297,7 +297,9 @@ def _scan_sheet_fast(
         if exact:
             extent.reach(_farthest_row(part, last), widest)
             continue
-        digits = len(str(max([last, *map(int, _ROW_NUMBER.findall(part))])))
+        digits = max(digits, len(str(last)))
+        while digits < 10 and _longer_row_element(digits).search(part):
+            digits += 1
         bound = max(bound, 10**digits - 1)
         if _longer_row(digits).search(part) or not _within(bound, widest):
             raise _NeedExact
@@ -314,6 +316,13 @@ def _last_cell_row(part: bytes) -> int:
 
 def _within(rows: int, columns: int) -> bool:
     return rows <= limits.LIMITS.rows and rows * columns <= limits.LIMITS.cells
+
+
+@cache
+def _longer_row_element(digits: int) -> re.Pattern[bytes]:
+    """A row element numbered with more than `digits` digits (leading zeros count: a bound
+    too high only sends the sheet to the exact pass)."""
+    return re.compile(f'<row r="[0-9]{{{digits + 1}}}'.encode())
 
 
 @cache
@@ -346,6 +355,8 @@ def _usual(part: bytes, cells: int) -> bool:
 
 
 def _widest_column(part: bytes, known: int) -> int:
+    if _beyond_column(known).search(part) is None:  # one search settles most pieces
+        return known
     wide = set(_WIDE_COLUMN.findall(part))
     widest = max((column_number(c.decode("ascii")) for c in wide), default=known)
     widest = max(widest, known)
@@ -355,6 +366,14 @@ def _widest_column(part: bytes, known: int) -> int:
             break
         widest = found[1][0] - 64
     return widest
+
+
+@cache
+def _beyond_column(column: int) -> re.Pattern[bytes]:
+    """A cell reference that may lie right of `column`: two letters or more, or one letter
+    past it (a hit only means the exact search below must run)."""
+    single = b"|[" + bytes([65 + column]) + b"-Z]" if column < 26 else b""
+    return re.compile(b'<c r="(?:[A-Z]{2}' + single + b")[0-9]")
 
 
 @cache

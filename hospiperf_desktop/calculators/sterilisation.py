@@ -409,17 +409,7 @@ def pool(
                     f"coefficients.{key}", "the units give this category different coefficients"
                 )
             coefficients[key] = value
-    cycles = [s.cycles for s in studies]
-    pooled_cycles = None
-    if all(c is not None for c in cycles):
-        given = [c for c in cycles if c is not None]
-        pooled_cycles = Cycles(
-            sterilisers=sum(c.sterilisers for c in given),
-            cycles=sum(c.cycles for c in given),
-            days=assumptions.days,
-            washers=sum(c.washers or 0 for c in given),
-            washer_cycles=sum(c.washer_cycles or 0 for c in given),
-        )
+    pooled_cycles = _pooled_cycles([s.cycles for s in studies], assumptions.days)
     pooled = Study(
         year=studies[0].year,
         unit=assumptions.name,
@@ -444,28 +434,7 @@ def pool(
         cycles=pooled_cycles,
     )
     after = compute(pooled, table)
-    minutes = assumptions.hours_per_day * 60 * assumptions.days
-    capacity = []
-    if pooled_cycles is not None:
-        for machines, done, available, cycle in (
-            (
-                "sterilisers",
-                pooled_cycles.cycles,
-                pooled_cycles.sterilisers,
-                assumptions.steriliser_cycle_minutes,
-            ),
-            (
-                "washers",
-                pooled_cycles.washer_cycles or 0,
-                pooled_cycles.washers or 0,
-                assumptions.washer_cycle_minutes,
-            ),
-        ):
-            per_machine = math.floor(minutes / cycle)
-            needed = math.ceil(done / per_machine) if per_machine else 0
-            capacity.append(
-                Capacity(machines, done, per_machine, needed, available, needed <= available)
-            )
+    capacity = _capacity(pooled_cycles, assumptions)
     before_total = math.fsum(r.total_cost for r in before)
     before_uo = math.fsum(r.uo_total for r in before)
     statements = (
@@ -477,10 +446,7 @@ def pool(
         "Ressources : la somme de celles des unités, sans économie supposée.",
         f"Frais de structure : {percent(overhead)} (moyenne des unités pondérée par leurs"
         " coûts directs).",
-    ) + (
-        ()
-        if pooled_cycles is not None
-        else ("Capacité non vérifiée : une unité au moins n'a pas donné ses cycles.",)
+        *_unchecked(pooled_cycles),
     )
     return PoolingResult(
         before=before,
@@ -492,3 +458,52 @@ def pool(
         assumptions=assumptions,
         statements=statements,
     )
+
+
+def _pooled_cycles(cycles: Sequence[Cycles | None], days: int) -> Cycles | None:
+    """The units' machines and cycles added up; None when a unit gave no cycles. Washers
+    stay None unless every unit gave both its washers and their cycles."""
+    if any(c is None for c in cycles):
+        return None
+    given = [c for c in cycles if c is not None]
+    washers_given = all(c.washers is not None and c.washer_cycles is not None for c in given)
+    return Cycles(
+        sterilisers=sum(c.sterilisers for c in given),
+        cycles=sum(c.cycles for c in given),
+        days=days,
+        washers=sum(c.washers or 0 for c in given) if washers_given else None,
+        washer_cycles=sum(c.washer_cycles or 0 for c in given) if washers_given else None,
+    )
+
+
+def _capacity(cycles: Cycles | None, assumptions: PoolingAssumptions) -> tuple[Capacity, ...]:
+    """Machines needed against available, for each kind of machine whose cycles are known."""
+    if cycles is None:
+        return ()
+    minutes = assumptions.hours_per_day * 60 * assumptions.days
+    kinds = [
+        ("sterilisers", cycles.cycles, cycles.sterilisers, assumptions.steriliser_cycle_minutes)
+    ]
+    if cycles.washers is not None and cycles.washer_cycles is not None:
+        kinds.append(
+            ("washers", cycles.washer_cycles, cycles.washers, assumptions.washer_cycle_minutes)
+        )
+    capacity = []
+    for machines, done, available, cycle in kinds:
+        per_machine = math.floor(minutes / cycle)
+        needed = math.ceil(done / per_machine) if per_machine else 0
+        capacity.append(
+            Capacity(machines, done, per_machine, needed, available, needed <= available)
+        )
+    return tuple(capacity)
+
+
+def _unchecked(cycles: Cycles | None) -> tuple[str, ...]:
+    if cycles is None:
+        return ("Capacité non vérifiée : une unité au moins n'a pas donné ses cycles.",)
+    if cycles.washers is None:
+        return (
+            "Capacité des laveurs non vérifiée : une unité au moins n'a pas donné ses laveurs"
+            " et leurs cycles.",
+        )
+    return ()

@@ -4,6 +4,7 @@ and as an A4 PDF report with its cost-structure chart (greys and hatching, value
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,11 @@ def structure_labels() -> dict[str, str]:
 
 def number(value: float | None, decimals: int = 0) -> str:
     return "—" if value is None else french_number(value, decimals)
+
+
+def cents(value: float | None) -> str:
+    """Euros to the cent (a cost per UO of 27,71 € must not read 28 €)."""
+    return "—" if value is None else f"{french_number(value, 2)}\u00a0€"
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,12 @@ def write_study_workbook(
         for row in range(2, structure.max_row + 1):
             structure.cell(row, 2).number_format = "#,##0"
             structure.cell(row, 3).number_format = "0.0%"
+        # Below the table, so that the sheet prints on one page width with its chart.
+        chart = _structure_chart(structure, len(STRUCTURE_PARTS))
+        chart.y_axis.majorUnit = _tick_step(max(result.structure.values(), default=0.0))
+        structure.add_chart(chart, f"A{structure.max_row + 3}")
+        structure.sheet_properties.pageSetUpPr.fitToPage = True
+        structure.page_setup.fitToWidth, structure.page_setup.fitToHeight = 1, 0
         if comparisons:
             _sheet(
                 workbook,
@@ -208,6 +220,49 @@ def write_study_workbook(
                 ],
             )
     save_workbook(workbook, out)
+
+
+def _tick_step(largest: float) -> float | None:
+    """A round step giving the amounts' axis two to four steps (1, 2 or 5 × 10^n), so
+    that six-figure amounts do not run into each other."""
+    if largest <= 0:
+        return None
+    power = 10.0 ** math.floor(math.log10(largest))
+    return next(step * power for step in (0.2, 0.5, 1, 2, 5) if largest / (step * power) <= 4)
+
+
+def _structure_chart(sheet: Any, parts: int) -> Any:
+    """The cost structure as a native Excel bar chart over the sheet's cells (rows 2 to
+    parts + 1, the total left out): grey bars, amounts written, as the PDF's chart."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: the long French labels read on the left
+    chart.style = 2
+    chart.title = "Structure du coût annuel"
+    chart.x_axis.title = None
+    chart.y_axis.title = "€ par an"
+    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first part on top, as in the sheet
+    chart.y_axis.crosses = "max"  # with the parts reversed, keeps the amounts' axis below
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    values = Reference(sheet, min_col=2, min_row=1, max_row=parts + 1)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=parts + 1))
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = "595959"
+    series.graphicalProperties.line.solidFill = "000000"
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True  # the amount only (spreadsheets add the names otherwise)
+    series.dLbls.showSerName = series.dLbls.showCatName = False
+    series.dLbls.showLegendKey = series.dLbls.showPercent = False
+    series.dLbls.numFmt = "#,##0 €"
+    chart.height, chart.width = 9, 18  # cm
+    return chart
 
 
 def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()) -> Figure:
@@ -408,9 +463,47 @@ def pooling_rows(result: PoolingResult) -> list[list[str]]:
     rows.append(
         [
             "Coût par UO Sté",
-            *(number(r.cost_per_uo, 2) for r in result.before),
-            number(result.before_cost_per_uo, 2),
-            number(result.after.cost_per_uo, 2),
+            *(cents(r.cost_per_uo) for r in result.before),
+            cents(result.before_cost_per_uo),
+            cents(result.after.cost_per_uo),
         ]
     )
     return rows
+
+
+MACHINES = {"sterilisers": "Stérilisateurs", "washers": "Laveurs"}
+
+
+def capacity_lines(result: PoolingResult) -> list[str]:
+    """One line per kind of machine: needed against available, or why it was not checked."""
+    lines = []
+    checked = {c.machines: c for c in result.capacity}
+    for machines, label in MACHINES.items():
+        c = checked.get(machines)
+        if c is None:
+            lines.append(f"{label} : non évalué (cycles non donnés par toutes les unités)")
+            continue
+        lines.append(
+            f"{label} : {c.needed} nécessaire(s) pour {number(c.cycles)} cycles par an"
+            f" ({number(c.per_machine)} par machine), {c.available} disponible(s)"
+            + ("" if c.enough else " — INSUFFISANT")
+        )
+    return lines
+
+
+def pooling_text(result: PoolingResult) -> list[str]:
+    """The pooling as text lines (CLI): units side by side, capacity, assumptions."""
+    rows = pooling_rows(result)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines += ["", "Capacité de l'unité mutualisée :"]
+    lines += [f"  {line}" for line in capacity_lines(result)]
+    lines += ["", "Hypothèses :"]
+    lines += [f"  {statement}" for statement in result.statements]
+    return lines

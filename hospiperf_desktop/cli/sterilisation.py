@@ -89,13 +89,14 @@ def _study(args: argparse.Namespace) -> int:
     except StudyError as err:
         raise CliError(f"{args.file.name}: {err}") from None
     comparisons: list[outputs.Comparison] = []
-    subtitle = args.file.name
+    unit = study.unit or args.file.name  # the report names the unit, not its file
+    subtitle = unit
     establishment_id = None
     if args.establishment:
         with services_for(args) as services:
             establishment = services.establishments.by_finess(args.establishment)
             establishment_id = establishment.id
-            subtitle = f"{establishment.name} ({establishment.finess}) — {args.file.name}"
+            subtitle = f"{establishment.name} ({establishment.finess}) — {unit}"
             comparisons = [
                 outputs.Comparison(**c)
                 for c in services.calculators.sterilisation_comparisons(
@@ -167,17 +168,9 @@ def _pooling(args: argparse.Namespace) -> int:
     if args.json:
         print_json(to_json(result))
         return EXIT_OK
-    for r in result.before:
-        print(f"{r.unit}: {r.uo_total:,.0f} UO, cost per UO {euros(r.cost_per_uo)}")
-    print(f"before (together): cost per UO {euros(result.before_cost_per_uo)}")
-    print(f"after pooling: cost per UO {euros(result.after.cost_per_uo)}")
-    for c in result.capacity:
-        print(
-            f"  {c.machines}: {c.needed} needed for {c.cycles} cycles, {c.available} available"
-            + ("" if c.enough else " — NOT ENOUGH")
-        )
-    for statement in result.statements:
-        print(f"  assumption: {statement}")
+    from hospiperf_desktop.calculators.sterilisation_outputs import pooling_text
+
+    print("\n".join(pooling_text(result)))
     return EXIT_OK
 
 

@@ -9,11 +9,9 @@ cancel or any error rolls the transaction back: the database is exactly as befor
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
@@ -23,6 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.bulk import paused_gc
 from hospiperf_desktop.errors import ConflictError, FileImportError, NotFoundError, SourceIssue
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.stock.bounds import UnusualValuesError
@@ -64,24 +63,6 @@ _INSERT_MOVEMENTS = (
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a bulk job builds its rows.
-
-    Hundreds of thousands of row tuples stay alive until the insert; each automatic full
-    collection would walk all of them again for nothing (they hold no cycles). Left alone
-    when collection is already off (the GUI collects on its own thread at its own pace).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _driver(session: Session) -> Any:

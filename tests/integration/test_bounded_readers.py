@@ -390,3 +390,22 @@ def test_a_far_cell_written_before_the_table_is_still_found(tmp_path: Path) -> N
     path = tmp_path / "early.xlsx"
     path.write_bytes(xlsx(sheet))
     assert "empty cells for each filled one" in refusal(path)
+
+
+def test_row_numbers_written_with_leading_zeros_are_read(tmp_path: Path) -> None:
+    # The quick row bound counts the digits as written: 0000002 sends the sheet to the exact
+    # pass, which reads it as row 2.
+    sheet = sheet_xml(HEADINGS).replace('<row r="2"', '<row r="0000002"')
+    path = tmp_path / "zeros.xlsx"
+    path.write_bytes(xlsx(sheet))
+    assert read_grid(path).rows[1] == ["3400930000001", "Paracétamol", 12.0]
+
+
+def test_a_row_of_ten_digits_is_refused_before_calamine_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    far = '<row r="1234567890"><c r="A1234567890"><v>1</v></c></row>'
+    path = tmp_path / "ten.xlsx"
+    path.write_bytes(xlsx(sheet_xml(HEADINGS, far)))
+    monkeypatch.setattr("python_calamine.load_workbook", _calamine_must_not_run)
+    assert "number of rows 1,234,567,890 is past the limit" in refusal(path)

@@ -4,6 +4,9 @@ computation; bad cells are named by sheet, line and column and nothing is saved.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,6 +197,16 @@ def test_a_saved_study_is_compared_with_n_minus_1_and_other_units(
     assert saved["params_version"] == "2026.1-provisoire"
     assert saved["inputs"]["year"] == 2026 and saved["result"]["uo_total"] == 26_000
     assert read_study(xlsx) == read_study(EXAMPLE), "the written workbook reads back"
+    with zipfile.ZipFile(xlsx) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode("utf-8")
+        sheet_rels = archive.read("xl/worksheets/_rels/sheet7.xml.rels").decode("utf-8")
+    assert "Structure du coût annuel" in chart
+    # the eight cost parts (rows 2 to 9), not the total of row 10
+    assert "'Structure des coûts'!$A$2:$A$9" in chart
+    assert "'Structure des coûts'!$B$2:$B$9" in chart
+    assert "drawing1.xml" in sheet_rels and book.sheetnames[6] == "Structure des coûts"
+    # the bars carry their amount only (a spreadsheet adds the names unless told not to)
+    assert '<showVal val="1"' in chart and '<showCatName val="0"' in chart
 
 
 def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
@@ -217,6 +230,44 @@ def test_calc_sterilisation_pooling_sets_cost_per_uo_before_and_after(
     assert result["assumptions"]["hours_per_day"] == 8
     code, _, err = cli("calc", "sterilisation-pooling", str(a), "--json")
     assert code == 2 and "at least two units" in err
+
+
+def test_calc_sterilisation_pooling_text_is_french_to_the_cent_and_names_what_was_not_checked(
+    cli: Cli, tmp_path: Path
+) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))  # cycles without washers
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({**data, "unit": "CHU Nord"}), encoding="utf-8")
+    b.write_text(json.dumps({**data, "unit": "CH Sud", "overhead_rate": 0.2}), encoding="utf-8")
+    code, text, err = cli("calc", "sterilisation-pooling", str(a), str(b), "--hours-per-day", "8")
+    assert code == 0, err
+    lines = text.splitlines()
+    cost = next(line for line in lines if line.startswith("Coût par UO Sté"))
+    # 720 500 / 26 000 = 27,71; 786 000 / 26 000 = 30,23; 1 506 500 / 52 000 = 28,97
+    assert [cell.strip() for cell in cost.split("  ") if cell.strip()][1:] == [
+        "27,71\u00a0€",
+        "30,23\u00a0€",
+        "28,97\u00a0€",
+        "28,97\u00a0€",
+    ]
+    assert "  Stérilisateurs : 3 nécessaire(s) pour 6\u00a0000 cycles par an" in text
+    assert "  Laveurs : non évalué (cycles non donnés par toutes les unités)" in lines
+    assert "Hypothèses :" in lines
+    for english in ("cost per UO", "needed", "available", "assumption", "before", "after"):
+        assert english not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_the_pdf_report_is_titled_with_the_unit_not_the_file(cli: Cli, tmp_path: Path) -> None:
+    pdf = tmp_path / "etude.pdf"
+    code, _, err = cli("calc", "sterilisation", str(EXAMPLE), "--pdf", str(pdf))
+    assert code == 0, err
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    head = text.splitlines()[:4]
+    assert "Stérilisation centrale" in head
+    assert not any("sterilisation-2026.json" in line for line in head)
 
 
 def test_a_workbook_without_a_study_sheet_says_which_sheet_is_missing(

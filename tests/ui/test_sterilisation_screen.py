@@ -270,3 +270,55 @@ def test_the_study_is_reached_from_the_diagnostics_section(qtbot, window) -> Non
     assert window.navigation.currentRow() == CALCULATORS_ROW
     page = window.calculators_page()
     assert page.tabs.currentWidget() is page.sterilisation
+
+
+def test_a_category_label_names_its_process_once(qtbot, window) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    view = _open(qtbot, window).sterilisation
+    texts = {label.text() for label in view.form_tabs.findChildren(QLabel)}
+    assert "VSU — Sachet unitaire (vapeur)" in texts
+    assert "BSU — Sachet unitaire (basse température)" in texts
+    assert "VS1 — Composition de 1 à 20 instruments (vapeur)" in texts
+    assert not [t for t in texts if t.count("(vapeur)") > 1 or "température) (basse" in t]
+    _settle(qtbot, window)
+
+
+def test_pooling_typed_in_the_window_gives_the_hand_computed_cost_per_uo(
+    qtbot, window, tmp_path
+) -> None:
+    view = _open(qtbot, window).sterilisation
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    other = tmp_path / "sud.json"
+    other.write_text(json.dumps({**data, "unit": "CH Sud", "overhead_rate": 0.2}), "utf-8")
+    with qtbot.waitSignal(view.computed, timeout=10_000):
+        view.load_file(EXAMPLE)
+    qtbot.mouseClick(view.pooling_button, Qt.MouseButton.LeftButton)
+    dialog = view.pooling_dialog
+    assert "Ajoutez l'étude d'au moins une autre unité" in dialog.problem_label.text()
+    dialog.load_file(other)
+    qtbot.waitUntil(lambda: len(dialog.studies) == 2, timeout=10_000)
+    _type(qtbot, dialog.fields["transport"], "30 000")
+    _type(qtbot, dialog.fields["hours_per_day"], "8")
+    table = dialog.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == [
+        "Indicateur", "Stérilisation centrale", "CH Sud", "Ensemble avant", "Après mutualisation"
+    ]  # fmt: skip
+    cost = [_nbsp(table.item(2, c).text()) for c in range(1, table.columnCount())]
+    # before: 720 500 / 26 000 = 27,71; 786 000 / 26 000 = 30,23; 1 506 500 / 52 000 = 28,97.
+    # after: (1 310 000 + 30 000 transport) × 1,15 = 1 541 000 / 52 000 = 29,63
+    assert cost == ["27,71 €", "30,23 €", "28,97 €", "29,63 €"]
+    assert dialog.result.assumptions.hours_per_day == 8
+    assert dialog.result.assumptions.transport == 30_000
+    assert dialog.result.assumptions.days == 250  # untouched neighbour
+    notes = _nbsp(dialog.notes_label.text())
+    assert "Stérilisateurs : 3 nécessaire(s) pour 6 000 cycles par an" in notes
+    assert "Laveurs : non évalué" in notes
+    assert "Transport ajouté entre les sites : 30 000 € par an." in notes
+    _type(qtbot, dialog.fields["hours_per_day"], "huit")
+    assert "« huit » n'est pas un nombre" in dialog.problem_label.text()
+    assert dialog.result is None and table.rowCount() == 0
+    assert view.study is not None and view.study.unit == "Stérilisation centrale"
+    dialog.close()
+    _settle(qtbot, window)

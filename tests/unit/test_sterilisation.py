@@ -22,6 +22,7 @@ from hospiperf_desktop.calculators.sterilisation import (
     pool,
     shipped_table,
 )
+from hospiperf_desktop.calculators.sterilisation_outputs import capacity_lines
 from hospiperf_desktop.calculators.texts import euros
 
 
@@ -209,6 +210,17 @@ def test_pooling_without_cycles_says_capacity_was_not_checked() -> None:
     result = pool([hand_study(cycles=None), hand_study()], PoolingAssumptions())
     assert result.capacity == ()
     assert any("Capacité non vérifiée" in s for s in result.statements)
+
+
+def test_pooling_checks_washers_only_when_every_unit_gives_them() -> None:
+    a = hand_study(unit="A", cycles=Cycles(3, 3_000, 250, washers=2, washer_cycles=2_000))
+    b = hand_study(unit="B", cycles=Cycles(1, 1_600, 250))  # no washer data
+    result = pool([a, b], PoolingAssumptions(hours_per_day=8))
+    assert [c.machines for c in result.capacity] == ["sterilisers"]
+    assert any("Capacité des laveurs non vérifiée" in s for s in result.statements)
+    lines = capacity_lines(result)
+    assert lines[1].startswith("Laveurs : non évalué")
+    assert not any("0 nécessaire" in line for line in lines)
 
 
 def test_pooling_refuses_units_giving_one_category_two_coefficients() -> None:

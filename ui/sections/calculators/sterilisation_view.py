@@ -164,6 +164,15 @@ class SterilisationView(CalculatorView):
         self.comparisons_label = QLabel()
         self.comparisons_label.setWordWrap(True)
         self.comparisons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.pooling_button = QPushButton(self.tr("Mutualiser avec d'autres unités…"))
+        self.pooling_button.setToolTip(
+            self.tr(
+                "Cette étude et celles d'autres unités, regroupées en une seule : coût par UO "
+                "avant et après, capacité des machines, hypothèses"
+            )
+        )
+        self.pooling_button.clicked.connect(self.open_pooling)
+        self.pooling_dialog: Any = None
         result_box = QGroupBox(self.tr("Coût de production de la stérilisation"))
         result_layout = QVBoxLayout(result_box)
         for widget in (
@@ -171,10 +180,12 @@ class SterilisationView(CalculatorView):
             self.figures_label,
             self.structure_label,
             self.comparisons_label,
+            self.pooling_button,
             self.table_label,
             self.chart_holder,
         ):
             result_layout.addWidget(widget)
+        result_layout.setAlignment(self.pooling_button, Qt.AlignmentFlag.AlignLeft)
         result_layout.addStretch(1)
         result_scroll = QScrollArea()
         result_scroll.setWidgetResizable(True)
@@ -243,11 +254,10 @@ class SterilisationView(CalculatorView):
             if category.list not in lists:
                 continue
             process = self.tr("vapeur") if category.process == "vapeur" else self.tr("basse temp.")
-            named = ("vapeur", "basse temp")  # a label that names its process already
-            text = f"{category.id} — {category.label}"
-            if not any(word in category.label.lower() for word in named):
-                text += f" ({process})"
-            label = QLabel(text)
+            # Labels naming their process already ("Sachet unitaire (vapeur)") keep it once.
+            named = category.label.endswith(("(vapeur)", "(basse température)"))
+            text = category.label if named else f"{category.label} ({process})"
+            label = QLabel(f"{category.id} — {text}")
             label.setWordWrap(True)
             count = _field()
             coefficient = _field(
@@ -757,6 +767,24 @@ class SterilisationView(CalculatorView):
     def _loaded(self, study: Study) -> None:
         self.restore(study)
         self.status(self.tr("Étude importée."))
+
+    def open_pooling(self) -> None:
+        """The pooling of this study with other units' (the study must compute first)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from ui.sections.calculators.sterilisation_pooling import PoolingDialog
+
+        if not self.calculate() or self.study is None:
+            QMessageBox.information(
+                self,
+                self.tr("Mutualisation"),
+                self.tr(
+                    "Complétez d'abord l'étude de cette unité : elle doit pouvoir être calculée."
+                ),
+            )
+            return
+        self.pooling_dialog = PoolingDialog(self.study, self._runner, self)
+        self.pooling_dialog.open()
 
     def export_template(self) -> None:
         def write(target: Path, progress: Progress) -> None:
