@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -103,6 +103,7 @@ def print_pdf_pages(path: Path, printer: Any, progress: Any) -> int:
     Runs in the worker: pages are rendered one at a time (pdfium), so memory stays flat.
     """
     import pypdfium2
+    from PySide6.QtCore import Qt  # not at import time: the bar is built before first paint
 
     document = pypdfium2.PdfDocument(str(path))
     painter = QPainter()
