@@ -95,14 +95,31 @@ def _open_services(path_text: str) -> tuple[Services, list[Establishment]]:
     return services, services.establishments.list()
 
 
+def _peek(path_text: str) -> list[Establishment] | None:
+    from pathlib import Path
+
+    from hospiperf_desktop.establishments.peek import peek_establishments
+
+    return peek_establishments(Path(path_text))
+
+
 def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None:
-    """Open the database in the worker, then hand the services to the window."""
+    """Open the database in the worker, then hand the services to the window.
+
+    The worker first reads the establishments without SQLAlchemy (a database already at the
+    current schema): the list shows while the services open."""
+
+    def preview(rows: list[Establishment] | None) -> None:
+        if rows is not None:
+            window.ensure_pages().show_preview(rows)
 
     def ready(opened: tuple[Services, list[Establishment]]) -> None:
         window.set_services(*opened)
         if offer_demo:
             window.first_start()
 
+    # A failure here is logged by the runner; the services' own opening reports it.
+    window.runner.run(lambda _p: _peek(database), on_success=preview, on_failure=lambda _e: None)
     window.runner.run(
         lambda _p: _open_services(database),
         on_success=ready,

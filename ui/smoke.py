@@ -1,9 +1,11 @@
 """`--smoke-test`: the packaging check and the start-up benchmark run the real window.
 
-It prints `shown <t>` once the window is painted and `ready <t>` once the first listing is on
-screen (time.monotonic() seconds), then quits. With `--visit-sections` it first opens every
-section and every tab in it, lets their data load, and prints `section <key> <tabs>` for each;
-an error message on screen ends the run with exit code 1 and `error <text>`.
+It prints `shown <t>` once the window is painted, `ready <t>` once the first listing is on
+screen (it may be read before the services are open: establishments/peek.py) and
+`services <t>` once they are (time.monotonic() seconds), then quits. With `--visit-sections`
+it first opens every section and every tab in it, lets their data load, and prints
+`section <key> <tabs>` for each; an error message on screen ends the run with exit code 1
+and `error <text>`.
 """
 
 from __future__ import annotations
@@ -25,22 +27,27 @@ def mark(event: str) -> None:
 
 
 def run_smoke_test(app: QApplication, window: MainWindow, *, visit_sections: bool) -> None:
-    started: list[SectionWalk] = []
+    seen: set[str] = set()
 
-    def ready() -> None:
-        if started:  # `loaded` again (a reload): the walk is under way
+    def once(event: str) -> None:
+        if event in seen:  # `listed` again (a reload) or the services' own listing
             return
-        mark("ready")
-        started.append(SectionWalk(app, window))
-        if visit_sections:
-            started[0].start()
-        else:
-            app.quit()
+        seen.add(event)
+        mark(event)
+        if seen >= {"ready", "services"}:
+            if visit_sections:
+                SectionWalk(app, window).start()
+            else:
+                app.quit()
+
+    def watch() -> None:
+        window.ensure_pages().listed.connect(lambda: once("ready"))
+        window.services_ready.connect(lambda: once("services"))
 
     app.processEvents()
     mark("shown")
-    QTimer.singleShot(0, lambda: window.ensure_pages().loaded.connect(ready))
-    QTimer.singleShot(30_000, lambda: started or app.exit(1))
+    QTimer.singleShot(0, watch)
+    QTimer.singleShot(30_000, lambda: seen >= {"ready", "services"} or app.exit(1))
 
 
 class SectionWalk:

@@ -86,7 +86,7 @@ def test_the_bundle_starts_creates_the_database_and_quits(bundle, tmp_path):
     result = _run(bundle, "--db", str(database), "--smoke-test")
     assert result.returncode == 0, result.stderr
     events = [line.split()[0] for line in result.stdout.splitlines()]
-    assert events == ["translations", "shown", "ready"]
+    assert events == ["translations", "shown", "ready", "services"]
     assert {"qtbase_fr", "qt_complement_fr"} <= set(result.stdout.splitlines()[0].split()[1:])
     with sqlite3.connect(database) as connection:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
