@@ -28,6 +28,7 @@ def mark(event: str) -> None:
 
 def run_smoke_test(app: QApplication, window: MainWindow, *, visit_sections: bool) -> None:
     seen: set[str] = set()
+    walks: list[SectionWalk] = []  # kept alive: its timer calls its methods
 
     def once(event: str) -> None:
         if event in seen:  # `listed` again (a reload) or the services' own listing
@@ -36,7 +37,8 @@ def run_smoke_test(app: QApplication, window: MainWindow, *, visit_sections: boo
         mark(event)
         if seen >= {"ready", "services"}:
             if visit_sections:
-                SectionWalk(app, window).start()
+                walks.append(SectionWalk(app, window))
+                walks[0].start()
             else:
                 app.quit()
 
