@@ -28,6 +28,7 @@ KEPT_LANGUAGES = ("fr", "en")
 _LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]*)*$")
 _DROPPED_SUFFIXES = (".cnv", ".dict")
 KEPT_CONVERTERS = ("ibm-5348_P100-1997.cnv", "ibm-923_P100-1998.cnv")  # Windows-1252, Latin-9
+SHARED_BUNDLES = ("root", "pool", "res_index")  # in every tree; `res_index` looks like a locale
 _SHT_DYNSYM = 11
 
 
@@ -39,7 +40,7 @@ def keep_item(name: str) -> bool:
         return True
     if base.endswith(_DROPPED_SUFFIXES) or folder == "translit" or base == "unames.icu":
         return False
-    if f"{dot}{suffix}" == ".res" and _LOCALE.match(stem):
+    if f"{dot}{suffix}" == ".res" and _LOCALE.match(stem) and stem not in SHARED_BUNDLES:
         return stem.split("_")[0] in KEPT_LANGUAGES
     return True
 
