@@ -9,7 +9,6 @@ QPrintDialog, in the worker, with progress and cancel.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,6 +82,8 @@ def open_document(path: Path) -> bool:
 def show_in_folder(path: Path) -> bool:
     """Show the folder holding `path` (with the file selected where the platform allows)."""
     if sys.platform == "win32":
+        import subprocess  # not at import time: the bar is built before first paint
+
         subprocess.Popen(["explorer", "/select,", str(path)])
         return True
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
