@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from icu_data import trim_icu_library  # noqa: E402 (packaging/ is not a package)
 
 
 def folder_size_mb(folder: Path) -> float:
@@ -82,6 +85,9 @@ def build(distpath: Path, workpath: Path) -> Path:
         ]
     )
     bundle = distpath / "hospiperf-desktop"
+    for library in (bundle / "_internal" / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"):
+        if not library.is_symlink():
+            trim_icu_library(library)
     strip_symbols(bundle / "_internal")
     drop_unused_libraries(bundle / "_internal")
     return bundle

@@ -7,7 +7,6 @@ migrated) in the worker thread, so the first paint never waits for SQLAlchemy.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--smoke-test",
         action="store_true",
         help="show the window, wait for the data, print timings and quit",
+    )
+    parser.add_argument(
+        "--visit-sections",
+        action="store_true",
+        help="with --smoke-test: open every section and tab before quitting",
     )
     args, _qt_args = parser.parse_known_args(list(argv)[1:])
     return args
@@ -91,14 +95,31 @@ def _open_services(path_text: str) -> tuple[Services, list[Establishment]]:
     return services, services.establishments.list()
 
 
+def _peek(path_text: str) -> list[Establishment] | None:
+    from pathlib import Path
+
+    from hospiperf_desktop.establishments.peek import peek_establishments
+
+    return peek_establishments(Path(path_text))
+
+
 def start(window: MainWindow, database: str, *, offer_demo: bool = True) -> None:
-    """Open the database in the worker, then hand the services to the window."""
+    """Open the database in the worker, then hand the services to the window.
+
+    The worker first reads the establishments without SQLAlchemy (a database already at the
+    current schema): the list shows while the services open."""
+
+    def preview(rows: list[Establishment] | None) -> None:
+        if rows is not None:
+            window.ensure_pages().show_preview(rows)
 
     def ready(opened: tuple[Services, list[Establishment]]) -> None:
         window.set_services(*opened)
         if offer_demo:
             window.first_start()
 
+    # A failure here is logged by the runner; the services' own opening reports it.
+    window.runner.run(lambda _p: _peek(database), on_success=preview, on_failure=lambda _e: None)
     window.runner.run(
         lambda _p: _open_services(database),
         on_success=ready,
@@ -115,19 +136,6 @@ def _fatal(window: MainWindow, err: BaseException) -> None:
     show_error(window, err)
 
 
-def _smoke_test(app: QApplication, window: MainWindow) -> None:
-    def mark(event: str) -> None:
-        print(f"{event} {time.monotonic():.6f}", flush=True)
-
-    def watch_pages() -> None:
-        window.ensure_pages().loaded.connect(lambda: (mark("ready"), app.quit()))
-
-    app.processEvents()
-    mark("shown")
-    QTimer.singleShot(0, watch_pages)
-    QTimer.singleShot(30_000, lambda: app.exit(1))
-
-
 def run(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     app = QApplication(list(argv))
@@ -142,8 +150,10 @@ def run(argv: Sequence[str]) -> int:
     GuiErrorBoundary(window).install()
     window.show()
     if args.smoke_test:
+        from ui.smoke import run_smoke_test
+
         print(f"translations {' '.join(translations) or '-'}", flush=True)
-        _smoke_test(app, window)
+        run_smoke_test(app, window, visit_sections=args.visit_sections)
     else:
         QTimer.singleShot(0, window.ensure_pages)
     # The database opens in the worker while the pages are built in the GUI thread.

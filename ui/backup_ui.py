@@ -16,11 +16,10 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from hospiperf_desktop.backup.store import Attempt
-
 if TYPE_CHECKING:
     from hospiperf_desktop.backup.restore import RestoreReport
     from hospiperf_desktop.backup.service import BackupStatus, CreatedBackup
+    from hospiperf_desktop.backup.store import Attempt
     from hospiperf_desktop.establishments.model import Establishment
     from hospiperf_desktop.faults import DatabaseFault
     from hospiperf_desktop.services import Services
@@ -179,6 +178,9 @@ class BackupController(QObject):
 
     def _attempted(self, err: BaseException | None) -> None:
         # Kept in memory too: a folder that cannot be written cannot keep the failure.
+        # Imported here: the backup store (and its checks) is not needed before first paint.
+        from hospiperf_desktop.backup.store import Attempt
+
         if err is None:
             self._failure = None
         else:

@@ -9,12 +9,11 @@ QPrintDialog, in the worker, with progress and cancel.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -83,6 +82,8 @@ def open_document(path: Path) -> bool:
 def show_in_folder(path: Path) -> bool:
     """Show the folder holding `path` (with the file selected where the platform allows)."""
     if sys.platform == "win32":
+        import subprocess  # not at import time: the bar is built before first paint
+
         subprocess.Popen(["explorer", "/select,", str(path)])
         return True
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
@@ -103,6 +104,7 @@ def print_pdf_pages(path: Path, printer: Any, progress: Any) -> int:
     Runs in the worker: pages are rendered one at a time (pdfium), so memory stays flat.
     """
     import pypdfium2
+    from PySide6.QtCore import Qt  # not at import time: the bar is built before first paint
 
     document = pypdfium2.PdfDocument(str(path))
     painter = QPainter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from hospiperf_desktop import APP_NAME, __version__
-from ui.profile_dialog import ProfileDialog, profile_text
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.profiles.model import Profile
     from hospiperf_desktop.services import Services
     from ui.help_window import HelpWindow
+    from ui.profile_dialog import ProfileDialog
     from ui.sections.activity.page import ActivityPage
     from ui.sections.audit_page import AuditPage
     from ui.sections.calculators.page import CalculatorsPage
@@ -77,6 +77,10 @@ class MainWindow(QMainWindow):
 
     The section pages are built by `ensure_pages()`, right after the window is first shown:
     their modules touch Qt's enum namespaces, whose first use costs tens of milliseconds.
+    Nothing before the first paint touches the `Qt` namespace: its first use builds its 93
+    Python enums (about 35 ms), so the window is maximised by `show()` and the F1 shortcut's
+    context is set in `ensure_pages()`, and shortcuts are given as standard keys
+    (`setShortcuts`; `setShortcut` would convert them through `Qt.Key`).
     """
 
     services_ready = Signal()
@@ -121,15 +125,23 @@ class MainWindow(QMainWindow):
         1366×768 laptop's)."""
         from ui.file_dialogs import user_settings
 
+        self._maximise = False
         saved = user_settings().value("window/geometry")
         if saved is not None and self.restoreGeometry(saved):
             return
         screen = self.screen().availableGeometry()
         if screen.width() <= 1440 or screen.height() <= 900:
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            self._maximise = True
             self.resize(screen.size())
         else:
             self.resize(min(1600, screen.width() * 9 // 10), min(1000, screen.height() * 9 // 10))
+
+    def show(self) -> None:
+        """Shown maximised when `_restore_geometry()` chose it (without touching `Qt`)."""
+        if self._maximise:
+            self.showMaximized()
+        else:
+            super().show()
 
     def save_state(self) -> None:
         """Remember the window's geometry, its section and every splitter's position."""
@@ -219,7 +231,7 @@ class MainWindow(QMainWindow):
         self.profile_action.triggered.connect(self.choose_profile)
         self.profile_action.setEnabled(False)
         quit_action = QAction(self.tr("&Quitter"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         from ui.reference_package_ui import ReferencePackageController
 
@@ -237,8 +249,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Aide"))
         guide = QAction(self.tr("&Guide d'utilisation"), self)
-        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
-        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        guide.setShortcuts(QKeySequence.StandardKey.HelpContents)
+        self.guide_action = guide
         guide.triggered.connect(self.show_help)
         help_menu.addAction(guide)
         help_menu.addSeparator()
@@ -250,6 +262,10 @@ class MainWindow(QMainWindow):
         """Build the section pages once; returns the Establishments view."""
         if self.establishments is not None:
             return self.establishments
+        from PySide6.QtCore import Qt
+
+        # F1 also from the help window itself.
+        self.guide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         from ui.sections.coming_soon import ComingSoonPage
         from ui.sections.establishments import EstablishmentsView
 
@@ -435,6 +451,8 @@ class MainWindow(QMainWindow):
             return
 
         def show(profile: Profile | None) -> None:
+            from ui.profile_dialog import profile_text
+
             if profile is None:
                 text = self.tr("Profil : aucun (identifiant système) — choisir…")
             else:
@@ -558,6 +576,8 @@ class MainWindow(QMainWindow):
         )
 
     def _profile_dialog(self, *, first_run: bool = False) -> ProfileDialog:
+        from ui.profile_dialog import ProfileDialog
+
         assert self.services is not None
         dialog = ProfileDialog(self, self.runner, self.services, first_run=first_run)
         dialog.accepted.connect(self.refresh_profile)

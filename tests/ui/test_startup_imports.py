@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,49 @@ def test_starting_the_ui_does_not_import_heavy_libraries():
         check=True,
     )
     assert result.stdout.split() == []
+
+
+# Loaded only when a section, a document or a signature needs them.
+ON_DEMAND = ("matplotlib", "openpyxl", "reportlab", "cryptography", "numpy", "PIL", "psycopg")
+WATCH_MARKS = """
+import sys
+import ui.smoke as smoke
+
+shown = smoke.mark
+
+def mark(event):
+    shown(event)
+    names = {names!r}
+    print(event, "loaded", *[m for m in names if m in sys.modules], flush=True)
+
+smoke.mark = mark
+from ui.app import run
+sys.exit(run(["main.py", "--db", sys.argv[1], "--smoke-test"]))
+"""
+
+
+def test_the_window_shows_and_lists_before_heavy_libraries_load(tmp_path):
+    """Shown: neither the ORM nor anything heavy; first listing (a database at the current
+    schema) and services open: still no chart, workbook, PDF, crypto or migration library."""
+    from hospiperf_desktop.services import open_services
+
+    database = tmp_path / "start.sqlite"
+    open_services(database).close()
+    code = WATCH_MARKS.format(names=(*HEAVY, *ON_DEMAND))
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(database)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+        timeout=60,
+        check=True,
+    )
+    loaded = {
+        line.split()[0]: set(line.split()[2:])
+        for line in result.stdout.splitlines()
+        if line.split()[1:2] == ["loaded"]
+    }
+    assert loaded["shown"] == set()
+    assert loaded["ready"] <= {"sqlalchemy"}  # the services may be opening beside it
+    assert loaded["services"] == {"sqlalchemy"}

@@ -36,10 +36,15 @@ if TYPE_CHECKING:
 
 
 class EstablishmentsView(QWidget):
-    """Lists establishments; every change goes through EstablishmentService in the worker."""
+    """Lists establishments; every change goes through EstablishmentService in the worker.
+
+    At start-up the list may first come from `show_preview()` (read without the services,
+    establishments/peek.py): it can be read and searched, and its buttons wait for the
+    services."""
 
     changed = Signal()
-    loaded = Signal()
+    listed = Signal()  # rows on screen, from the services or the start-up preview
+    loaded = Signal()  # rows on screen from the services
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,18 +102,33 @@ class EstablishmentsView(QWidget):
         self.setEnabled(True)
         if rows is None:
             self.reload()
+        elif rows == self.model.rows:  # as previewed: the user's selection stays
+            self._update_buttons()
+            self.listed.emit()
+            self.loaded.emit()
         else:
             self._show_rows(rows)
+
+    def show_preview(self, rows: list[Establishment]) -> None:
+        """The list read before the services are open; ignored once they are."""
+        if self._services is not None:
+            return
+        self.setEnabled(True)
+        self._list(rows)
 
     def reload(self) -> None:
         services = self._require_services()
         self._runner.run(lambda _p: services.establishments.list(), on_success=self._show_rows)
 
     def _show_rows(self, rows: list[Establishment]) -> None:
+        self._list(rows)
+        self.loaded.emit()
+
+    def _list(self, rows: list[Establishment]) -> None:
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("%n établissement(s)", "", len(rows)))
         self._update_buttons()
-        self.loaded.emit()
+        self.listed.emit()
 
     def selected(self) -> Establishment | None:
         rows = self.table.selectionModel().selectedRows()
@@ -118,8 +138,10 @@ class EstablishmentsView(QWidget):
 
     def _update_buttons(self) -> None:
         has_selection = self.table.selectionModel().hasSelection()
-        self.edit_button.setEnabled(has_selection)
-        self.delete_button.setEnabled(has_selection)
+        is_open = self._services is not None
+        self.add_button.setEnabled(is_open)
+        self.edit_button.setEnabled(has_selection and is_open)
+        self.delete_button.setEnabled(has_selection and is_open)
 
     def add(self) -> None:
         services = self._require_services()
@@ -127,7 +149,7 @@ class EstablishmentsView(QWidget):
 
     def edit_selected(self) -> None:
         record = self.selected()
-        if record is None:
+        if record is None or self._services is None:  # a double-click on the preview
             return
         services = self._require_services()
         self._open_dialog(record, lambda data: services.establishments.update(record.id, data))

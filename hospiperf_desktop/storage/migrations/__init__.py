@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from hospiperf_desktop.errors import DatabaseError
+from hospiperf_desktop.storage.schema_head import SCHEMA_HEAD
 
-SCHEMA_HEAD = "0010"
+__all__ = ["SCHEMA_HEAD", "upgrade_to_head"]
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 
