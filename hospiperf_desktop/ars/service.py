@@ -448,9 +448,9 @@ class Consolidation:
             payload = read_payload(verified)  # every document checked before any write
         except BundleRejected as err:
             return refused(err.reason, f"{path.name}: {err}")
-        from hospiperf_desktop.bundles.personal_data import scan_json_files
+        from hospiperf_desktop.bundles.personal_data import scan_payload_files
 
-        findings = scan_json_files(verified.json.items())
+        findings = scan_payload_files([*verified.json.items(), *verified.csv.items()])
         if findings:
             shown = "; ".join(f"{f.field} ({f.kind})" for f in findings[:5])
             return refused(

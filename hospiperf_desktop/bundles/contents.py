@@ -31,6 +31,7 @@ from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.safe_cells import clean_json_texts, csv_bytes, finite_only
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.diagnostics.records import DiagnosticDetail
     from hospiperf_desktop.services import Services
 
 MODULES = ("diagnostics", "activity", "stock", "calculators")
@@ -69,6 +70,9 @@ class PreparedBundle:
     descriptions: dict[str, str]
     rules: RulePack | None = None
     checks: tuple[CheckResult, ...] = ()
+    # Free texts that only a PDF of the bundle shows (item comments, evidence file names):
+    # (field, text) pairs for the personal-data guard, which cannot read a PDF.
+    printed_texts: tuple[tuple[str, str], ...] = ()
 
     def listing(self) -> list[PlannedFile]:
         return [PlannedFile(f.path, self.descriptions[f.path], len(f.content)) for f in self.files]
@@ -118,6 +122,7 @@ def prepare(
     establishment = services.establishments.get(selection.establishment_id)
     files: list[PayloadFile] = []
     descriptions: dict[str, str] = {}
+    printed: list[tuple[str, str]] = []
 
     def add(path: str, content: bytes, description: str) -> None:
         files.append(PayloadFile(path, content))
@@ -133,7 +138,7 @@ def prepare(
     facts: list[Any] = []
     if "diagnostics" in selection.modules:
         progress.report(done, steps, "Diagnostics")
-        facts += _diagnostics(services, selection, add, progress)
+        facts += _diagnostics(services, selection, add, progress, printed)
         done += 1
     if "activity" in selection.modules:
         progress.check_cancelled()
@@ -186,6 +191,7 @@ def prepare(
         descriptions,
         rules,
         checks,
+        tuple(printed),
     )
 
 
@@ -232,8 +238,24 @@ def _dashboard_writer(dashboard: Any) -> Callable[[Path], None]:
     return write
 
 
+def _printed_texts(detail: DiagnosticDetail) -> list[tuple[str, str]]:
+    """The free texts of a diagnostic's PDF report that no JSON or CSV of the bundle holds."""
+    where = f"diagnostic « {detail.summary.label} »"
+    texts = [
+        (f"{where}, item {item_id}, commentaire", answer.comment)
+        for item_id, answer in detail.answers.items()
+        if answer.comment.strip()
+    ]
+    texts += [(f"{where}, item {e.item_id}, pièce jointe", e.filename) for e in detail.evidence]
+    return texts
+
+
 def _diagnostics(
-    services: Services, selection: Selection, add: Add, progress: Progress
+    services: Services,
+    selection: Selection,
+    add: Add,
+    progress: Progress,
+    printed: list[tuple[str, str]],
 ) -> list[DiagnosticFact]:
     summaries = services.diagnostics.list(selection.establishment_id)
     if selection.diagnostic_ids is not None:
@@ -271,6 +293,7 @@ def _diagnostics(
             f"Plan d'actions du diagnostic « {summary.label} » (CSV)",
         )
         if selection.with_pdf and summary.locked:
+            printed += _printed_texts(services.diagnostics.get(summary.id))
             pdf = _file_bytes(_report_writer(services, summary.id), ".pdf")
             add(
                 f"data/diagnostics/diagnostic-{summary.id}-rapport.pdf",

@@ -88,19 +88,37 @@ def json_texts(document: object, where: str) -> Iterable[tuple[str, str]]:
             yield from json_texts(value, f"{where}[{index}]")
 
 
-def scan_json_files(files: Iterable[tuple[str, bytes]]) -> list[Finding]:
-    """Every finding in the string values of the JSON files among (path, content) pairs."""
+def csv_texts(content: bytes, where: str) -> Iterable[tuple[str, str]]:
+    """Every cell of a CSV payload file (UTF-8, ';' or ','), with its place (`file.csv:3:2`)."""
+    import csv
+    import io
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # not ours to judge here: the payload checks refuse it
+    delimiter = ";" if text.partition("\n")[0].count(";") >= 1 else ","
+    for line, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        for column, cell in enumerate(cells, start=1):
+            yield f"{where}:{line}:{column}", cell
+
+
+def scan_payload_files(files: Iterable[tuple[str, bytes]]) -> list[Finding]:
+    """Every finding in the texts of the JSON documents (string values) and CSV files (cells)
+    among (path, content) pairs. PDFs and workbooks repeat what these hold, except the texts
+    a desktop scans before signing (`PreparedBundle.printed_texts`)."""
     import json
 
     findings: list[Finding] = []
     for path, content in files:
-        if not path.endswith(".json"):
-            continue
-        try:
-            document = json.loads(content)
-        except ValueError:
-            continue  # not ours to judge here: the payload checks refuse it
-        findings += scan(json_texts(document, f"{path}$"))
+        if path.endswith(".json"):
+            try:
+                document = json.loads(content)
+            except ValueError:
+                continue  # not ours to judge here: the payload checks refuse it
+            findings += scan(json_texts(document, f"{path}$"))
+        elif path.endswith(".csv"):
+            findings += scan(csv_texts(content, path))
     return findings
 
 

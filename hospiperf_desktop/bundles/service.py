@@ -95,9 +95,14 @@ class BundleService:
     ) -> WrittenBundle:
         """Sign the prepared contents and write the bundle (whole or not at all)."""
         progress = progress or NullProgress()
-        from hospiperf_desktop.bundles.personal_data import PersonalDataFound, scan_json_files
+        from hospiperf_desktop.bundles.personal_data import (
+            PersonalDataFound,
+            scan,
+            scan_payload_files,
+        )
 
-        findings = scan_json_files((f.path, f.content) for f in prepared.files)
+        findings = scan_payload_files((f.path, f.content) for f in prepared.files)
+        findings += scan(prepared.printed_texts)
         if findings:  # nothing signed, nothing written
             raise PersonalDataFound(findings)
         private = self.keys.private_key(prepared.finess, passphrase)

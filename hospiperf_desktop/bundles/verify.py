@@ -82,6 +82,8 @@ class VerifiedBundle:
     payload_names: tuple[str, ...]
     payload_bytes: int
     json: dict[str, bytes] = field(repr=False)  # data/*.json contents, verified
+    # data/*.csv contents, verified: read only for the personal-data guard
+    csv: dict[str, bytes] = field(default_factory=dict, repr=False)
     tagmanifest_sha256: str = ""
 
 
@@ -408,6 +410,7 @@ def _check_bag(
         manifest = _collect(found, _parse_manifest, MANIFEST, manifest_bytes) or {}
     payload = {name for name in by_name if name.startswith("data/")}
     kept, octets = _check_payload(archive, raw, by_name, payload, manifest, limits, found)
+    tables = {name: kept.pop(name) for name in [n for n in kept if n.endswith(".csv")]}
     tagmanifest = (
         _read(archive, by_name[TAGMANIFEST], 1024 * 1024) if TAGMANIFEST in by_name else None
     )
@@ -434,6 +437,7 @@ def _check_bag(
         payload_names=tuple(sorted(payload)),
         payload_bytes=octets,
         json=kept,
+        csv=tables,
         tagmanifest_sha256=hashlib.sha256(tagmanifest).hexdigest(),
     )
 
@@ -467,7 +471,7 @@ def _check_payload(
     octets = 0
     for name in sorted(payload):
         entry = by_name[name]
-        keep = name.endswith(".json") and entry.file_size <= limits.keep_json_bytes
+        keep = name.endswith((".json", ".csv")) and entry.file_size <= limits.keep_json_bytes
         digest, content = _hash_entry(archive, raw, entry, keep)
         if name in manifest and digest != manifest[name]:
             found.append(

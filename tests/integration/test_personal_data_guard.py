@@ -100,3 +100,69 @@ def test_bundle_export_exits_2_naming_the_field(
     else:
         assert code == 0, err
         assert out.exists()
+
+
+def _diagnostic(services: Services, comment: str = "", action: str = "") -> str:
+    """A validated diagnostic of the first establishment: an item commented, a plan action."""
+    from hospiperf_desktop.diagnostics.records import AnswerCode
+
+    establishment = services.establishments.list()[0]
+    diagnostic = services.diagnostics.create("interdiag-medicaments-es", establishment.id, "2026")
+    item = services.diagnostics.template_for(diagnostic.id).items[0].id
+    services.diagnostics.answer(diagnostic.id, item, AnswerCode.NO, comment or None)
+    if action:
+        services.plans.add(diagnostic.id, item, action)
+    services.diagnostics.validate(diagnostic.id)
+    return item
+
+
+@pytest.mark.parametrize(("suffix", "blocked"), [(NIR, True), (ALTERED, False)])
+def test_a_nir_in_an_item_comment_printed_in_the_report_blocks_signing(
+    services: Services, tmp_path: Path, suffix: str, blocked: bool
+) -> None:
+    """The comment is only in the bundle's PDF report: the guard reads it at its source."""
+    make_bundle(services, tmp_path / "first.zip")
+    item = _diagnostic(services, comment=f"vu avec le patient {suffix} ce matin")
+    establishment = services.establishments.list()[0]
+    prepared = services.bundles.prepare(Selection(establishment.id, years=(2026,)))
+    assert any(f.path.endswith("-rapport.pdf") for f in prepared.files)
+    target = tmp_path / "paquet.zip"
+    if not blocked:
+        services.bundles.sign_and_write(prepared, PASSPHRASE, target)
+        assert target.exists()
+        return
+    with pytest.raises(PersonalDataFound) as found:
+        services.bundles.sign_and_write(prepared, PASSPHRASE, target)
+    [finding] = found.value.findings
+    assert finding.field.endswith(f"item {item}, commentaire") and finding.kind == "nir"
+    assert not target.exists()
+
+
+def test_a_named_patient_in_a_plan_action_blocks_signing_and_the_ars_refuses_it(
+    services: Services, tmp_path: Path
+) -> None:
+    """The plan travels as CSV: both ends read its cells."""
+    source = make_bundle(services, tmp_path / "first.zip")
+    _diagnostic(services, action="Rappeler Mme Dupont pour son traitement")
+    establishment = services.establishments.list()[0]
+    prepared = services.bundles.prepare(Selection(establishment.id, years=(2026,)))
+    with pytest.raises(PersonalDataFound) as found:
+        services.bundles.sign_and_write(prepared, PASSPHRASE, tmp_path / "paquet.zip")
+    [finding] = found.value.findings
+    path, _line, column = finding.field.rsplit(":", 2)
+    assert path.endswith("-plan.csv") and column == "2"  # the action column, its own line
+    assert (finding.kind, finding.excerpt) == ("person", "Mme Dupont")
+
+    def add_plan(data: dict[str, bytes]) -> dict[str, bytes]:
+        plan = b"item;action\nA.01;Rappeler Mme Dupont pour son traitement\n"
+        return {**data, "data/diagnostics/diagnostic-99-plan.csv": plan}
+
+    bad = resign(services, source, tmp_path / "bad.zip", payload=add_plan)
+    consolidation = Consolidation(str(tmp_path / "ars.sqlite"), "test")
+    try:
+        consolidation.trust([services.bundles.keys.public_key(establishment.finess)])
+        [outcome] = consolidation.import_bundles([bad])
+        assert outcome.status == "refused" and outcome.reason == "personal_data"
+        assert "diagnostic-99-plan.csv:2:2" in outcome.message
+    finally:
+        consolidation.close()
