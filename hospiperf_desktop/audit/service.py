@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from hospiperf_desktop.audit.chain import (
     ChainedEntry,
     ChainProblem,
     entry_hash,
-    verify_chain,
+    verify_rows,
 )
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import AuditEntry, AuditHead, Diagnostic, Establishment
@@ -72,18 +72,7 @@ def _dump(snapshot: Snapshot) -> str | None:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _chained(row: Any) -> ChainedEntry:
-    return ChainedEntry(
-        id=row.id,
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        action=row.action,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        before=row.before,
-        after=row.after,
-        prev_hash=row.prev_hash,
-    )
+_CHAINED_COLUMNS = ", ".join(field.name for field in fields(ChainedEntry))
 
 
 class AuditService:
@@ -140,15 +129,18 @@ class AuditService:
     def verify(self, anchor: Anchor | None = None) -> AuditReport:
         """Check the whole chain; with `anchor`, also that it is unchanged up to that point."""
         with self._db.read() as session:
-            # Plain rows streamed a batch at a time: no ORM objects kept in the session's
-            # identity map, so memory stays flat whatever the length of the trail.
-            table = AuditEntry.__table__
-            rows = session.execute(
-                select(table).order_by(table.c.id).execution_options(yield_per=2000)
-            )
             head_row = session.get(AuditHead, 1)
             head = (head_row.last_id, head_row.last_hash) if head_row else None
-            count, problems = verify_chain(((_chained(r), r.hash) for r in rows), head)
+            # The driver's cursor, read one row at a time: memory stays flat whatever the
+            # length of the trail, and no result object is built per entry.
+            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                rows = cursor.execute(
+                    f"SELECT {_CHAINED_COLUMNS}, hash FROM audit_entries ORDER BY id"
+                )
+                count, problems = verify_rows(rows, head)
+            finally:
+                cursor.close()
             if count == 0 and head is None:
                 problems += _empty_trail(session)
             elif head_row is not None:
