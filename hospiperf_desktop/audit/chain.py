@@ -82,7 +82,15 @@ def verify_rows(
     rows: Iterable[Sequence[object]], head: tuple[int, str] | None
 ) -> tuple[int, list[ChainProblem]]:
     """Check rows of the `ChainedEntry` fields then the stored hash, in id order, against the
-    stored head (last id, hash). One row at a time: memory stays flat whatever the trail.
+    stored head (last id, hash). One row at a time: memory stays flat whatever the trail."""
+    return check_links(((r[0], r[8], r[9], row_hash(r) == r[9]) for r in rows), head)
+
+
+def check_links(
+    entries: Iterable[tuple[object, object, object, bool]], head: tuple[int, str] | None
+) -> tuple[int, list[ChainProblem]]:
+    """Check (id, prev_hash, stored hash, whether the content hashes to it) in id order
+    against the stored head (last id, hash).
 
     Returns how many entries were checked and the problems found, first problem first.
     """
@@ -90,9 +98,8 @@ def verify_rows(
     expected_prev: object = GENESIS_HASH
     last: tuple[object, object] | None = None
     count = 0
-    for row in rows:
+    for entry_id, prev_hash, stored_hash, intact in entries:
         count += 1
-        entry_id, prev_hash, stored_hash = row[0], row[8], row[9]
         if prev_hash != expected_prev:
             problems.append(
                 ChainProblem(
@@ -102,7 +109,7 @@ def verify_rows(
                     "(an entry before it was removed or changed)",
                 )
             )
-        if row_hash(row) != stored_hash:
+        if not intact:
             problems.append(ChainProblem(entry_id, "altered", "its content was changed"))  # type: ignore[arg-type]
         expected_prev = stored_hash
         last = (entry_id, stored_hash)
