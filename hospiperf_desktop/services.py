@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
-from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
+from hospiperf_desktop.diagnostics.outputs import DiagnosticReports, report_cache
 from hospiperf_desktop.diagnostics.plan_service import PlanService
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
@@ -138,6 +138,6 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         settings=SettingsService(database),
         diagnostics=diagnostics,
         plans=plans,
-        reports=DiagnosticReports(diagnostics, plans, profiles),
+        reports=DiagnosticReports(diagnostics, plans, profiles, report_cache(database.path)),
         questionnaires=questionnaires,
     )

@@ -159,13 +159,6 @@ def prepare(
 Add = Callable[[str, bytes, str], None]
 
 
-def _report_writer(services: Services, diagnostic_id: int) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        services.reports.write(diagnostic_id, pdf=path)
-
-    return write
-
-
 def _dashboard_writer(dashboard: Any) -> Callable[[Path], None]:
     from hospiperf_desktop.activity.dashboard_outputs import write_dashboard_workbook
 
@@ -212,7 +205,7 @@ def _diagnostics(services: Services, selection: Selection, add: Add, progress: P
             f"Plan d'actions du diagnostic « {summary.label} » (CSV)",
         )
         if selection.with_pdf and summary.locked:
-            pdf = _file_bytes(_report_writer(services, summary.id), ".pdf")
+            pdf = services.reports.pdf_bytes(summary.id)  # made once per content
             add(
                 f"data/diagnostics/diagnostic-{summary.id}-rapport.pdf",
                 pdf,
