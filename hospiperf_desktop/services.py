@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.content_cache import ContentCache, cache_folder
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
-from hospiperf_desktop.diagnostics.outputs import DiagnosticReports, report_cache
+from hospiperf_desktop.diagnostics.outputs import DiagnosticReports
 from hospiperf_desktop.diagnostics.plan_service import PlanService
 from hospiperf_desktop.diagnostics.service import DiagnosticService
 from hospiperf_desktop.establishments.service import EstablishmentService
@@ -138,6 +139,8 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         settings=SettingsService(database),
         diagnostics=diagnostics,
         plans=plans,
-        reports=DiagnosticReports(diagnostics, plans, profiles, report_cache(database.path)),
+        reports=DiagnosticReports(
+            diagnostics, plans, profiles, ContentCache(cache_folder(database.path))
+        ),
         questionnaires=questionnaires,
     )

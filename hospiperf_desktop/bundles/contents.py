@@ -12,11 +12,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import PayloadFile
+from hospiperf_desktop.content_cache import ContentCache, cache_folder
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.safe_cells import clean_json_texts, csv_bytes, finite_only
 
@@ -216,6 +218,7 @@ def _diagnostics(services: Services, selection: Selection, add: Add, progress: P
 
 def _activity(services: Services, selection: Selection, add: Add) -> None:
     module = services.activity
+    documents = ContentCache(cache_folder(services.database.path))
     for year in selection.years:
         resolved = module.values.resolved(selection.establishment_id, year)
         # Unusual values travel with the justification given when they were confirmed.
@@ -259,9 +262,13 @@ def _activity(services: Services, selection: Selection, add: Add) -> None:
             )
         add(f"data/activity/work-units-{year}.json", _json(reports), f"Unités d'œuvre {year}")
         dashboard = module.dashboard.build(selection.establishment_id, year)
+        # Made once per content (its charts take seconds); keeps its first moment of writing.
+        shown = ("dashboard", dashboard.finess, dashboard.name, year, dashboard.families)
+        make = partial(_file_bytes, _dashboard_writer(dashboard), ".xlsx")
+        workbook = documents.bytes_for(shown, ".xlsx", make)
         add(
             f"data/activity/tableau-de-bord-{year}.xlsx",
-            _file_bytes(_dashboard_writer(dashboard), ".xlsx"),
+            workbook,
             f"Tableau de bord de pilotage {year} (Excel)",
         )
 
