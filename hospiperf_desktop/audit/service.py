@@ -92,8 +92,9 @@ def _verify_entries(
     """The chain read row by row from the driver's cursor (memory stays flat whatever the
     length of the trail). An entry whose SQLite canonical text does not give its hash is
     hashed again the exact way (`row_hash`) before it is called altered, so a difference of
-    escaping between SQLite and Python never passes for tampering; two different texts that
-    both decode to the same JSON cannot occur, so no altered entry passes for intact."""
+    escaping between SQLite and Python never passes for tampering; and SQLite's text can be
+    the one Python hashed only for the same values (a JSON text decodes to one value), so no
+    altered entry passes for intact."""
     exact = connection.cursor()
 
     def exact_hash(entry_id: object) -> str:
