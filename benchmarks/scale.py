@@ -13,6 +13,9 @@ worker job it starts run to the end (the task runner idle for 150 ms). One line 
     name small_ms large_ms ratio
 
 where names ending in `_block` are the longest GUI-thread block and the others wall time.
+Last, `bundle_export` times preparing an export bundle (through the services, off the window)
+of the establishment with the most validated diagnostics, and `bundle_export_again` the same
+export once more (its PDF reports are then found, not made again).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/scale.py [--quick] [--repeat N]
 
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +43,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTabWidget
 from scale_data import FULL, QUICK, large_database, small_database, working_copy
 
+from hospiperf_desktop.bundles.contents import Selection
+from hospiperf_desktop.services import Services
 from ui.app import install_french, start
 from ui.main_window import MainWindow
 
@@ -163,6 +169,7 @@ def run_window(database: Path) -> dict[str, float]:
             bench.measure(f"{name}_reload", reload)
     bench.measure("reload_pages", window.reload_pages)
     window.runner.wait()
+    measure_export(bench, services)
     window.close()
     window.deleteLater()
     QCoreApplication.processEvents()
@@ -181,6 +188,21 @@ def measure_diagnostics(bench: Bench, window: MainWindow) -> None:
         bench.measure(label, lambda i=index: page.tabs.setCurrentIndex(i))
     bench.measure("diagnostics_tab_first", lambda: page.tabs.setCurrentIndex(0))
     bench.measure("diagnostics_back_to_list", page.back_to_list)
+
+
+def measure_export(bench: Bench, services: Services) -> None:
+    """Preparing the bundle of the establishment with the most validated diagnostics (each
+    brings its PDF report), for its last two years, twice: the second export finds the
+    reports made by the first (made once per content)."""
+    locked = Counter(d.establishment_id for d in services.diagnostics.list() if d.locked)
+    establishment = locked.most_common(1)[0][0]
+    years = tuple(sorted(services.activity.values.years(establishment))[-2:])
+    selection = Selection(establishment, years)
+    for name in ("bundle_export", "bundle_export_again"):
+        gc.collect()
+        started = time.perf_counter()
+        services.bundles.prepare(selection)
+        bench.results[name] = (time.perf_counter() - started) * 1000
 
 
 def median_results(runs: list[dict[str, float]]) -> dict[str, float]:

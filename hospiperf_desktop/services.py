@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hospiperf_desktop.audit.service import AuditService
+from hospiperf_desktop.content_cache import ContentCache, cache_folder
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateLibrary, shipped_library
 from hospiperf_desktop.diagnostics.outputs import Benchmarks, DiagnosticReports
@@ -141,7 +142,11 @@ def open_services(database_path: Path, library: TemplateLibrary | None = None) -
         diagnostics=diagnostics,
         plans=plans,
         reports=DiagnosticReports(
-            diagnostics, plans, profiles, _report_benchmarks(database, establishments)
+            diagnostics,
+            plans,
+            profiles,
+            _report_benchmarks(database, establishments),
+            ContentCache(cache_folder(database.path)),
         ),
         questionnaires=questionnaires,
     )

@@ -75,10 +75,16 @@ def fit_height(table: QTableView, max_rows: int = 14) -> None:
     """Size `table` to show its rows (up to `max_rows`) without an empty band below."""
     model = table.model()
     rows = min(model.rowCount(), max_rows) if model is not None else 0
-    table.resizeRowsToContents()
+    if table.wordWrap():
+        table.resizeRowsToContents()
+    else:  # one line per row: those shown measured, the others alike (not hundreds measured)
+        for row in range(rows):
+            table.resizeRowToContents(row)
     row_height = table.verticalHeader().defaultSectionSize()
     if rows:
         row_height = max(table.rowHeight(r) for r in range(rows))
+        if not table.wordWrap():
+            table.verticalHeader().setDefaultSectionSize(row_height)
     header = table.horizontalHeader()
     height = header.sizeHint().height() + max(rows, 1) * row_height + 2 * table.frameWidth() + 2
     if header.length() > table.viewport().width():  # a horizontal scroll bar takes a row

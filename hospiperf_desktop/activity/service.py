@@ -33,6 +33,7 @@ from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ActivityValue, Establishment, UoResultRecord
 
 if TYPE_CHECKING:
+    from hospiperf_desktop.stock.records import StockIndicators
     from hospiperf_desktop.stock.service import StockService
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -151,6 +152,7 @@ class ActivityService:
         out: dict[str, External] = {}
         wanted = [m for m in catalog.measures.values() if m.computed is not None]
         stock = None
+        inventory: YearInventory | None = None  # shared by every days-of-stock measure
         for measure in wanted:
             assert measure.computed is not None
             kind = measure.computed.kind
@@ -164,8 +166,9 @@ class ActivityService:
                     out[measure.id] = External(None, {"why_not": "no_shortage"})
             elif kind == "stock_days" and with_stock:
                 stock = stock or self._stock()
+                inventory = inventory or year_inventory(stock, establishment_id, year)
                 out[measure.id] = stock_days(
-                    stock, establishment_id, year, tuple(measure.computed.params["categories"])
+                    inventory, tuple(measure.computed.params["categories"])
                 )
         return out
 
@@ -434,18 +437,32 @@ class ActivityService:
         return row
 
 
-def stock_days(
-    stock: StockService, establishment_id: int, year: int, categories: tuple[str, ...]
-) -> External:
-    """Days of central stock for `categories` at the year's last inventory."""
-    from hospiperf_desktop.stock.parameters import CENTRAL
+@dataclass(frozen=True)
+class YearInventory:
+    """The stock indicators at a year's last inventory (None without one)."""
 
+    snapshot: date | None
+    indicators: StockIndicators | None
+
+
+def year_inventory(stock: StockService, establishment_id: int, year: int) -> YearInventory:
+    """Computed once per load: each days-of-stock measure reads its categories from it (the
+    indicators ran once per measure before, four times per dashboard)."""
     snapshot = stock.analysis.last_snapshot_in(
         establishment_id, date(year, 1, 1), date(year, 12, 31)
     )
     if snapshot is None:
+        return YearInventory(None, None)
+    return YearInventory(snapshot, stock.analysis.indicators(establishment_id, snapshot))
+
+
+def stock_days(inventory: YearInventory, categories: tuple[str, ...]) -> External:
+    """Days of central stock for `categories` at the year's last inventory."""
+    from hospiperf_desktop.stock.parameters import CENTRAL
+
+    indicators, snapshot = inventory.indicators, inventory.snapshot
+    if indicators is None or snapshot is None:
         return External(None, {"why_not": "no_snapshot"})
-    indicators = stock.analysis.indicators(establishment_id, snapshot)
     rows = [r for r in indicators.coverage if r.location == CENTRAL and r.category in categories]
     value = sum(r.stock_value for r in rows)
     weekly = sum(r.weekly_consumption_value for r in rows)

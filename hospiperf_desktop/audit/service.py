@@ -8,11 +8,13 @@ of the moment it was signed (the ARS keeps them), and every backup holds its own
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,8 +23,10 @@ from hospiperf_desktop.audit.chain import (
     GENESIS_HASH,
     ChainedEntry,
     ChainProblem,
+    check_links,
     entry_hash,
-    verify_chain,
+    row_hash,
+    verify_rows,
 )
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import AuditEntry, AuditHead, Diagnostic, Establishment
@@ -72,18 +76,51 @@ def _dump(snapshot: Snapshot) -> str | None:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _chained(row: Any) -> ChainedEntry:
-    return ChainedEntry(
-        id=row.id,
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        action=row.action,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        before=row.before,
-        after=row.after,
-        prev_hash=row.prev_hash,
-    )
+_CHAINED_COLUMNS = ", ".join(field.name for field in fields(ChainedEntry))
+# SQLite writes each entry's canonical JSON (sorted keys, compact, non-ASCII kept) as bytes:
+# escaping ~200 MiB of snapshots is then C code, and Python only hashes and compares.
+_CANONICAL_SQL = (
+    "SELECT id, prev_hash, hash, CAST(json_object("
+    + ", ".join(f"'{name}', {name}" for name in sorted(_CHAINED_COLUMNS.split(", ")))
+    + ") AS BLOB) FROM audit_entries ORDER BY id"
+)
+
+
+def _verify_entries(
+    connection: sqlite3.Connection, head: tuple[int, str] | None
+) -> tuple[int, list[ChainProblem]]:
+    """The chain read row by row from the driver's cursor (memory stays flat whatever the
+    length of the trail). An entry whose SQLite canonical text does not give its hash is
+    hashed again the exact way (`row_hash`) before it is called altered, so a difference of
+    escaping between SQLite and Python never passes for tampering; and SQLite's text can be
+    the one Python hashed only for the same values (a JSON text decodes to one value), so no
+    altered entry passes for intact."""
+    exact = connection.cursor()
+
+    def exact_hash(entry_id: object) -> str:
+        row = exact.execute(
+            f"SELECT {_CHAINED_COLUMNS} FROM audit_entries WHERE id = ?", (entry_id,)
+        ).fetchone()
+        return row_hash(row)
+
+    cursor = connection.cursor()
+    try:
+        rows = cursor.execute(_CANONICAL_SQL)
+        sha256 = hashlib.sha256
+        return check_links(
+            (
+                (entry_id, prev, stored, sha256(text).hexdigest() == stored
+                 or exact_hash(entry_id) == stored)
+                for entry_id, prev, stored, text in rows
+            ),
+            head,
+        )  # fmt: skip
+    except sqlite3.OperationalError:  # no JSON in this SQLite, or a BLOB where text belongs
+        rows = cursor.execute(f"SELECT {_CHAINED_COLUMNS}, hash FROM audit_entries ORDER BY id")
+        return verify_rows(rows, head)
+    finally:
+        cursor.close()
+        exact.close()
 
 
 class AuditService:
@@ -140,15 +177,10 @@ class AuditService:
     def verify(self, anchor: Anchor | None = None) -> AuditReport:
         """Check the whole chain; with `anchor`, also that it is unchanged up to that point."""
         with self._db.read() as session:
-            # Plain rows streamed a batch at a time: no ORM objects kept in the session's
-            # identity map, so memory stays flat whatever the length of the trail.
-            table = AuditEntry.__table__
-            rows = session.execute(
-                select(table).order_by(table.c.id).execution_options(yield_per=2000)
-            )
             head_row = session.get(AuditHead, 1)
             head = (head_row.last_id, head_row.last_hash) if head_row else None
-            count, problems = verify_chain(((_chained(r), r.hash) for r in rows), head)
+            driver = session.connection().connection.driver_connection
+            count, problems = _verify_entries(cast(sqlite3.Connection, driver), head)
             if count == 0 and head is None:
                 problems += _empty_trail(session)
             elif head_row is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hospiperf_desktop.audit.chain import ChainedEntry, verify_chain
+from hospiperf_desktop.audit.chain import verify_rows
 from hospiperf_desktop.storage.health import OWN_TABLES, SQLITE_HEADER, connect_uri
 
 _AUDIT_COLUMNS = "id, recorded_at, actor, action, entity, entity_id, before, after, prev_hash"
@@ -70,10 +70,9 @@ def read_contents(connection: sqlite3.Connection) -> BackupContents:
 
 def _chain_problems(connection: sqlite3.Connection) -> list[str]:
     rows = connection.execute(f"SELECT {_AUDIT_COLUMNS}, hash FROM audit_entries ORDER BY id")
-    entries = ((ChainedEntry(*row[:-1]), str(row[-1])) for row in rows)
     head_row = connection.execute("SELECT last_id, last_hash FROM audit_head").fetchone()
     head = (int(head_row[0]), str(head_row[1])) if head_row else None
-    _count_checked, problems = verify_chain(entries, head)
+    _count_checked, problems = verify_rows(rows, head)
     return [f"audit trail: {p.message}" for p in problems[:5]]
 
 

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from hospiperf_desktop.bundles.checks import (
     run_checks,
 )
 from hospiperf_desktop.bundles.checks import document as checks_document
+from hospiperf_desktop.content_cache import ContentCache, cache_folder
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.safe_cells import clean_json_texts, csv_bytes, finite_only
 
@@ -222,13 +224,6 @@ def _modules_with_data(files: list[PayloadFile]) -> frozenset[str]:
 Add = Callable[[str, bytes, str], None]
 
 
-def _report_writer(services: Services, diagnostic_id: int) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        services.reports.write(diagnostic_id, pdf=path)
-
-    return write
-
-
 def _dashboard_writer(dashboard: Any) -> Callable[[Path], None]:
     from hospiperf_desktop.activity.dashboard_outputs import write_dashboard_workbook
 
@@ -294,7 +289,7 @@ def _diagnostics(
         )
         if selection.with_pdf and summary.locked:
             printed += _printed_texts(services.diagnostics.get(summary.id))
-            pdf = _file_bytes(_report_writer(services, summary.id), ".pdf")
+            pdf = services.reports.pdf_bytes(summary.id)  # made once per content
             add(
                 f"data/diagnostics/diagnostic-{summary.id}-rapport.pdf",
                 pdf,
@@ -307,6 +302,7 @@ def _diagnostics(
 def _activity(services: Services, selection: Selection, add: Add) -> list[ActivityFact]:
     module = services.activity
     facts: list[ActivityFact] = []
+    documents = ContentCache(cache_folder(services.database.path))
     for year in selection.years:
         resolved = module.values.resolved(selection.establishment_id, year)
         # Unusual values travel with the justification given when they were confirmed.
@@ -351,9 +347,13 @@ def _activity(services: Services, selection: Selection, add: Add) -> list[Activi
             )
         add(f"data/activity/work-units-{year}.json", _json(reports), f"Unités d'œuvre {year}")
         dashboard = module.dashboard.build(selection.establishment_id, year)
+        # Made once per content (its charts take seconds); keeps its first moment of writing.
+        shown = ("dashboard", dashboard.finess, dashboard.name, year, dashboard.families)
+        make = partial(_file_bytes, _dashboard_writer(dashboard), ".xlsx")
+        workbook = documents.bytes_for(shown, ".xlsx", make)
         add(
             f"data/activity/tableau-de-bord-{year}.xlsx",
-            _file_bytes(_dashboard_writer(dashboard), ".xlsx"),
+            workbook,
             f"Tableau de bord de pilotage {year} (Excel)",
         )
     return facts

@@ -322,3 +322,22 @@ def test_dashboard_pdf_and_workbook_say_the_trend_in_words(
     data = {row[1]: row for row in book["Données"].iter_rows(min_row=2, values_only=True)}
     assert data["pct_commandes_urgentes"][8] == "worse"
     assert data["pct_ei_analyses"][4] == 75
+
+
+def test_both_days_of_stock_measures_share_one_run_of_the_stock_indicators(
+    services: Services, est: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _product(services, est, tmp_path)
+    analysis = services.stock.analysis
+    runs: list[date] = []
+    indicators = analysis.indicators
+
+    def counted(establishment_id: int, at: date | None = None, **options: object) -> object:
+        runs.append(at)
+        return indicators(establishment_id, at, **options)
+
+    monkeypatch.setattr(analysis, "indicators", counted)
+    resolved = services.activity.values.resolved(est, 2026)
+    assert runs == [date(2026, 1, 15)], "one inventory, one run for both measures"
+    for measure in ("jours_stock_medicaments", "jours_stock_dm"):  # read from that run
+        assert resolved[measure].origin.detail == {"why_not": "no_consumption"}

@@ -115,3 +115,24 @@ def test_a_deleted_last_entry_is_detected(db_file: Path) -> None:
     _trail_of_four(db_file)
     tamper(db_file, "DELETE FROM audit_entries WHERE id = 4")
     assert _problem_codes(db_file) == [(None, "head_mismatch")]
+
+
+def test_an_entry_sqlite_writes_otherwise_is_hashed_again_the_exact_way(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verification hashes SQLite's canonical text first; where it differs from Python's
+    (here: every entry, its keys reordered) the exact hash decides, and tampering still shows."""
+    import hospiperf_desktop.audit.service as audit_service
+
+    _trail_of_four(db_file)
+    sql = audit_service._CANONICAL_SQL.replace("'action', action, ", "")
+    reordered = sql.replace("recorded_at)", "recorded_at, 'action', action)")
+    assert reordered != audit_service._CANONICAL_SQL
+    monkeypatch.setattr(audit_service, "_CANONICAL_SQL", reordered)
+    reopened = open_services(db_file)
+    try:
+        assert reopened.audit.verify().ok
+    finally:
+        reopened.close()
+    tamper(db_file, "UPDATE audit_entries SET actor = 'someone else' WHERE id = 3")
+    assert _problem_codes(db_file) == [(3, "altered")]

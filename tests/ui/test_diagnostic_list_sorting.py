@@ -7,7 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from tests.diagnostics_support import build_diagnostic
-from ui.sections.diagnostics.list_model import DiagnosticTableModel
+from ui.sections.diagnostics.list_model import DiagnosticFilter, DiagnosticTableModel
 
 LABEL = 2
 
@@ -27,3 +27,19 @@ def test_a_new_listing_is_sorted_on_its_own_labels_not_the_previous_ones(qapp) -
     assert _labels(proxy) == ["bilan", "Écart"]
     model.set_rows([replace(summary, id=1, label="zone"), replace(summary, id=2, label="audit")])
     assert _labels(proxy) == ["audit", "zone"]
+
+
+def test_the_page_proxy_keeps_the_models_python_sort_and_filters_by_text(qapp) -> None:
+    summary = build_diagnostic()[0].summary
+    model = DiagnosticTableModel()
+    proxy = DiagnosticFilter(model)
+    proxy.sort(LABEL, Qt.SortOrder.DescendingOrder)
+    model.set_rows(
+        [replace(summary, id=n, label=label) for n, label in enumerate(("bilan", "Écart", "zone"))]
+    )
+    assert _labels(proxy) == ["zone", "Écart", "bilan"]
+    assert (proxy.sortColumn(), proxy.sortOrder()) == (LABEL, Qt.SortOrder.DescendingOrder)
+    proxy.sort(LABEL, Qt.SortOrder.AscendingOrder)
+    assert _labels(proxy) == ["bilan", "Écart", "zone"]
+    proxy.setFilterFixedString("ÉCA")
+    assert _labels(proxy) == ["Écart"]

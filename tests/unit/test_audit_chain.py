@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from dataclasses import fields, replace
 
 from hospiperf_desktop.audit.chain import (
     GENESIS_HASH,
     ChainedEntry,
     entry_hash,
+    row_hash,
     verify_chain,
 )
 
 Stored = list[tuple[ChainedEntry, str]]
+_FIELDS = [field.name for field in fields(ChainedEntry)]
 
 
 def _chain(length: int = 5) -> Stored:
@@ -121,3 +125,12 @@ def test_reordered_entries_are_detected() -> None:
     assert (3, "broken_link") in codes
     assert (2, "broken_link") in codes
     assert all(code != "altered" for _id, code in codes)
+
+
+def test_the_row_hash_is_the_hash_of_the_generic_canonical_json_whatever_a_column_holds() -> None:
+    odd = ("", 'é"\\\n\t\x00\u2028 «x» \U0001f600', None, 5, -(2**70), 2.5, True)
+    for n, value in enumerate(odd * 2):
+        row = (n or value, value, "actor", value, "entity", "id", value, '{"a": 1}', value)
+        fields = dict(zip(_FIELDS, row, strict=True))
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert row_hash(row) == hashlib.sha256(canonical.encode("utf-8")).hexdigest(), row

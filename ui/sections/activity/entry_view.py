@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 INDICATOR_MIN_WIDTH, INDICATOR_MAX_WIDTH = 260, 430
 ORIGIN_MIN_TEXT = "Non renseigné"
+MEASURED_CELLS = 5  # of each column, the widest texts (see _content_width)
 PROBLEM_STYLE = "color: #8a1c1c; font-weight: 600;"
 
 
@@ -101,13 +102,30 @@ class EntryView(ActivityTab):
         self._restore_current()
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, self._content_width(column))
         # Long labels are cut (whole in their tooltip) before the origin is squeezed out.
         cap = max(INDICATOR_MIN_WIDTH, min(INDICATOR_MAX_WIDTH, self.table.viewport().width() // 3))
         header.resizeSection(INDICATOR, min(header.sectionSize(INDICATOR), cap))
         # The origin takes the room left (a stretched last section never scrolls sideways).
         header.resizeSection(ORIGIN, header.fontMetrics().horizontalAdvance(ORIGIN_MIN_TEXT))
+
+    def _content_width(self, column: int) -> int:
+        """What `resizeColumnToContents` gives, with Qt measuring only the cells whose text
+        is among the widest: measuring every cell asked data() for each of its roles, ~8
+        Python calls a cell, and froze the window on each load of a large grid."""
+        model, table = self.model, self.table
+        metrics = table.fontMetrics()
+        widths = sorted(
+            (metrics.horizontalAdvance(str(model.data(model.index(row, column)) or "")), row)
+            for row in range(model.rowCount())
+        )
+        # A few more than the widest: italic (computed) and bold (family) texts differ a little.
+        widest = [row for _width, row in widths[-MEASURED_CELLS:]]
+        cells = (table.sizeHintForIndex(model.index(row, column)).width() for row in widest)
+        content = max(cells, default=0) + (1 if table.showGrid() else 0)
+        return max(content, table.horizontalHeader().sectionSizeHint(column))
 
     def _remember_current(self) -> None:
         index = self.table.currentIndex()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +34,7 @@ from ui.status import show_status
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from hospiperf_desktop.activity.dashboard import Dashboard
+    from hospiperf_desktop.activity.dashboard import Dashboard, DashboardFamily
     from hospiperf_desktop.activity.module import ActivityModule
     from hospiperf_desktop.library.benchmarks import Position
     from hospiperf_desktop.library.positions import Peers
@@ -225,14 +225,30 @@ class DashboardPage(QWidget):
             return
         dashboard = loaded.dashboard
         self.summary.setText(self._summary_text(dashboard))
-        for family in dashboard.families:
-            box = FamilyBox(
-                family, dashboard.year, loaded.charts.get(family.id), positions=loaded.positions
-            )
-            self.families.addWidget(box)
-            self.boxes.append(box)
-        self._filter()
-        self.dashboard_loaded.emit()
+        self._add_boxes(list(dashboard.families), loaded, self._token)
+
+    def _add_boxes(
+        self, pending: list[DashboardFamily], loaded: DashboardLoaded, token: int
+    ) -> None:
+        """One family per turn of the event loop: a box with its table and chart takes
+        ~10 ms to build, all of them at once held the window ~150 ms."""
+        if token != self._token:
+            return  # another dashboard was asked meanwhile
+        if not pending:
+            self._align_columns()
+            self.dashboard_loaded.emit()
+            return
+        family = pending.pop(0)
+        box = FamilyBox(
+            family,
+            loaded.dashboard.year,
+            loaded.charts.get(family.id),
+            positions=loaded.positions,
+        )
+        box.show_only_filled(self.only_filled.isChecked())
+        self.families.addWidget(box)
+        self.boxes.append(box)
+        QTimer.singleShot(0, self, lambda: self._add_boxes(pending, loaded, token))
 
     def _summary_text(self, dashboard: Dashboard) -> str:
         counts = dashboard.counts()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -47,7 +47,7 @@ from ui.sections.diagnostics.dialogs import (
     PeersDialog,
     choose_campaigns,
 )
-from ui.sections.diagnostics.list_model import DiagnosticTableModel
+from ui.sections.diagnostics.list_model import DiagnosticFilter, DiagnosticTableModel
 from ui.sections.diagnostics.plan_view import PlanView
 from ui.sections.diagnostics.results_view import ResultsView
 from ui.status import show_status
@@ -77,11 +77,7 @@ class DiagnosticsPage(QWidget):
         self.current: _Loaded | None = None
         self.dialog: QWidget | None = None
         self.model = DiagnosticTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
+        self.proxy = DiagnosticFilter(self.model, self)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_list())
         self.stack.addWidget(self._build_detail())

@@ -1,0 +1,80 @@
+"""A validated diagnostic's PDF report is made once per content for exports."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from integration_support import make_input
+
+from hospiperf_desktop.content_cache import cache_folder
+from hospiperf_desktop.diagnostics import report_pdf
+from hospiperf_desktop.diagnostics.loader import TemplateLibrary
+from hospiperf_desktop.diagnostics.planning import ActionStatus
+from hospiperf_desktop.diagnostics.records import PlanEntryChange
+from hospiperf_desktop.diagnostics.template import AnswerCode
+from hospiperf_desktop.services import Services, open_services
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture
+def diag_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
+    folder = tmp_path / "library"
+    shutil.copytree(FIXTURES / "questionnaires", folder)
+    opened = open_services(db_file, TemplateLibrary(folder))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_the_report_is_written_again_only_when_what_it_prints_changed(
+    diag_services: Services, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    establishment = diag_services.establishments.add(make_input(1))
+    diag = diag_services.diagnostics.create("test-mini", establishment.id, "Campagne").id
+    diag_services.diagnostics.answer(diag, "C.03", AnswerCode.NO)
+    diag_services.diagnostics.validate(diag)
+    written: list[Path] = []
+    write = report_pdf.write_report
+    monkeypatch.setattr(
+        report_pdf, "write_report", lambda *a, **k: (written.append(a[3]), write(*a, **k))
+    )
+    first = diag_services.reports.pdf_bytes(diag)
+    assert first.startswith(b"%PDF") and len(written) == 1
+    assert diag_services.reports.pdf_bytes(diag) == first and len(written) == 1
+    assert list(cache_folder(db_file).glob("*.pdf")), "kept beside the database"
+
+    (entry, *_rest) = diag_services.plans.plan(diag)
+    diag_services.plans.update(entry.id, PlanEntryChange("Mme Roux", None, ActionStatus.DONE, None))
+    assert diag_services.reports.pdf_bytes(diag) != first and len(written) == 2
+
+
+def test_a_second_export_reads_the_dashboard_workbook_made_by_the_first(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hospiperf_desktop.activity import dashboard_outputs
+    from hospiperf_desktop.bundles.contents import Selection
+
+    establishment = services.establishments.add(make_input(1, beds=120))
+    values = services.activity.values
+    values.set_values(establishment.id, 2026, {("commandes_medicaments", 0): 1000.0})
+    written: list[Path] = []
+    write = dashboard_outputs.write_dashboard_workbook
+    monkeypatch.setattr(
+        dashboard_outputs,
+        "write_dashboard_workbook",
+        lambda dashboard, path, *a: (written.append(path), write(dashboard, path, *a)),
+    )
+
+    def workbook() -> bytes:
+        prepared = services.bundles.prepare(Selection(establishment.id, years=(2026,)))
+        return next(f.content for f in prepared.files if f.path.endswith(".xlsx"))
+
+    first = workbook()
+    assert workbook() == first and len(written) == 1
+    values.set_values(establishment.id, 2026, {("commandes_medicaments", 0): 1200.0})
+    assert workbook() != first and len(written) == 2
