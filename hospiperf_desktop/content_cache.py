@@ -25,6 +25,14 @@ def cache_folder(database: Path) -> Path:
     return database.with_name(database.name + ".cache") / "documents"
 
 
+def forget_documents(database: Path) -> None:
+    """Delete every kept document made from `database`: after data is deleted (an
+    establishment, the demo), none of its reports may outlive it in the cache."""
+    import shutil
+
+    shutil.rmtree(cache_folder(database), ignore_errors=True)
+
+
 class ContentCache:
     def __init__(self, folder: Path | None, keep: int = KEEP) -> None:
         self._folder = folder

@@ -48,4 +48,7 @@ def remove_demo(services: Services) -> DemoRemoval:
             entity_id="demo",
             before={"establishments": summary.establishments, "profiles": profiles, **totals},
         )
+    from hospiperf_desktop.content_cache import forget_documents
+
+    forget_documents(services.database.path)  # the demo's reports go with it
     return summary

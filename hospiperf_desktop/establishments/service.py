@@ -176,6 +176,9 @@ class EstablishmentService:
         copy = _copy_before_delete(self._db) if backup else None
         with self._db.write() as session:
             contents = self.remove(session, establishment_id)
+        from hospiperf_desktop.content_cache import forget_documents
+
+        forget_documents(self._db.path)  # its reports must not outlive it in the cache
         return DeletedEstablishment(record, contents, str(copy) if copy else None)
 
     def remove(self, session: Session, establishment_id: int) -> EstablishmentContents:

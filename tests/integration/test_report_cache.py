@@ -78,3 +78,25 @@ def test_a_second_export_reads_the_dashboard_workbook_made_by_the_first(
     assert workbook() == first and len(written) == 1
     values.set_values(establishment.id, 2026, {("commandes_medicaments", 0): 1200.0})
     assert workbook() != first and len(written) == 2
+
+
+def test_deleting_an_establishment_or_the_demo_forgets_every_kept_document(
+    diag_services: Services, db_file: Path
+) -> None:
+    establishment = diag_services.establishments.add(make_input(1))
+    diag = diag_services.diagnostics.create("test-mini", establishment.id, "Campagne").id
+    diag_services.diagnostics.answer(diag, "C.03", AnswerCode.NO, "vu en reunion")
+    diag_services.diagnostics.validate(diag)
+    diag_services.reports.pdf_bytes(diag)
+    assert list(cache_folder(db_file).glob("*.pdf"))
+    diag_services.establishments.delete_with_data(
+        establishment.id, establishment.name, backup=False
+    )
+    assert not cache_folder(db_file).exists(), "no report outlives its establishment"
+
+    from hospiperf_desktop.demo.removal import remove_demo
+
+    (cache_folder(db_file) / "x.pdf").parent.mkdir(parents=True)
+    (cache_folder(db_file) / "x.pdf").write_bytes(b"%PDF")
+    remove_demo(diag_services)
+    assert not cache_folder(db_file).exists()
