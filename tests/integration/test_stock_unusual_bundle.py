@@ -114,14 +114,18 @@ def test_a_nir_in_a_stock_justification_blocks_the_export(
 
 
 def test_the_ars_stores_and_reports_the_stock_justifications(
-    services: Services, est: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services,
+    est: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    consolidation_url: str,
 ) -> None:
     monkeypatch.setattr(bundle_service, "datetime", _Clock)
     _Clock.moment = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
     _import(services, est, tmp_path, WHY)
     _signed(services, est, tmp_path / "paquet.zip")
     finess = services.establishments.get(est).finess
-    consolidation = Consolidation(str(tmp_path / "ars.sqlite"), "ARS test")
+    consolidation = Consolidation(consolidation_url, "ARS test")
     try:
         consolidation.trust([services.bundles.keys.public_key(finess)])
         (outcome,) = consolidation.import_bundles([tmp_path / "paquet.zip"])
