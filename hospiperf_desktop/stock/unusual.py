@@ -3,7 +3,8 @@
 Two places keep them (no table of their own): an import's confirmed values are in the JSON
 of how its file was read (`stock_imports.mapping`, `unusual_values`), so they go when the
 import is deleted; a unit price typed outside its bound is in the product's audit entry,
-with the justification given. Each carries a product code, never a patient's data.
+with the justification given, and is sent while it is the product's price. Each carries a
+product code, never a patient's data.
 """
 
 from __future__ import annotations
@@ -73,36 +74,42 @@ class StockUnusual:
         return sorted(kept, key=lambda v: (v.confirmed_at, v.file or "", v.line or 0))
 
     def _typed(self, session: Session, establishment_id: int) -> list[ConfirmedUnusual]:
-        codes = dict(
-            session.execute(
-                select(models.Product.id, models.Product.code).where(
-                    models.Product.establishment_id == establishment_id
+        """The typed unit prices still in force that were confirmed outside their bound: a
+        price corrected since is no longer sent (its audit entries stay)."""
+        product = models.Product
+        current = {
+            row.id: (row.code, row.unit_price)
+            for row in session.execute(
+                select(product.id, product.code, product.unit_price).where(
+                    product.establishment_id == establishment_id
                 )
-            ).all()
-        )
+            )
+        }
         entry = models.AuditEntry
         rows = session.execute(
-            select(entry.after, entry.recorded_at).where(
+            select(entry.after, entry.recorded_at)
+            .where(
                 entry.entity == "product",
                 entry.action == "update",
                 entry.after.like('%"justification"%'),
             )
+            .order_by(entry.id)
         )
-        bound = self._bounds.unit_price
-        out = []
+        bound = self._bounds.unit_price  # the bound in force (the entry does not name it)
+        latest: dict[int, ConfirmedUnusual] = {}
         for text, recorded_at in rows:
             after = json.loads(text or "{}")
             # Product ids of a deleted establishment may be given again: the code must match.
-            if codes.get(after.get("id")) != after.get("code") or not after.get("justification"):
+            found = current.get(after.get("id"))
+            if found != (after.get("code"), after.get("unit_price")) or not after.get(
+                "justification"
+            ):
                 continue
-            out.append(
-                ConfirmedUnusual(
-                    after["code"], "unit_price", after["unit_price"], bound.low, bound.high,
-                    after["justification"], "typed", None, None, None, None,
-                    _moment(recorded_at),
-                )
+            latest[after["id"]] = ConfirmedUnusual(
+                after["code"], "unit_price", after["unit_price"], bound.low, bound.high,
+                after["justification"], "typed", None, None, None, None, _moment(recorded_at),
             )  # fmt: skip
-        return out
+        return list(latest.values())
 
 
 def _imported(session: Session, establishment_id: int) -> list[ConfirmedUnusual]:

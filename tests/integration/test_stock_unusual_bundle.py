@@ -99,6 +99,19 @@ def test_a_year_outside_the_selection_carries_no_stock_justification(
     assert "unusual_values" not in json.loads(stock.content)
 
 
+def test_a_typed_price_corrected_since_is_no_longer_sent(
+    services: Services, est: int, tmp_path: Path
+) -> None:
+    _import(services, est, tmp_path, WHY)
+    catalog = services.stock.catalog
+    gloves = catalog.product_by_code(est, GLOVES)
+    catalog.update_product(gloves.id, unit_price=5_000_000.0, justification="Robot")
+    catalog.update_product(gloves.id, unit_price=0.05)
+    catalog.update_product(gloves.id, category="dms")
+    found = services.stock.unusual.confirmed(est, (2026,))
+    assert [(v.origin, v.field) for v in found] == [("import", "quantity")]
+
+
 def test_a_nir_in_a_stock_justification_blocks_the_export(
     services: Services, est: int, tmp_path: Path
 ) -> None:
