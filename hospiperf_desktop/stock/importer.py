@@ -95,7 +95,7 @@ def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 
 AUDITED_UNUSUAL = 100  # unusual values listed one by one in the audit entry (all are counted)
-KEPT_UNUSUAL = 1000  # ... and kept with the import for the bundle (as its schema allows)
+KEPT_UNUSUAL = 10_000  # ... and kept with the import for the bundle (as many as it lists)
 
 
 def _confirmed(parsed: ParsedFile, options: ImportOptions) -> dict[str, Any] | None:
