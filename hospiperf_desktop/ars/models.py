@@ -125,6 +125,30 @@ class CoverageRow(ArsBase):
     target_weeks: Mapped[float]
 
 
+class StockUnusualRow(ArsBase):
+    """A stock value the establishment confirmed as unusual, with its justification (the
+    stock document's `unusual_values`). Replaced with the stock module; a table of its own,
+    which `create_all` adds to a database made before it, like `ars_checks`."""
+
+    __tablename__ = "ars_stock_unusual"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    product_code: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float]
+    low: Mapped[float | None]
+    high: Mapped[float | None]
+    justification: Mapped[str] = mapped_column(String(2000))
+    origin: Mapped[str] = mapped_column(String(10))  # import | typed
+    file: Mapped[str | None] = mapped_column(String(255))
+    line: Mapped[int | None]
+    column: Mapped[str | None] = mapped_column(String(300))
+    day: Mapped[str | None] = mapped_column(String(10))
+    confirmed_at: Mapped[str | None] = mapped_column(String(40))
+
+
 class PurchasingRow(ArsBase):
     __tablename__ = "ars_purchasing"
 

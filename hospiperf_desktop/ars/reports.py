@@ -12,6 +12,7 @@ SHEETS = (
     ("diagnostic_scores", "Scores diagnostics"),
     ("work_units", "Unités d'œuvre"),
     ("coverage", "Couverture de stock"),
+    ("stock_unusual", "Stock inhabituel justifié"),
     ("purchasing", "Gains achats"),
     ("checks", "Contrôles avant envoi"),
     ("bundles", "Paquets reçus"),

@@ -41,6 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from hospiperf_desktop.ars import stock_unusual
 from hospiperf_desktop.ars.models import (
     ARS_SCHEMA_VERSION,
     ActivityValueRow,
@@ -54,6 +55,7 @@ from hospiperf_desktop.ars.models import (
     EstablishmentRow,
     ImportedBundle,
     PurchasingRow,
+    StockUnusualRow,
     TrustedKey,
     WorkUnitRow,
 )
@@ -157,8 +159,9 @@ MODULE_TABLES: dict[str, type[DiagnosticScore | WorkUnitRow | CoverageRow | Purc
     "calculators": PurchasingRow,
 }
 # Rows a module brings besides its main table (replaced with it).
-MODULE_EXTRA_TABLES: dict[str, tuple[type[ActivityValueRow], ...]] = {
-    "activity": (ActivityValueRow,)
+MODULE_EXTRA_TABLES: dict[str, tuple[type[ActivityValueRow | StockUnusualRow], ...]] = {
+    "activity": (ActivityValueRow,),
+    "stock": (StockUnusualRow,),
 }
 _SCHEMA_LOCK = 0x4850_4152_5300  # PostgreSQL advisory lock held while the schema is prepared
 BUSY_TIMEOUT_SECONDS = 60  # SQLite: how long an import waits for another one to finish
@@ -729,12 +732,14 @@ class Consolidation:
                 for p in session.scalars(select(PurchasingRow).order_by(PurchasingRow.finess))
             ]
             checks = _checks_view(session)
+            unusual = stock_unusual.view(session)
         return {
             "establishments": establishments,
             "bundles": bundles,
             "diagnostic_scores": scores,
             "work_units": work_units,
             "coverage": coverage,
+            "stock_unusual": unusual,
             "purchasing": purchasing,
             "checks": checks,
             "audit_anchors": self.anchors(),
@@ -822,6 +827,7 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
                     target_weeks=coverage["target_weeks"],
                 )
             )
+        stock_unusual.store(session, bundle, stock)
     _store_checks(session, bundle, payload.checks)
     for scenario in payload.scenarios:
         if scenario["calculator"] != "purchasing":

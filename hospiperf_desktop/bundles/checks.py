@@ -86,12 +86,37 @@ class ActivityFact:
 
 
 @dataclass(frozen=True)
+class StockFact:
+    """A stock value the user confirmed as unusual, with why, when it was imported or typed
+    (`index`: its place in the stock document's `unusual_values`)."""
+
+    index: int
+    product_code: str
+    field: str  # quantity, quantity_in, quantity_out, unit_price or value
+    value: float
+    low: float | None
+    high: float | None
+    justification: str
+    where: str  # in French: "inventaire.csv, ligne 3" or "saisi"
+
+
+STOCK_FIELDS = {
+    "quantity": "quantité",
+    "quantity_in": "quantité entrée",
+    "quantity_out": "quantité sortie",
+    "unit_price": "prix unitaire",
+    "value": "valeur de la ligne",
+}
+
+
+@dataclass(frozen=True)
 class Facts:
     selected: frozenset[str]  # the modules chosen
     with_data: frozenset[str]  # the modules that brought data
     period: str  # as bag-info.txt's Period: "2026", "2025-2026" or "sans année"
     diagnostics: tuple[DiagnosticFact, ...] = ()
     activity: tuple[ActivityFact, ...] = ()
+    stock: tuple[StockFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +227,27 @@ def _activity(pack: RulePack, facts: Facts) -> list[CheckResult]:
     return out
 
 
+def _stock(facts: Facts) -> list[CheckResult]:
+    """Stock values were justified when confirmed: each is shown, as an activity value is."""
+    out = []
+    for fact in facts.stock:
+        low = "-∞" if fact.low is None else _number(fact.low)
+        high = "+∞" if fact.high is None else _number(fact.high)
+        field_label = STOCK_FIELDS.get(fact.field, fact.field)
+        out.append(
+            CheckResult(
+                f"stock:unusual:{fact.index}",
+                "plausible_value",
+                "justified",
+                f"Stock, produit {fact.product_code} : {field_label} {_number(fact.value)},"
+                f" hors de la plage plausible {low} à {high} ({fact.where})",
+                fact.justification[:MAX_JUSTIFICATION],
+                "entry",
+            )
+        )
+    return out
+
+
 def _number(value: float | None) -> str:
     """French digits: 1 234,5 (never called with a non-finite value: see contents.py)."""
     if value is None:
@@ -217,7 +263,9 @@ def _range_text(plausible: PlausibleRange) -> str:
 
 def run_checks(pack: RulePack, facts: Facts) -> tuple[CheckResult, ...]:
     """Every result of the pack over the facts, modules first."""
-    return tuple(_modules(pack, facts) + _diagnostics(pack, facts) + _activity(pack, facts))
+    return tuple(
+        _modules(pack, facts) + _diagnostics(pack, facts) + _activity(pack, facts) + _stock(facts)
+    )
 
 
 def clean_text(text: str) -> str:

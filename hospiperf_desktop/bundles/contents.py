@@ -25,6 +25,7 @@ from hospiperf_desktop.bundles.checks import (
     DiagnosticFact,
     Facts,
     RulePack,
+    StockFact,
     run_checks,
 )
 from hospiperf_desktop.bundles.checks import document as checks_document
@@ -42,6 +43,8 @@ MODULES = ("diagnostics", "activity", "stock", "calculators")
 PAYLOAD_FORMAT = "hospiperf-bundle/2"
 CHECKS = "data/checks.json"
 CHECKS_DESCRIPTION = "Contrôles avant signature et justifications (lus par l'ARS)"
+MAX_UNUSUAL_LISTED = 10_000  # stock values confirmed as unusual, as the schema allows
+MAX_JUSTIFICATION_SENT = 2000  # characters, as the ARS column (the audit trail keeps all)
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def prepare(
     if "stock" in selection.modules:
         progress.check_cancelled()
         progress.report(done, steps, "Indicateurs de stock")
-        _stock(services, selection, add)
+        facts += _stock(services, selection, add)
         done += 1
     if "calculators" in selection.modules:
         progress.check_cancelled()
@@ -169,6 +172,7 @@ def prepare(
             period,
             tuple(f for f in facts if isinstance(f, DiagnosticFact)),
             tuple(f for f in facts if isinstance(f, ActivityFact)),
+            tuple(f for f in facts if isinstance(f, StockFact)),
         ),
     )
     add(CHECKS, _json(checks_document(rules, checks)), CHECKS_DESCRIPTION)
@@ -397,11 +401,11 @@ def _activity_facts(
     return facts
 
 
-def _stock(services: Services, selection: Selection, add: Add) -> None:
+def _stock(services: Services, selection: Selection, add: Add) -> list[StockFact]:
     analysis = services.stock.analysis
     at = analysis.latest_date(selection.establishment_id)
     if at is None:
-        return
+        return []
     indicators = analysis.indicators(selection.establishment_id, at)
     data = {
         "at": indicators.at,
@@ -413,6 +417,8 @@ def _stock(services: Services, selection: Selection, add: Add) -> None:
         "per_bed": [asdict(row) for row in indicators.per_bed],
         "warnings": list(indicators.warnings),
     }
+    unusual = _stock_unusual(services, selection)
+    data.update(unusual)
     add("data/stock/indicators.json", _json(data), f"Indicateurs de stock au {at:%d/%m/%Y}")
     rows: list[list[Any]] = [
         ["categorie", "lieu", "valeur_stock", "conso_hebdo", "semaines", "cible"]
@@ -429,6 +435,29 @@ def _stock(services: Services, selection: Selection, add: Add) -> None:
         for r in indicators.coverage
     ]
     add("data/stock/couverture.csv", _csv(rows), "Couverture de stock par catégorie (CSV)")
+    return [_stock_fact(i, v) for i, v in enumerate(unusual.get("unusual_values", []))]
+
+
+def _stock_fact(index: int, value: dict[str, Any]) -> StockFact:
+    where = "saisi" if value["file"] is None else f"{value['file']}, ligne {value['line']}"
+    return StockFact(
+        index, value["product_code"], value["field"], value["value"], value["low"],
+        value["high"], value["justification"], where,
+    )  # fmt: skip
+
+
+def _stock_unusual(services: Services, selection: Selection) -> dict[str, Any]:
+    """The stock values of the period confirmed as unusual, each with its justification
+    (like the activity values'); the key is left out when there are none."""
+    found = services.stock.unusual.confirmed(selection.establishment_id, selection.years)
+    if not found:
+        return {}
+    listed = [v.to_json() for v in found[:MAX_UNUSUAL_LISTED]]
+    for value in listed:  # as the schema bounds them (a heading can be long)
+        value["justification"] = value["justification"][:MAX_JUSTIFICATION_SENT]
+        value["column"] = value["column"] and value["column"][:300]
+    extra = len(found) - len(listed)
+    return {"unusual_values": listed, **({"unusual_not_listed": extra} if extra else {})}
 
 
 def _calculators(services: Services, selection: Selection, add: Add) -> None:

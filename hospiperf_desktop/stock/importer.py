@@ -76,6 +76,7 @@ def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 
 AUDITED_UNUSUAL = 100  # unusual values listed one by one in the audit entry (all are counted)
+KEPT_UNUSUAL = 10_000  # ... and kept with the import for the bundle (as many as it lists)
 
 
 def _confirmed(parsed: ParsedFile, options: ImportOptions) -> dict[str, Any] | None:
@@ -95,6 +96,16 @@ def _confirmed(parsed: ParsedFile, options: ImportOptions) -> dict[str, Any] | N
             for i in parsed.unusual[:AUDITED_UNUSUAL]
         ],
     }
+
+
+def _kept_unusual(parsed: ParsedFile) -> list[dict[str, Any]]:
+    """The confirmed unusual values as the import keeps them for the bundle: product code,
+    day, place in the file, value and bound (no patient data is ever in a stock file)."""
+    keys = ("product_code", "day", "field", "value", "low", "high")
+    return [
+        {"line": i.line, "column": i.column, **{k: i.params.get(k) for k in keys}}
+        for i in parsed.unusual[:KEPT_UNUSUAL]
+    ]
 
 
 class StockImports:
@@ -308,9 +319,11 @@ class StockImports:
             read["single_dot"] = options.single_dot.value
         confirmed = _confirmed(parsed, options)
         if confirmed:
-            # stock_imports has no column of its own for it: the JSON of how the file was read
-            # keeps it, next to the mapping (no schema change).
+            # stock_imports has no column of its own for them: the JSON of how the file was read
+            # keeps them, next to the mapping (no schema change); the bundle carries them.
             read["unusual_justification"] = confirmed["justification"]
+            read["unusual_count"] = confirmed["count"]
+            read["unusual_values"] = _kept_unusual(parsed)
         record = models.StockImport(
             establishment_id=establishment_id,
             kind=parsed.kind.value,

@@ -272,6 +272,8 @@ def _read_numbers(
 class _RowReader:
     """Shared machinery: where each field is, how a bad cell is recorded, the product table."""
 
+    DAY: int  # where the subclass's record holds its day (ISO text)
+
     def __init__(
         self,
         parsed: ParsedFile,
@@ -436,6 +438,7 @@ class _RowReader:
         read = self.read
         issues = self.parsed.issues
         records = self.parsed.records
+        unusual = self.parsed.unusual
         total = len(data)
         for n, cells in enumerate(data):
             if n % PROGRESS_EVERY == 0 and n:
@@ -451,10 +454,21 @@ class _RowReader:
                 self.issue(n, "product_code", "the product code is empty", "missing_value")
                 continue
             before = len(issues)
+            unusual_before = len(unusual)
             record = read(n, cells, code)
             if record is not None and len(issues) == before:
                 records.append(record)
+            if len(unusual) > unusual_before:
+                self.tag_unusual(unusual[unusual_before:], code, record)
         progress.check_cancelled()
+
+    def tag_unusual(self, found: list[SourceIssue], code: str, record: Any) -> None:
+        """Which product and day the row's unusual values belong to: they travel in the
+        bundle with these (a product code, never a patient's data)."""
+        day = None if record is None else record[self.DAY]
+        for issue in found:
+            issue.params["product_code"] = code
+            issue.params["day"] = day
 
     def read(self, line: int, cells: list[Any], code: str) -> Any:
         raise NotImplementedError
@@ -481,6 +495,8 @@ class _RowReader:
 
 
 class _SnapshotReader(_RowReader):
+    DAY = 9  # where a SnapshotRecord holds its day
+
     def run(self, data: list[list[Any]], progress: Progress) -> None:
         self._seen_dates: set[str] = set()
         super().run(data, progress)
@@ -558,6 +574,8 @@ class _SnapshotReader(_RowReader):
 
 class _MovementReader(_RowReader):
     """The hot path: typed spreadsheet cells take the fast branch, text the careful one."""
+
+    DAY = 1  # where a MovementRecord holds its day
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)

@@ -9,6 +9,7 @@ from hospiperf_desktop.stock.analysis import StockAnalysis
 from hospiperf_desktop.stock.catalog import StockCatalog
 from hospiperf_desktop.stock.importer import StockImports
 from hospiperf_desktop.stock.parameters import StockParameters, shipped_parameters
+from hospiperf_desktop.stock.unusual import StockUnusual
 from hospiperf_desktop.storage.database import Database
 
 
@@ -18,6 +19,7 @@ class StockService:
     imports: StockImports
     catalog: StockCatalog
     analysis: StockAnalysis
+    unusual: StockUnusual  # the values confirmed outside their bounds, for the bundle
 
 
 def stock_service(
@@ -29,4 +31,5 @@ def stock_service(
         imports=StockImports(database, audit, params),
         catalog=StockCatalog(database, audit, params),
         analysis=StockAnalysis(database, params),
+        unusual=StockUnusual(database),
     )

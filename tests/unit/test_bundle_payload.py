@@ -68,3 +68,21 @@ def test_any_document_is_valid_or_refused_naming_a_path(document: object, schema
         assert err.reason == "bad_payload"
         assert str(err).startswith("data/x.json: at /")
         assert len(str(err)) < 400 and str(err).isprintable()
+
+
+def test_the_stock_document_takes_unusual_values_and_does_without_them() -> None:
+    older = {"at": "2026-03-31", "coverage": []}
+    validate("data/stock/indicators.json", "bundle-stock", older)
+    value = {
+        "product_code": "340093", "field": "quantity", "value": 2e6, "low": 0, "high": 1e6,
+        "justification": "Gants à l'unité", "origin": "import", "file": "f.csv", "line": 3,
+        "column": "D (Quantité)", "day": "2026-03-31", "confirmed_at": "2026-04-02T10:15:00",
+    }  # fmt: skip
+    validate("data/stock/indicators.json", "bundle-stock", older | {"unusual_values": [value]})
+    for bad in ({"origin": "guessed"}, {"justification": ""}, {"product_code": "x" * 41}):
+        with pytest.raises(BundleRejected, match="unusual_values/0"):
+            validate(
+                "data/stock/indicators.json",
+                "bundle-stock",
+                older | {"unusual_values": [value | bad]},
+            )

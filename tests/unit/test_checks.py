@@ -9,6 +9,7 @@ from hospiperf_desktop.bundles.checks import (
     DiagnosticFact,
     Facts,
     RulePack,
+    StockFact,
     counts,
     justify,
     run_checks,
@@ -84,3 +85,19 @@ def test_justifying_writes_the_text_and_an_empty_text_takes_it_back() -> None:
     with pytest.raises(ValidationError) as refused:
         justify(results, {"module:stock": "x" * 1001})
     assert refused.value.issues[0].code == "too_long"
+
+
+def test_a_confirmed_stock_value_is_justified_at_entry_naming_product_bound_and_place() -> None:
+    fact = StockFact(0, "3400930000080", "quantity", 2e6, 0.0, 1e6, "Gants à l'unité", "f.csv")
+    facts = Facts(frozenset({"stock"}), frozenset({"stock"}), "2026", stock=(fact,))
+    [*_, result] = run_checks(PACK, facts)
+    assert (result.id, result.rule, result.status) == (
+        "stock:unusual:0",
+        "plausible_value",
+        "justified",
+    )
+    assert (result.justification, result.justified_when) == ("Gants à l'unité", "entry")
+    assert result.message.replace("\xa0", " ") == (
+        "Stock, produit 3400930000080 : quantité 2 000 000, hors de la plage plausible"
+        " 0 à 1 000 000 (f.csv)"
+    )
