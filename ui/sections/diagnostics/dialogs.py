@@ -278,6 +278,7 @@ class ComparisonDialog(QDialog):
         )
         labels = answer_labels()
         self.worse = QListWidget()
+        self.worse.setWordWrap(True)  # an item's whole wording, on as many lines as it needs
         for change in comparison.worse:
             answers = f"{labels[change.before]} → {labels[change.after]}"
             self.worse.addItem(f"{change.item_id} — {change.text} ({answers})")
