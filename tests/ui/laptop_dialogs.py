@@ -287,7 +287,7 @@ def activity_dialogs(walker: Walker, activity: QWidget) -> None:
 
 
 def calculator_dialogs(walker: Walker, calculators: QWidget) -> None:
-    """Keeping a scenario, and opening one kept (when the demonstration keeps one)."""
+    """Keeping a scenario (the first calculator with a result), then opening the one kept."""
     tabs = calculators.tabs  # type: ignore[attr-defined]
     for number in range(tabs.count()):
         view = tabs.widget(number)
@@ -295,10 +295,16 @@ def calculator_dialogs(walker: Walker, calculators: QWidget) -> None:
         walker.wait()
         if getattr(view, "save_button", None) is None or view.snapshot() is None:
             continue
-        walker.dialog("dialogue-enregistrer-scenario", view.save_scenario)
-        services, establishment = view.services, view.establishment
-        if services.calculators.scenarios(establishment.id, view.calculator):
-            walker.dialog("dialogue-ouvrir-scenario", view.open_scenario)
+        view.save_scenario()
+        walker.wait()
+        saving = view.dialog
+        if saving is None or not saving.isVisible():
+            walker.visit("dialogue-enregistrer-scenario: did not open", walker.window)
+            break
+        walker.visit("dialogue-enregistrer-scenario", saving)
+        saving.accept()  # kept under the name suggested
+        walker.wait()
+        walker.dialog("dialogue-ouvrir-scenario", view.open_scenario)
         break
     tabs.setCurrentIndex(0)
     walker.wait()
