@@ -33,7 +33,8 @@ EXPECTED = {
     "dialogue-comparaison-campagnes", "dialogue-nouvelle-action", "dialogue-action",
     "dialogue-suppression-etablissement", "dialogue-valeur-inhabituelle",
     "dialogue-point-decimal", "dialogue-import-inhabituel", "dialogue-copie-table-uo",
-    "dialogue-ligne-uo", "dialogue-enregistrer-scenario", "dialogue-paquet-reference",
+    "dialogue-ligne-uo", "dialogue-enregistrer-scenario", "dialogue-ouvrir-scenario",
+    "dialogue-paquet-reference",
     "assistant-import-stock-colonnes", "assistant-import-stock-controles",
     "assistant-import-stock-resultat",
 }  # fmt: skip
