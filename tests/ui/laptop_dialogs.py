@@ -265,7 +265,7 @@ def establishment_delete(walker: Walker, establishments: QWidget) -> None:
 
 def activity_dialogs(walker: Walker, activity: QWidget) -> None:
     """An unusual value typed, a file whose dot is ambiguous, a file with unusual values, and
-    the work-unit tables' copy and line dialogs."""
+    a work-unit table copied, then a line added to the copy."""
     grid = activity.grid_model  # type: ignore[attr-defined]
 
     def typed() -> None:  # 45 000 DMI orders in a year: more than the plausible 30 000
@@ -279,9 +279,16 @@ def activity_dialogs(walker: Walker, activity: QWidget) -> None:
     units = activity.work_units  # type: ignore[attr-defined]
     activity.tabs.setCurrentWidget(units)  # type: ignore[attr-defined]
     walker.wait()
-    walker.dialog("dialogue-copie-table-uo", units.copy_table)
-    if units.shown is not None:  # a new line, as in a table of the establishment's own
-        walker.dialog("dialogue-ligne-uo", lambda: units._line_dialog(units.shown, None))
+    units.copy_table()
+    walker.wait()
+    copying = units.dialog
+    if copying is None or not copying.isVisible():
+        walker.visit("dialogue-copie-table-uo: did not open", walker.window)
+        return
+    walker.visit("dialogue-copie-table-uo", copying)
+    copying.accept()  # the establishment's own copy, whose lines it may add
+    walker.wait(rounds=10)
+    walker.dialog("dialogue-ligne-uo", units.add_line)
     activity.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
     walker.wait()
 
