@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from PySide6 import QtGui  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex, QRect, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QFontMetrics  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (  # noqa: E402
     QAbstractScrollArea,
     QApplication,
     QCheckBox,
-    QDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -53,16 +53,13 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from ui.table_columns import ColumnChooser, shows_full_text  # noqa: E402
 
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+import laptop_dialogs as dialogs  # noqa: E402
+from laptop_dialogs import Visit, open_dialog, wait  # noqa: E402
+
 CELL_ROWS = 25  # rows of each view whose cells are measured
 DIALOG_MARGIN = 70  # px: a title bar and a taskbar, on a real screen
-
-
-def wait(app: QApplication, window: QWidget, rounds: int = 6) -> None:
-    """Let the worker jobs finish and their results reach the widgets."""
-    for _ in range(rounds):
-        window.runner.wait(30_000)  # type: ignore[attr-defined]
-        for _ in range(5):
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
 # --- what does not fit ----------------------------------------------------------------------
@@ -82,6 +79,8 @@ def _lines_width(metrics: QFontMetrics, text: str) -> int:
 
 def _label_problem(label: QLabel) -> str | None:
     text = label.text()
+    if label.buddy() is not None:  # "&Catégorie :" shows "Catégorie :", underlined
+        text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
     if not text.strip() or _tooltip(label) or not label.pixmap().isNull():
         return None
     if label.wordWrap():  # as wide as it is given: cut only when its lines need more height
@@ -248,8 +247,6 @@ def problems(top: QWidget, screen: QRect) -> list[str]:
 
 # --- the walk -------------------------------------------------------------------------------
 
-Visit = Callable[[str, QWidget], None]
-
 
 def _tabs(app: QApplication, window: QWidget, page: QWidget, name: str, visit: Visit) -> None:
     """Each tab of the page's tab widgets (and of those inside them), named `name-tab`."""
@@ -276,27 +273,10 @@ def _tabs(app: QApplication, window: QWidget, page: QWidget, name: str, visit: V
 def _slug(text: str) -> str:
     import unicodedata
 
-    plain = unicodedata.normalize("NFKD", text.replace("&", "")).encode("ascii", "ignore")
+    text = re.sub(r"\s*\(\d+\)$", "", text.replace("&", ""))  # "Scores (12)": its count aside
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
     words = "".join(c if c.isalnum() else " " for c in plain.decode().lower()).split()
     return "-".join(words[:4]) or "tab"
-
-
-def _dialog(app: QApplication, window: QWidget, name: str, opener: Callable[[], object],
-            visit: Visit) -> None:  # fmt: skip
-    before = {id(w) for w in app.topLevelWidgets() if w.isVisible()}
-    opener()
-    wait(app, window)
-    opened = [w for w in app.topLevelWidgets() if w.isVisible() and id(w) not in before]
-    if not opened:
-        visit(f"{name}: did not open", window)
-        return
-    for widget in opened:
-        visit(name, widget)
-        if isinstance(widget, QDialog):
-            widget.done(0)
-        else:
-            widget.close()
-    wait(app, window)
 
 
 def _show_widest_words(app: QApplication, window: QWidget, label: QLabel) -> None:
@@ -340,6 +320,8 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
         ("journal-audit", mw.AUDIT_ROW),
     ]
     _trust_an_ars_key(app, window)
+    walker = dialogs.Walker(app, window, visit)
+    dialogs.open_consolidation(walker)
     for name, row in sections:
         window.navigation.setCurrentRow(row)
         wait(app, window)
@@ -365,7 +347,7 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
     send = exports.send
     exports.tabs.setCurrentWidget(send) if hasattr(exports, "tabs") else None
     wait(app, window)
-    _dialog(app, window, "dialogue-cle", send.create_key, visit)
+    open_dialog(app, window, "dialogue-cle", send.create_key, visit)
     # The key made: its fingerprint, read to the ARS over the phone, must show whole.
     send.create_key()
     wait(app, window)
@@ -381,28 +363,50 @@ def walk(app: QApplication, window, visit: Visit) -> None:  # type: ignore[no-un
         send.prepare_button.click()
         wait(app, window)
         visit("exports-paquet-prepare", window)
-        # Signing first shows the checks before signing (or, with no warning, the passphrase).
-        _dialog(app, window, "dialogue-controles", send.sign, visit)
+        # No warning to justify in this bundle: signing asks for the passphrase at once.
+        open_dialog(app, window, "dialogue-phrase-de-passe", send.sign, visit)
+        dialogs.checks_before_signing(walker, send)
 
     window.navigation.setCurrentRow(0)
     wait(app, window)
     establishments = window.establishments
-    _dialog(app, window, "dialogue-etablissement", establishments.add, visit)
-    _dialog(app, window, "dialogue-nouveau-diagnostic", diagnostics.new_diagnostic, visit)
+    open_dialog(app, window, "dialogue-etablissement", establishments.add, visit)
+    open_dialog(app, window, "dialogue-nouveau-diagnostic", diagnostics.new_diagnostic, visit)
     stock = window.stock_page()
     window.navigation.setCurrentRow(mw.STOCK_ROW)
     wait(app, window)
-    _dialog(app, window, "assistant-import-stock", stock.import_file, visit)
-    _dialog(app, window, "dialogue-restauration", window.backup.open_restore_dialog, visit)
-    _dialog(app, window, "dialogue-sauvegardes", window.backup.open_settings_dialog, visit)
-    _dialog(app, window, "dialogue-profil", window.choose_profile, visit)
-    _dialog(app, window, "aide", window.show_help, visit)
+    open_dialog(app, window, "assistant-import-stock", stock.import_file, visit)
+    open_dialog(app, window, "dialogue-restauration", window.backup.open_restore_dialog, visit)
+    open_dialog(app, window, "dialogue-sauvegardes", window.backup.open_settings_dialog, visit)
+    open_dialog(app, window, "dialogue-profil", window.choose_profile, visit)
+    open_dialog(app, window, "aide", window.show_help, visit)
     products = stock.products
     stock.tabs.setCurrentWidget(products)
     wait(app, window)
     table = products.table
-    _dialog(app, window, "choix-colonnes", lambda: ColumnChooser.for_view(table).open_dialog(),
+    open_dialog(app, window, "choix-colonnes", lambda: ColumnChooser.for_view(table).open_dialog(),
             visit)  # fmt: skip
+    _more_dialogs(walker)
+
+
+def _more_dialogs(walker: dialogs.Walker) -> None:
+    """The dialogs of each section, reached from their buttons (laptop_dialogs.py)."""
+    from ui import main_window as mw
+
+    window = walker.window
+    dialogs.stock_dialogs(walker, window.stock_page())  # type: ignore[attr-defined]
+    walker.show_section(mw.DIAGNOSTICS_ROW)
+    dialogs.diagnostic_dialogs(walker, window.diagnostics_page())  # type: ignore[attr-defined]
+    walker.show_section(0)
+    dialogs.establishment_delete(walker, window.establishments)  # type: ignore[attr-defined]
+    walker.show_section(mw.ACTIVITY_ROW)
+    dialogs.activity_dialogs(walker, window.activity_page())  # type: ignore[attr-defined]
+    walker.show_section(mw.CALCULATORS_ROW)
+    dialogs.calculator_dialogs(walker, window.calculators_page())  # type: ignore[attr-defined]
+    dialogs.reference_package(walker)
+    # Last: the wizard imports its file into the demonstration's stock.
+    walker.show_section(mw.STOCK_ROW)
+    dialogs.import_wizard_pages(walker, window.stock_page())  # type: ignore[attr-defined]
 
 
 def open_window(database: Path) -> tuple[QApplication, QWidget]:

@@ -343,6 +343,10 @@ def test_the_team_adds_its_own_action_to_the_plan(
     page.plan.add_button.click()
     dialog = page.plan.dialog
     assert isinstance(dialog, NewActionDialog)
+    items = page.current.detail.template.items
+    qtbot.keyClick(dialog.item, Qt.Key.Key_Down)  # the next item: its whole wording below
+    assert dialog.item.currentData() == items[1].id
+    assert dialog.item_text.text() == items[1].text
     dialog.text.setText("Présenter la conciliation en CME")
     dialog.interest.setCurrentIndex(dialog.interest.findData("fort"))
     dialog.difficulty.setCurrentIndex(dialog.difficulty.findData("faible"))

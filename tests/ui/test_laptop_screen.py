@@ -1,4 +1,4 @@
-"""Every section, tab and main dialog on a 1366×768 laptop screen (maximised, Fusion, French).
+"""Every section, tab and dialog on a 1366×768 laptop screen (maximised, Fusion, French).
 
 The screen is Qt's offscreen platform given tests/ui/screen_1366x768.json; the platform is
 chosen once per process, so the walk (tests/ui/laptop_screen.py) runs in its own.
@@ -26,7 +26,17 @@ EXPECTED = {
     "dialogue-etablissement", "dialogue-nouveau-diagnostic", "assistant-import-stock",
     "dialogue-restauration", "dialogue-sauvegardes", "dialogue-profil", "aide",
     "choix-colonnes", "dialogue-cle", "exports-cle-creee", "exports-cle-de-l-ars",
-    "dialogue-controles",
+    "dialogue-controles", "dialogue-phrase-de-passe", "exports-ars-consolidation-etablissements",
+    "dialogue-produit", "dialogue-produits-en-lot", "dialogue-rupture", "dialogue-fournisseur",
+    "dialogue-questionnaires", "dialogue-choix-questionnaire",
+    "dialogue-comparaison-etablissements", "dialogue-preuves", "dialogue-choix-campagne",
+    "dialogue-comparaison-campagnes", "dialogue-nouvelle-action", "dialogue-action",
+    "dialogue-suppression-etablissement", "dialogue-valeur-inhabituelle",
+    "dialogue-point-decimal", "dialogue-import-inhabituel", "dialogue-copie-table-uo",
+    "dialogue-ligne-uo", "dialogue-enregistrer-scenario", "dialogue-ouvrir-scenario",
+    "dialogue-paquet-reference",
+    "assistant-import-stock-colonnes", "assistant-import-stock-controles",
+    "assistant-import-stock-resultat",
 }  # fmt: skip
 
 

@@ -157,6 +157,7 @@ class EvidenceDialog(FormDialog):
         self.setWindowTitle(self.tr("Preuves de l'item %1").replace("%1", item_id))
         self._actions = actions
         self.list = QListWidget()
+        self.list.setWordWrap(True)  # a long file name on two lines rather than cut
         for record in records:
             entry = QListWidgetItem(
                 f"{record.filename} — {record.size // 1024 + 1} Ko — SHA-256 {record.sha256[:16]}…"
@@ -183,7 +184,7 @@ class EvidenceDialog(FormDialog):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(close)
-        self.resize(620, 300)
+        self.resize(720, 300)
 
     def _selected(self) -> int | None:
         item = self.list.currentItem()
@@ -278,6 +279,7 @@ class ComparisonDialog(QDialog):
         )
         labels = answer_labels()
         self.worse = QListWidget()
+        self.worse.setWordWrap(True)  # an item's whole wording, on as many lines as it needs
         for change in comparison.worse:
             answers = f"{labels[change.before]} → {labels[change.after]}"
             self.worse.addItem(f"{change.item_id} — {change.text} ({answers})")

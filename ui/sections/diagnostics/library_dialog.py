@@ -42,7 +42,9 @@ class QuestionnaireLibraryDialog(QDialog):
     def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Questionnaires"))
-        self.resize(1100, 680)
+        # Wider where the screen allows: the titles take the room the other columns leave.
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(1300, room.width() - 40), min(680, room.height() - 90))
         self._services, self._runner = services, runner
         self._versions: list[QuestionnaireVersion] = []
         self._pending: Path | None = None  # a checked workbook waiting for "Installer"
@@ -130,6 +132,7 @@ class QuestionnaireLibraryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.item(row, 0).setToolTip(v.title)  # a long title is whole here
         # A few dozen rows at most: sized from all of them, so no id or target is cut short.
         self.table.resizeColumnsToContents()
         self._filter(self.search.text())

@@ -148,6 +148,18 @@ class NewActionDialog(FormDialog):
         self.item = QComboBox()
         for item in template.items:
             self.item.addItem(f"{item.id} — {item.text[:90]}", item.id)
+            self.item.setItemData(self.item.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
+        # The list shows the start of each wording; the one chosen is read whole below it.
+        self.item.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.item.setMinimumContentsLength(40)
+        self._wordings = {item.id: item.text for item in template.items}
+        self.item_text = QLabel()
+        self.item_text.setObjectName("itemHelp")
+        self.item_text.setWordWrap(True)
+        self.item.currentIndexChanged.connect(self._show_wording)
+        self._show_wording()
         self.text = QLineEdit()
         self.indicator = QLineEdit()
         self.interest, self.difficulty, self.delay = QComboBox(), QComboBox(), QComboBox()
@@ -166,12 +178,16 @@ class NewActionDialog(FormDialog):
             combo.setCurrentIndex(1)
         form = QFormLayout()
         form.addRow(self.tr("Item :"), self.item)
+        form.addRow("", self.item_text)
         form.addRow(self.tr("Action :"), self.text)
         form.addRow(self.tr("Intérêt :"), self.interest)
         form.addRow(self.tr("Difficulté :"), self.difficulty)
         form.addRow(self.tr("Délai :"), self.delay)
         form.addRow(self.tr("Indicateur de suivi :"), self.indicator)
         form_dialog(self, form, 640)
+
+    def _show_wording(self) -> None:
+        self.item_text.setText(self._wordings.get(self.item.currentData(), ""))
 
     def values(self) -> tuple[str, str, Interest, Difficulty, Delay, str]:
         return (

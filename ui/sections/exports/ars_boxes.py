@@ -55,6 +55,12 @@ class OutcomesModel(ColumnsTableModel):
         return super().data(index, role)
 
 
+def _two_lines(key: PublicKey) -> str:
+    """The key's ten words as two lines of five, as narrow as a table half a screen wide."""
+    words = key.words.split()
+    return " ".join(words[:5]) + "\n" + " ".join(words[5:])
+
+
 class TrustedKeysBox(QGroupBox):
     """The registry: the establishments whose bundles are accepted, and by which key."""
 
@@ -64,7 +70,7 @@ class TrustedKeysBox(QGroupBox):
         self.model = ColumnsTableModel(
             [
                 Column(self.tr("FINESS"), lambda k: k.finess),
-                Column(self.tr("Empreinte (à vérifier au téléphone)"), lambda k: k.words),
+                Column(self.tr("Empreinte (à vérifier au téléphone)"), _two_lines),
                 Column(self.tr("Établissement"), lambda k: self._names.get(k.finess, "")),
             ],
             self,
@@ -73,6 +79,9 @@ class TrustedKeysBox(QGroupBox):
         self.proxy = RecordFilter(self.model, self)
         self.table = stock_table(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # Every row two lines high: the ten words read over the phone are never cut.
+        lines = self.table.fontMetrics().lineSpacing()
+        self.table.verticalHeader().setDefaultSectionSize(2 * lines + 10)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(self.tr("Ajouter des clés…"))
         menu = QMenu(self.add_button)
@@ -219,7 +228,6 @@ class ViewsBox(QGroupBox):
         )
         self.export_button = QPushButton(self.tr("Exporter en Excel…"))
         self.views = RegionalViews()
-        self.views.setCornerWidget(self.export_button)
         note = QLabel(
             self.tr(
                 "Cliquez sur un en-tête pour trier. Couverture de stock : les lignes au-dessus "
@@ -227,8 +235,13 @@ class ViewsBox(QGroupBox):
             )
         )
         note.setStyleSheet("color: #555;")
+        # The button beside the note, not in the tab bar's corner: the eight tabs and their
+        # counts take the whole width of a 1366 px screen.
+        top = QHBoxLayout()
+        top.addWidget(note, 1)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(note)
+        layout.addLayout(top)
         layout.addWidget(self.views, 1)
 
 

@@ -73,6 +73,7 @@ class RegionalViews(QTabWidget):
         """The whole name of each view whose tab title is short (the tab bar fits 1366 px)."""
         return {
             "diagnostic_scores": self.tr("Scores des diagnostics, par questionnaire et campagne"),
+            "work_units": self.tr("Unités d'œuvre (UO), par table et par année"),
             "coverage": self.tr("Couverture de stock, en semaines, par lieu"),
             "checks": self.tr("Contrôles faits avant l'envoi de chaque paquet"),
             "ledger": self.tr("Suivi des envois : par période et module, reçu, refusé ou manquant"),
@@ -115,7 +116,7 @@ class RegionalViews(QTabWidget):
             ),
             (
                 "work_units",
-                self.tr("Unités d'œuvre"),
+                self.tr("UO"),
                 [
                     finess,
                     name,

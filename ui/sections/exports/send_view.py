@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
     from hospiperf_desktop.bundles.service import WrittenBundle
     from hospiperf_desktop.diagnostics.records import DiagnosticSummary
     from hospiperf_desktop.services import Services
+
+
+def _path_lines(path: str) -> str:
+    """A file's folder above its name: the whole path, in half the width of one line."""
+    folder, _, name = path.rpartition("/")
+    return f"{folder}/\n{name}" if folder else name
 
 
 @dataclass(frozen=True)
@@ -105,14 +112,19 @@ class SendView(QWidget):
         self.summary_label.setStyleSheet(NOTE_STYLE)
         self.files_model = ColumnsTableModel(
             [
-                Column(self.tr("Fichier"), lambda f: f.path),
+                Column(self.tr("Fichier"), lambda f: _path_lines(f.path)),
                 Column(self.tr("Description"), lambda f: f.description),
                 Column(self.tr("Taille"), lambda f: size_text(f.size), lambda f: f.size, True),
             ],
             self,
         )
         self.files_table = record_table(self.files_model, sortable=False)
-        self.files_table.setWordWrap(False)
+        # The description takes the room the path and size leave, on as many lines as it
+        # needs: a bundle lists a few dozen files at most, so rows fit their contents.
+        self.files_table.setWordWrap(True)
+        self.files_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.files_model.tooltips = True
         self.sign_button = QPushButton(self.tr("Signer et enregistrer…"))
         self.sign_button.clicked.connect(self.sign)
