@@ -7,6 +7,7 @@ installs nothing."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from hospiperf_desktop.bundles.authority import (
     open_ars_signer,
     trust_ars_key,
 )
+from hospiperf_desktop.bundles.payload import validate
 from hospiperf_desktop.library.package import PackageRejected
+from hospiperf_desktop.library.revocations import revoked_keys
 from hospiperf_desktop.receipts.service import ReceiptsRefused, check_receipts
 from hospiperf_desktop.services import Services
 
@@ -189,3 +192,15 @@ def test_what_a_revoked_ars_key_signed_is_refused(services: Services, tmp_path: 
     with pytest.raises(ReceiptsRefused) as receipts:
         check_receipts(services, [receipt])
     assert [p[:2] for p in receipts.value.problems] == [("accuse.json", "revoked_ars_key")]
+
+
+def test_the_documented_example_list_is_a_valid_one() -> None:
+    doc = Path(__file__).parents[2] / "docs" / "reference-packages.md"
+    (block,) = re.findall(r"```json\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+    document = json.loads(block)
+    validate("example", "revocations", document)
+    keys = revoked_keys([document]).keys
+    assert [(k.finess, k.authority) for k in keys] == [
+        ("750712184", None),
+        (None, "ARS Île-de-France"),
+    ]
