@@ -253,6 +253,10 @@ def bundle_reason_text(reason: str) -> str:
             "enregistré, importez ce paquet à nouveau."
         ),
         "import_failed": _tr("L'import de ce paquet a échoué : rien n'en a été enregistré."),
+        "revoked_key": _tr(
+            "Le paquet est signé par une clé inscrite sur la liste de révocation donnée : "
+            "refusé ; l'établissement doit créer une nouvelle clé et la faire confirmer."
+        ),
         "personal_data": _tr(
             "Le paquet contient un texte qui pourrait identifier un patient (numéro de sécurité "
             "sociale, date de naissance, personne nommée) : refusé ; demandez à l'établissement "

@@ -204,3 +204,29 @@ def test_the_documented_example_list_is_a_valid_one() -> None:
         ("750712184", None),
         (None, "ARS Île-de-France"),
     ]
+
+
+def test_the_ars_import_refuses_a_bundle_signed_by_a_key_on_its_list(
+    cli: Cli, db: Path, desktop: Path, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "lot.zip"
+    code, _, err = _export(cli, bundle)
+    assert code == 0, err
+    public = db.parent / "keys" / f"{FINESS}.pub.json"
+    listing = tmp_path / "liste.json"
+    listing.write_text(json.dumps(_list([_entry(_fingerprint(cli))])), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'ars.sqlite'}"
+
+    def ars_import(*extra: str) -> tuple[int, str, str]:
+        return cli(
+            "ars", "import", str(bundle), "--db-url", url, "--trusted-keys", str(public), *extra
+        )
+
+    code, out, err = ars_import("--revocations", str(listing))
+    assert code == 1 and "REFUSED (revoked_key)" in out and "0 imported, 1 refused" in out, err
+    broken = tmp_path / "cassee.json"
+    broken.write_text(json.dumps(_list([{"fingerprint": "x"}])), encoding="utf-8")
+    code, out, err = ars_import("--revocations", str(broken))
+    assert code == 2 and "cassee.json" in err and "Traceback" not in err and not out
+    code, out, err = ars_import()
+    assert code == 0 and "1 imported, 0 refused" in out, err
