@@ -253,6 +253,10 @@ def bundle_reason_text(reason: str) -> str:
             "enregistré, importez ce paquet à nouveau."
         ),
         "import_failed": _tr("L'import de ce paquet a échoué : rien n'en a été enregistré."),
+        "revoked_key": _tr(
+            "Le paquet est signé par une clé inscrite sur la liste de révocation donnée : "
+            "refusé ; l'établissement doit créer une nouvelle clé et la faire confirmer."
+        ),
         "personal_data": _tr(
             "Le paquet contient un texte qui pourrait identifier un patient (numéro de sécurité "
             "sociale, date de naissance, personne nommée) : refusé ; demandez à l'établissement "
@@ -278,8 +282,28 @@ def ars_key_reason_text(reason: str) -> str:
             "signature. Demandez-en une nouvelle copie à l'ARS."
         ),
         "bad_ars_key_file": _tr("Ce fichier n'est pas une clé publique de l'ARS lisible."),
+        "revoked_ars_key": _tr(
+            "La clé de l'ARS enregistrée ici est révoquée (liste de révocation installée sur ce "
+            "poste) : demandez à l'ARS sa nouvelle clé et faites-lui confiance."
+        ),
     }
     return texts.get(reason, _tr("Fichier de l'ARS refusé (%1).").replace("%1", reason))
+
+
+def key_revoked_text(revoked: object) -> str:
+    """The establishment's key is on the ARS's revocation list: nothing was signed."""
+    when = str(getattr(revoked, "revoked_on", ""))
+    reason = str(getattr(revoked, "reason", ""))
+    return (
+        _tr(
+            "La clé de signature de l'établissement a été révoquée par l'ARS le %1 (%2) : "
+            "rien n'a été signé.\nCréez une nouvelle clé (« hospiperf keys generate "
+            "--establishment FINESS --replace ») et faites-la confirmer par l'ARS en lui lisant "
+            "son empreinte."
+        )
+        .replace("%1", _iso_date(when))
+        .replace("%2", reason)
+    )
 
 
 def source_issue_text(issue: SourceIssue) -> str:
@@ -528,6 +552,16 @@ def _category_names() -> str:
     return ", ".join(c.label for c in shipped_parameters().categories)
 
 
+def _iso_date(text: str) -> str:
+    """An ISO date (2026-12-05) as 05/12/2026; anything else as it is."""
+    from datetime import date
+
+    try:
+        return _moment(date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def _moment(value: object) -> str:
     """A date as 31/12/2026; a stored moment (UTC) in local time, with the hour."""
     from datetime import date, datetime
@@ -597,6 +631,8 @@ def error_text(err: BaseException) -> str:
             + "\n"
             + "\n".join(lines)
         )
+    if getattr(err, "code", None) == "key_revoked":  # library.revocations.KeyRevoked
+        return key_revoked_text(getattr(err, "revoked", None))
     if getattr(err, "code", None) == "ars_key_refused":  # bundles.authority.ArsKeyRefused
         return (
             ars_key_reason_text(str(getattr(err, "reason", "")))

@@ -69,6 +69,10 @@ def package_reason_text(reason: str) -> str:
             "fichier modifié après sa signature) : demandez-en une nouvelle copie à l'ARS."
         ),
         "bad_signature": _tr("La signature du paquet est illisible."),
+        "revoked_signer": _tr(
+            "Ce paquet est signé par une clé de l'ARS révoquée (liste de révocation installée "
+            "sur ce poste) : demandez à l'ARS un paquet signé avec sa nouvelle clé."
+        ),
         "not_found": _tr("Ce fichier n'existe plus."),
         "not_a_zip": _tr("Ce fichier n'est pas un paquet de référence (zip illisible)."),
         "bad_item": _tr(

@@ -276,6 +276,9 @@ class Consolidation:
         except Exception as err:  # a bad URL, an unreachable server, a refused login
             raise DatabaseError(f"cannot open the consolidation database: {err}") from err
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        # Fingerprints on the ARS's own revocation list (`ars import --revocations FILE`):
+        # a bundle they sign is refused even when the key is still in the registry.
+        self.revoked: frozenset[str] = frozenset()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -447,6 +450,12 @@ class Consolidation:
                 failures=failures or ((reason, message),),
             )
 
+        if verified.key.fingerprint in self.revoked:
+            return refused(
+                "revoked_key",
+                f"{path.name}: signed by key {verified.key.fingerprint[:16]}…, which the"
+                " revocation list given revokes; nothing was stored",
+            )
         try:
             payload = read_payload(verified)  # every document checked before any write
         except BundleRejected as err:

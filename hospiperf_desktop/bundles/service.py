@@ -17,6 +17,7 @@ from hospiperf_desktop.bundles.checks import justify
 from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare, with_checks
 from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
 from hospiperf_desktop.files import write_atomically
+from hospiperf_desktop.library.revocations import KeyRevoked, RevokedKey
 from hospiperf_desktop.progress import NullProgress, Progress
 from hospiperf_desktop.storage.models import BundleExportRecord
 
@@ -46,10 +47,23 @@ class BundleService:
         finess = self._services.establishments.get(establishment_id).finess
         return self.keys.info(finess) if self.keys.has_key(finess) else None
 
+    def key_revocation(self, establishment_id: int) -> RevokedKey | None:
+        """The entry of an installed revocation list naming the establishment's key, if any."""
+        info = self.key_info(establishment_id)
+        return None if info is None else self._services.library.revoked().find(info.fingerprint)
+
     def check_passphrase(self, finess: str, passphrase: str) -> None:
-        """Raise ConflictError('wrong_passphrase') unless `passphrase` opens the key: asked
-        before the user chooses where to save the bundle, not after."""
+        """Raise ConflictError('wrong_passphrase') unless `passphrase` opens the key, and
+        KeyRevoked when the ARS revoked it: asked before the user chooses where to save the
+        bundle, not after."""
+        self._refuse_revoked(finess)
         self.keys.private_key(finess, passphrase)
+
+    def _refuse_revoked(self, finess: str) -> None:
+        fingerprint = self.keys.public_key(finess).fingerprint
+        revoked = self._services.library.revoked().find(fingerprint)
+        if revoked is not None:
+            raise KeyRevoked(finess, revoked)
 
     def generate_key(
         self,
@@ -105,6 +119,7 @@ class BundleService:
         findings += scan(prepared.printed_texts)
         if findings:  # nothing signed, nothing written
             raise PersonalDataFound(findings)
+        self._refuse_revoked(prepared.finess)
         private = self.keys.private_key(prepared.finess, passphrase)
         public = self.keys.public_key(prepared.finess)
         created = datetime.now(UTC).replace(microsecond=0)

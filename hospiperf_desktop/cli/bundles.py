@@ -101,6 +101,12 @@ def register(commands: Any) -> None:
     imp.add_argument("--trusted-keys", type=Path, metavar="PATH", help="key file or folder")
     imp.add_argument("--db-url", required=True, metavar="URL", help="SQLAlchemy URL or file")
     imp.add_argument("--actor", default=None, help="who imports (default: the system user)")
+    imp.add_argument(
+        "--revocations",
+        type=existing_file,
+        metavar="FILE",
+        help="the ARS's revocation list: refuse bundles signed by a key on it",
+    )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_ars_import)
     register_ars_receipts(ars, imp)
@@ -361,7 +367,9 @@ def _actor(args: argparse.Namespace) -> str:
 def _ars_import(args: argparse.Namespace) -> int:
     from hospiperf_desktop.ars.service import Consolidation
 
+    revoked = _revoked(args.revocations) if args.revocations else frozenset()
     consolidation = Consolidation(args.db_url, _actor(args))
+    consolidation.revoked = revoked
     try:
         if args.trusted_keys:
             consolidation.trust(_trusted(args.trusted_keys))
@@ -395,6 +403,14 @@ def _ars_import(args: argparse.Namespace) -> int:
             f" {len(refused)} refused"
         )
     return EXIT_CHECK_FAILED if refused else EXIT_OK
+
+
+def _revoked(path: Path) -> frozenset[str]:
+    """The fingerprints of a revocation list (docs/reference-packages.md), checked first."""
+    from hospiperf_desktop.jsonfiles import load_json_file
+    from hospiperf_desktop.library.revocations import revoked_keys
+
+    return revoked_keys([load_json_file(path, "revocations")]).fingerprints()
 
 
 def _ars_report(args: argparse.Namespace) -> int:

@@ -128,7 +128,10 @@ def _item_of(kind: str, folder: str, path: Path) -> Any:
     except (ValueError, UnicodeDecodeError) as err:
         raise CliError(f"{path.name}: not JSON ({err})") from None
     item_id = str(data.get("id") or path.stem) if isinstance(data, dict) else path.stem
-    version = str(data.get("version") or "1") if isinstance(data, dict) else "1"
+    # A revocation list without a version is versioned by its content: each new list the
+    # ARS publishes installs (an equal version would be taken as installed already).
+    unversioned = sha256(content)[:12] if kind == "revocations" else "1"
+    version = str(data.get("version") or unversioned) if isinstance(data, dict) else unversioned
     title = str(data.get("title") or item_id) if isinstance(data, dict) else item_id
     return PackageItem(
         kind,

@@ -19,7 +19,7 @@ import json
 import re
 import uuid as uuid_module
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -202,11 +202,13 @@ def _parse_info(text: bytes) -> dict[str, str]:
 
 
 def verify_package(
-    path: Path, trusted: Sequence[SignerKey]
+    path: Path, trusted: Sequence[SignerKey], revoked: Collection[str] = ()
 ) -> tuple[dict[str, str], dict[str, bytes]]:
     """Check the zip, the bag and the signature; returns bag-info and the payload files.
 
-    Raises PackageRejected with the first problem; the payload is not parsed here.
+    A package signed by a key whose fingerprint is in `revoked` (the revocation lists
+    installed) is refused as soon as its signer is known. Raises PackageRejected with the
+    first problem; the payload is not parsed here.
     """
     if not trusted:
         raise _reject(
@@ -222,7 +224,7 @@ def verify_package(
         raise _reject("not_a_zip", f"{path.name} is not a readable zip ({err})") from None
     with archive:
         try:
-            return _verify_open(archive, trusted)
+            return _verify_open(archive, trusted, revoked)
         except PackageRejected:
             raise
         except BundleRejected as err:
@@ -230,7 +232,7 @@ def verify_package(
 
 
 def _verify_open(
-    archive: zipfile.ZipFile, trusted: Sequence[SignerKey]
+    archive: zipfile.ZipFile, trusted: Sequence[SignerKey], revoked: Collection[str]
 ) -> tuple[dict[str, str], dict[str, bytes]]:
     files = _zip_checks(archive, _LIMITS)
     by_name = {entry.filename: entry for entry in files}
@@ -253,6 +255,12 @@ def _verify_open(
             "unknown_signer",
             "the package is not signed by the trusted ARS key (another key, or altered after"
             " signing): nothing was installed",
+        )
+    if signer.fingerprint in revoked:
+        raise _reject(
+            "revoked_signer",
+            f"the package is signed by ARS key {signer.fingerprint[:16]}…, which a revocation"
+            " list installed here revokes: nothing was installed",
         )
     tags = _parse_manifest(TAGMANIFEST, tagmanifest)
     contents: dict[str, bytes] = {}
@@ -286,9 +294,11 @@ def _verify_open(
     return info, data
 
 
-def read_package(path: Path, trusted: Sequence[SignerKey]) -> Package:
+def read_package(
+    path: Path, trusted: Sequence[SignerKey], revoked: Collection[str] = ()
+) -> Package:
     """Verify the package, then its listing and every item's hash and JSON."""
-    info, data = verify_package(path, trusted)
+    info, data = verify_package(path, trusted, revoked)
     if PACKAGE_JSON not in data:
         raise _reject("bad_payload", f"{PACKAGE_JSON} is missing")
     try:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -38,6 +37,7 @@ from hospiperf_desktop.library.package import (
     read_package,
 )
 from hospiperf_desktop.library.positions import Peers
+from hospiperf_desktop.library.revocations import Revocations, revoked_keys
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
@@ -123,7 +123,7 @@ class ReferenceLibrary:
 
     def preview(self, path: Path) -> Preview:
         """Verify `path` against the trusted ARS key and list what it would change."""
-        package = read_package(path, self._trusted())
+        package = read_package(path, self._trusted(), self.revoked().fingerprints())
         for item in package.items:
             _check_item(item)
         with self._db.read() as session:
@@ -298,11 +298,27 @@ class ReferenceLibrary:
         """The installed benchmarks with the establishment they are read for."""
         return Peers(kind, finess, tuple(self.benchmarks()))
 
-    def revoked(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        for _id, _version, content in self._current("revocations"):
-            out += json.loads(content)["revoked"]
-        return out
+    def revoked(self) -> Revocations:
+        """The keys on every revocation list installed, any version (library/revocations.py).
+
+        A list that no longer reads as one (the database edited by hand) is passed over,
+        logged: the lists were checked against their schema when installed."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(ReferenceItemRecord.content, ReferenceItemRecord.item_id)
+                .where(ReferenceItemRecord.kind == "revocations")
+                .order_by(ReferenceItemRecord.id)
+            ).all()
+        documents = []
+        for content, item_id in rows:
+            try:
+                document = json.loads(content)
+                validate(item_id, "revocations", document)
+            except (BundleRejected, ValueError):
+                _log.warning("revocation list %s is not one: skipped", item_id)
+                continue
+            documents.append(document)
+        return revoked_keys(documents)
 
 
 def current_items(database: Database, kind: str) -> list[tuple[str, str, bytes]]:

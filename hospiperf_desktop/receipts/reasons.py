@@ -50,6 +50,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "Clé inconnue : le paquet est signé par une clé non enregistrée.",
         CALL_FINGERPRINT,
     ),
+    "revoked_key": (
+        "Clé révoquée : le paquet est signé par une clé que l'ARS a inscrite sur sa liste de"
+        " révocation.",
+        "créer une nouvelle clé (hospiperf keys generate --replace), la faire confirmer par"
+        " l'ARS au téléphone, puis renvoyer le paquet signé avec elle",
+    ),
     "bad_payload": ("Les données du paquet ne respectent pas le format attendu.", RESEND),
     "payload_too_deep": ("Un fichier de données est imbriqué trop profondément.", RESEND),
     "personal_data": (

@@ -86,9 +86,13 @@ class LedgerRow:
 def check_receipts(services: Services, paths: Sequence[Path]) -> list[tuple[Path, Receipt]]:
     """Every receipt verified and parsed; raises ReceiptsRefused naming each bad file."""
     key = trusted_ars_key(services)
+    revoked = None if key is None else services.library.revoked().find(key.fingerprint)
     read: list[tuple[Path, Receipt]] = []
     problems: list[tuple[str, str, str]] = []
     for path in paths:
+        if revoked is not None:  # only the trusted key's receipts could verify
+            problems.append((path.name, "revoked_ars_key", _revoked_text(revoked.revoked_on)))
+            continue
         try:
             read.append((path, read_receipt(path, key)))
         except ArsKeyRefused as err:
@@ -101,6 +105,13 @@ def check_receipts(services: Services, paths: Sequence[Path]) -> list[tuple[Path
     if problems:
         raise ReceiptsRefused(problems)
     return read
+
+
+def _revoked_text(revoked_on: str) -> str:
+    return (
+        f"the trusted ARS key was revoked on {revoked_on} by a revocation list installed here:"
+        " ask the ARS for its new key ('hospiperf keys trust-ars FILE --replace')"
+    )
 
 
 def _one_line(text: str) -> str:

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.sections.exports.common import NOTE_STYLE
+from ui.sections.exports.common import NOTE_STYLE, REFUSED_STYLE
 
 if TYPE_CHECKING:
     from hospiperf_desktop.bundles.keys import KeyInfo
+    from hospiperf_desktop.library.revocations import RevokedKey
 
 WORDS_STYLE = (
     "font-size: 20px; font-weight: 600; padding: 6px 10px;"
@@ -32,6 +33,17 @@ def _selectable(label: QLabel) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def _french_date(text: str) -> str:
+    from datetime import date
+
+    from hospiperf_desktop.diagnostics.texts import format_date
+
+    try:
+        return format_date(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 class KeyPanel(QGroupBox):
@@ -79,6 +91,8 @@ class KeyPanel(QGroupBox):
         self.hex_label = _selectable(QLabel())
         self.hex_label.setStyleSheet(HEX_STYLE)
         self.hex_label.setToolTip(self.tr("Empreinte complète (SHA-256 de la clé publique)"))
+        self.revoked_label = _selectable(QLabel())
+        self.revoked_label.setStyleSheet(REFUSED_STYLE)
         note = QLabel(
             self.tr(
                 "La clé privée reste ici, chiffrée par votre phrase de passe. Envoyez la clé "
@@ -92,6 +106,7 @@ class KeyPanel(QGroupBox):
         row.addStretch(1)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.revoked_label)
         layout.addWidget(caption)
         layout.addWidget(self.words_label)
         layout.addWidget(self.hex_label)
@@ -100,9 +115,17 @@ class KeyPanel(QGroupBox):
         layout.addStretch(1)
         return page
 
-    def show_key(self, info: KeyInfo | None) -> None:
+    def show_key(self, info: KeyInfo | None, revoked: RevokedKey | None = None) -> None:
         self.info = info
         self.stack.setCurrentIndex(0 if info is None else 1)
+        self.revoked_label.setVisible(revoked is not None)
+        if revoked is not None:
+            self.revoked_label.setText(
+                self.tr(
+                    "Clé révoquée par l'ARS le %1 : elle ne peut plus signer. Créez une nouvelle "
+                    "clé (hospiperf keys generate --replace) et faites-la confirmer par l'ARS."
+                ).replace("%1", _french_date(revoked.revoked_on))
+            )
         if info is None:
             self.words_label.clear()
             self.hex_label.clear()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.bundles.keys import KeyInfo
     from hospiperf_desktop.bundles.service import WrittenBundle
     from hospiperf_desktop.diagnostics.records import DiagnosticSummary
+    from hospiperf_desktop.library.revocations import RevokedKey
     from hospiperf_desktop.services import Services
 
 
@@ -55,6 +56,7 @@ class _Context:
     """What the tab shows of one establishment."""
 
     key: KeyInfo | None
+    revoked: RevokedKey | None  # the key is on a revocation list installed here
     years: list[int]
     diagnostics: list[DiagnosticSummary]
 
@@ -185,6 +187,7 @@ class SendView(QWidget):
         def job(_progress: Progress) -> _Context:
             return _Context(
                 services.bundles.key_info(establishment.id),
+                services.bundles.key_revocation(establishment.id),
                 services.activity.values.years(establishment.id),
                 services.diagnostics.list(establishment.id),
             )
@@ -192,7 +195,7 @@ class SendView(QWidget):
         def shown(context: _Context) -> None:
             if token != self._context_token:
                 return
-            self.key_panel.show_key(context.key)
+            self.key_panel.show_key(context.key, context.revoked)
             self.content.show_choices(context.years, context.diagnostics)
             self.loaded.emit()
 
