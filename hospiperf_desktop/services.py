@@ -87,10 +87,11 @@ class Services:
 
     @cached_property
     def activity(self) -> ActivityModule:
-        """Activity values, work units and the dashboard, built on first use."""
+        """Activity values, work units and the dashboard, built on first use; the work-unit
+        tables include those installed from reference packages."""
         from hospiperf_desktop.activity.module import activity_module
 
-        return activity_module(self.database, self.audit, lambda: self.stock)
+        return activity_module(self.database, self.audit, lambda: self.stock, packaged=self.library)
 
     @cached_property
     def journal(self) -> AuditJournal:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from hospiperf_desktop.activity.uo_tables import UoTable, table_from_dict
+from hospiperf_desktop.activity.uo_tables import TableOrigin, UoTable, table_from_dict
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
@@ -273,23 +273,35 @@ class ReferenceLibrary:
         return shipped_rule_pack()
 
     def uo_tables(self) -> list[UoTable]:
-        """The work-unit tables in force from packages (their newest installed version)."""
-        return [
-            table_from_dict(json.loads(content), item_id)
-            for item_id, _version, content in self._current("uo_table")
-        ]
+        """The work-unit tables in force from packages (their last installed version), each
+        with the package it came from."""
+        return self._uo_tables(ReferenceItemRecord.current.is_(True))
 
     def uo_table_version(self, table_id: str, version: str) -> UoTable | None:
         """A pinned version of a packaged table, current or not."""
+        found = self._uo_tables(
+            ReferenceItemRecord.item_id == table_id, ReferenceItemRecord.version == version
+        )
+        return found[0] if found else None
+
+    def _uo_tables(self, *where: Any) -> list[UoTable]:
         with self._db.read() as session:
-            content = session.scalar(
-                select(ReferenceItemRecord.content).where(
-                    ReferenceItemRecord.kind == "uo_table",
-                    ReferenceItemRecord.item_id == table_id,
-                    ReferenceItemRecord.version == version,
+            rows = session.execute(
+                select(ReferenceItemRecord.content, ReferencePackageRecord)
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
                 )
-            )
-        return None if content is None else table_from_dict(json.loads(content), table_id)
+                .where(ReferenceItemRecord.kind == "uo_table", *where)
+                .order_by(ReferenceItemRecord.id)
+            ).all()
+            return [
+                replace(
+                    table_from_dict(json.loads(content), p.file_name),
+                    origin=TableOrigin(p.publisher, p.uuid, p.file_name),
+                )
+                for content, p in rows
+            ]
 
     def benchmarks(self) -> list[Distribution]:
         return installed_benchmarks(self._db)
