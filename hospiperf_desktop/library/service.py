@@ -38,11 +38,17 @@ from hospiperf_desktop.library.package import (
     read_package,
 )
 from hospiperf_desktop.library.positions import Peers
+from hospiperf_desktop.stock.parameters import LeadTimeProfile, lead_times_from_dict
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
 _log = logging.getLogger(__name__)
-_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations", "rules": "rules"}
+_SCHEMAS = {
+    "benchmarks": "benchmarks",
+    "revocations": "revocations",
+    "rules": "rules",
+    "lead_times": "lead-times",
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,21 @@ def _check_item(item: PackageItem) -> None:
             validate(item.path, _SCHEMAS[item.kind], document)
         except BundleRejected as err:
             raise PackageRejected("bad_item", str(err)) from None
+        if item.kind == "lead_times":
+            _check_lead_times(item, document)
     elif not isinstance(document, dict):
         raise PackageRejected("bad_item", f"{item.path}: a JSON object is expected")
+
+
+def _check_lead_times(item: PackageItem, document: dict[str, Any]) -> None:
+    try:
+        lead_times_from_dict(document, "")
+    except ValueError as err:
+        raise PackageRejected("bad_item", f"{item.path}: {err}") from None
+    if (document["id"], document["version"]) != (item.id, item.version):
+        raise PackageRejected(
+            "bad_item", f"{item.path}: the file is {document['id']} {document['version']}"
+        )
 
 
 class ReferenceLibrary:
@@ -115,11 +134,13 @@ class ReferenceLibrary:
         audit: AuditService,
         questionnaires: QuestionnaireLibrary,
         trusted: Callable[[], Sequence[SignerKey]],
+        installed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = database
         self._audit = audit
         self._questionnaires = questionnaires
         self._trusted = trusted
+        self._installed = installed  # told after each install (services built on items drop)
 
     def preview(self, path: Path) -> Preview:
         """Verify `path` against the trusted ARS key and list what it would change."""
@@ -217,6 +238,7 @@ class ReferenceLibrary:
                     ],
                 },
             )
+        self._installed()
         return preview
 
     def installed(self) -> list[InstalledItem]:
@@ -302,6 +324,31 @@ class ReferenceLibrary:
                 )
                 for content, p in rows
             ]
+
+    def lead_time_profiles(self) -> list[LeadTimeProfile]:
+        """The suppliers' lead-time profiles of the lead-times items in force, the last
+        installed last; each names the package's publisher and the item's title."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(
+                    ReferenceItemRecord.content,
+                    ReferenceItemRecord.title,
+                    ReferenceItemRecord.version,
+                    ReferencePackageRecord.publisher,
+                )
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+                )
+                .where(
+                    ReferenceItemRecord.kind == "lead_times", ReferenceItemRecord.current.is_(True)
+                )
+                .order_by(ReferenceItemRecord.id)
+            ).all()
+        out: list[LeadTimeProfile] = []
+        for content, title, version, publisher in rows:
+            out += lead_times_from_dict(json.loads(content), f"{publisher}, {title} {version}")
+        return out
 
     def benchmarks(self) -> list[Distribution]:
         return installed_benchmarks(self._db)
