@@ -50,10 +50,15 @@ class Services:
 
     @cached_property
     def stock(self) -> StockService:
-        """Built on first use: start-up does not need the stock module or its parameters."""
+        """Built on first use: start-up does not need the stock module or its parameters.
+
+        Lead-time profiles from reference packages replace or add to the shipped ones; it is
+        built again after a package is installed (`library`)."""
+        from hospiperf_desktop.stock.parameters import shipped_parameters, with_lead_times
         from hospiperf_desktop.stock.service import stock_service
 
-        return stock_service(self.database, self.audit)
+        params = with_lead_times(shipped_parameters(), self.library.lead_time_profiles())
+        return stock_service(self.database, self.audit, params)
 
     @cached_property
     def library(self) -> ReferenceLibrary:
@@ -69,7 +74,13 @@ class Services:
             key = trusted_ars_key(self)
             return [*([key] if key is not None else []), *trusted_ars_keys(folder)]
 
-        return ReferenceLibrary(self.database, self.audit, self.questionnaires, trusted)
+        def installed() -> None:
+            """Lead-time profiles may have changed: a stock service already built is built
+            again here, in the installing (worker) thread, not on the next use."""
+            if self.__dict__.pop("stock", None) is not None:
+                _ = self.stock
+
+        return ReferenceLibrary(self.database, self.audit, self.questionnaires, trusted, installed)
 
     @cached_property
     def bundles(self) -> BundleService:
@@ -88,10 +99,11 @@ class Services:
 
     @cached_property
     def activity(self) -> ActivityModule:
-        """Activity values, work units and the dashboard, built on first use."""
+        """Activity values, work units and the dashboard, built on first use; the work-unit
+        tables include those installed from reference packages."""
         from hospiperf_desktop.activity.module import activity_module
 
-        return activity_module(self.database, self.audit, lambda: self.stock)
+        return activity_module(self.database, self.audit, lambda: self.stock, packaged=self.library)
 
     @cached_property
     def journal(self) -> AuditJournal:

@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         from ui.reference_package_ui import ReferencePackageController
 
         self.packages = ReferencePackageController(self)
+        self.packages.installed.connect(lambda _installed: self._package_installed())
         file_menu.addAction(self.profile_action)
         file_menu.addAction(self.packages.action)
         file_menu.addAction(self.demo_action)
@@ -523,6 +524,13 @@ class MainWindow(QMainWindow):
             ),
             label=self.tr("Chargement des données de démonstration…"),
         )
+
+    def _package_installed(self) -> None:
+        """Work-unit tables and lead-time profiles may have come with the package."""
+        if self.stock is not None:
+            self.stock.reload()
+        if self.activity is not None:
+            self.activity.reload()
 
     def reload_pages(self) -> None:
         """Read every built page again from the services (after new data or a restore)."""

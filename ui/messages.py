@@ -132,8 +132,8 @@ def conflict_text(err: ConflictError) -> str:
             "%1", str(err.params.get("value", ""))
         ),
         "shipped_table": _tr(
-            "La table %1 est livrée avec l'application et ne se modifie pas : copiez-la "
-            "d'abord (« Copier la table… »)."
+            "La table %1 est livrée avec l'application ou par l'ARS et ne se modifie pas : "
+            "copiez-la d'abord (« Copier la table… »)."
         ).replace("%1", str(err.params.get("id", ""))),
         "table_exists": _tr("Une table porte déjà l'identifiant %1.").replace(
             "%1", str(err.params.get("id", ""))

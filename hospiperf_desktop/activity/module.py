@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from hospiperf_desktop.activity.catalog import MeasureCatalog, shipped_catalog
 from hospiperf_desktop.activity.dashboard import DashboardService
 from hospiperf_desktop.activity.service import ActivityService
-from hospiperf_desktop.activity.tables import UoTableStore
+from hospiperf_desktop.activity.tables import PackagedTables, UoTableStore
 from hospiperf_desktop.activity.uo_tables import UoTable
 from hospiperf_desktop.activity.work_units import WorkUnitService
 from hospiperf_desktop.audit.service import AuditService
@@ -34,8 +34,9 @@ def activity_module(
     *,
     catalog: MeasureCatalog | None = None,
     tables: tuple[UoTable, ...] | None = None,
+    packaged: PackagedTables | None = None,
 ) -> ActivityModule:
-    store = UoTableStore(database, audit, catalog or shipped_catalog(), tables)
+    store = UoTableStore(database, audit, catalog or shipped_catalog(), tables, packaged)
     values = ActivityService(database, audit, store, stock)
     return ActivityModule(
         tables=store,

@@ -1,4 +1,10 @@
-"""Work-unit tables: the shipped ones (read-only files) and the user's local copies."""
+"""Work-unit tables: the shipped ones (read-only files), those of reference packages from the
+ARS (read-only, every version kept) and the user's local copies.
+
+One table per id is in force for new computations: the shipped one, or a packaged one of the
+same id in a newer version; a local copy keeps its id even if a package later brings a table
+of that id (the user's own table wins). Any version a result names can be read back.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import json
 import re
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -15,6 +21,7 @@ from hospiperf_desktop.activity.uo_tables import (
     UoItem,
     UoTable,
     local_copy,
+    newer,
     next_revision,
     shipped_tables,
     table_from_dict,
@@ -32,8 +39,16 @@ def local_measure_id(table_id: str, item_id: str) -> str:
     return f"local.{table_id}.{item_id}"
 
 
+class PackagedTables(Protocol):
+    """The tables installed from reference packages (library/service.py)."""
+
+    def uo_tables(self) -> list[UoTable]: ...
+
+    def uo_table_version(self, table_id: str, version: str) -> UoTable | None: ...
+
+
 class UoTableStore:
-    """Shipped tables plus local copies; a shipped table is never changed."""
+    """Shipped and packaged tables plus local copies; only local copies change."""
 
     def __init__(
         self,
@@ -41,32 +56,57 @@ class UoTableStore:
         audit: AuditService,
         catalog: MeasureCatalog,
         shipped: tuple[UoTable, ...] | None = None,
+        packaged: PackagedTables | None = None,
     ) -> None:
         self._db = database
         self._audit = audit
         self._catalog = catalog
         self._shipped = shipped if shipped is not None else shipped_tables()
+        self._packaged = packaged
 
     @property
     def shipped(self) -> tuple[UoTable, ...]:
         return self._shipped
 
+    def in_force(self) -> list[UoTable]:
+        """Shipped and packaged tables, one per id: a packaged one replaces a shipped one of
+        the same id only when its version is newer."""
+        tables = {t.id: t for t in self._shipped}
+        for table in self._packaged.uo_tables() if self._packaged else []:
+            shipped = tables.get(table.id)
+            if shipped is None or shipped.packaged or newer(table.version, shipped.version):
+                tables[table.id] = table
+        return list(tables.values())
+
     def all(self) -> list[UoTable]:
         with self._db.read() as session:
             rows = session.scalars(select(UoLocalTable).order_by(UoLocalTable.table_id)).all()
             local = [table_from_dict(json.loads(r.content), r.table_id) for r in rows]
-        return [*self._shipped, *local]
+        ids = {t.id for t in local}
+        return [*(t for t in self.in_force() if t.id not in ids), *local]
 
-    def get(self, table_id: str) -> UoTable:
+    def get(self, table_id: str, version: str | None = None) -> UoTable:
+        """The table in force under `table_id`, or the exact `version` a result names."""
+        tables = self.all()
+        found = next((t for t in tables if t.id == table_id), None)
+        if version is not None and (found is None or found.version != version):
+            found = self._version(table_id, version)
+            if found is None:
+                raise NotFoundError(
+                    f"work-unit table {table_id!r} version {version!r} is not on this computer"
+                )
+        if found is None:
+            known = ", ".join(t.id for t in tables)
+            raise NotFoundError(f"no work-unit table {table_id!r} (known: {known})")
+        return found
+
+    def _version(self, table_id: str, version: str) -> UoTable | None:
         for table in self._shipped:
-            if table.id == table_id:
+            if (table.id, table.version) == (table_id, version):
                 return table
-        with self._db.read() as session:
-            row = session.scalar(select(UoLocalTable).where(UoLocalTable.table_id == table_id))
-            if row is None:
-                known = ", ".join(t.id for t in self.all())
-                raise NotFoundError(f"no work-unit table {table_id!r} (known: {known})")
-            return table_from_dict(json.loads(row.content), row.table_id)
+        if self._packaged is None:
+            return None
+        return self._packaged.uo_table_version(table_id, version)
 
     def catalog(self, tables: list[UoTable] | None = None) -> MeasureCatalog:
         """The activity measures, plus one per local line that counts something new.
@@ -225,8 +265,9 @@ class UoTableStore:
     def _local(self, table_id: str) -> UoTable:
         table = self.get(table_id)
         if not table.local:
+            what = f"a table from {table.origin.publisher}" if table.origin else "a shipped table"
             raise ConflictError(
-                f"{table_id!r} is a shipped table and is never edited; copy it first"
+                f"{table_id!r} is {what} and is never edited; copy it first"
                 f" ('hospiperf uo copy {table_id} NEW_ID')",
                 "shipped_table",
                 id=table_id,

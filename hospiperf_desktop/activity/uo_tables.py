@@ -1,15 +1,17 @@
 """Work-unit coefficient tables and the work-unit computation.
 
 `UO = Σ count_i × coefficient_i` (reference §4). Shipped tables are versioned files in
-`resources/uo/`; a user changes coefficients or adds lines only in a local copy kept in the
-database, whose version names the shipped version it started from. Every result carries the
-id and version of the table that produced it.
+`resources/uo/`; the ARS may send others, or newer versions of the shipped ones, in a
+reference package (library/service.py); a user changes coefficients or adds lines only in a
+local copy kept in the database, whose version names the version it started from. Every
+result carries the id and version of the table that produced it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -35,6 +37,15 @@ class UoItem:
 
 
 @dataclass(frozen=True)
+class TableOrigin:
+    """Where a table from a reference package came from."""
+
+    publisher: str
+    package_uuid: str
+    file_name: str
+
+
+@dataclass(frozen=True)
 class UoTable:
     id: str
     version: str
@@ -46,10 +57,15 @@ class UoTable:
     items: tuple[UoItem, ...]
     base_id: str | None = None  # for a local copy: the shipped table it started from
     base_version: str | None = None
+    origin: TableOrigin | None = None  # set for a table installed from a reference package
 
     @property
     def local(self) -> bool:
         return self.base_id is not None
+
+    @property
+    def packaged(self) -> bool:
+        return self.origin is not None
 
     def item(self, item_id: str) -> UoItem:
         for item in self.items:
@@ -139,7 +155,27 @@ def local_copy(base: UoTable, new_id: str, title: str) -> UoTable:
         version=f"{base_version}+local.1",
         base_id=base_id,
         base_version=base_version,
+        origin=None,
     )
+
+
+_VERSION_PART = re.compile(r"\d+|[^\W\d_]+")
+
+
+def _version_key(version: str) -> list[tuple[int, int | str]]:
+    """Numbers compare as numbers; a word ('provisoire', 'rc') sorts before the release."""
+    return [
+        (1, int(part)) if part.isdigit() else (-1, part.lower())
+        for part in _VERSION_PART.findall(version)
+    ]
+
+
+def newer(version: str, than: str) -> bool:
+    """Whether `version` is later than `than`: 2026.1 > 2026.1-provisoire > 2022.1."""
+    a, b = _version_key(version), _version_key(than)
+    size = max(len(a), len(b))
+    pad: tuple[int, int | str] = (0, 0)
+    return a + [pad] * (size - len(a)) > b + [pad] * (size - len(b))
 
 
 def next_revision(table: UoTable) -> str:

@@ -145,9 +145,20 @@ class WorkUnitService:
     def default_table(self) -> UoTable:
         return self._tables.get("uo-pharma")
 
-    def compute(self, establishment_id: int, year: int, table_id: str | None = None) -> UoReport:
+    def compute(
+        self,
+        establishment_id: int,
+        year: int,
+        table_id: str | None = None,
+        table_version: str | None = None,
+    ) -> UoReport:
+        """Work units by the table in force, or by the exact `table_version` (an earlier
+        result's) when given."""
         check_year(year)
-        table = self._tables.get(table_id) if table_id else self.default_table()
+        table = self._tables.get(table_id or self.default_table().id, table_version)
+        return self._report(table, establishment_id, year)
+
+    def _report(self, table: UoTable, establishment_id: int, year: int) -> UoReport:
         with self._db.read() as session:
             row = session.get(Establishment, establishment_id)
             if row is None:
@@ -187,19 +198,22 @@ class WorkUnitService:
             delta_pct=(delta / previous * 100) if delta is not None and previous else None,
         )
 
-    def compute_counts(self, table_id: str, counts: Mapping[str, float | None]) -> UoResult:
-        return compute_uo(self._tables.get(table_id), counts)
+    def compute_counts(
+        self, table_id: str, counts: Mapping[str, float | None], table_version: str | None = None
+    ) -> UoResult:
+        return compute_uo(self._tables.get(table_id, table_version), counts)
 
-    def compute_file(self, path: Path, table_id: str) -> UoResult:
-        table = self._tables.get(table_id)
+    def compute_file(self, path: Path, table_id: str, table_version: str | None = None) -> UoResult:
+        table = self._tables.get(table_id, table_version)
         return compute_uo(table, read_counts_file(path, table))
 
     def peers(self, year: int, table_id: str | None = None) -> list[PeerRow]:
         """Every establishment with activity that year, by work units, largest first."""
+        check_year(year)
         table = self._tables.get(table_id) if table_id else self.default_table()
         rows = []
         for establishment_id in self._activity.establishments_with_data(year):
-            report = self.compute(establishment_id, year, table.id)
+            report = self._report(table, establishment_id, year)
             if report.result.missing == tuple(i.id for i in table.items):
                 continue  # none of this table's counts: not comparable
             rows.append(

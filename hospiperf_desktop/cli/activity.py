@@ -125,6 +125,9 @@ def _register_uo(commands: Any) -> None:
         "--counts", type=existing_file, metavar="FILE", help="CSV/XLSX item_id,count"
     )
     compute.add_argument("--table", metavar="ID", help="default: uo-pharma")
+    compute.add_argument(
+        "--table-version", metavar="VERSION", help="an earlier version (default: the one in force)"
+    )
     compute.add_argument("--save", action="store_true", help="keep the result on record")
     compute.add_argument("--json", action="store_true")
     compute.set_defaults(handler=_compute)
@@ -299,6 +302,7 @@ def _table_json(table: UoTable) -> dict[str, Any]:
         "local": table.local,
         "base_id": table.base_id,
         "base_version": table.base_version,
+        "origin": _origin(table),
         "fte_measure": table.fte_measure,
         "groups": [{"id": g.id, "label": g.label} for g in table.groups],
         "items": [
@@ -314,6 +318,22 @@ def _table_json(table: UoTable) -> dict[str, Any]:
     }
 
 
+def _origin(table: UoTable) -> str | dict[str, str]:
+    if table.origin is not None:
+        return {
+            "publisher": table.origin.publisher,
+            "package": table.origin.package_uuid,
+            "file": table.origin.file_name,
+        }
+    return "local" if table.local else "shipped"
+
+
+def _origin_text(table: UoTable) -> str:
+    if table.origin is not None:
+        return f"{table.origin.publisher} package {table.origin.package_uuid}"
+    return "local copy" if table.local else "shipped"
+
+
 def _tables(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         tables = services.activity.tables.all()
@@ -321,7 +341,10 @@ def _tables(args: argparse.Namespace) -> int:
         print_json([_table_json(t) for t in tables])
         return EXIT_OK
     for table in tables:
-        print(f"{table.id} version {table.version} — {table.title} ({table.status})")
+        print(
+            f"{table.id} version {table.version} — {table.title}"
+            f" ({table.status}; {_origin_text(table)})"
+        )
         for item in table.items:
             print(f"  {item.id:>4}  {item.coefficient:>8g}  {item.label}")
     return EXIT_OK
@@ -354,7 +377,9 @@ def _compute(args: argparse.Namespace) -> int:
         if args.save:
             raise CliError("--save keeps an establishment's result; a counts file has none")
         with services_for(args) as services:
-            result = services.activity.work_units.compute_file(args.counts, args.table)
+            result = services.activity.work_units.compute_file(
+                args.counts, args.table, args.table_version
+            )
         if args.json:
             print_json(_result_json(result))
         else:
@@ -364,7 +389,9 @@ def _compute(args: argparse.Namespace) -> int:
         raise CliError("give --establishment FINESS and --year YYYY, or --counts FILE --table ID")
     with services_for(args) as services:
         establishment = services.establishments.by_finess(args.establishment)
-        report = services.activity.work_units.compute(establishment.id, args.year, args.table)
+        report = services.activity.work_units.compute(
+            establishment.id, args.year, args.table, args.table_version
+        )
         recorded = services.activity.work_units.record(report) if args.save else None
     if args.json:
         print_json(_report_json(report, recorded.id if recorded else None))

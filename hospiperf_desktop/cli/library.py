@@ -30,7 +30,7 @@ _ITEM_OPTIONS = {
     "questionnaire": ("questionnaire", "questionnaires"),
     "uo_table": ("uo_table", "uo"),
     "rules": ("rules", "rules"),
-    "lead_times": ("lead_times", "lead-times"),
+    "lead_times": ("lead_times", "lead_times"),  # the listing schema: data/[a-z_]+/
     "benchmarks": ("benchmarks", "benchmarks"),
     "revocations": ("revocations", "revocations"),
 }

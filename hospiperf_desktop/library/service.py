@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
-from hospiperf_desktop.activity.uo_tables import UoTable, table_from_dict
+from hospiperf_desktop.activity.uo_tables import TableOrigin, UoTable, table_from_dict
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
@@ -38,11 +39,17 @@ from hospiperf_desktop.library.package import (
 )
 from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.library.revocations import Revocations, revoked_keys
+from hospiperf_desktop.stock.parameters import LeadTimeProfile, lead_times_from_dict
 from hospiperf_desktop.storage.database import Database
 from hospiperf_desktop.storage.models import ReferenceItemRecord, ReferencePackageRecord
 
 _log = logging.getLogger(__name__)
-_SCHEMAS = {"benchmarks": "benchmarks", "revocations": "revocations", "rules": "rules"}
+_SCHEMAS = {
+    "benchmarks": "benchmarks",
+    "revocations": "revocations",
+    "rules": "rules",
+    "lead_times": "lead-times",
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +111,21 @@ def _check_item(item: PackageItem) -> None:
             validate(item.path, _SCHEMAS[item.kind], document)
         except BundleRejected as err:
             raise PackageRejected("bad_item", str(err)) from None
+        if item.kind == "lead_times":
+            _check_lead_times(item, document)
     elif not isinstance(document, dict):
         raise PackageRejected("bad_item", f"{item.path}: a JSON object is expected")
+
+
+def _check_lead_times(item: PackageItem, document: dict[str, Any]) -> None:
+    try:
+        lead_times_from_dict(document, "")
+    except ValueError as err:
+        raise PackageRejected("bad_item", f"{item.path}: {err}") from None
+    if (document["id"], document["version"]) != (item.id, item.version):
+        raise PackageRejected(
+            "bad_item", f"{item.path}: the file is {document['id']} {document['version']}"
+        )
 
 
 class ReferenceLibrary:
@@ -115,11 +135,13 @@ class ReferenceLibrary:
         audit: AuditService,
         questionnaires: QuestionnaireLibrary,
         trusted: Callable[[], Sequence[SignerKey]],
+        installed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = database
         self._audit = audit
         self._questionnaires = questionnaires
         self._trusted = trusted
+        self._installed = installed  # told after each install (services built on items drop)
 
     def preview(self, path: Path) -> Preview:
         """Verify `path` against the trusted ARS key and list what it would change."""
@@ -217,6 +239,7 @@ class ReferenceLibrary:
                     ],
                 },
             )
+        self._installed()
         return preview
 
     def installed(self) -> list[InstalledItem]:
@@ -273,23 +296,60 @@ class ReferenceLibrary:
         return shipped_rule_pack()
 
     def uo_tables(self) -> list[UoTable]:
-        """The work-unit tables in force from packages (their newest installed version)."""
-        return [
-            table_from_dict(json.loads(content), item_id)
-            for item_id, _version, content in self._current("uo_table")
-        ]
+        """The work-unit tables in force from packages (their last installed version), each
+        with the package it came from."""
+        return self._uo_tables(ReferenceItemRecord.current.is_(True))
 
     def uo_table_version(self, table_id: str, version: str) -> UoTable | None:
         """A pinned version of a packaged table, current or not."""
+        found = self._uo_tables(
+            ReferenceItemRecord.item_id == table_id, ReferenceItemRecord.version == version
+        )
+        return found[0] if found else None
+
+    def _uo_tables(self, *where: Any) -> list[UoTable]:
         with self._db.read() as session:
-            content = session.scalar(
-                select(ReferenceItemRecord.content).where(
-                    ReferenceItemRecord.kind == "uo_table",
-                    ReferenceItemRecord.item_id == table_id,
-                    ReferenceItemRecord.version == version,
+            rows = session.execute(
+                select(ReferenceItemRecord.content, ReferencePackageRecord)
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
                 )
-            )
-        return None if content is None else table_from_dict(json.loads(content), table_id)
+                .where(ReferenceItemRecord.kind == "uo_table", *where)
+                .order_by(ReferenceItemRecord.id)
+            ).all()
+            return [
+                replace(
+                    table_from_dict(json.loads(content), p.file_name),
+                    origin=TableOrigin(p.publisher, p.uuid, p.file_name),
+                )
+                for content, p in rows
+            ]
+
+    def lead_time_profiles(self) -> list[LeadTimeProfile]:
+        """The suppliers' lead-time profiles of the lead-times items in force, the last
+        installed last; each names the package's publisher and the item's title."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(
+                    ReferenceItemRecord.content,
+                    ReferenceItemRecord.title,
+                    ReferenceItemRecord.version,
+                    ReferencePackageRecord.publisher,
+                )
+                .join(
+                    ReferencePackageRecord,
+                    ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+                )
+                .where(
+                    ReferenceItemRecord.kind == "lead_times", ReferenceItemRecord.current.is_(True)
+                )
+                .order_by(ReferenceItemRecord.id)
+            ).all()
+        out: list[LeadTimeProfile] = []
+        for content, title, version, publisher in rows:
+            out += lead_times_from_dict(json.loads(content), f"{publisher}, {title} {version}")
+        return out
 
     def benchmarks(self) -> list[Distribution]:
         return installed_benchmarks(self._db)

@@ -2,14 +2,17 @@
 
 They live in `resources/stock/parameters.json` (versioned, with their sources) so that a new
 roadmap or a local practice changes a file, not the code. Heading synonyms for imports live in
-`resources/stock/columns.json`.
+`resources/stock/columns.json`. Lead-time profiles sent by the ARS in a reference package
+(`resources/schemas/lead-times.schema.json`) replace the shipped profile of their id or add one
+(`with_lead_times`); a supplier's own days still win over any profile.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,7 @@ class LeadTimeProfile:
     label: str
     mean_days: float
     sd_days: float
+    origin: str | None = None  # for a profile from a reference package: who sent it
 
 
 @dataclass(frozen=True)
@@ -204,3 +208,36 @@ def shipped_parameters() -> StockParameters:
         return json.loads(path.read_text(encoding="utf-8"))
 
     return parse_parameters(load("parameters.json"), load("columns.json"))
+
+
+def lead_times_from_dict(data: Mapping[str, Any], origin: str) -> tuple[LeadTimeProfile, ...]:
+    """The profiles of a lead-times document already checked against its schema."""
+    profiles = tuple(
+        LeadTimeProfile(p["id"], p["label"], float(p["mean_days"]), float(p["sd_days"]), origin)
+        for p in data["profiles"]
+    )
+    ids = [p.id for p in profiles]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a profile id is listed twice")
+    return profiles
+
+
+def with_lead_times(
+    params: StockParameters, profiles: Sequence[LeadTimeProfile]
+) -> StockParameters:
+    """`params` with profiles from reference packages, later ones winning: each replaces the
+    shipped profile of its id or is added. Suppliers keep the profile they were given, and
+    their own days override it (catalog.py, analysis.py)."""
+    if not profiles:
+        return params
+    merged = {p.id: p for p in params.lead_time_profiles}
+    merged.update((p.id, p) for p in profiles)
+    origins = "; ".join(dict.fromkeys(p.origin or "" for p in profiles))
+    return replace(
+        params,
+        lead_time_profiles=tuple(merged.values()),
+        sources={
+            **params.sources,
+            "lead_times": f"{params.sources['lead_times']}. From reference packages: {origins}",
+        },
+    )

@@ -383,6 +383,8 @@ class WorkUnitsView(ActivityTab):
             kind = self.tr("copie locale") if table.local else self.tr("publiée")
             if table.status == "provisional":
                 kind = self.tr("provisoire")
+            if table.origin is not None:
+                kind = self.tr("%1, paquet de référence").replace("%1", table.origin.publisher)
             self.table_choice.addItem(
                 self.tr("%1 — version %2 (%3)")
                 .replace("%1", table.title)
@@ -401,6 +403,16 @@ class WorkUnitsView(ActivityTab):
                 )
                 .replace("%1", table.base_id or "")
                 .replace("%2", table.base_version or "")
+            )
+        elif table.origin is not None:
+            origin = (
+                self.tr(
+                    "Table reçue de %1 (paquet de référence %2), version %3 : elle ne se "
+                    "modifie pas ; un résultat enregistré garde la version qui l'a calculé."
+                )
+                .replace("%1", table.origin.publisher)
+                .replace("%2", table.origin.file_name)
+                .replace("%3", table.version)
             )
         else:
             origin = self.tr("Table livrée avec l'application : elle ne se modifie pas.")
@@ -504,8 +516,8 @@ class WorkUnitsView(ActivityTab):
             ""
             if local or loaded is None
             else self.tr(
-                "Table livrée avec l'application : copiez-la d'abord (« Copier la table… ») "
-                "pour changer ses coefficients ou ses lignes."
+                "Table livrée avec l'application ou par l'ARS : copiez-la d'abord "
+                "(« Copier la table… ») pour changer ses coefficients ou ses lignes."
             )
         )
         for button in (self.add_line_button, self.edit_line_button, self.remove_line_button):

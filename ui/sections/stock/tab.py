@@ -20,12 +20,14 @@ class StockTab(WorkerTab):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.dirty = True
+        self._params: StockParameters | None = None
 
     def show_establishment(self, services: Services, establishment: Establishment | None) -> None:
-        first = self._services is None
         self._services = services
-        if first:
-            self.services_ready(services.stock.params)
+        params = services.stock.params
+        if params is not self._params:  # first known, or changed by a reference package
+            self._params = params
+            self.services_ready(params)
         if establishment != self.establishment:
             self._token += 1  # whatever was loading is for the previous establishment
             self.establishment = establishment
@@ -33,7 +35,8 @@ class StockTab(WorkerTab):
         self.dirty = True
 
     def services_ready(self, params: StockParameters) -> None:
-        """Called once, when the parameters (categories, defaults…) are first known."""
+        """Called when the parameters (categories, defaults…) are first known, and again
+        when a reference package changed them (lead-time profiles)."""
 
     def refresh(self) -> None:
         self.dirty = False
