@@ -33,6 +33,7 @@ _ITEM_OPTIONS = {
     "lead_times": ("lead_times", "lead-times"),
     "benchmarks": ("benchmarks", "benchmarks"),
     "revocations": ("revocations", "revocations"),
+    "sterilisation": ("sterilisation", "sterilisation"),
 }
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from hospiperf_desktop.calculators.inputs import to_json
 from hospiperf_desktop.calculators.sterilisation import (
+    CategoryTable,
     PoolingAssumptions,
     StudyError,
     StudyResult,
     compute,
     pool,
+    table_to_dict,
 )
 from hospiperf_desktop.calculators.sterilisation_files import read_study, study_to_data
 from hospiperf_desktop.calculators.texts import euros
@@ -50,6 +52,23 @@ def register(group: Any, outputs_and_save: Any) -> None:
     outputs_and_save(study)
     study.set_defaults(handler=_study)
 
+    table = group.add_parser(
+        "sterilisation-table",
+        help="the UO Sté category coefficients in force (ARS package, local copy or shipped)",
+    ).add_subparsers(dest="table_command", metavar="ACTION", required=True)
+    show = table.add_parser("show", help="the table in force, and where it comes from")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_table_show)
+    set_ = table.add_parser("set", help="set coefficients in the local copy (a new version)")
+    set_.add_argument("values", nargs="+", metavar="CATEGORY=VALUE")
+    set_.set_defaults(handler=_table_set)
+    export = table.add_parser("export", help="write the table in force as JSON")
+    export.add_argument("file", type=Path)
+    export.set_defaults(handler=_table_export)
+    imp = table.add_parser("import", help="take a table file as the local copy's next version")
+    imp.add_argument("file", type=existing_file)
+    imp.set_defaults(handler=_table_import)
+
     pooling = group.add_parser(
         "sterilisation-pooling", help="pool several sterilisation units into one (studies)"
     )
@@ -84,8 +103,10 @@ def _study(args: argparse.Namespace) -> int:
         study = _with_extraction(study, args.activity, args.mapping)
     elif args.mapping:
         raise CliError("--mapping goes with --activity EXPORT")
+    with services_for(args) as services:
+        table = services.sterilisation_tables.in_force()
     try:
-        result = compute(study)
+        result = compute(study, table)
     except StudyError as err:
         raise CliError(f"{args.file.name}: {err}") from None
     comparisons: list[outputs.Comparison] = []
@@ -131,7 +152,7 @@ def _study(args: argparse.Namespace) -> int:
         f" {'—' if result.uo_per_fte is None else f'{result.uo_per_fte:,.0f}'}"
     )
     print(
-        f"UO table {result.table_version}"
+        f"UO table: {result.table_origin} {result.table_version}"
         + (
             f" — PROVISIONAL coefficients: {', '.join(result.provisional_categories)}"
             if result.provisional
@@ -146,6 +167,74 @@ def _study(args: argparse.Namespace) -> int:
             print(f"written: {path}")
     if saved:
         print(f"saved as scenario {saved}")
+    return EXIT_OK
+
+
+def _origin(table: CategoryTable) -> str:
+    if table.origin == "package":
+        return f"ARS package ({table.publisher})"
+    return {"local": "local copy", "shipped": "shipped"}.get(table.origin, table.origin)
+
+
+def _print_table(table: CategoryTable) -> None:
+    print(f"UO Sté categories: {_origin(table)}, version {table.version}")
+    for c in table.categories:
+        flag = " (provisional)" if c.provisional else ""
+        print(f"  {c.id:<6} {c.coefficient:g}{flag}  {c.label}")
+
+
+def _table_show(args: argparse.Namespace) -> int:
+    with services_for(args) as services:
+        table = services.sterilisation_tables.in_force()
+    if args.json:
+        print_json(table_to_dict(table) | {"origin": table.origin, "publisher": table.publisher})
+        return EXIT_OK
+    _print_table(table)
+    return EXIT_OK
+
+
+def _table_set(args: argparse.Namespace) -> int:
+    values: dict[str, float] = {}
+    for text in args.values:
+        key, sep, raw = text.partition("=")
+        try:
+            value = float(raw.strip().replace(",", "."))
+        except ValueError:
+            raise CliError(f"{text!r}: give CATEGORY=VALUE, e.g. VS1=1.5") from None
+        if not sep or not key.strip():
+            raise CliError(f"{text!r}: give CATEGORY=VALUE, e.g. VS1=1.5")
+        values[key.strip()] = value
+    with services_for(args) as services:
+        saved = services.sterilisation_tables.set_coefficients(values)
+        packaged = services.sterilisation_tables.packaged()
+    print(f"saved: local copy, version {saved.version}")
+    if packaged is not None:
+        print(
+            f"note: an ARS package's table ({packaged.version}) is in force; the local copy"
+            " is used only without it"
+        )
+    return EXIT_OK
+
+
+def _table_export(args: argparse.Namespace) -> int:
+    import json
+
+    with services_for(args) as services:
+        table = services.sterilisation_tables.in_force()
+    args.file.write_text(
+        json.dumps(table_to_dict(table), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print(f"written: {args.file} ({_origin(table)}, version {table.version})")
+    return EXIT_OK
+
+
+def _table_import(args: argparse.Namespace) -> int:
+    from hospiperf_desktop.jsonfiles import load_json_file
+
+    data = load_json_file(args.file)
+    with services_for(args) as services:
+        saved = services.sterilisation_tables.import_table(data, args.file.name)
+    print(f"saved: local copy, version {saved.version}")
     return EXIT_OK
 
 
