@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -80,6 +80,7 @@ class _CategoryRow:
 
 class SterilisationView(CalculatorView):
     calculator = "sterilisation"
+    table_changed = Signal()
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
@@ -116,6 +117,16 @@ class SterilisationView(CalculatorView):
         self.extraction_button.clicked.connect(self.import_extraction)
         self.template_button = QPushButton(self.tr("Modèle Excel…"))
         self.template_button.clicked.connect(self.export_template)
+        self.table_button = QPushButton(self.tr("Coefficients…"))
+        self.table_button.setToolTip(
+            self.tr(
+                "La table locale des coefficients des catégories, saisie une fois pour toutes "
+                "les études (une nouvelle version à chaque enregistrement)"
+            )
+        )
+        self.table_button.setEnabled(False)
+        self.table_button.clicked.connect(self.open_table)
+        self.table_dialog: Any = None
 
         self.year = _field()
         self.year.setText(str(DEFAULT_YEAR))
@@ -197,7 +208,9 @@ class SterilisationView(CalculatorView):
         body.addWidget(result_scroll, 5)
         layout = QVBoxLayout(self)
         layout.addLayout(
-            self.tools(self.import_button, self.extraction_button, self.template_button)
+            self.tools(
+                self.import_button, self.extraction_button, self.template_button, self.table_button
+            )
         )
         layout.addWidget(self.origin_label)
         layout.addWidget(self.problem_label)
@@ -206,6 +219,45 @@ class SterilisationView(CalculatorView):
         for edit in self.findChildren(QLineEdit):
             if id(edit) not in own_rows:
                 edit.textEdited.connect(lambda _t: self.calculate())
+
+    # The table in force -------------------------------------------------------------------
+
+    def set_context(self, services: Any, establishment: Any) -> None:
+        super().set_context(services, establishment)
+        self.table_button.setEnabled(True)
+        self.reload_table()
+
+    def reload_table(self) -> None:
+        """Read the category table in force (ARS package, local copy, shipped) in the worker."""
+        tables = self.services.sterilisation_tables
+        self._runner.run(lambda _p: tables.in_force(), on_success=self.use_table)
+
+    def use_table(self, table: Any) -> None:
+        self.table = table
+        for category_id, row in self.category_rows.items():
+            known = table.get(category_id)
+            if known is None:
+                row.coefficient.setPlaceholderText("")
+                row.coefficient.setToolTip(self.tr("Catégorie absente de la table en vigueur"))
+                continue
+            value = decimal_text(known.coefficient)
+            row.coefficient.setPlaceholderText(value + (" ?" if known.provisional else ""))
+            row.coefficient.setToolTip(
+                (
+                    self.tr("Vide : coefficient provisoire de la table (%1)")
+                    if known.provisional
+                    else self.tr("Vide : coefficient de la table (%1)")
+                ).replace("%1", value)
+            )
+        self.calculate()
+        self.table_changed.emit()
+
+    def open_table(self) -> None:
+        from ui.sections.calculators.sterilisation_table_dialog import SterilisationTableDialog
+
+        self.table_dialog = SterilisationTableDialog(self.services, self._runner, self)
+        self.table_dialog.saved.connect(lambda _t: self.reload_table())
+        self.table_dialog.open()
 
     def month_names(self) -> dict[int | None, str]:
         names = (
@@ -589,7 +641,15 @@ class SterilisationView(CalculatorView):
             for p in STRUCTURE_PARTS
         )
         self.structure_label.setText(self.tr("<b>Structure du coût</b>") + f"<table>{rows}</table>")
-        note = self.tr("Table des UO Sté version %1.").replace("%1", result.table_version)
+        origin = {
+            "package": self.tr("référentiel ARS (%1)").replace("%1", result.table_publisher),
+            "local": self.tr("table locale"),
+        }.get(result.table_origin, self.tr("table livrée"))
+        note = (
+            self.tr("Table des UO Sté : %1, version %2.")
+            .replace("%1", origin)
+            .replace("%2", result.table_version)
+        )
         if result.provisional:
             note += " " + self.tr(
                 "Résultat PROVISOIRE : coefficient de la table non confirmé pour %1 ; saisissez "
