@@ -110,6 +110,7 @@ def _study(args: argparse.Namespace) -> int:
     except StudyError as err:
         raise CliError(f"{args.file.name}: {err}") from None
     comparisons: list[outputs.Comparison] = []
+    positions: list[Any] = []
     unit = study.unit or args.file.name  # the report names the unit, not its file
     subtitle = unit
     establishment_id = None
@@ -124,10 +125,18 @@ def _study(args: argparse.Namespace) -> int:
                     establishment.id, study.year, exclude_name=args.save
                 )
             ]
+            positions = _positions(services, establishment, result)
     if args.xlsx:
         outputs.write_study_workbook(study, args.xlsx, result, comparisons=comparisons)
     if args.pdf:
-        outputs.study_pdf(study, result, args.pdf, subtitle, comparisons)
+        outputs.study_pdf(
+            study,
+            result,
+            args.pdf,
+            subtitle,
+            comparisons,
+            positions=[(_RATIO_LABELS[p.id], p.position.text) for p in positions],
+        )
     saved = None
     if args.save:
         with services_for(args) as services:
@@ -141,7 +150,13 @@ def _study(args: argparse.Namespace) -> int:
                 result.table_version,
                 replace=args.replace,
             ).id
-    data = result_data(result) | {"comparisons": to_json(comparisons)}
+    data = result_data(result) | {
+        "comparisons": to_json(comparisons),
+        "regional_positions": [
+            {"indicator": p.id, "quartile": p.position.quartile, "text": p.position.text}
+            for p in positions
+        ],
+    }
     if args.json:
         print_json({**data, "saved_scenario_id": saved} if saved else data)
         return EXIT_OK
@@ -162,12 +177,35 @@ def _study(args: argparse.Namespace) -> int:
     for c in comparisons:
         cost = "—" if c.cost_per_uo is None else f"{c.cost_per_uo:,.2f} €"
         print(f"  vs {c.label} ({c.year}): cost per UO {cost}")
+    for p in positions:
+        print(f"  {p.id}: {p.position.text}")
     for path in (args.xlsx, args.pdf):
         if path:
             print(f"written: {path}")
     if saved:
         print(f"saved as scenario {saved}")
     return EXIT_OK
+
+
+_RATIO_LABELS = {"cost_per_uo": "Coût par UO Sté", "per_fte": "UO Sté par ETP"}
+
+
+def _positions(services: Any, establishment: Any, result: StudyResult) -> list[Any]:
+    """The study's ratios against an installed benchmarks file (library/positions.py)."""
+    from hospiperf_desktop.library.positions import sterilisation_positions
+
+    items = services.library.benchmarks()
+    if not items:
+        return []
+    placed: list[Any] = sterilisation_positions(
+        items,
+        cost_per_uo=result.cost_per_uo,
+        uo_per_fte=result.uo_per_fte,
+        kind=establishment.kind,
+        finess=establishment.finess,
+        year=result.year,
+    )
+    return placed
 
 
 def _origin(table: CategoryTable) -> str:

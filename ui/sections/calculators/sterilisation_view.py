@@ -81,6 +81,7 @@ class _CategoryRow:
 class SterilisationView(CalculatorView):
     calculator = "sterilisation"
     table_changed = Signal()
+    placed = Signal()  # the regional positions are shown
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
@@ -175,6 +176,10 @@ class SterilisationView(CalculatorView):
         self.comparisons_label = QLabel()
         self.comparisons_label.setWordWrap(True)
         self.comparisons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.regional_label = QLabel()
+        self.regional_label.setWordWrap(True)
+        self.regional_label.setTextFormat(Qt.TextFormat.RichText)
+        self.positions: list[tuple[str, str]] = []  # (indicator, regional position) shown
         self.pooling_button = QPushButton(self.tr("Mutualiser avec d'autres unités…"))
         self.pooling_button.setToolTip(
             self.tr(
@@ -191,6 +196,7 @@ class SterilisationView(CalculatorView):
             self.figures_label,
             self.structure_label,
             self.comparisons_label,
+            self.regional_label,
             self.pooling_button,
             self.table_label,
             self.chart_holder,
@@ -600,8 +606,14 @@ class SterilisationView(CalculatorView):
         """No result while a value is wrong: nothing stale stays on screen."""
         self.study = self.result = None
         self.total_label.setText("—")
-        for label in (self.figures_label, self.structure_label, self.comparisons_label):
+        for label in (
+            self.figures_label,
+            self.structure_label,
+            self.comparisons_label,
+            self.regional_label,
+        ):
             label.clear()
+        self.positions = []
         self.clear_chart()
 
     def _show(self, result: StudyResult) -> None:
@@ -661,6 +673,8 @@ class SterilisationView(CalculatorView):
             )
         self.table_label.setText(note)
         self.comparisons_label.clear()
+        self.regional_label.clear()
+        self.positions = []
         if self.isVisible():  # the chart and the comparisons once typing pauses
             self.chart_timer.start()
         self.computed.emit()
@@ -692,12 +706,49 @@ class SterilisationView(CalculatorView):
             on_success=shown,
         )
 
+    def _place_regionally(self, result: StudyResult) -> None:
+        """Cost per UO Sté and UO Sté per FTE against an installed benchmarks file."""
+        establishment = self.establishment
+        if establishment is None or self._services is None:
+            return
+        library = self.services.library
+
+        def job(_progress: Progress) -> list[Any]:
+            from hospiperf_desktop.library.positions import sterilisation_positions
+
+            items = library.benchmarks()
+            if not items:
+                return []
+            return sterilisation_positions(
+                items,
+                cost_per_uo=result.cost_per_uo,
+                uo_per_fte=result.uo_per_fte,
+                kind=establishment.kind,
+                finess=establishment.finess,
+                year=result.year,
+            )
+
+        def shown(placed: list[Any]) -> None:
+            if self.result is not result or not placed:
+                return
+            labels = {
+                "cost_per_uo": self.tr("Coût par UO Sté"),
+                "per_fte": self.tr("UO Sté par ETP"),
+            }
+            self.positions = [(labels[p.id], p.position.text) for p in placed]
+            rows = "".join(f"<li>{label} : {text}</li>" for label, text in self.positions)
+            self.regional_label.setText(self.tr("<b>Position régionale</b>") + f"<ul>{rows}</ul>")
+            self.placed.emit()
+
+        self._runner.run(job, on_success=shown)
+
     def _draw(self) -> None:
         result = self.result
         if result is None:
             return
         token = result
         self._compare(result)
+        self._place_regionally(result)
 
         def job(_progress: Progress) -> bytes:
             from hospiperf_desktop.activity.dashboard_outputs import chart_png
@@ -885,11 +936,12 @@ class SterilisationView(CalculatorView):
             return
         study, result = self.study, self.result
         subtitle = self.subtitle(study.unit or self.tr("Étude de stérilisation"))
+        positions = tuple(self.positions)
 
         def write(target: Path, progress: Progress) -> None:
             from hospiperf_desktop.calculators.sterilisation_outputs import study_pdf
 
-            study_pdf(study, result, target, subtitle, progress=progress)
+            study_pdf(study, result, target, subtitle, progress=progress, positions=positions)
 
         self.edition(
             self.tr("Imprimer l'étude de stérilisation en PDF"),
