@@ -239,6 +239,8 @@ class SterilisationView(CalculatorView):
         self._runner.run(lambda _p: tables.in_force(), on_success=self.use_table)
 
     def use_table(self, table: Any) -> None:
+        if table == self.table:
+            return  # unchanged: what is on screen (perhaps a file just read) is left alone
         self.table = table
         for category_id, row in self.category_rows.items():
             known = table.get(category_id)
