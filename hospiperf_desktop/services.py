@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from hospiperf_desktop.backup.service import BackupService
     from hospiperf_desktop.bundles.service import BundleService
     from hospiperf_desktop.calculators.service import CalculatorService
+    from hospiperf_desktop.calculators.sterilisation_tables import SterilisationTables
     from hospiperf_desktop.diagnostics.scoring import ScoreReport
     from hospiperf_desktop.library.package import SignerKey
     from hospiperf_desktop.library.service import ReferenceLibrary
@@ -96,6 +97,13 @@ class Services:
         from hospiperf_desktop.calculators.service import CalculatorService
 
         return CalculatorService(self.database, self.audit)
+
+    @cached_property
+    def sterilisation_tables(self) -> SterilisationTables:
+        """The sterilisation category table in force: ARS package, local copy or shipped."""
+        from hospiperf_desktop.calculators.sterilisation_tables import SterilisationTables
+
+        return SterilisationTables(self.database, self.audit)
 
     @cached_property
     def activity(self) -> ActivityModule:

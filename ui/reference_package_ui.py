@@ -46,6 +46,7 @@ def kind_text(kind: str) -> str:
         "lead_times": _tr("Délais d'approvisionnement"),
         "benchmarks": _tr("Repères régionaux"),
         "revocations": _tr("Liste de clés révoquées"),
+        "sterilisation": _tr("Coefficients des UO de stérilisation"),
     }.get(kind, kind)
 
 

@@ -21,14 +21,17 @@ from hospiperf_desktop.ars.models import (
     DiagnosticScore,
     EstablishmentRow,
     ImportedBundle,
+    SterilisationStudyRow,
     WorkUnitRow,
 )
 from hospiperf_desktop.library.benchmarks import (
+    STERILISATION_RATIOS,
     Distribution,
     Observation,
     dashboard_metric,
     diagnostic_metric,
     distributions,
+    sterilisation_metric,
     stock_metric,
     work_unit_metric,
 )
@@ -98,6 +101,21 @@ def _dashboard(session: Session, kinds: dict[str, str]) -> Iterator[Observation]
             )
 
 
+def _sterilisation(session: Session, kinds: dict[str, str]) -> Iterator[Observation]:
+    """Saved sterilisation studies: cost per UO Sté and UO Sté per FTE, in the study's year
+    (an establishment's last study of a year wins)."""
+    rows = session.scalars(select(SterilisationStudyRow).order_by(SterilisationStudyRow.id))
+    for row in rows:
+        kind = kinds.get(row.finess)
+        if kind is None:
+            continue
+        for ratio, value in (("cost_per_uo", row.cost_per_uo), ("per_fte", row.uo_per_fte)):
+            if value is not None:
+                metric = sterilisation_metric(ratio)
+                label = STERILISATION_RATIOS[ratio]
+                yield Observation("work_units", metric, label, row.year, row.finess, kind, value)
+
+
 def regional_distributions(session: Session) -> list[Distribution]:
     kinds = {
         finess: kind
@@ -108,5 +126,6 @@ def regional_distributions(session: Session) -> list[Distribution]:
         *_work_units(session, kinds),
         *_stock(session, kinds),
         *_dashboard(session, kinds),
+        *_sterilisation(session, kinds),
     ]
     return distributions(observations)

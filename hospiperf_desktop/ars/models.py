@@ -165,6 +165,23 @@ class PurchasingRow(ArsBase):
     __table_args__ = (UniqueConstraint("bundle_id", "scenario"),)
 
 
+class SterilisationStudyRow(ArsBase):
+    """A saved sterilisation cost study's figures (data/calculators/scenarios.json), for the
+    regional benchmarks. A table of its own, which `create_all` adds to a database made
+    before it (no schema upgrade); bundles imported before it have no rows here."""
+
+    __tablename__ = "ars_sterilisation_studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("ars_bundles.id"), index=True)
+    finess: Mapped[str] = mapped_column(String(9))
+    scenario: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int]
+    cost_per_uo: Mapped[float | None]
+    uo_per_fte: Mapped[float | None]
+    table_version: Mapped[str] = mapped_column(String(60))
+
+
 class BundleModule(ArsBase):
     """A module (diagnostics, activity, stock, calculators) a bundle brought.
 

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from hospiperf_desktop.ars.models import (
     EstablishmentRow,
     ImportedBundle,
     PurchasingRow,
+    SterilisationStudyRow,
     StockUnusualRow,
     TrustedKey,
     WorkUnitRow,
@@ -159,9 +161,12 @@ MODULE_TABLES: dict[str, type[DiagnosticScore | WorkUnitRow | CoverageRow | Purc
     "calculators": PurchasingRow,
 }
 # Rows a module brings besides its main table (replaced with it).
-MODULE_EXTRA_TABLES: dict[str, tuple[type[ActivityValueRow | StockUnusualRow], ...]] = {
+MODULE_EXTRA_TABLES: dict[
+    str, tuple[type[ActivityValueRow | StockUnusualRow | SterilisationStudyRow], ...]
+] = {
     "activity": (ActivityValueRow,),
     "stock": (StockUnusualRow,),
+    "calculators": (SterilisationStudyRow,),
 }
 _SCHEMA_LOCK = 0x4850_4152_5300  # PostgreSQL advisory lock held while the schema is prepared
 BUSY_TIMEOUT_SECONDS = 60  # SQLite: how long an import waits for another one to finish
@@ -839,6 +844,8 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
         stock_unusual.store(session, bundle, stock)
     _store_checks(session, bundle, payload.checks)
     for scenario in payload.scenarios:
+        if scenario["calculator"] == "sterilisation":
+            _store_sterilisation(session, bundle, scenario)
         if scenario["calculator"] != "purchasing":
             continue
         result = scenario["result"]
@@ -854,6 +861,39 @@ def _store(session: Session, bundle: ImportedBundle, payload: Payload) -> None:
                 rejected=int(result["rejected"]),
             )
         )
+
+
+def _ratio(value: Any) -> float | None:
+    """A study's ratio as the benchmarks take it: a finite number from 0 to 1e12, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and 0 <= value <= 1e12 else None
+
+
+def _store_sterilisation(
+    session: Session, bundle: ImportedBundle, scenario: dict[str, Any]
+) -> None:
+    """A sterilisation study's cost per UO Sté and UO Sté per FTE (the bundle schema does not
+    check a study's result: a study without a year or with no usable ratio is left out)."""
+    result = scenario["result"]
+    year = result.get("year") if isinstance(result, dict) else None
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        return
+    cost, per_fte = _ratio(result.get("cost_per_uo")), _ratio(result.get("uo_per_fte"))
+    if cost is None and per_fte is None:
+        return
+    version = result.get("table_version")
+    session.add(
+        SterilisationStudyRow(
+            bundle_id=bundle.id,
+            finess=bundle.finess,
+            scenario=str(scenario["name"])[:120],
+            year=year,
+            cost_per_uo=cost,
+            uo_per_fte=per_fte,
+            table_version=version[:60] if isinstance(version, str) else "",
+        )
+    )
 
 
 def _store_checks(session: Session, bundle: ImportedBundle, checks: dict[str, Any] | None) -> None:

@@ -36,6 +36,7 @@ ENTITY_LABELS = {
     "activity_value": "Valeur d'activité",
     "activity": "Activité",
     "uo_table": "Table d'unités d'œuvre",
+    "sterilisation_table": "Coefficients des UO de stérilisation",
     "uo_result": "Résultat d'unités d'œuvre",
     "stock": "Stock",
     "stock_import": "Import de stock",

@@ -58,11 +58,16 @@ class Category:
     provisional: bool
 
 
+TABLE_ORIGINS = ("shipped", "local", "package")
+
+
 @dataclass(frozen=True)
 class CategoryTable:
     version: str
     categories: tuple[Category, ...]
     source: str = ""
+    origin: str = "shipped"  # shipped | local (the user's copy) | package (an ARS package)
+    publisher: str = ""  # for a package: who published it
 
     def get(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -84,6 +89,89 @@ def shipped_table(params: Mapping[str, Any] | None = None) -> CategoryTable:
             for raw in data["categories"]
         ),
         source=str(data.get("source", "")),
+    )
+
+
+_LISTS = ("simplified", "detailed", "other")
+
+
+def table_to_dict(table: CategoryTable) -> dict[str, Any]:
+    """The table as a file (`calc sterilisation-table export`, an ARS package item)."""
+    return {
+        "format": 1,
+        "id": "sterilisation-categories",
+        "title": "Coefficients des UO de stérilisation",
+        "version": table.version,
+        "source": table.source,
+        "categories": [
+            {
+                "id": c.id,
+                "list": c.list,
+                "process": c.process,
+                "label": c.label,
+                "coefficient": c.coefficient,
+                "provisional": c.provisional,
+            }
+            for c in table.categories
+        ],
+    }
+
+
+def table_from_dict(
+    data: Any, where: str, origin: str = "shipped", publisher: str = ""
+) -> CategoryTable:
+    """A category table read from a file; ValueError naming the first bad entry."""
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise ValueError(f"{where}: not a category table of format 1")
+    version = data.get("version")
+    if not isinstance(version, str) or not 1 <= len(version) <= 40:
+        raise ValueError(f"{where}: version must be a text of 1 to 40 characters")
+    raw_categories = data.get("categories")
+    if not isinstance(raw_categories, list) or not raw_categories:
+        raise ValueError(f"{where}: categories must be a non-empty list")
+    categories = []
+    for i, raw in enumerate(raw_categories):
+        at = f"{where}: categories[{i}]"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{at} is not an object")
+        ident, label = raw.get("id"), raw.get("label")
+        if not isinstance(ident, str) or not 1 <= len(ident) <= 20:
+            raise ValueError(f"{at}.id must be a text of 1 to 20 characters")
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"{at}.label is required")
+        if raw.get("list") not in _LISTS:
+            raise ValueError(f"{at}.list must be one of {', '.join(_LISTS)}")
+        if raw.get("process") not in PROCESSES:
+            raise ValueError(f"{at}.process must be one of {', '.join(PROCESSES)}")
+        value = raw.get("coefficient")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(f"{at}.coefficient must be a finite number, 0 or more")
+        if not isinstance(raw.get("provisional", False), bool):
+            raise ValueError(f"{at}.provisional must be true or false")
+        categories.append(
+            Category(
+                ident,
+                raw["list"],
+                raw["process"],
+                label,
+                float(value),
+                bool(raw.get("provisional", False)),
+            )
+        )
+    ids = [c.id for c in categories]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{where}: a category id is listed twice")
+    return CategoryTable(
+        version=version,
+        categories=tuple(categories),
+        source=str(data.get("source", "")),
+        origin=origin,
+        publisher=publisher,
     )
 
 
@@ -185,6 +273,10 @@ class StudyResult:
     table_version: str
     provisional: bool
     provisional_categories: tuple[str, ...]
+    table_origin: str = "shipped"  # the table's origin (TABLE_ORIGINS); studies saved before
+    # it was recorded were all computed with the shipped table
+    table_publisher: str = ""
+    own_coefficients: tuple[str, ...] = ()  # categories whose coefficient the study set
 
 
 def equipment_charge(line: EquipmentLine, year: int) -> EquipmentCharge:
@@ -329,6 +421,9 @@ def compute(study: Study, table: CategoryTable | None = None) -> StudyResult:
         table_version=table.version,
         provisional=bool(provisional_categories),
         provisional_categories=provisional_categories,
+        table_origin=table.origin,
+        table_publisher=table.publisher,
+        own_coefficients=tuple(c.category for c in categories if c.category in study.coefficients),
     )
 
 

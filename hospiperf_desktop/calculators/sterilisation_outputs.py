@@ -181,6 +181,10 @@ def write_study_workbook(
                 ["Cycles par stérilisateur et par jour", result.cycles_per_steriliser_day],
                 ["Taux de charge des stérilisateurs", result.load_rate],
                 ["Version de la table des UO", result.table_version],
+                [
+                    "Origine de la table des UO",
+                    table_origin_label(result.table_origin, result.table_publisher),
+                ],
                 ["Coefficients provisoires", "oui" if result.provisional else "non"],
                 [
                     "Catégories au coefficient provisoire",
@@ -328,6 +332,32 @@ def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()
     return figure
 
 
+def table_origin_label(origin: str, publisher: str = "") -> str:
+    if origin == "package":
+        return "référentiel ARS" + (f" ({publisher})" if publisher else "")
+    if origin == "local":
+        return "table locale"
+    return "table livrée"
+
+
+def table_text(result: StudyResult) -> str:
+    """Which table gave the coefficients, its version, and which of them were provisional."""
+    text = (
+        f"Table des UO Sté : {table_origin_label(result.table_origin, result.table_publisher)},"
+        f" version {result.table_version}"
+    )
+    if result.own_coefficients:
+        text += " ; coefficients de l'étude pour : " + ", ".join(result.own_coefficients)
+    if result.provisional:
+        return (
+            text
+            + " ; coefficients PROVISOIRES pour : "
+            + ", ".join(result.provisional_categories)
+            + "."
+        )
+    return text + " ; aucun coefficient provisoire."
+
+
 def result_rows(result: StudyResult) -> list[list[str]]:
     return [
         ["Indicateur", "Valeur"],
@@ -348,11 +378,12 @@ def result_rows(result: StudyResult) -> list[list[str]]:
         ["Taux de charge des stérilisateurs", percent(result.load_rate)],
         [
             "Table des UO Sté",
-            result.table_version
+            f"{table_origin_label(result.table_origin, result.table_publisher)}"
+            f" {result.table_version}"
             + (
                 " — coefficients provisoires : " + ", ".join(result.provisional_categories)
                 if result.provisional
-                else " — coefficients saisis"
+                else " — aucun coefficient provisoire"
             ),
         ],
     ]
@@ -365,7 +396,9 @@ def study_pdf(
     subtitle: str,
     comparisons: Sequence[Comparison] = (),
     progress: Progress | None = None,
+    positions: Sequence[tuple[str, str]] = (),
 ) -> None:
+    """`positions`: (indicator, regional position) from an installed benchmark file."""
     labels = structure_labels()
     sections = [
         Section("Résultats", result_rows(result), (110.0, 64.0)),
@@ -418,13 +451,16 @@ def study_pdf(
                 (44.0, 14.0, 32.0, 26.0, 30.0, 28.0),
             )
         )
+    if positions:
+        sections.append(
+            Section(
+                "Position régionale",
+                [["Indicateur", "Position"], *[[label, text] for label, text in positions]],
+                (60.0, 114.0),
+            )
+        )
     notes = [
-        f"Table des UO Sté version {result.table_version} ; "
-        + (
-            "coefficients PROVISOIRES pour : " + ", ".join(result.provisional_categories) + "."
-            if result.provisional
-            else "tous les coefficients utilisés ont été saisis dans l'étude."
-        ),
+        table_text(result),
         "Coût total = coût direct × (1 + taux de frais de structure) ; un équipement compte"
         " valeur d'achat / durée d'amortissement pendant sa durée d'amortissement, puis sa"
         " seule maintenance.",

@@ -33,6 +33,7 @@ _ITEM_OPTIONS = {
     "lead_times": ("lead_times", "lead_times"),  # the listing schema: data/[a-z_]+/
     "benchmarks": ("benchmarks", "benchmarks"),
     "revocations": ("revocations", "revocations"),
+    "sterilisation": ("sterilisation", "sterilisation"),
 }
 
 

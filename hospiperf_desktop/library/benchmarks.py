@@ -214,6 +214,21 @@ def work_unit_metric(table_id: str, ratio: str) -> str:
     return f"work_units:{table_id}:{ratio}"
 
 
+# The sterilisation cost study's ratios (issue 18) are written in the `work_units` family, so
+# that a desktop made before them still installs a file that carries them (its schema knows
+# only the four families); no work-unit table has this id.
+STERILISATION_TABLE = "sterilisation-study"
+STERILISATION_RATIOS = {
+    "cost_per_uo": "Stérilisation — coût par UO Sté (€)",
+    "per_fte": "Stérilisation — UO Sté par ETP",
+}
+
+
+def sterilisation_metric(ratio: str) -> str:
+    """`cost_per_uo` or `per_fte` of the sterilisation cost study."""
+    return work_unit_metric(STERILISATION_TABLE, ratio)
+
+
 def stock_metric(category: str, location: str) -> str:
     return f"stock:{category}:{location}"
 

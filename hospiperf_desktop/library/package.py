@@ -48,7 +48,15 @@ from hospiperf_desktop.bundles.verify import (
 
 PACKAGE_FORMAT = "hospiperf-reference-package/1"
 PACKAGE_JSON = "data/package.json"
-ITEM_KINDS = ("questionnaire", "uo_table", "rules", "lead_times", "benchmarks", "revocations")
+ITEM_KINDS = (
+    "questionnaire",
+    "uo_table",
+    "rules",
+    "lead_times",
+    "benchmarks",
+    "revocations",
+    "sterilisation",
+)
 INFO_LABELS = (
     "Source-Organization",
     "Package-Kind",

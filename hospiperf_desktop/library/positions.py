@@ -17,12 +17,14 @@ from hospiperf_desktop.activity.dashboard import Dashboard
 from hospiperf_desktop.diagnostics.scoring import ScoreReport
 from hospiperf_desktop.library.benchmarks import (
     OVERSEAS,
+    STERILISATION_RATIOS,
     Distribution,
     Position,
     dashboard_metric,
     diagnostic_metric,
     is_overseas,
     position,
+    sterilisation_metric,
     stock_metric,
     work_unit_metric,
 )
@@ -136,4 +138,22 @@ def stock_positions(
         found = _place(items, stock_metric(category, location), kind, finess, weeks, year)
         if found is not None:
             out[(category, location)] = found
+    return out
+
+
+def sterilisation_positions(
+    items: Sequence[Distribution],
+    *,
+    cost_per_uo: float | None,
+    uo_per_fte: float | None,
+    kind: str,
+    finess: str,
+    year: int,
+) -> list[Placed]:
+    """A sterilisation study's cost per UO Sté and UO Sté per FTE against the region's."""
+    out = []
+    for ratio, value in (("cost_per_uo", cost_per_uo), ("per_fte", uo_per_fte)):
+        found = _place(items, sterilisation_metric(ratio), kind, finess, value, year)
+        if found is not None:
+            out.append(Placed(ratio, STERILISATION_RATIOS[ratio], found))
     return out

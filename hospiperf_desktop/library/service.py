@@ -25,6 +25,8 @@ from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
 from hospiperf_desktop.bundles.rules import read_rules, shipped_rule_pack
 from hospiperf_desktop.bundles.verify import BundleRejected
+from hospiperf_desktop.calculators.sterilisation import CategoryTable
+from hospiperf_desktop.calculators.sterilisation import table_from_dict as category_table
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateError, parse_template
 from hospiperf_desktop.errors import ConflictError
@@ -105,6 +107,17 @@ def _check_item(item: PackageItem) -> None:
         if (table.id, table.version) != (item.id, item.version):
             raise PackageRejected(
                 "bad_item", f"{item.path}: the table is {table.id} {table.version}"
+            )
+    elif item.kind == "sterilisation":
+        try:
+            categories = category_table(document, item.path, origin="package")
+        except ValueError as err:
+            raise PackageRejected(
+                "bad_item", f"{item.path}: not a sterilisation category table ({err})"
+            ) from None
+        if categories.version != item.version:
+            raise PackageRejected(
+                "bad_item", f"{item.path}: the table is version {categories.version}"
             )
     elif item.kind in _SCHEMAS:
         try:
@@ -351,6 +364,11 @@ class ReferenceLibrary:
             out += lead_times_from_dict(json.loads(content), f"{publisher}, {title} {version}")
         return out
 
+    def sterilisation_table(self) -> CategoryTable | None:
+        """The sterilisation category table in force from packages (calculators/
+        sterilisation_tables.py), or None."""
+        return installed_sterilisation_table(self._db)
+
     def benchmarks(self) -> list[Distribution]:
         return installed_benchmarks(self._db)
 
@@ -402,3 +420,30 @@ def installed_benchmarks(database: Database) -> list[Distribution]:
     for _id, _version, content in current_items(database, "benchmarks"):
         out += read_document(json.loads(content))
     return out
+
+
+def installed_sterilisation_table(database: Database) -> CategoryTable | None:
+    """The sterilisation category table of the last package installed with one (its
+    publisher named), or None."""
+    with database.read() as session:
+        row = session.execute(
+            select(
+                ReferenceItemRecord.item_id,
+                ReferenceItemRecord.content,
+                ReferencePackageRecord.publisher,
+            )
+            .join(
+                ReferencePackageRecord,
+                ReferenceItemRecord.package_id == ReferencePackageRecord.id,
+            )
+            .where(
+                ReferenceItemRecord.kind == "sterilisation",
+                ReferenceItemRecord.current.is_(True),
+            )
+            .order_by(ReferenceItemRecord.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    item_id, content, publisher = row
+    return category_table(json.loads(content), item_id, origin="package", publisher=publisher)

@@ -322,3 +322,34 @@ def test_pooling_typed_in_the_window_gives_the_hand_computed_cost_per_uo(
     assert view.study is not None and view.study.unit == "Stérilisation centrale"
     dialog.close()
     _settle(qtbot, window)
+
+
+def test_a_coefficient_typed_in_the_table_editor_is_saved_as_a_local_version_and_used(
+    qtbot, window, services
+) -> None:
+    view = _open(qtbot, window).sterilisation
+    _settle(qtbot, window)
+    qtbot.mouseClick(view.table_button, Qt.MouseButton.LeftButton)
+    dialog = view.table_dialog
+    qtbot.waitUntil(lambda: "VS2" in dialog.edits, timeout=10_000)
+    assert "Table livrée" in dialog.origin_label.text()
+    assert dialog.marks["VS2"].text() == "provisoire"
+    _type(qtbot, dialog.edits["VS2"], "2,5")
+    with qtbot.waitSignal(view.table_changed, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    local = services.sterilisation_tables.local()
+    assert local is not None and local.version == "2026.1-provisoire+local.1"
+    vs2, vs1, vs3 = (local.get(c) for c in ("VS2", "VS1", "VS3"))
+    assert vs2 is not None and (vs2.coefficient, vs2.provisional) == (2.5, False)
+    assert vs1 is not None and (vs1.coefficient, vs1.provisional) == (1.0, True)  # untouched
+    assert vs3 is not None and (vs3.coefficient, vs3.provisional) == (1.0, True)
+    assert "table locale, version 2026.1-provisoire+local.1" in dialog.origin_label.text()
+    dialog.close()
+
+    _type(qtbot, view.category_rows["VS2"].count, "300")
+    assert view.result is not None and view.result.uo_total == 750  # 300 × 2,5
+    note = view.table_label.text()
+    assert "table locale, version 2026.1-provisoire+local.1" in note
+    assert "PROVISOIRE" not in note
+    _settle(qtbot, window)

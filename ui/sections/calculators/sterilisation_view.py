@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -80,6 +80,8 @@ class _CategoryRow:
 
 class SterilisationView(CalculatorView):
     calculator = "sterilisation"
+    table_changed = Signal()
+    placed = Signal()  # the regional positions are shown
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
@@ -116,6 +118,16 @@ class SterilisationView(CalculatorView):
         self.extraction_button.clicked.connect(self.import_extraction)
         self.template_button = QPushButton(self.tr("Modèle Excel…"))
         self.template_button.clicked.connect(self.export_template)
+        self.table_button = QPushButton(self.tr("Coefficients…"))
+        self.table_button.setToolTip(
+            self.tr(
+                "La table locale des coefficients des catégories, saisie une fois pour toutes "
+                "les études (une nouvelle version à chaque enregistrement)"
+            )
+        )
+        self.table_button.setEnabled(False)
+        self.table_button.clicked.connect(self.open_table)
+        self.table_dialog: Any = None
 
         self.year = _field()
         self.year.setText(str(DEFAULT_YEAR))
@@ -164,6 +176,10 @@ class SterilisationView(CalculatorView):
         self.comparisons_label = QLabel()
         self.comparisons_label.setWordWrap(True)
         self.comparisons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.regional_label = QLabel()
+        self.regional_label.setWordWrap(True)
+        self.regional_label.setTextFormat(Qt.TextFormat.RichText)
+        self.positions: list[tuple[str, str]] = []  # (indicator, regional position) shown
         self.pooling_button = QPushButton(self.tr("Mutualiser avec d'autres unités…"))
         self.pooling_button.setToolTip(
             self.tr(
@@ -180,6 +196,7 @@ class SterilisationView(CalculatorView):
             self.figures_label,
             self.structure_label,
             self.comparisons_label,
+            self.regional_label,
             self.pooling_button,
             self.table_label,
             self.chart_holder,
@@ -197,7 +214,9 @@ class SterilisationView(CalculatorView):
         body.addWidget(result_scroll, 5)
         layout = QVBoxLayout(self)
         layout.addLayout(
-            self.tools(self.import_button, self.extraction_button, self.template_button)
+            self.tools(
+                self.import_button, self.extraction_button, self.template_button, self.table_button
+            )
         )
         layout.addWidget(self.origin_label)
         layout.addWidget(self.problem_label)
@@ -206,6 +225,47 @@ class SterilisationView(CalculatorView):
         for edit in self.findChildren(QLineEdit):
             if id(edit) not in own_rows:
                 edit.textEdited.connect(lambda _t: self.calculate())
+
+    # The table in force -------------------------------------------------------------------
+
+    def set_context(self, services: Any, establishment: Any) -> None:
+        super().set_context(services, establishment)
+        self.table_button.setEnabled(True)
+        self.reload_table()
+
+    def reload_table(self) -> None:
+        """Read the category table in force (ARS package, local copy, shipped) in the worker."""
+        tables = self.services.sterilisation_tables
+        self._runner.run(lambda _p: tables.in_force(), on_success=self.use_table)
+
+    def use_table(self, table: Any) -> None:
+        if table == self.table:
+            return  # unchanged: what is on screen (perhaps a file just read) is left alone
+        self.table = table
+        for category_id, row in self.category_rows.items():
+            known = table.get(category_id)
+            if known is None:
+                row.coefficient.setPlaceholderText("")
+                row.coefficient.setToolTip(self.tr("Catégorie absente de la table en vigueur"))
+                continue
+            value = decimal_text(known.coefficient)
+            row.coefficient.setPlaceholderText(value + (" ?" if known.provisional else ""))
+            row.coefficient.setToolTip(
+                (
+                    self.tr("Vide : coefficient provisoire de la table (%1)")
+                    if known.provisional
+                    else self.tr("Vide : coefficient de la table (%1)")
+                ).replace("%1", value)
+            )
+        self.calculate()
+        self.table_changed.emit()
+
+    def open_table(self) -> None:
+        from ui.sections.calculators.sterilisation_table_dialog import SterilisationTableDialog
+
+        self.table_dialog = SterilisationTableDialog(self.services, self._runner, self)
+        self.table_dialog.saved.connect(lambda _t: self.reload_table())
+        self.table_dialog.open()
 
     def month_names(self) -> dict[int | None, str]:
         names = (
@@ -548,8 +608,14 @@ class SterilisationView(CalculatorView):
         """No result while a value is wrong: nothing stale stays on screen."""
         self.study = self.result = None
         self.total_label.setText("—")
-        for label in (self.figures_label, self.structure_label, self.comparisons_label):
+        for label in (
+            self.figures_label,
+            self.structure_label,
+            self.comparisons_label,
+            self.regional_label,
+        ):
             label.clear()
+        self.positions = []
         self.clear_chart()
 
     def _show(self, result: StudyResult) -> None:
@@ -589,7 +655,15 @@ class SterilisationView(CalculatorView):
             for p in STRUCTURE_PARTS
         )
         self.structure_label.setText(self.tr("<b>Structure du coût</b>") + f"<table>{rows}</table>")
-        note = self.tr("Table des UO Sté version %1.").replace("%1", result.table_version)
+        origin = {
+            "package": self.tr("référentiel ARS (%1)").replace("%1", result.table_publisher),
+            "local": self.tr("table locale"),
+        }.get(result.table_origin, self.tr("table livrée"))
+        note = (
+            self.tr("Table des UO Sté : %1, version %2.")
+            .replace("%1", origin)
+            .replace("%2", result.table_version)
+        )
         if result.provisional:
             note += " " + self.tr(
                 "Résultat PROVISOIRE : coefficient de la table non confirmé pour %1 ; saisissez "
@@ -601,6 +675,8 @@ class SterilisationView(CalculatorView):
             )
         self.table_label.setText(note)
         self.comparisons_label.clear()
+        self.regional_label.clear()
+        self.positions = []
         if self.isVisible():  # the chart and the comparisons once typing pauses
             self.chart_timer.start()
         self.computed.emit()
@@ -632,12 +708,49 @@ class SterilisationView(CalculatorView):
             on_success=shown,
         )
 
+    def _place_regionally(self, result: StudyResult) -> None:
+        """Cost per UO Sté and UO Sté per FTE against an installed benchmarks file."""
+        establishment = self.establishment
+        if establishment is None or self._services is None:
+            return
+        library = self.services.library
+
+        def job(_progress: Progress) -> list[Any]:
+            from hospiperf_desktop.library.positions import sterilisation_positions
+
+            items = library.benchmarks()
+            if not items:
+                return []
+            return sterilisation_positions(
+                items,
+                cost_per_uo=result.cost_per_uo,
+                uo_per_fte=result.uo_per_fte,
+                kind=establishment.kind,
+                finess=establishment.finess,
+                year=result.year,
+            )
+
+        def shown(placed: list[Any]) -> None:
+            if self.result is not result or not placed:
+                return
+            labels = {
+                "cost_per_uo": self.tr("Coût par UO Sté"),
+                "per_fte": self.tr("UO Sté par ETP"),
+            }
+            self.positions = [(labels[p.id], p.position.text) for p in placed]
+            rows = "".join(f"<li>{label} : {text}</li>" for label, text in self.positions)
+            self.regional_label.setText(self.tr("<b>Position régionale</b>") + f"<ul>{rows}</ul>")
+            self.placed.emit()
+
+        self._runner.run(job, on_success=shown)
+
     def _draw(self) -> None:
         result = self.result
         if result is None:
             return
         token = result
         self._compare(result)
+        self._place_regionally(result)
 
         def job(_progress: Progress) -> bytes:
             from hospiperf_desktop.activity.dashboard_outputs import chart_png
@@ -825,11 +938,12 @@ class SterilisationView(CalculatorView):
             return
         study, result = self.study, self.result
         subtitle = self.subtitle(study.unit or self.tr("Étude de stérilisation"))
+        positions = tuple(self.positions)
 
         def write(target: Path, progress: Progress) -> None:
             from hospiperf_desktop.calculators.sterilisation_outputs import study_pdf
 
-            study_pdf(study, result, target, subtitle, progress=progress)
+            study_pdf(study, result, target, subtitle, progress=progress, positions=positions)
 
         self.edition(
             self.tr("Imprimer l'étude de stérilisation en PDF"),
