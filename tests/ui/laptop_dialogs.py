@@ -313,6 +313,13 @@ def calculator_dialogs(walker: Walker, calculators: QWidget) -> None:
         walker.wait()
         walker.dialog("dialogue-ouvrir-scenario", view.open_scenario)
         break
+    for number in range(tabs.count()):
+        view = tabs.widget(number)
+        if getattr(view, "table_button", None) is None:
+            continue
+        tabs.setCurrentIndex(number)
+        walker.wait(rounds=10)  # the table in force is read in the worker
+        walker.dialog("dialogue-coefficients-sterilisation", view.table_button.click)
     tabs.setCurrentIndex(0)
     walker.wait()
 

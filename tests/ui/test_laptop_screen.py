@@ -34,7 +34,7 @@ EXPECTED = {
     "dialogue-suppression-etablissement", "dialogue-valeur-inhabituelle",
     "dialogue-point-decimal", "dialogue-import-inhabituel", "dialogue-copie-table-uo",
     "dialogue-ligne-uo", "dialogue-enregistrer-scenario", "dialogue-ouvrir-scenario",
-    "dialogue-paquet-reference",
+    "dialogue-paquet-reference", "dialogue-coefficients-sterilisation",
     "assistant-import-stock-colonnes", "assistant-import-stock-controles",
     "assistant-import-stock-resultat",
 }  # fmt: skip

@@ -118,7 +118,7 @@ class SterilisationView(CalculatorView):
         self.extraction_button.clicked.connect(self.import_extraction)
         self.template_button = QPushButton(self.tr("Modèle Excel…"))
         self.template_button.clicked.connect(self.export_template)
-        self.table_button = QPushButton(self.tr("Coefficients…"))
+        self.table_button = QPushButton(self.tr("Table des coefficients…"))
         self.table_button.setToolTip(
             self.tr(
                 "La table locale des coefficients des catégories, saisie une fois pour toutes "
@@ -134,7 +134,13 @@ class SterilisationView(CalculatorView):
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("Stérilisation centrale"))
         head = QFormLayout()
-        head.addRow(self.tr("Année de l'étude :"), self.year)
+        # The category table is an input of every study: its button sits with the study's
+        # head, which leaves the tab's buttons room at 1366 px.
+        year_row = QHBoxLayout()
+        year_row.addWidget(self.year)
+        year_row.addStretch(1)
+        year_row.addWidget(self.table_button)
+        head.addRow(self.tr("Année de l'étude :"), year_row)
         head.addRow(self.tr("Unité :"), self.unit)
         self.period = QComboBox()
         for month, name in self.month_names().items():
@@ -214,9 +220,7 @@ class SterilisationView(CalculatorView):
         body.addWidget(result_scroll, 5)
         layout = QVBoxLayout(self)
         layout.addLayout(
-            self.tools(
-                self.import_button, self.extraction_button, self.template_button, self.table_button
-            )
+            self.tools(self.import_button, self.extraction_button, self.template_button)
         )
         layout.addWidget(self.origin_label)
         layout.addWidget(self.problem_label)
