@@ -40,6 +40,10 @@ from hospiperf_desktop.storage.health import (
 _WRITE_OPTION = "hospiperf_write"
 BUSY_TIMEOUT_SECONDS = 30
 BACKUP_MMAP_BYTES = 1 << 30
+# SQLite locks a few bytes at this offset of the database file (its "pending byte"); on
+# Windows those locks are mandatory, so a plain read of a file larger than this, made while
+# a connection holds the database, fails there: such files take the page copy instead.
+SQLITE_PENDING_BYTE = 0x4000_0000
 FRENCH = "french"
 
 
@@ -202,6 +206,8 @@ class Database:
             source.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if wal.exists() and wal.stat().st_size > 0:
                 return False
+            if not file_copy_possible(self.path.stat().st_size):  # checkpointed: its size
+                return False
             shutil.copyfile(self.path, target)
             return True
         finally:
@@ -209,6 +215,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def file_copy_possible(size: int, system: str = os.name) -> bool:
+    """Whether the database file's bytes can be read while SQLite holds it: not on Windows
+    once the file reaches SQLite's locked pending byte (1 GiB)."""
+    return system != "nt" or size <= SQLITE_PENDING_BYTE
 
 
 def _page_copy(source: sqlite3.Connection, target: Path) -> None:

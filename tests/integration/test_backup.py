@@ -224,6 +224,35 @@ def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
     assert len(page_copies) == (1 if held_wal else 0), "the way the test names is the way taken"
 
 
+def test_on_windows_a_database_past_sqlites_locked_byte_is_copied_page_by_page(
+    services: Services, db_file: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Windows locks SQLite's pending byte (at 1 GiB) for real: reading a bigger file while
+    the database is open would fail there, so such a file takes the page copy."""
+    assert database_module.file_copy_possible(2 << 30, "posix")
+    assert database_module.file_copy_possible(database_module.SQLITE_PENDING_BYTE, "nt")
+    assert not database_module.file_copy_possible(database_module.SQLITE_PENDING_BYTE + 1, "nt")
+    _fill(services)
+    page_copies: list[Path] = []
+    real_page_copy = database_module._page_copy
+
+    def counting_page_copy(source: sqlite3.Connection, target: Path) -> None:
+        page_copies.append(target)
+        real_page_copy(source, target)
+
+    monkeypatch.setattr(database_module, "_page_copy", counting_page_copy)
+    # This small file plays a big one on Windows: the locked byte put below its size.
+    monkeypatch.setattr(database_module, "SQLITE_PENDING_BYTE", 4096)
+    real_possible = database_module.file_copy_possible
+    monkeypatch.setattr(
+        database_module, "file_copy_possible", lambda size: real_possible(size, "nt")
+    )
+    target = tmp_path / "copy.sqlite"
+    services.database.backup_to(target)
+    assert page_copies == [target]
+    assert dump(target) == dump(db_file)
+
+
 def test_backups_taken_while_another_process_writes_and_checkpoints_are_each_a_snapshot(
     services: Services, db_file: Path, tmp_path: Path
 ) -> None:
