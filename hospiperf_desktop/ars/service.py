@@ -336,6 +336,15 @@ class Consolidation:
         problem = _finess_problem(successor.finess)
         if problem is not None:
             raise ValidationError([FieldIssue("finess", problem.code, problem.message)])
+        if self.revoked & {successor.old.fingerprint, successor.new.fingerprint}:
+            # A stolen computer's key can sign a successor too: once the ARS has revoked
+            # it, only a key read out over the phone replaces it (`ars keys --add`).
+            raise ConflictError(
+                "the key that signed this successor, or the new key, is on the revocation"
+                " list given: nothing was trusted; call the establishment to read the new"
+                " key's fingerprint and add it with --add",
+                "revoked_key",
+            )
         trusted = {key.fingerprint for key in self.trusted().get(successor.finess, [])}
         if successor.old.fingerprint not in trusted:
             raise ConflictError(

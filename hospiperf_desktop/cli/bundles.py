@@ -127,6 +127,12 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="trust a new establishment key signed by the key trusted for its FINESS",
     )
+    trust.add_argument(
+        "--revocations",
+        type=existing_file,
+        metavar="FILE",
+        help="the ARS's revocation list: a successor signed by a key on it is refused",
+    )
     trust.add_argument("--json", action="store_true")
     trust.set_defaults(handler=_ars_keys)
     trust.add_argument(
@@ -500,7 +506,9 @@ def _ars_keys(args: argparse.Namespace) -> int:
     if args.db_url is None:
         raise CliError("ars keys needs --db-url URL (or 'ars keys generate --out DIR')")
 
+    revoked = _revoked(args.revocations) if args.revocations else frozenset()
     consolidation = Consolidation(args.db_url, getpass.getuser())
+    consolidation.revoked = revoked
     try:
         if args.add:
             added = consolidation.trust(_trusted(args.add))

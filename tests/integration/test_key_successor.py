@@ -176,3 +176,35 @@ def test_a_hostile_successor_file_is_refused_in_one_short_line_and_trusts_nothin
     assert not any(ord(c) < 32 and c not in "\n" for c in err)
     code, out, _err = cli("ars", "keys", "--db-url", url, "--json")
     assert len(json.loads(out)) == 1
+
+
+def test_a_successor_signed_by_a_key_the_ars_revoked_trusts_nothing(
+    cli: Cli, db: Path, tmp_path: Path, first_bundle, monkeypatch
+) -> None:
+    """Whoever stole the laptop holds the old key and could sign a successor of their own:
+    once the ARS revoked that key, only a key read out over the phone replaces it."""
+    finess, _before = first_bundle
+    url = _ars_trusting_the_first_key(db, tmp_path, finess)
+    old_fingerprint = data_fingerprint(db, tmp_path)
+    made = _replace_key(cli, finess, monkeypatch, old=PASSPHRASE)
+    listing = tmp_path / "revocations.json"
+    entry = {"finess": finess, "fingerprint": old_fingerprint, "revoked_on": "2026-12-05"}
+    document = {"format": "hospiperf-revocations/1", "created": "2026-12-05"}
+    document["revoked"] = [{**entry, "reason": "ordinateur volé"}]
+    listing.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    code, _out, err = cli(
+        "ars", "keys", "--db-url", url, "--successor", made["successor_path"],
+        "--revocations", str(listing),
+    )  # fmt: skip
+    assert code == 2 and "revocation list" in err and "Traceback" not in err, err
+    code, out, _err = cli("ars", "keys", "--db-url", url, "--json")
+    assert [row["fingerprint"] for row in json.loads(out)] == [old_fingerprint]
+
+    # Read out over the phone, the new key is added by hand; the list does not stand in the way.
+    code, out, err = cli(
+        "ars", "keys", "--db-url", url, "--add", str(db.parent / "keys" / f"{finess}.pub.json"),
+        "--revocations", str(listing), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert made["fingerprint"] in {row["fingerprint"] for row in json.loads(out)}
