@@ -125,7 +125,7 @@ def _study(args: argparse.Namespace) -> int:
                     establishment.id, study.year, exclude_name=args.save
                 )
             ]
-            positions = _positions(services, establishment, result)
+            positions = services.library.sterilisation_positions(result, establishment)
     if args.xlsx:
         outputs.write_study_workbook(study, args.xlsx, result, comparisons=comparisons)
     if args.pdf:
@@ -188,24 +188,6 @@ def _study(args: argparse.Namespace) -> int:
 
 
 _RATIO_LABELS = {"cost_per_uo": "Coût par UO Sté", "per_fte": "UO Sté par ETP"}
-
-
-def _positions(services: Any, establishment: Any, result: StudyResult) -> list[Any]:
-    """The study's ratios against an installed benchmarks file (library/positions.py)."""
-    from hospiperf_desktop.library.positions import sterilisation_positions
-
-    items = services.library.benchmarks()
-    if not items:
-        return []
-    placed: list[Any] = sterilisation_positions(
-        items,
-        cost_per_uo=result.cost_per_uo,
-        uo_per_fte=result.uo_per_fte,
-        kind=establishment.kind,
-        finess=establishment.finess,
-        year=result.year,
-    )
-    return placed
 
 
 def _origin(table: CategoryTable) -> str:

@@ -25,11 +25,12 @@ from hospiperf_desktop.bundles.checks import RulePack
 from hospiperf_desktop.bundles.payload import validate
 from hospiperf_desktop.bundles.rules import read_rules, shipped_rule_pack
 from hospiperf_desktop.bundles.verify import BundleRejected
-from hospiperf_desktop.calculators.sterilisation import CategoryTable
+from hospiperf_desktop.calculators.sterilisation import CategoryTable, StudyResult
 from hospiperf_desktop.calculators.sterilisation import table_from_dict as category_table
 from hospiperf_desktop.diagnostics.library import QuestionnaireLibrary
 from hospiperf_desktop.diagnostics.loader import TemplateError, parse_template
 from hospiperf_desktop.errors import ConflictError
+from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.library.benchmarks import Distribution, read_document
 from hospiperf_desktop.library.package import (
     Package,
@@ -39,7 +40,7 @@ from hospiperf_desktop.library.package import (
     item_json,
     read_package,
 )
-from hospiperf_desktop.library.positions import Peers
+from hospiperf_desktop.library.positions import Peers, Placed, sterilisation_positions
 from hospiperf_desktop.library.revocations import Revocations, revoked_keys
 from hospiperf_desktop.stock.parameters import LeadTimeProfile, lead_times_from_dict
 from hospiperf_desktop.storage.database import Database
@@ -375,6 +376,23 @@ class ReferenceLibrary:
     def peers(self, kind: str, finess: str) -> Peers:
         """The installed benchmarks with the establishment they are read for."""
         return Peers(kind, finess, tuple(self.benchmarks()))
+
+    def sterilisation_positions(
+        self, result: StudyResult, establishment: Establishment
+    ) -> list[Placed]:
+        """A sterilisation study's cost per UO Sté and UO Sté per FTE against the installed
+        benchmarks ([] when none is installed)."""
+        items = self.benchmarks()
+        if not items:
+            return []
+        return sterilisation_positions(
+            items,
+            cost_per_uo=result.cost_per_uo,
+            uo_per_fte=result.uo_per_fte,
+            kind=establishment.kind,
+            finess=establishment.finess,
+            year=result.year,
+        )
 
     def revoked(self) -> Revocations:
         """The keys on every revocation list installed, any version (library/revocations.py).

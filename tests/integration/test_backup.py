@@ -189,19 +189,25 @@ def _uncheckpointed_reader(db: Path) -> sqlite3.Connection:
     return writer
 
 
-@pytest.mark.parametrize("held_wal", [False, True], ids=["file-copy", "page-copy"])
-def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
-    services: Services, db_file: Path, tmp_path: Path, held_wal: bool, monkeypatch
-) -> None:
-    db = db_file
-    page_copies: list[Path] = []
+@pytest.fixture
+def page_copies(monkeypatch) -> list[Path]:
+    """The targets the page copy (SQLite's backup API) wrote, the copy itself unchanged."""
+    copies: list[Path] = []
     real_page_copy = database_module._page_copy
 
     def counting_page_copy(source: sqlite3.Connection, target: Path) -> None:
-        page_copies.append(target)
+        copies.append(target)
         real_page_copy(source, target)
 
     monkeypatch.setattr(database_module, "_page_copy", counting_page_copy)
+    return copies
+
+
+@pytest.mark.parametrize("held_wal", [False, True], ids=["file-copy", "page-copy"])
+def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
+    services: Services, db_file: Path, tmp_path: Path, held_wal: bool, page_copies: list[Path]
+) -> None:
+    db = db_file
     _fill(services)
     reader = _uncheckpointed_reader(db) if held_wal else None
     try:
@@ -225,7 +231,7 @@ def test_a_backup_holds_every_committed_row_whichever_way_it_is_copied(
 
 
 def test_on_windows_a_database_past_sqlites_locked_byte_is_copied_page_by_page(
-    services: Services, db_file: Path, tmp_path: Path, monkeypatch
+    services: Services, db_file: Path, tmp_path: Path, page_copies: list[Path], monkeypatch
 ) -> None:
     """Windows locks SQLite's pending byte (at 1 GiB) for real: reading a bigger file while
     the database is open would fail there, so such a file takes the page copy."""
@@ -233,14 +239,6 @@ def test_on_windows_a_database_past_sqlites_locked_byte_is_copied_page_by_page(
     assert database_module.file_copy_possible(database_module.SQLITE_PENDING_BYTE, "nt")
     assert not database_module.file_copy_possible(database_module.SQLITE_PENDING_BYTE + 1, "nt")
     _fill(services)
-    page_copies: list[Path] = []
-    real_page_copy = database_module._page_copy
-
-    def counting_page_copy(source: sqlite3.Connection, target: Path) -> None:
-        page_copies.append(target)
-        real_page_copy(source, target)
-
-    monkeypatch.setattr(database_module, "_page_copy", counting_page_copy)
     # This small file plays a big one on Windows: the locked byte put below its size.
     monkeypatch.setattr(database_module, "SQLITE_PENDING_BYTE", 4096)
     real_possible = database_module.file_copy_possible

@@ -720,19 +720,7 @@ class SterilisationView(CalculatorView):
         library = self.services.library
 
         def job(_progress: Progress) -> list[Any]:
-            from hospiperf_desktop.library.positions import sterilisation_positions
-
-            items = library.benchmarks()
-            if not items:
-                return []
-            return sterilisation_positions(
-                items,
-                cost_per_uo=result.cost_per_uo,
-                uo_per_fte=result.uo_per_fte,
-                kind=establishment.kind,
-                finess=establishment.finess,
-                year=result.year,
-            )
+            return library.sterilisation_positions(result, establishment)
 
         def shown(placed: list[Any]) -> None:
             if self.result is not result or not placed:
