@@ -472,8 +472,9 @@ class Consolidation:
             )
         try:
             payload = read_payload(verified)  # every document checked before any write
-        except BundleRejected as err:
-            return refused(err.reason, f"{path.name}: {err}")
+        except BundleRejected as err:  # every document's problem, not just the first
+            failures = tuple((reason, f"{path.name}: {text}") for reason, text in err.failures)
+            return refused(err.reason, f"{path.name}: {err}", failures=failures)
         from hospiperf_desktop.bundles.personal_data import scan_payload_files
 
         findings = scan_payload_files([*verified.json.items(), *verified.csv.items()])

@@ -220,59 +220,84 @@ def _finess(name: str, value: str, expected: str) -> None:
 
 
 def read_payload(verified: VerifiedBundle) -> Payload:
-    """Parse and check every JSON document the consolidation reads, before any write."""
+    """Parse and check every JSON document the consolidation reads, before any write.
+
+    Raises BundleRejected naming the first problem, with every problem found in its
+    `failures` (each document is checked even when another one failed; without a sound
+    summary and establishment record nothing further can be checked)."""
     files = verified.json
     info = verified.info
+    found: list[BundleRejected] = []
+
+    def load(name: str, schema: str) -> Any:
+        try:
+            return _load(files, name, schema)
+        except BundleRejected as err:
+            found.append(err)
+            return None
+
     for name in verified.payload_names:
         if name.endswith(".json") and name not in files:
-            raise _refuse(name, "too large to be read by the consolidation", "too_large")
-    if SUMMARY not in files:
-        raise _refuse(SUMMARY, "missing: the bundle has no summary")
-    if ESTABLISHMENT not in files:
-        raise _refuse(ESTABLISHMENT, "missing: the bundle has no establishment record")
-    summary = _load(files, SUMMARY, "bundle-summary")
-    establishment = _load(files, ESTABLISHMENT, "bundle-establishment")
-    _finess(SUMMARY, summary["finess"], info["FINESS"])
-    _finess(ESTABLISHMENT, establishment["finess"], info["FINESS"])
+            found.append(_refuse(name, "too large to be read by the consolidation", "too_large"))
+    for name, what in ((SUMMARY, "summary"), (ESTABLISHMENT, "establishment record")):
+        if name not in files:
+            found.append(_refuse(name, f"missing: the bundle has no {what}"))
+    summary = load(SUMMARY, "bundle-summary") if SUMMARY in files else None
+    establishment = load(ESTABLISHMENT, "bundle-establishment") if ESTABLISHMENT in files else None
+    if summary is None or establishment is None:
+        raise _all(found)
+    for name, document in ((SUMMARY, summary), (ESTABLISHMENT, establishment)):
+        try:
+            _finess(name, document["finess"], info["FINESS"])
+        except BundleRejected as err:
+            found.append(err)
     if summary["period"] != info["Period"]:
-        raise _refuse(
-            SUMMARY, f"period {summary['period']!r} differs from bag-info.txt's {info['Period']!r}"
+        found.append(
+            _refuse(
+                SUMMARY,
+                f"period {summary['period']!r} differs from bag-info.txt's {info['Period']!r}",
+            )
         )
     modules = tuple(sorted(summary["modules"]))
     checks = None
     if CHECKS in files:
-        checks = _load(files, CHECKS, "bundle-checks")
+        checks = load(CHECKS, "bundle-checks")
     elif summary["format"] != "hospiperf-bundle/1":
-        raise _refuse(CHECKS, "missing: a bundle of this format carries its checks")
+        found.append(_refuse(CHECKS, "missing: a bundle of this format carries its checks"))
     documents: dict[str, Any] = {}
     for name, (schema, module) in _DOCUMENTS.items():
         if module is None or name not in files:
             continue
         if module not in modules:
-            raise _refuse(name, f"present, but the module {module!r} is not in {SUMMARY}")
-        documents[name] = _load(files, name, schema)
+            found.append(_refuse(name, f"present, but the module {module!r} is not in {SUMMARY}"))
+            continue
+        documents[name] = load(name, schema)
     work_units: dict[int, list[dict[str, Any]]] = {}
     activity: dict[int, dict[str, Any]] = {}
     for name in verified.payload_names:
         match = _PER_YEAR.match(name)
         if match is None:
             if name.startswith("data/activity/") and name.endswith(".json"):
-                raise _refuse(name, "unexpected file name (activity-<year>.json expected)")
+                found.append(_refuse(name, "unexpected file name (activity-<year>.json expected)"))
             continue
         kind, year_text = match.groups()
         if not _YEAR.match(year_text) or not 1900 <= int(year_text) <= 2200:
-            raise _refuse(name, f"the file name does not end in a year ({year_text!r})")
+            found.append(_refuse(name, f"the file name does not end in a year ({year_text!r})"))
+            continue
         if "activity" not in modules:
-            raise _refuse(name, f"present, but the module 'activity' is not in {SUMMARY}")
+            found.append(_refuse(name, f"present, but the module 'activity' is not in {SUMMARY}"))
+            continue
         if kind == "activity":
-            activity[int(year_text)] = _load(files, name, "bundle-activity")
+            activity[int(year_text)] = load(name, "bundle-activity")
         else:
-            work_units[int(year_text)] = _load(files, name, "bundle-work-units")
-    scenarios = documents.get(SCENARIOS, [])
+            work_units[int(year_text)] = load(name, "bundle-work-units")
+    scenarios = documents.get(SCENARIOS) or []
     names = [s["name"] for s in scenarios if s["calculator"] == "purchasing"]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise _refuse(SCENARIOS, f"two purchasing scenarios are named {duplicates[0]!r}")
+        found.append(_refuse(SCENARIOS, f"two purchasing scenarios are named {duplicates[0]!r}"))
+    if found:
+        raise _all(found)
     return Payload(
         modules=modules,
         establishment=establishment,
@@ -283,6 +308,13 @@ def read_payload(verified: VerifiedBundle) -> Payload:
         activity=activity,
         checks=checks,
     )
+
+
+def _all(found: list[BundleRejected]) -> BundleRejected:
+    """The first problem, carrying every one found (each once) in its `failures`."""
+    first = found[0]
+    first.failures = tuple(dict.fromkeys((str(e.reason), str(e)) for e in found))
+    return first
 
 
 def check_bundle(

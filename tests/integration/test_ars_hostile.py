@@ -185,6 +185,34 @@ def test_a_signed_bundle_with_a_malformed_payload_is_refused_and_the_batch_goes_
         consolidation.close()
 
 
+def test_every_malformed_document_of_a_bundle_is_listed_not_just_the_first(
+    services: Services, tmp_path: Path
+) -> None:
+    """Whoever mends a refused bundle learns every document to mend in one receipt."""
+
+    def two_broken(files: dict[str, bytes]) -> dict[str, bytes]:
+        files = _set("data/diagnostics.json", json.dumps([{**_DIAGNOSTIC, "axes": "A"}]).encode())(
+            files
+        )
+        return _json_edit(WORK_UNITS, lambda d: "not a list")(files)
+
+    good = make_bundle(services, tmp_path / "bon.zip")
+    bad = resign(services, good, tmp_path / "mauvais.zip", payload=two_broken)
+    finess = services.establishments.list()[0].finess
+    consolidation = Consolidation(f"sqlite:///{tmp_path / 'ars.sqlite'}", "ARS test")
+    try:
+        consolidation.trust(_keys(services, [finess]))
+        [refused] = consolidation.import_bundles([bad])
+    finally:
+        consolidation.close()
+    assert (refused.status, refused.reason) == ("refused", "bad_payload")
+    places = [message for _reason, message in refused.failures]
+    assert len(places) == 2, places
+    assert any("data/diagnostics.json" in m and "/0/axes" in m for m in places), places
+    assert any(WORK_UNITS in m for m in places), places
+    assert all(m.startswith("mauvais.zip: ") for m in places), places
+
+
 def test_an_unexpected_failure_of_one_bundle_is_a_refusal_not_a_stop(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
