@@ -105,8 +105,9 @@ def _choosing(path: Path) -> Iterator[None]:
         QFileDialog.getOpenFileName = original  # type: ignore[method-assign]
 
 
-def _modal(walker: Walker, name: str, tries: int = 500) -> None:
-    """The next dialog run with `exec()`: visited from inside its loop, then accepted."""
+def _modal(walker: Walker, name: str, tries: int = 500, *, accept: bool = True) -> None:
+    """The next dialog run with `exec()`: visited from inside its loop, then accepted (or
+    closed, when `accept` is false)."""
 
     def look(left: int) -> None:
         box = QApplication.activeModalWidget()
@@ -115,7 +116,10 @@ def _modal(walker: Walker, name: str, tries: int = 500) -> None:
                 QTimer.singleShot(20, lambda: look(left - 1))
             return
         walker.visit(name, box)
-        box.accept()
+        if accept:
+            box.accept()
+        else:
+            box.reject()
 
     QTimer.singleShot(0, lambda: look(tries))
 
@@ -252,6 +256,9 @@ def diagnostic_dialogs(walker: Walker, diagnostics: QWidget) -> None:
     walker.dialog("dialogue-nouvelle-action", plan.add_action)
     plan.table.selectRow(0)
     walker.dialog("dialogue-action", plan.edit_selected)
+    _modal(walker, "dialogue-rouvrir-diagnostic", accept=False)  # the reason asked, not given
+    diagnostics.reopen_current()  # type: ignore[attr-defined]
+    walker.wait()
     diagnostics.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
     diagnostics.back_to_list()  # type: ignore[attr-defined]
     walker.wait()

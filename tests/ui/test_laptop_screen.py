@@ -35,6 +35,7 @@ EXPECTED = {
     "dialogue-point-decimal", "dialogue-import-inhabituel", "dialogue-copie-table-uo",
     "dialogue-ligne-uo", "dialogue-enregistrer-scenario", "dialogue-ouvrir-scenario",
     "dialogue-paquet-reference", "dialogue-coefficients-sterilisation",
+    "dialogue-rouvrir-diagnostic",
     "assistant-import-stock-colonnes", "assistant-import-stock-controles",
     "assistant-import-stock-resultat",
 }  # fmt: skip
