@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from ui.file_dialogs import open_path
-from ui.record_table import record_table
-from ui.sections.stock.common import Column, ColumnsTableModel, fit_columns
 from ui.status import show_status
 
 if TYPE_CHECKING:
@@ -90,6 +88,11 @@ class PackageDialog(QDialog):
     """What the verified package adds or replaces; Installer (the default) or Annuler."""
 
     def __init__(self, preview: Preview, parent: QWidget | None = None) -> None:
+        # Imported when a package is shown: this module is loaded with the window's menus,
+        # before the first paint, and the table modules take a third of that time.
+        from ui.record_table import record_table
+        from ui.sections.stock.common import Column, ColumnsTableModel, fit_columns
+
         super().__init__(parent)
         self.setWindowTitle(self.tr("Importer un paquet de référence"))
         package = preview.package

@@ -49,7 +49,9 @@ def test_the_window_shows_and_lists_before_heavy_libraries_load(tmp_path):
 
     database = tmp_path / "start.sqlite"
     open_services(database).close()
-    code = WATCH_MARKS.format(names=(*HEAVY, *ON_DEMAND))
+    # The table modules (their Qt enums take milliseconds) come with the first page, after
+    # the window is shown.
+    code = WATCH_MARKS.format(names=(*HEAVY, *ON_DEMAND, "ui.record_table"))
     result = subprocess.run(
         [sys.executable, "-c", code, str(database)],
         capture_output=True,
@@ -65,5 +67,5 @@ def test_the_window_shows_and_lists_before_heavy_libraries_load(tmp_path):
         if line.split()[1:2] == ["loaded"]
     }
     assert loaded["shown"] == set()
-    assert loaded["ready"] <= {"sqlalchemy"}  # the services may be opening beside it
-    assert loaded["services"] == {"sqlalchemy"}
+    assert loaded["ready"] - {"ui.record_table"} <= {"sqlalchemy"}  # services may be opening
+    assert loaded["services"] - {"ui.record_table"} == {"sqlalchemy"}
