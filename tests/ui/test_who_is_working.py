@@ -107,7 +107,13 @@ def test_the_demo_profiles_are_marked_fictitious_in_the_chooser(qtbot, window, s
         "Julien Roche — Préparateur (fictif)",
         "Sophie Bernard — Qualiticien (fictif)",
     ]
-    dialog.reject()
+    # Chosen at the keyboard, a fictitious profile stays marked in the status bar.
+    dialog.current.setFocus()
+    _type(qtbot, Qt.Key.Key_Home)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        _type(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Claire Martin" in window.profile_label.text(), timeout=10_000)
+    assert window.profile_label.text() == "Profil : Claire Martin — Pharmacien (fictif)"
 
 
 def test_the_demo_leaves_from_the_file_menu_and_the_users_rows_stay(
