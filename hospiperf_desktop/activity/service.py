@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from hospiperf_desktop.activity.unusual import (
     clean_justification,
     find_unusual,
 )
+from hospiperf_desktop.activity.uo_tables import UoTable
 from hospiperf_desktop.activity.values import External, Resolved, resolve
 from hospiperf_desktop.audit.service import AuditService
 from hospiperf_desktop.errors import FieldIssue, NotFoundError, ValidationError
@@ -131,14 +132,20 @@ class ActivityService:
             )
 
     def resolved(
-        self, establishment_id: int, year: int, *, with_stock: bool = True
+        self,
+        establishment_id: int,
+        year: int,
+        *,
+        with_stock: bool = True,
+        tables: Sequence[UoTable] | None = None,
     ) -> dict[str, Resolved]:
         """Every measure's value for the year, computed where the data allows.
 
         `with_stock=False` skips the stock computation (days of stock), which the work units
-        do not need.
+        do not need. `tables`: the work-unit tables already read (`UoTableStore.all()`), for
+        a caller resolving many establishments.
         """
-        tables = self._tables.all()
+        tables = list(self._tables.all() if tables is None else tables)
         catalog = self._tables.catalog(tables)
         entered = self.entered(establishment_id, year)
         external = self._external(catalog, establishment_id, year, with_stock)

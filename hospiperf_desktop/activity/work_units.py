@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,7 +158,16 @@ class WorkUnitService:
         table = self._tables.get(table_id or self.default_table().id, table_version)
         return self._report(table, establishment_id, year)
 
-    def _report(self, table: UoTable, establishment_id: int, year: int) -> UoReport:
+    def _report(
+        self,
+        table: UoTable,
+        establishment_id: int,
+        year: int,
+        tables: Sequence[UoTable] | None = None,
+    ) -> UoReport:
+        """`tables`: every work-unit table, read once by a caller reporting many
+        establishments (`peers`)."""
+        tables = self._tables.all() if tables is None else tables
         with self._db.read() as session:
             row = session.get(Establishment, establishment_id)
             if row is None:
@@ -166,13 +175,15 @@ class WorkUnitService:
             finess, name, beds = row.finess, row.name, row.beds
         values = {
             k: v.value
-            for k, v in self._activity.resolved(establishment_id, year, with_stock=False).items()
+            for k, v in self._activity.resolved(
+                establishment_id, year, with_stock=False, tables=tables
+            ).items()
         }
         result = compute_uo(table, counts_for(table, values))
         previous_values = {
             k: v.value
             for k, v in self._activity.resolved(
-                establishment_id, year - 1, with_stock=False
+                establishment_id, year - 1, with_stock=False, tables=tables
             ).items()
         }
         previous_counts = counts_for(table, previous_values)
@@ -212,8 +223,9 @@ class WorkUnitService:
         check_year(year)
         table = self._tables.get(table_id) if table_id else self.default_table()
         rows = []
+        tables = self._tables.all()
         for establishment_id in self._activity.establishments_with_data(year):
-            report = self._report(table, establishment_id, year)
+            report = self._report(table, establishment_id, year, tables)
             if report.result.missing == tuple(i.id for i in table.items):
                 continue  # none of this table's counts: not comparable
             rows.append(

@@ -384,4 +384,7 @@ def test_work_unit_counts_are_typed_in_the_lines_with_the_same_enter_and_refusal
         "lignes_cmd_medicaments": {0: 1200.0},
         "lignes_cmd_dms": {0: 500.0},
     }
-    assert page.grid_model.index_of("lignes_cmd_dms").data() == "500", "the Saisie grid too"
+    # The Saisie grid too, loaded once the shown tab is painted (ui/sections/activity/page.py).
+    qtbot.waitUntil(
+        lambda: page.grid_model.index_of("lignes_cmd_dms").data() == "500", timeout=10_000
+    )

@@ -3,11 +3,11 @@ typed in a grid or imported, and the work units they give."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from hospiperf_desktop.errors import FileImportError
     from hospiperf_desktop.number_columns import DotChoice
     from hospiperf_desktop.services import Services
+
+
+OTHER_TAB_DELAY_MS = 100  # the tab not shown loads this long after the shown one is filled
 
 
 class ActivityPage(QWidget):
@@ -98,6 +101,13 @@ class ActivityPage(QWidget):
         # A value typed changes the work units; a table changed may bring new measures.
         self.entry.changed.connect(self._data_changed)
         self.work_units.changed.connect(self._data_changed)
+        # The tab not shown loads once the shown one is on screen (`_loaded`): loaded beside
+        # it, its work (the work units of every peer) held the GUI thread back while the grid
+        # was painted.
+        self._after_shown: set[ActivityTab] = set()
+        for view in self.views():
+            view.loaded.connect(lambda v=view: self._loaded(v))
+        self.tabs.currentChanged.connect(lambda _index: self._tab_shown())
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -160,22 +170,51 @@ class ActivityPage(QWidget):
             button.setEnabled(establishment is not None)
         self.tabs.setEnabled(establishment is not None)
         year, month = self.year.value(), self.period.currentData()
-        for view in self.views():
-            if view.show_context(self._services, establishment, year, month) or reload:
-                view.refresh()
+        changed = [
+            view
+            for view in self.views()
+            if view.show_context(self._services, establishment, year, month) or reload
+        ]
+        self._refresh(changed)
 
     def _data_changed(self) -> None:
         """Values or tables were stored: both tabs show them (the dashboard, built again each
         time it is shown, needs no telling)."""
-        for view in self.views():
+        self._refresh(self.views())
+
+    def _refresh(self, views: Sequence[ActivityTab]) -> None:
+        """The tab shown loads first; the other one once that is painted (`_loaded`)."""
+        current = self.tabs.currentWidget()
+        if not any(view is current for view in views):
+            for view in views:
+                view.refresh()
+            return
+        self._after_shown.update(view for view in views if view is not current)
+        for view in views:
+            if view is current:
+                view.refresh()
+
+    def _loaded(self, view: ActivityTab) -> None:
+        if view is not self.tabs.currentWidget() or not self._after_shown:
+            return
+        waiting = tuple(self._after_shown)
+        self._after_shown.clear()
+        # Once the shown tab has painted its rows: a worker busy in Python while a table
+        # paints makes each cell wait for the interpreter (200 ms for the grid, measured on
+        # the region's database with benchmarks/scale.py; 20-35 ms once started after).
+        QTimer.singleShot(OTHER_TAB_DELAY_MS, self, lambda: self._refresh(waiting))
+
+    def _tab_shown(self) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, ActivityTab) and view in self._after_shown:
+            self._after_shown.discard(view)
             view.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown again: values computed from other sections (stock, shortages) may differ."""
         super().showEvent(event)
         if not event.spontaneous() and self.current_establishment() is not None:
-            for view in self.views():
-                view.refresh()
+            self._refresh(self.views())
 
     # Files -------------------------------------------------------------------------------
 
