@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.progress import Progress
+from ui.after_paint import after_paint
 from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
 from ui.sections.activity.chooser import EstablishmentChooser, year_spin
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
     from hospiperf_desktop.errors import FileImportError
     from hospiperf_desktop.number_columns import DotChoice
     from hospiperf_desktop.services import Services
-
-
-OTHER_TAB_DELAY_MS = 100  # the tab not shown loads this long after the shown one is filled
 
 
 class ActivityPage(QWidget):
@@ -199,10 +197,7 @@ class ActivityPage(QWidget):
             return
         waiting = tuple(self._after_shown)
         self._after_shown.clear()
-        # Once the shown tab has painted its rows: a worker busy in Python while a table
-        # paints makes each cell wait for the interpreter (200 ms for the grid, measured on
-        # the region's database with benchmarks/scale.py; 20-35 ms once started after).
-        QTimer.singleShot(OTHER_TAB_DELAY_MS, self, lambda: self._refresh(waiting))
+        after_paint(self, lambda: self._refresh(waiting))  # ui/after_paint.py
 
     def _tab_shown(self) -> None:
         view = self.tabs.currentWidget()

@@ -35,6 +35,7 @@ from hospiperf_desktop.diagnostics.texts import format_date
 from hospiperf_desktop.establishments.model import Establishment
 from hospiperf_desktop.library.positions import Peers
 from hospiperf_desktop.progress import Progress
+from ui.after_paint import after_paint
 from ui.documents import document_written
 from ui.file_dialogs import open_path, save_path
 from ui.labels import actor_text, score_text
@@ -358,8 +359,9 @@ class DiagnosticsPage(QWidget):
         self.opened.emit(summary.id)
 
     def back_to_list(self) -> None:
+        """The list as it was at once; read again (the scores just changed) once painted."""
         self.stack.setCurrentIndex(0)
-        self.reload()
+        after_paint(self, self.reload)
 
     def _answers_changed(self) -> None:
         if self.tabs.currentWidget() is self.results:
