@@ -45,7 +45,7 @@ from scale_data import FULL, QUICK, large_database, small_database, working_copy
 
 from hospiperf_desktop.bundles.contents import Selection
 from hospiperf_desktop.services import Services
-from ui.app import install_french, start
+from ui.app import GUI_SWITCH_INTERVAL_S, install_french, start
 from ui.main_window import MainWindow
 
 BLOCK_GOAL_MS = 100
@@ -219,6 +219,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     install_french(app)
     gc.disable()  # as the application does (ui/gc_guard.py): collections on the GUI thread
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)  # as the application does (ui/app.py)
     measured: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="hospiperf-scale-") as folder:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)

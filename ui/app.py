@@ -7,6 +7,7 @@ migrated) in the worker thread, so the first paint never waits for SQLAlchemy.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,13 @@ from hospiperf_desktop.paths import resolve_database_path, resource_path
 from ui.error_boundary import GuiErrorBoundary
 from ui.gc_guard import GuiThreadGarbageCollector
 from ui.main_window import MainWindow
+
+# How long a worker running Python may keep the interpreter once the GUI thread asks for it
+# (Python's default is 5 ms). Each cell a table paints and each timer of the window runs
+# Python: with 5 ms, a busy worker held a repaint of the diagnostics list back 88 ms on a
+# region's database; with 1 ms, 38-55 ms (benchmarks/scale.py). The worker loses nothing
+# while the GUI thread asks for nothing.
+GUI_SWITCH_INTERVAL_S = 0.001
 
 if TYPE_CHECKING:
     from hospiperf_desktop.establishments.model import Establishment
@@ -139,6 +147,7 @@ def _fatal(window: MainWindow, err: BaseException) -> None:
 def run(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     app = QApplication(list(argv))
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     GuiThreadGarbageCollector(app)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
