@@ -9,6 +9,7 @@ dialog is still built by the page's own method, from what the services return.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,6 +80,13 @@ class Walker:
 
     def dialog(self, name: str, opener: Callable[[], object]) -> None:
         open_dialog(self.app, self.window, name, opener, self.visit)
+
+    def until(self, ready: Callable[[], bool], seconds: float = 30) -> None:
+        """Process events until `ready()` (a tab may load a moment after it is shown:
+        ui/after_paint.py), or `seconds` have passed."""
+        deadline = time.monotonic() + seconds
+        while not ready() and time.monotonic() < deadline:
+            self.wait(rounds=1)
 
     @property
     def folder(self) -> Path:
@@ -285,7 +293,7 @@ def activity_dialogs(walker: Walker, activity: QWidget) -> None:
         walker.dialog("dialogue-import-inhabituel", activity.import_file)  # type: ignore[attr-defined]
     units = activity.work_units  # type: ignore[attr-defined]
     activity.tabs.setCurrentWidget(units)  # type: ignore[attr-defined]
-    walker.wait()
+    walker.until(lambda: units.shown is not None)
     units.copy_table()
     walker.wait()
     copying = units.dialog
