@@ -2,7 +2,7 @@
 
 Developers create a new revision with:
     alembic -c hospiperf_desktop/storage/migrations/alembic.ini revision --autogenerate -m "..."
-then update SCHEMA_HEAD in `__init__.py`.
+then update SCHEMA_HEAD in `storage/schema_head.py`.
 """
 
 from alembic import context
