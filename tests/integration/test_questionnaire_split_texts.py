@@ -3,7 +3,10 @@ the first review (2.1 / 1.1), the help and actions of each original item still s
 question that moved to the new id. The new versions change those texts only: every id, weight,
 critical flag, scale and axis is the same as in the released version, the moved topic is gone
 from the old item and covered by the new one, and a diagnostic made on the released version
-keeps it (and its score) once the new file is shipped."""
+keeps it (and its score) once the new file is shipped.
+
+Versions 2.3 / 1.3 change only the structure note: the pharmacist graded the file before its
+corrections; the corrections and the grade after them are ours (see `ATTRIBUTION`)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,43 @@ VERSIONS = {
     "interdiag-medicaments-ehpad-sans-pui": ("2.1", "2.2"),
     "interdiag-medicaments-ehpad-avec-pui": ("2.1", "2.2"),
     "approvisionnement-outre-mer": ("1.1", "1.2"),
+}
+# The version shipped now: the note alone changed after the split texts.
+SHIPPED_VERSION = {
+    "interdiag-medicaments-es": "2.3",
+    "interdiag-medicaments-ehpad-sans-pui": "2.3",
+    "interdiag-medicaments-ehpad-avec-pui": "2.3",
+    "approvisionnement-outre-mer": "1.3",
+}
+# The released note credited the pharmacist with the grade after the corrections; the shipped
+# one says who gave which grade. (released words, shipped words)
+ATTRIBUTION = {
+    "interdiag-medicaments-es": (
+        "qualité : note B avant, A- après.",
+        "qualité : note B avant corrections. Les corrections qui suivent sont les"
+        " nôtres ; la note après corrections (A-) est notre propre estimation, qu’aucun"
+        " pharmacien n’a encore relue.",
+    ),
+    "interdiag-medicaments-ehpad-sans-pui": (
+        "qualité : note C avant, B+ après.",
+        "qualité : note C avant corrections. Les corrections qui suivent sont les"
+        " nôtres ; la note après corrections (B+) est notre propre estimation, qu’aucun"
+        " pharmacien n’a encore relue.",
+    ),
+    "interdiag-medicaments-ehpad-avec-pui": (
+        "Revue de la version 2.1 par un pharmacien hospitalier auditeur qualité (les points de la"
+        " revue de la version sans PUI appliqués là où l’item existe) : note B avant, A- après.",
+        "Revue de la version 2.1 : nous avons appliqué, là où l’item existe, les points relevés par"
+        " un pharmacien hospitalier auditeur qualité dans la version sans PUI ; ce pharmacien n’a"
+        " pas relu la version avec PUI ; les notes de cette version sont les nôtres : note B avant"
+        " corrections, A- après.",
+    ),
+    "approvisionnement-outre-mer": (
+        "qualité : note B avant, A- après.",
+        "qualité : note B avant corrections. Les corrections qui suivent sont les"
+        " nôtres ; la note après corrections (A-) est notre propre estimation, qu’aucun"
+        " pharmacien n’a encore relue.",
+    ),
 }
 # Every item whose question, help or actions changed, and nothing else.
 CHANGED = {
@@ -113,7 +153,7 @@ def _frame(template: Template) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize("name", VERSIONS)
 def test_the_new_version_follows_the_released_one_and_changes_only_texts(name: str) -> None:
     released, shipped = _released(name), _shipped(name)
-    assert (released.version, shipped.version) == VERSIONS[name]
+    assert (released.version, shipped.version) == (VERSIONS[name][0], SHIPPED_VERSION[name])
     assert _frame(shipped) == _frame(released)
     assert (shipped.title, shipped.target, shipped.family, shipped.description) == (
         released.title,
@@ -131,9 +171,13 @@ def test_the_structure_note_keeps_the_first_review_and_names_each_changed_item(
     name: str,
 ) -> None:
     released, shipped = _released(name), _shipped(name)
-    assert shipped.structure_note.startswith(released.structure_note)
-    added = shipped.structure_note[len(released.structure_note) :]
+    before, after = ATTRIBUTION[name]
+    assert released.structure_note.count(before) == 1
+    attributed = released.structure_note.replace(before, after)
+    assert shipped.structure_note.startswith(attributed)
+    added = shipped.structure_note[len(attributed) :]
     assert f"Version {VERSIONS[name][1]}" in added
+    assert f"Version {SHIPPED_VERSION[name]} : seule cette note change" in added
     assert "docs/questionnaire-review.md" in added
     for item_id in CHANGED[name]:
         assert item_id in added, item_id
@@ -209,7 +253,7 @@ def test_a_diagnostic_made_on_the_released_version_keeps_it_after_the_new_file_s
         assert services.diagnostics.score(diag) == before
         fresh = services.diagnostics.create(name, establishment.id).id
         renewed = services.diagnostics.get(fresh).template
-        assert renewed.version == VERSIONS[name][1]
+        assert renewed.version == SHIPPED_VERSION[name]
         # Texts only: the same answers give the same score on either version.
         assert score(renewed, answers) == before
     finally:
