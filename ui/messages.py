@@ -647,6 +647,16 @@ def error_text(err: BaseException) -> str:
             + "\n"
             + _tr("Détail : %1").replace("%1", str(err))
         )
+    if getattr(err, "code", None) == "bundle_would_be_refused":  # bundles.service
+        lines = [f"• {message}" for _reason, message in getattr(err, "failures", ())]
+        return (
+            _tr(
+                "L'ARS refuserait ce paquet : une valeur sort de ce que son format accepte. "
+                "Corrigez-la avant d'envoyer le paquet (rien n'a été signé ni écrit)."
+            )
+            + "\n"
+            + "\n".join(lines[:10])
+        )
     if getattr(err, "code", None) == "bundle_rejected":  # bundles.verify.BundleRejected
         detail = _tr("Détail : %1").replace("%1", str(err))
         return bundle_reason_text(str(getattr(err, "reason", ""))) + "\n" + detail

@@ -15,7 +15,8 @@ from hospiperf_desktop import __version__
 from hospiperf_desktop.bundles.bag import AUDIT_ENTRIES, AUDIT_HEAD, write_bag
 from hospiperf_desktop.bundles.checks import justify
 from hospiperf_desktop.bundles.contents import PreparedBundle, Selection, prepare, with_checks
-from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore
+from hospiperf_desktop.bundles.keys import KeyInfo, KeyStore, PublicKey
+from hospiperf_desktop.errors import HospiPerfError
 from hospiperf_desktop.files import write_atomically
 from hospiperf_desktop.library.revocations import KeyRevoked, RevokedKey
 from hospiperf_desktop.progress import NullProgress, Progress
@@ -23,6 +24,20 @@ from hospiperf_desktop.storage.models import BundleExportRecord
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
+
+
+class BundleWouldBeRefused(HospiPerfError):
+    """The prepared bundle breaks what the ARS's reader accepts (`payload.read_payload`):
+    nothing is signed or written. `failures` lists (reason, message) for every problem, each
+    message starting with the file it is about."""
+
+    code = "bundle_would_be_refused"
+
+    def __init__(self, failures: tuple[tuple[str, str], ...]) -> None:
+        first = failures[0][1]
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        super().__init__(f"the ARS would refuse this bundle: {first}{more}; nothing was signed")
+        self.failures = failures
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,7 @@ class BundleService:
             "Bundle-UUID": bundle_id,
             "Public-Key-Fingerprint": public.fingerprint,
         }
+        _refuse_what_the_ars_would_refuse(prepared, info, public)
         # The audit trail as it stands before this export is recorded: the ARS keeps it, and
         # `hospiperf audit verify --anchor BUNDLE` later proves the trail unchanged up to it.
         anchor = self._services.audit.anchor()
@@ -185,6 +201,32 @@ class BundleService:
             public.words,
             created,
         )
+
+
+def _refuse_what_the_ars_would_refuse(
+    prepared: PreparedBundle, info: Mapping[str, str], public: PublicKey
+) -> None:
+    """Read the prepared documents as the ARS will (`read_payload`: bounded JSON, the
+    schemas' types and limits, FINESS and period against bag-info) before anything is signed.
+    A figure the schema bounds (an activity count past 10^12, say) confirmed on the desktop
+    would otherwise be signed, sent, and refused at the ARS."""
+    from hospiperf_desktop.bundles.payload import read_payload
+    from hospiperf_desktop.bundles.verify import BundleRejected, Limits, VerifiedBundle
+
+    keep = Limits().keep_json_bytes
+    files = {f.path: f.content for f in prepared.files}
+    as_read = VerifiedBundle(
+        info=dict(info),
+        key=public,
+        payload_names=tuple(sorted(files)),
+        payload_bytes=sum(len(content) for content in files.values()),
+        json={n: c for n, c in files.items() if n.endswith(".json") and len(c) <= keep},
+        csv={n: c for n, c in files.items() if n.endswith(".csv") and len(c) <= keep},
+    )
+    try:
+        read_payload(as_read)
+    except BundleRejected as err:
+        raise BundleWouldBeRefused(err.failures) from err
 
 
 def _file_sha256(path: Path) -> str:

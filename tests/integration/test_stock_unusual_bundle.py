@@ -20,9 +20,11 @@ from hospiperf_desktop.ars.service import Consolidation
 from hospiperf_desktop.bundles import service as bundle_service
 from hospiperf_desktop.bundles.contents import Selection
 from hospiperf_desktop.bundles.personal_data import PersonalDataFound
+from hospiperf_desktop.bundles.service import BundleWouldBeRefused
 from hospiperf_desktop.services import Services
 from hospiperf_desktop.stock.mapping import ImportKind
 from hospiperf_desktop.stock.records import ImportOptions
+from hospiperf_desktop.storage.models import BundleExportRecord
 
 WHY = "Gants comptés à l'unité lors de l'inventaire annuel"
 BODY = "1841276451089"
@@ -124,6 +126,40 @@ def test_a_nir_in_a_stock_justification_blocks_the_export(
     fields = {f.field for f in found.value.findings if f.kind == "nir"}
     assert "data/stock/indicators.json$.unusual_values[0].justification" in fields
     assert not target.exists()
+
+
+def test_a_confirmed_value_past_the_bundle_format_bound_is_refused_before_signing(
+    services: Services, est: int, tmp_path: Path
+) -> None:
+    """The desktop accepts a confirmed quantity up to 10^15; the bundle format (and so the
+    ARS) bounds amounts at 10^12. Such a bundle is refused before signing, naming the
+    document and the place, instead of being signed, sent and refused at the ARS."""
+    path = tmp_path / "inventaire.csv"
+    path.write_text(
+        "Code;Désignation;Emplacement;Quantité;Prix unitaire\n"
+        f"{GLOVES};Gants nitrile;Pharmacie;2 000 000 000 000;0,000001\n",
+        encoding="utf-8",
+    )
+    imports = services.stock.imports
+    mapping = imports.preview(path, ImportKind.SNAPSHOT).mapping
+    options = ImportOptions(snapshot_date=date(2026, 3, 31), confirm_unusual=WHY)
+    imports.run(est, path, mapping, options)
+    services.bundles.generate_key(est, PASSPHRASE)
+    prepared = services.bundles.prepare(Selection(est, years=(2026,)))
+    target = tmp_path / "paquet.zip"
+
+    with pytest.raises(BundleWouldBeRefused) as refused:
+        services.bundles.sign_and_write(prepared, PASSPHRASE, target)
+
+    messages = [message for _reason, message in refused.value.failures]
+    assert messages == [
+        "data/stock/indicators.json: at /unusual_values/0/value: 2000000000000.0 is past the"
+        " limit 1000000000000.0"
+    ]
+    assert "nothing was signed" in str(refused.value)
+    assert not target.exists() and list(tmp_path.glob("*.zip")) == []
+    with services.database.read() as session:
+        assert session.query(BundleExportRecord).count() == 0
 
 
 def test_the_ars_stores_and_reports_the_stock_justifications(

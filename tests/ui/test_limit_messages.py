@@ -40,3 +40,16 @@ def test_a_zip_bomb_is_refused_in_french_with_the_advice_to_save_again(qtbot: Qt
     text = french_refusal("zip-bomb-ratio.xlsx")
     assert "taux de compression : 866, au-delà de la limite de 100" in text
     assert "\x00" not in text
+
+
+def test_a_bundle_the_ars_would_refuse_is_worded_in_french_with_each_place(qtbot: QtBot) -> None:
+    from hospiperf_desktop.bundles.service import BundleWouldBeRefused
+
+    err = BundleWouldBeRefused(
+        (("bad_payload", "data/stock/indicators.json: at /unusual_values/0/value: 2e12"),)
+    )
+    assert error_text(err) == (
+        "L'ARS refuserait ce paquet : une valeur sort de ce que son format accepte. Corrigez-la "
+        "avant d'envoyer le paquet (rien n'a été signé ni écrit).\n"
+        "• data/stock/indicators.json: at /unusual_values/0/value: 2e12"
+    )
