@@ -3,9 +3,10 @@
 The rule, the same for every reader: exit code 2 (the documented refusal code), a short
 message on stderr (under 1 KB, one line per problem, no other control character, no
 traceback) and the database
-exactly as it was. Each folder runs in ONE subprocess that calls `hospiperf_desktop.cli.main`
-once per file (a crash of that process, e.g. an allocation abort, fails the folder), and
-dumps the database before and after every command.
+exactly as it was. The files are split between two driver subprocesses (one per core), each
+on its own copy of the database, calling `hospiperf_desktop.cli.main` once per file (a crash
+of a driver, e.g. an allocation abort, fails every folder it ran) and dumping the database
+before and after every command.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def test_coverage_rotation_and_cash_freed() -> None:
     assert formulas.cash_freed(6_000, weekly, 4) == 0
 
 
-def test_no_consumption_means_no_coverage_and_all_stock_is_above_target() -> None:
+def test_no_consumption_means_no_coverage_no_cash_freed_and_no_rotation() -> None:
     assert formulas.coverage_weeks(5_000, 0) is None
     assert formulas.cash_freed(5_000, 0, 4) is None  # no consumption: not the whole stock
     assert formulas.rotation_per_year(0, 10) is None
