@@ -7,10 +7,12 @@ a note on stderr).
 Exit codes:
   0  done;
   1  a check found a problem (`audit verify`);
-  2  an error the user can act on (bad argument, refused file, missing file, database locked,
-     read-only or on a full disk, a number too large to compute with): one line on stderr;
+  2  an error the user can act on (bad argument, refused file, missing file, a number too
+     large to compute with): one line on stderr;
   3  an unexpected error (a bug): one line on stderr naming the log file that holds the
-     details (`hospiperf.log` under the user data folder's `logs/`, or $HOSPIPERF_LOG_DIR).
+     details (`hospiperf.log` under the user data folder's `logs/`, or $HOSPIPERF_LOG_DIR);
+  20-25  a database in trouble, one code each (damaged, read-only, busy, disk full, not a
+     HospiPerf database, backup failed; `faults.py`, docs/backups.md): one line on stderr.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hospiperf",
         description="HospiPerf Desktop from the command line.",
         epilog="Exit codes: 0 done, 1 a check found a problem, 2 error (one line on stderr),"
-        " 3 unexpected error (details in the log file named on stderr).",
+        " 3 unexpected error (details in the log file named on stderr), 20-25 the database"
+        " is damaged, read-only, busy, on a full disk, not a HospiPerf database, or a backup"
+        " failed.",
     )
     parser.add_argument("--version", action="version", version=f"hospiperf {__version__}")
     parser.add_argument(
