@@ -37,13 +37,17 @@ def est(services: Services) -> int:
     return services.establishments.add(make_input(7, beds=150)).id
 
 
-def _import(services: Services, est: int, folder: Path, why: str) -> None:
+def _import(
+    services: Services,
+    est: int,
+    folder: Path,
+    why: str,
+    rows: str = f"3400930000011;Paracétamol;Pharmacie;1 200;0,05\n"
+    f"{GLOVES};Gants nitrile;Pharmacie;2 000 000;0,001\n",
+) -> None:
     path = folder / "inventaire.csv"
     path.write_text(
-        "Code;Désignation;Emplacement;Quantité;Prix unitaire\n"
-        "3400930000011;Paracétamol;Pharmacie;1 200;0,05\n"
-        f"{GLOVES};Gants nitrile;Pharmacie;2 000 000;0,001\n",
-        encoding="utf-8",
+        "Code;Désignation;Emplacement;Quantité;Prix unitaire\n" + rows, encoding="utf-8"
     )
     imports = services.stock.imports
     mapping = imports.preview(path, ImportKind.SNAPSHOT).mapping
@@ -134,16 +138,7 @@ def test_a_confirmed_value_past_the_bundle_format_bound_is_refused_before_signin
     """The desktop accepts a confirmed quantity up to 10^15; the bundle format (and so the
     ARS) bounds amounts at 10^12. Such a bundle is refused before signing, naming the
     document and the place, instead of being signed, sent and refused at the ARS."""
-    path = tmp_path / "inventaire.csv"
-    path.write_text(
-        "Code;Désignation;Emplacement;Quantité;Prix unitaire\n"
-        f"{GLOVES};Gants nitrile;Pharmacie;2 000 000 000 000;0,000001\n",
-        encoding="utf-8",
-    )
-    imports = services.stock.imports
-    mapping = imports.preview(path, ImportKind.SNAPSHOT).mapping
-    options = ImportOptions(snapshot_date=date(2026, 3, 31), confirm_unusual=WHY)
-    imports.run(est, path, mapping, options)
+    _import(services, est, tmp_path, WHY, f"{GLOVES};Gants;Pharmacie;2 000 000 000 000;0,000001\n")
     services.bundles.generate_key(est, PASSPHRASE)
     prepared = services.bundles.prepare(Selection(est, years=(2026,)))
     target = tmp_path / "paquet.zip"
