@@ -140,7 +140,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str
 OTHER_RUNNERS = {
     "ars": "test_ars_hostile_corpus.py (ars import and bundle verify)",
     "receipts": "test_receipts_hostile_corpus.py (bundle receipt)",
-    "stock-numbers": "test_cli_stock_numbers.py (stock import)",
+    "stock-numbers": "test_stock_hostile_numbers.py (stock import)",
     "sterilisation": "test_sterilisation_hostile.py (calc sterilisation)",
 }
 
