@@ -651,8 +651,9 @@ def error_text(err: BaseException) -> str:
         lines = [f"• {message}" for _reason, message in getattr(err, "failures", ())]
         return (
             _tr(
-                "L'ARS refuserait ce paquet : une valeur sort de ce que son format accepte. "
-                "Corrigez-la avant d'envoyer le paquet (rien n'a été signé ni écrit)."
+                "L'ARS refuserait ce paquet : son contenu sort de ce que le format des paquets "
+                "accepte (détail ci-dessous). Corrigez-le avant d'envoyer le paquet (rien n'a "
+                "été signé ni écrit)."
             )
             + "\n"
             + "\n".join(lines[:10])

@@ -49,7 +49,8 @@ def test_a_bundle_the_ars_would_refuse_is_worded_in_french_with_each_place(qtbot
         (("bad_payload", "data/stock/indicators.json: at /unusual_values/0/value: 2e12"),)
     )
     assert error_text(err) == (
-        "L'ARS refuserait ce paquet : une valeur sort de ce que son format accepte. Corrigez-la "
-        "avant d'envoyer le paquet (rien n'a été signé ni écrit).\n"
+        "L'ARS refuserait ce paquet : son contenu sort de ce que le format des paquets accepte "
+        "(détail ci-dessous). Corrigez-le avant d'envoyer le paquet (rien n'a été signé ni "
+        "écrit).\n"
         "• data/stock/indicators.json: at /unusual_values/0/value: 2e12"
     )
