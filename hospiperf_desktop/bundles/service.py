@@ -221,8 +221,7 @@ def _refuse_what_the_ars_would_refuse(
         payload_names=tuple(sorted(files)),
         payload_bytes=sum(len(content) for content in files.values()),
         json={n: c for n, c in files.items() if n.endswith(".json") and len(c) <= keep},
-        csv={n: c for n, c in files.items() if n.endswith(".csv") and len(c) <= keep},
-    )
+    )  # `read_payload` reads bag-info, the names and the JSON documents, not the CSV files
     try:
         read_payload(as_read)
     except BundleRejected as err:
