@@ -76,6 +76,7 @@ from hospiperf_desktop.errors import ConflictError, DatabaseError, FieldIssue, V
 from hospiperf_desktop.establishments.finess import FinessProblem, check_finess
 from hospiperf_desktop.library.benchmarks import Distribution
 from hospiperf_desktop.progress import NullProgress, Progress
+from hospiperf_desktop.storage.database import yield_to_main_thread
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ def _engine(url: str) -> Engine:
         def _begin(connection: Any) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+        event.listen(engine, "before_cursor_execute", yield_to_main_thread)
         return engine
     return create_engine(url)
 

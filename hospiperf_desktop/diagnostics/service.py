@@ -137,7 +137,20 @@ class DiagnosticService:
             if template_id is not None:  # filtered before each summary is scored
                 snapshot = models.TemplateSnapshot
                 query = query.join(snapshot).where(snapshot.template_id == template_id)
-            return [self._summary(session, row, cached=True) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            # One query for the establishments, held here: the session's identity map keeps
+            # only weak references, so `session.get` per row would query each time (1,000
+            # small queries whose GIL releases starved the GUI thread: docs/ARCHITECTURE.md).
+            establishments = {e.id: e for e in session.scalars(select(models.Establishment))}
+            return [
+                self._summary(
+                    session,
+                    row,
+                    cached=True,
+                    establishment=establishments.get(row.establishment_id),
+                )
+                for row in rows
+            ]
 
     def get(self, diagnostic_id: int) -> DiagnosticDetail:
         with self._db.read() as session:
@@ -474,10 +487,16 @@ class DiagnosticService:
         return result
 
     def _summary(
-        self, session: Session, row: models.Diagnostic, *, cached: bool = False
+        self,
+        session: Session,
+        row: models.Diagnostic,
+        *,
+        cached: bool = False,
+        establishment: models.Establishment | None = None,
     ) -> DiagnosticSummary:
         template = self._template_of(session, row)
-        establishment = session.get(models.Establishment, row.establishment_id)
+        if establishment is None:
+            establishment = session.get(models.Establishment, row.establishment_id)
         assert establishment is not None
         completion, overall_score = self._overall(session, row, template, cached)
         return DiagnosticSummary(

@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
@@ -45,6 +47,11 @@ BACKUP_MMAP_BYTES = 1 << 30
 # a connection holds the database, fails there: such files take the page copy instead.
 SQLITE_PENDING_BYTE = 0x4000_0000
 FRENCH = "french"
+# A thread other than the main one running statements sleeps YIELD_SLEEP_S once every
+# YIELD_EVERY_S (see `yield_to_main_thread`).
+YIELD_EVERY_S = 0.004
+YIELD_SLEEP_S = 0.0002
+_yielded = threading.local()
 
 
 def _on_connect(journal: str | None, dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -70,6 +77,26 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def yield_to_main_thread(*_args: Any) -> None:
+    """Let the main (GUI) thread have the interpreter during a long run of statements.
+
+    CPython makes the thread holding the GIL hand it over only when another has waited a
+    whole switch interval with no switch in between; sqlite3 releases and re-takes the GIL
+    around every statement, which counts as a switch, so a worker running thousands of small
+    queries keeps it and the waiting thread waits as long as the job lasts (the "convoy
+    effect", CPython issue 7946). Measured with `benchmarks/scale.py` on a region's database,
+    the window went 45-90 ms without painting while the worker ran 1,000 small queries.
+    Sleeping a fifth of a millisecond every 4 ms gives the GIL to whoever waits (the worker
+    loses at most 5 %); the main thread itself (the CLI, the GUI) never sleeps here.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return
+    now = time.perf_counter()
+    if now - getattr(_yielded, "at", 0.0) >= YIELD_EVERY_S:
+        time.sleep(YIELD_SLEEP_S)
+        _yielded.at = time.perf_counter()
+
+
 def make_engine(path: Path, location: Location | None = None) -> Engine:
     """An engine on `path`: WAL, or a rollback journal on a network share, or read-only."""
     location = location or Location(read_only_reason=None, filesystem=None)
@@ -88,6 +115,7 @@ def make_engine(path: Path, location: Location | None = None) -> Engine:
     journal = None if read_only else ("DELETE" if location.network_share else "WAL")
     event.listen(engine, "connect", partial(_on_connect, journal))
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "before_cursor_execute", yield_to_main_thread)
     return engine
 
 
