@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QHelpEvent
+from PySide6.QtGui import QAction, QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -108,6 +108,14 @@ class ColumnChooser(QObject):
         self.dialog: QDialog | None = None
         self._pending = False
         self.default_hidden: set[str] = set()
+        # Columns sized to their contents by this chooser (see `_fit`): column -> the width
+        # it was given last; one that no longer has it was resized by someone else.
+        self._fitted: dict[int, int] = {}
+        self._natural: dict[int, int] = {}
+        self._refit = True
+        self._widen = True
+        self._fit_new_columns = False
+        self._columns_known = 0
         if not isValid(self.view):
             return
         header = self.header()
@@ -122,6 +130,10 @@ class ColumnChooser(QObject):
         header.geometriesChanged.connect(self._later)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show or (
+            isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width()
+        ):
+            self._widen = True  # the view may be wider: columns squeezed before get room
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             self._later()
         return False
@@ -139,6 +151,8 @@ class ColumnChooser(QObject):
         if not isValid(self.view):
             return
         header = self.header()
+        self._take_over_sizing(header)
+        self._fit(header)
         excess = header.length() - self.view.viewport().width()
         if excess <= 0 or header.count() == 0:
             return
@@ -169,8 +183,67 @@ class ColumnChooser(QObject):
         for column in shown:
             width = max(min(widths[column], low), floors[column])
             if width < widths[column] and column not in stretched:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+                    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(column, width)
+                if column in self._fitted:
+                    self._fitted[column] = width
+
+    def _take_over_sizing(self, header: QHeaderView) -> None:
+        """Size the columns Qt sizes to their contents here instead, in one measure.
+
+        Qt measures every such column again (up to 50 rows each, a Python `data()` call per
+        role and cell) each time any column's resize mode changes; `squeeze` changing a few
+        columns measured the table a few times (10,800 `data()` calls for 50 establishments).
+        They are all made Interactive at once (the global mode: nothing measured), the other
+        modes put back, and `_fit` measures them when the rows change.
+        """
+        modes = [header.sectionResizeMode(c) for c in range(header.count())]
+        contents = QHeaderView.ResizeMode.ResizeToContents
+        if contents not in modes:
+            return
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, mode in enumerate(modes):
+            if mode == contents:
+                self._fitted[column] = header.sectionSize(column)
+            elif mode != QHeaderView.ResizeMode.Interactive:
+                header.setSectionResizeMode(column, mode)  # Stretch, Fixed: nothing measured
+        self._fit_new_columns = True
+        self._columns_known = header.count()
+        self._refit = True
+
+    def _fit(self, header: QHeaderView) -> None:
+        """Give the columns sized here the width of their contents (measured on the rows in
+        view and up to the header's `resizeContentsPrecision()` more, as Qt does), when the
+        rows changed; after the view was resized or shown, put back their measured width
+        (the view may be wider) for `squeeze` to cap again. A column
+        someone resized since (a person dragging its edge, a page aligning its tables) is
+        left as it is and no longer sized here."""
+        interactive = QHeaderView.ResizeMode.Interactive
+        for column in range(self._columns_known, header.count()):  # a new column: fitted
+            if self._fit_new_columns and header.sectionResizeMode(column) == interactive:
+                self._fitted[column] = header.sectionSize(column)
+        self._columns_known = header.count()
+        for column, given in list(self._fitted.items()):
+            gone = column >= header.count()
+            if gone or (header.sectionSize(column) != given and not header.isSectionHidden(column)):
+                del self._fitted[column]
+                self._natural.pop(column, None)
+        measure, widen = self._refit, self._widen
+        self._refit = self._widen = False
+        if not (measure or widen):
+            return  # a squeeze of its own, or a column resized: the widths stay
+        for column in self._fitted:
+            if header.isSectionHidden(column):
+                continue
+            if measure or column not in self._natural:
+                hint = self.view.sizeHintForColumn(column)
+                width = max(hint, header.sectionSizeHint(column), header.minimumSectionSize())
+                self._natural[column] = min(width, header.maximumSectionSize())
+            width = self._natural[column]
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+            self._fitted[column] = width
 
     def _heading_width(self, column: int) -> int:
         """The width the column's heading needs, or MIN_COLUMN when it has a tooltip."""
@@ -203,10 +276,20 @@ class ColumnChooser(QObject):
         model.modelReset.connect(self.apply)
         model.headerDataChanged.connect(self._columns_changed)
         model.columnsInserted.connect(self._columns_changed)
-        model.layoutChanged.connect(self._later)
+        for changed in (
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.dataChanged,
+        ):
+            changed.connect(self._contents_changed)
 
     def _columns_changed(self, *_args: object) -> None:
         self.apply()
+
+    def _contents_changed(self, *_args: object) -> None:
+        self._refit = True
+        self._later()
 
     def key(self) -> str | None:
         """The table's name in the settings; None before it has columns."""
@@ -251,6 +334,7 @@ class ColumnChooser(QObject):
             hidden = set()  # never an empty table
         for column, title in enumerate(titles):
             self.view.setColumnHidden(column, title in hidden)
+        self._refit = True
         self._later()
 
     def set_shown(self, title: str, shown: bool) -> None:

@@ -312,9 +312,9 @@ def calculator_dialogs(walker: Walker, calculators: QWidget) -> None:
     """Keeping a scenario (the first calculator with a result), then opening the one kept."""
     tabs = calculators.tabs  # type: ignore[attr-defined]
     for number in range(tabs.count()):
-        view = tabs.widget(number)
-        tabs.setCurrentIndex(number)
+        tabs.setCurrentIndex(number)  # a calculator's view is built when its tab shows
         walker.wait()
+        view = tabs.widget(number)
         if getattr(view, "save_button", None) is None or view.snapshot() is None:
             continue
         view.save_scenario()

@@ -4,24 +4,36 @@ scenarios are kept for the establishment chosen at the top."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from hospiperf_desktop.establishments.model import Establishment
 from ui.sections.activity.chooser import EstablishmentChooser
-from ui.sections.calculators.carbon_view import CarbonView
-from ui.sections.calculators.common import CalculatorView
-from ui.sections.calculators.coordinated_view import CoordinatedView
-from ui.sections.calculators.logistics_view import LogisticsView
-from ui.sections.calculators.purchasing_view import PurchasingView
-from ui.sections.calculators.sterilisation_view import SterilisationView
 from ui.sections.calculators.texts import calculator_labels
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from hospiperf_desktop.services import Services
+    from ui.sections.calculators.carbon_view import CarbonView
+    from ui.sections.calculators.common import CalculatorView
+    from ui.sections.calculators.coordinated_view import CoordinatedView
+    from ui.sections.calculators.logistics_view import LogisticsView
+    from ui.sections.calculators.purchasing_view import PurchasingView
+    from ui.sections.calculators.sterilisation_view import SterilisationView
+
+# The calculators in their tabs' order: (key, module, class). Each view is imported and built
+# when its tab is first shown or the view is first asked for: building the five at once held
+# the window 100-130 ms when the section opened (benchmarks/scale.py).
+CALCULATORS = (
+    ("logistics", "ui.sections.calculators.logistics_view", "LogisticsView"),
+    ("purchasing", "ui.sections.calculators.purchasing_view", "PurchasingView"),
+    ("carbon", "ui.sections.calculators.carbon_view", "CarbonView"),
+    ("coordinated", "ui.sections.calculators.coordinated_view", "CoordinatedView"),
+    ("sterilisation", "ui.sections.calculators.sterilisation_view", "SterilisationView"),
+)
 
 
 class CalculatorsPage(QWidget):
@@ -47,15 +59,13 @@ class CalculatorsPage(QWidget):
         top.addWidget(QLabel(self.tr("Scénarios de l'établissement :")))
         top.addWidget(self.establishment, 1)
 
-        self.logistics = LogisticsView(runner)
-        self.purchasing = PurchasingView(runner)
-        self.carbon = CarbonView(runner)
-        self.coordinated = CoordinatedView(runner)
-        self.sterilisation = SterilisationView(runner)
+        self._built: dict[str, CalculatorView] = {}
         labels = calculator_labels()
         self.tabs = QTabWidget()
-        for view in self.views():
-            self.tabs.addTab(view, labels[view.calculator])
+        for key, _module, _class in CALCULATORS:
+            self.tabs.addTab(QWidget(), labels[key])  # its view comes when first shown
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._view(CALCULATORS[0][0])
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -64,14 +74,54 @@ class CalculatorsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.setEnabled(False)
 
+    @property
+    def logistics(self) -> LogisticsView:
+        return cast("LogisticsView", self._view("logistics"))
+
+    @property
+    def purchasing(self) -> PurchasingView:
+        return cast("PurchasingView", self._view("purchasing"))
+
+    @property
+    def carbon(self) -> CarbonView:
+        return cast("CarbonView", self._view("carbon"))
+
+    @property
+    def coordinated(self) -> CoordinatedView:
+        return cast("CoordinatedView", self._view("coordinated"))
+
+    @property
+    def sterilisation(self) -> SterilisationView:
+        return cast("SterilisationView", self._view("sterilisation"))
+
     def views(self) -> tuple[CalculatorView, ...]:
-        return (
-            self.logistics,
-            self.purchasing,
-            self.carbon,
-            self.coordinated,
-            self.sterilisation,
-        )
+        """The views built so far (the others are built when shown)."""
+        return tuple(self._built[key] for key, _m, _c in CALCULATORS if key in self._built)
+
+    def _tab_shown(self, index: int) -> None:
+        if 0 <= index < len(CALCULATORS):
+            self._view(CALCULATORS[index][0])
+
+    def _view(self, key: str) -> CalculatorView:
+        """The view of calculator `key`, built (and put in its tab) on first use."""
+        view = self._built.get(key)
+        if view is not None:
+            return view
+        index = next(i for i, (k, _m, _c) in enumerate(CALCULATORS) if k == key)
+        _key, module, name = CALCULATORS[index]
+        view = getattr(importlib.import_module(module), name)(self._runner)
+        self._built[key] = view
+        placeholder = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the tab shown does not change
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, calculator_labels()[key])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        if self._services is not None:
+            view.set_context(self._services, self.current_establishment())
+        return view
 
     def set_services(self, services: Services) -> None:
         self._services = services
