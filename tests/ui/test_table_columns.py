@@ -95,3 +95,62 @@ def test_a_column_hidden_by_default_comes_back_when_ticked_and_stays(qtbot):
     again = _table(qtbot, _Products())
     ColumnChooser.for_view(again).set_default_hidden({"Catégorie"})
     assert not again.isColumnHidden(2), "the user's choice wins over the default"
+
+
+class _Counted(_Products):
+    """Products whose data() calls are counted."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        super().__init__()
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return super().data(index, role)
+
+
+def _settle(qtbot, table) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not ColumnChooser.for_view(table)._pending)
+    qtbot.wait(20)
+
+
+def test_columns_follow_their_contents_and_a_column_the_user_resized_stays(qtbot):
+    model = _Counted()
+    table = _table(qtbot, model)
+    table.resize(900, 300)
+    _settle(qtbot, table)
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    label = "Amoxicilline 1 g, comprimé dispersible"
+    assert header.sectionSize(1) >= metrics.horizontalAdvance(label)
+
+    longer = label + ", boîte de 30, laboratoire générique"
+    model.set_rows([["A1", longer, "Médicament", "0,12"]])  # the rows change: measured again
+    _settle(qtbot, table)
+    assert header.sectionSize(1) >= metrics.horizontalAdvance(longer)
+
+    header.resizeSection(2, 60)  # the user drags the edge of "Catégorie"
+    model.set_rows([["A1", label, "Médicament de la réserve hospitalière", "0,12"]])
+    _settle(qtbot, table)
+    assert header.sectionSize(2) == 60, "the user's width stays"
+    assert header.sectionSize(1) < metrics.horizontalAdvance(longer), "the others follow"
+
+
+def test_squeezing_a_wide_table_measures_it_once_not_once_per_column(qtbot):
+    """Columns too wide for the view are capped. Qt measured the whole table again at each
+    column's change of resize mode (5,900 data() calls here after the first display, before);
+    the chooser measures it once (1,920), then the view paints what changed."""
+    model = _Counted()
+    model.headers = ["Code", "Libellé", "Catégorie", "Prix unitaire", "Fournisseur", "Note"]
+    wide = "un texte assez long pour ne pas tenir dans la vue étroite"
+    model.set_rows([[f"A{n}", wide, wide, "0,12", wide, wide] for n in range(40)])
+    table = record_table(model)
+    qtbot.addWidget(table)
+    table.resize(500, 300)
+    table.show()  # Qt's own first layout and measure
+    model.calls = 0
+    _settle(qtbot, table)  # the chooser: take the columns over, measure, squeeze; a paint
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() + 2, "squeezed to fit"
+    one_pass = 40 * len(model.headers) * 8  # every row (fewer than the sample), 8 roles
+    assert 0 < model.calls <= 1.5 * one_pass, model.calls
