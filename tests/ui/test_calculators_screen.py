@@ -424,3 +424,21 @@ def test_a_paat_sheet_and_a_carbon_estimate_are_kept_and_opened_again(
     kept = {s.calculator: s for s in other_services.calculators.scenarios(establishment.id)}
     assert kept["carbon"].inputs["factors"]["solutes"]["source"] == "Étude interne 2025"
     assert kept["purchasing"].result["accepted"] == 1
+
+
+def test_each_calculator_is_built_when_its_tab_is_first_shown_from_the_keyboard(
+    qtbot, window, establishment
+) -> None:
+    page = _open(qtbot, window)
+    assert [view.calculator for view in page.views()] == ["logistics"]
+    page.tabs.setFocus()
+    tab_bar = page.tabs.tabBar()
+    qtbot.keyClick(tab_bar, Qt.Key.Key_Right)  # the next tab: Gains achats (PAAT)
+    assert page.tabs.currentIndex() == 1
+    shown = page.tabs.currentWidget()
+    assert [view.calculator for view in page.views()] == ["logistics", "purchasing"]
+    assert shown is page.views()[1] and shown.isVisible()
+    assert shown.establishment is not None, "the establishment chosen at the top reaches it"
+    qtbot.keyClick(tab_bar, Qt.Key.Key_Left)
+    assert page.tabs.currentWidget() is page.logistics
+    assert len(page.views()) == 2, "nothing built twice"
