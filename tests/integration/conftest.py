@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,10 @@ import pytest
 from integration_support import Cli
 
 from hospiperf_desktop.cli import main
+from hospiperf_desktop.diagnostics.loader import TemplateLibrary
 from hospiperf_desktop.services import Services, open_services
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +31,18 @@ def db_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def services(db_file: Path) -> Iterator[Services]:
     opened = open_services(db_file)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def diag_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services whose questionnaire library is a copy of the test questionnaires."""
+    folder = tmp_path / "library"
+    shutil.copytree(FIXTURES / "questionnaires", folder)
+    opened = open_services(db_file, TemplateLibrary(folder))
     try:
         yield opened
     finally:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,22 +60,11 @@ def questionnaire(
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
-@pytest.fixture
-def lib_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
-    folder = tmp_path / "library"
-    shutil.copytree(FIXTURES / "questionnaires", folder)
-    opened = open_services(db_file, TemplateLibrary(folder))
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def test_an_installed_questionnaire_is_kept_in_the_database_and_offered_after_reopening(
-    lib_services: Services, db_file: Path, tmp_path: Path
+    diag_services: Services, db_file: Path, tmp_path: Path
 ) -> None:
     content = questionnaire()
-    template = lib_services.questionnaires.install(content, "workbook", "armoires.xlsx")
+    template = diag_services.questionnaires.install(content, "workbook", "armoires.xlsx")
     assert template.key == "audit-armoires@1.0"
     rows = raw_rows(
         db_file,
@@ -85,7 +72,7 @@ def test_an_installed_questionnaire_is_kept_in_the_database_and_offered_after_re
         " retired FROM installed_questionnaires",
     )
     assert rows == [("audit-armoires", "1.0", content, "workbook", "armoires.xlsx", 0)]
-    lib_services.close()
+    diag_services.close()
     reopened = open_services(db_file, TemplateLibrary(tmp_path / "library"))
     try:
         offered = {t.key for t in reopened.diagnostics.templates()}
@@ -98,9 +85,9 @@ def test_an_installed_questionnaire_is_kept_in_the_database_and_offered_after_re
 
 
 def test_the_same_bytes_twice_change_nothing_and_other_bytes_for_a_version_are_refused(
-    lib_services: Services, db_file: Path
+    diag_services: Services, db_file: Path
 ) -> None:
-    library = lib_services.questionnaires
+    library = diag_services.questionnaires
     library.install(questionnaire(), "workbook", "a.xlsx")
     library.install(questionnaire(), "workbook", "a-again.xlsx")
     with pytest.raises(ConflictError) as refused:
@@ -110,14 +97,14 @@ def test_the_same_bytes_twice_change_nothing_and_other_bytes_for_a_version_are_r
     assert rows == [("a.xlsx",)]
 
 
-def test_a_new_version_must_go_up_and_becomes_the_one_offered(lib_services: Services) -> None:
-    library = lib_services.questionnaires
+def test_a_new_version_must_go_up_and_becomes_the_one_offered(diag_services: Services) -> None:
+    library = diag_services.questionnaires
     library.install(questionnaire("1.2"), "workbook", "a.xlsx")
     with pytest.raises(ConflictError) as refused:
         library.install(questionnaire("1.1"), "workbook", "older.xlsx")
     assert refused.value.reason == "questionnaire_version_not_higher"
     library.install(questionnaire("1.10", text="Texte reformulé de la question."), "package", "u")
-    assert lib_services.diagnostics.template("audit-armoires").version == "1.10"
+    assert diag_services.diagnostics.template("audit-armoires").version == "1.10"
     entry = next(e for e in library.list() if e.template_id == "audit-armoires")
     assert [(v.version, v.origin_kind, v.offered) for v in entry.versions] == [
         ("1.2", "workbook", False),
@@ -125,60 +112,60 @@ def test_a_new_version_must_go_up_and_becomes_the_one_offered(lib_services: Serv
     ]
 
 
-def test_the_id_of_a_shipped_questionnaire_is_refused(lib_services: Services) -> None:
+def test_the_id_of_a_shipped_questionnaire_is_refused(diag_services: Services) -> None:
     with pytest.raises(ConflictError) as refused:
-        lib_services.questionnaires.install(
+        diag_services.questionnaires.install(
             questionnaire("9.0", "test-mini"), "workbook", "copie.xlsx"
         )
     assert refused.value.reason == "questionnaire_shipped_id"
-    assert [e.template_id for e in lib_services.questionnaires.list() if not e.shipped] == []
+    assert [e.template_id for e in diag_services.questionnaires.list() if not e.shipped] == []
 
 
-def test_an_invalid_file_is_refused_with_the_loader_issues(lib_services: Services) -> None:
+def test_an_invalid_file_is_refused_with_the_loader_issues(diag_services: Services) -> None:
     with pytest.raises(TemplateError):
-        lib_services.questionnaires.install(b'{"format": 1}', "workbook", "vide.xlsx")
-    assert lib_services.questionnaires.list()[0].template_id == "test-mini"
+        diag_services.questionnaires.install(b'{"format": 1}', "workbook", "vide.xlsx")
+    assert diag_services.questionnaires.list()[0].template_id == "test-mini"
 
 
 def test_retiring_hides_a_version_and_removing_one_in_use_is_refused(
-    lib_services: Services, db_file: Path
+    diag_services: Services, db_file: Path
 ) -> None:
-    library = lib_services.questionnaires
+    library = diag_services.questionnaires
     library.install(questionnaire("1.0"), "workbook", "a.xlsx")
-    establishment = lib_services.establishments.add(make_input(1))
-    diag = lib_services.diagnostics.create("audit-armoires", establishment.id).id
+    establishment = diag_services.establishments.add(make_input(1))
+    diag = diag_services.diagnostics.create("audit-armoires", establishment.id).id
     library.install(questionnaire("1.1", text="Nouvelle question."), "workbook", "b.xlsx")
     library.retire("audit-armoires", "1.1")
-    assert lib_services.diagnostics.template("audit-armoires").version == "1.0"
+    assert diag_services.diagnostics.template("audit-armoires").version == "1.0"
     library.retire("audit-armoires", "1.0")
-    assert "audit-armoires" not in {t.id for t in lib_services.diagnostics.templates()}
+    assert "audit-armoires" not in {t.id for t in diag_services.diagnostics.templates()}
     with pytest.raises(NotFoundError):
-        lib_services.diagnostics.template("audit-armoires")
+        diag_services.diagnostics.template("audit-armoires")
     with pytest.raises(ConflictError) as refused:
         library.remove("audit-armoires", "1.0")
     assert refused.value.reason == "questionnaire_in_use"
     library.remove("audit-armoires", "1.1")  # no diagnostic uses it
     entry = next(e for e in library.list() if e.template_id == "audit-armoires")
     assert [(v.version, v.retired, v.diagnostics) for v in entry.versions] == [("1.0", True, 1)]
-    assert lib_services.diagnostics.get(diag).template.version == "1.0"
+    assert diag_services.diagnostics.get(diag).template.version == "1.0"
     actions = raw_rows(db_file, "SELECT action FROM audit_entries WHERE entity='questionnaire'")
     assert [a for (a,) in actions] == ["install", "install", "retire", "retire", "remove"]
 
 
 def test_shipped_questionnaires_are_listed_with_their_use_and_cannot_be_retired(
-    lib_services: Services,
+    diag_services: Services,
 ) -> None:
-    establishment = lib_services.establishments.add(make_input(1))
-    lib_services.diagnostics.create("test-mini", establishment.id)
-    entry = lib_services.questionnaires.list()[0]
+    establishment = diag_services.establishments.add(make_input(1))
+    diag_services.diagnostics.create("test-mini", establishment.id)
+    entry = diag_services.questionnaires.list()[0]
     assert (entry.template_id, entry.shipped, entry.diagnostics) == ("test-mini", True, 1)
     assert entry.latest.origin_kind == "shipped" and entry.latest.offered
     with pytest.raises(ConflictError):
-        lib_services.questionnaires.retire("test-mini", "1.0")
+        diag_services.questionnaires.retire("test-mini", "1.0")
 
 
-def test_any_version_can_be_read_back_for_export(lib_services: Services) -> None:
-    library = lib_services.questionnaires
+def test_any_version_can_be_read_back_for_export(diag_services: Services) -> None:
+    library = diag_services.questionnaires
     library.install(questionnaire("1.0"), "workbook", "a.xlsx")
     library.install(questionnaire("1.1", text="Nouvelle question."), "workbook", "b.xlsx")
     assert library.version_source("audit-armoires", "1.0") == questionnaire("1.0")

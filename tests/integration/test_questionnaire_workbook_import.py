@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from integration_support import make_input, raw_rows
 from openpyxl import load_workbook
 
-from hospiperf_desktop.diagnostics.loader import TemplateLibrary
 from hospiperf_desktop.diagnostics.template import AnswerCode
 from hospiperf_desktop.diagnostics.workbook import WorkbookError
 from hospiperf_desktop.paths import resource_path
 from hospiperf_desktop.safe_cells import save_workbook
-from hospiperf_desktop.services import Services, open_services
+from hospiperf_desktop.services import Services
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODEL = resource_path("examples") / "modele-questionnaire.xlsx"
-
-
-@pytest.fixture
-def lib_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
-    folder = tmp_path / "library"
-    shutil.copytree(FIXTURES / "questionnaires", folder)
-    opened = open_services(db_file, TemplateLibrary(folder))
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _hand_written(path: Path, version: str, *, reword: bool = False, add: bool = False) -> Path:
@@ -62,9 +47,9 @@ def _hand_written(path: Path, version: str, *, reword: bool = False, add: bool =
 
 
 def test_a_workbook_with_ten_mistakes_gets_ten_messages_and_installs_nothing(
-    lib_services: Services, tmp_path: Path, db_file: Path
+    diag_services: Services, tmp_path: Path, db_file: Path
 ) -> None:
-    library = lib_services.questionnaires
+    library = diag_services.questionnaires
     library.install_workbook(_hand_written(tmp_path / "v2.xlsx", "2.0"))
     wb = load_workbook(_hand_written(tmp_path / "bad.xlsx", "1.5"))  # 1: version not higher
     info, items, actions = wb["Questionnaire"], wb["Items"], wb["Actions"]
@@ -113,25 +98,25 @@ def test_a_workbook_with_ten_mistakes_gets_ten_messages_and_installs_nothing(
 
 
 def test_the_id_of_a_shipped_questionnaire_is_reported_on_its_line(
-    lib_services: Services, tmp_path: Path
+    diag_services: Services, tmp_path: Path
 ) -> None:
     wb = load_workbook(_hand_written(tmp_path / "copy.xlsx", "1.0"))
     wb["Questionnaire"]["B2"] = "test-mini"
     save_workbook(wb, tmp_path / "copy.xlsx")
     with pytest.raises(WorkbookError) as refused:
-        lib_services.questionnaires.check_workbook(tmp_path / "copy.xlsx")
+        diag_services.questionnaires.check_workbook(tmp_path / "copy.xlsx")
     [problem] = refused.value.problems
     assert (problem.sheet, problem.line, problem.column) == ("Questionnaire", 2, "B (Valeur)")
     assert "livré avec l'application" in problem.message
 
 
 def test_a_hand_written_questionnaire_is_answered_scored_planned_printed_and_compared(
-    lib_services: Services, tmp_path: Path
+    diag_services: Services, tmp_path: Path
 ) -> None:
-    library, diagnostics = lib_services.questionnaires, lib_services.diagnostics
+    library, diagnostics = diag_services.questionnaires, diag_services.diagnostics
     first = library.install_workbook(_hand_written(tmp_path / "v1.xlsx", "1.0"))
     assert first.key == "audit-chariots@1.0"
-    establishment = lib_services.establishments.add(make_input(1)).id
+    establishment = diag_services.establishments.add(make_input(1)).id
     before = diagnostics.create("audit-chariots", establishment, "Campagne 2026").id
     for item, code in zip(
         first.items,
@@ -141,10 +126,10 @@ def test_a_hand_written_questionnaire_is_answered_scored_planned_printed_and_com
         diagnostics.answer(before, item.id, code)
     assert diagnostics.score(before).overall.score == pytest.approx(100 * (1 + 1 / 3 + 1) / 4)
     diagnostics.validate(before)
-    plan = lib_services.plans.plan(before)
+    plan = diag_services.plans.plan(before)
     assert {entry.item_id for entry in plan} == {"A.02", "A.03"}
     pdf = tmp_path / "audit.pdf"
-    lib_services.reports.write(before, pdf=pdf)
+    diag_services.reports.write(before, pdf=pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
 
     second = library.install_workbook(
@@ -164,11 +149,11 @@ def test_a_hand_written_questionnaire_is_answered_scored_planned_printed_and_com
 
 
 def test_an_item_left_out_of_a_new_version_is_named_as_removed(
-    lib_services: Services, tmp_path: Path
+    diag_services: Services, tmp_path: Path
 ) -> None:
-    library, diagnostics = lib_services.questionnaires, lib_services.diagnostics
+    library, diagnostics = diag_services.questionnaires, diag_services.diagnostics
     library.install_workbook(_hand_written(tmp_path / "v1.xlsx", "1.0", add=True))
-    establishment = lib_services.establishments.add(make_input(1)).id
+    establishment = diag_services.establishments.add(make_input(1)).id
     before = diagnostics.create("audit-chariots", establishment, "Campagne 2026").id
     diagnostics.answer(before, "A.06", AnswerCode.NO)
     diagnostics.answer(before, "A.02", AnswerCode.YES)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,24 +9,10 @@ from integration_support import make_input
 
 from hospiperf_desktop.content_cache import cache_folder
 from hospiperf_desktop.diagnostics import report_pdf
-from hospiperf_desktop.diagnostics.loader import TemplateLibrary
 from hospiperf_desktop.diagnostics.planning import ActionStatus
 from hospiperf_desktop.diagnostics.records import PlanEntryChange
 from hospiperf_desktop.diagnostics.template import AnswerCode
-from hospiperf_desktop.services import Services, open_services
-
-FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-@pytest.fixture
-def diag_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
-    folder = tmp_path / "library"
-    shutil.copytree(FIXTURES / "questionnaires", folder)
-    opened = open_services(db_file, TemplateLibrary(folder))
-    try:
-        yield opened
-    finally:
-        opened.close()
+from hospiperf_desktop.services import Services
 
 
 def test_the_report_is_written_again_only_when_what_it_prints_changed(

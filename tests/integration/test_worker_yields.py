@@ -10,21 +10,16 @@ diagnostics runs a fixed number of statements, however many there are.
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from integration_support import make_input
 from sqlalchemy import event, text
 
-from hospiperf_desktop.diagnostics.loader import TemplateLibrary
-from hospiperf_desktop.services import Services, open_services
+from hospiperf_desktop.services import Services
 from hospiperf_desktop.storage import database as database_module
 from hospiperf_desktop.storage.database import YIELD_EVERY_S, YIELD_SLEEP_S, open_database
-
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 class _Clock:
@@ -76,17 +71,6 @@ def test_a_worker_running_many_statements_sleeps_now_and_then_the_main_thread_ne
     # YIELD_EVERY_S of statements, give or take the set-up statements of the session.
     expected = 200 * 0.001 / YIELD_EVERY_S
     assert expected * 0.6 <= len(slept) <= expected * 1.5, len(slept)
-
-
-@pytest.fixture
-def diag_services(db_file: Path, tmp_path: Path) -> Iterator[Services]:
-    library = tmp_path / "library"
-    shutil.copytree(FIXTURES / "questionnaires", library)
-    opened = open_services(db_file, TemplateLibrary(library))
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _count_statements(services: Services) -> int:
