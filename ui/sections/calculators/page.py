@@ -111,11 +111,11 @@ class CalculatorsPage(QWidget):
         _key, module, name = CALCULATORS[index]
         view = getattr(importlib.import_module(module), name)(self._runner)
         self._built[key] = view
-        placeholder = self.tabs.widget(index)
+        placeholder, label = self.tabs.widget(index), self.tabs.tabText(index)
         current = self.tabs.currentIndex()
         blocked = self.tabs.blockSignals(True)  # the tab shown does not change
         self.tabs.removeTab(index)
-        self.tabs.insertTab(index, view, calculator_labels()[key])
+        self.tabs.insertTab(index, view, label)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(blocked)
         placeholder.deleteLater()
