@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from integration_support import make_input
-from test_questionnaire_library import lib_services, questionnaire  # noqa: F401
+from test_questionnaire_library import questionnaire
 
 from hospiperf_desktop.bundles.authority import ArsPublicKey
 from hospiperf_desktop.bundles.bag import sha256
@@ -80,10 +80,10 @@ def make_package(out: Path, private: Ed25519PrivateKey, items: list[PackageItem]
 
 
 def test_a_new_questionnaire_version_and_uo_table_install_and_old_diagnostics_keep_theirs(
-    lib_services: Services,  # noqa: F811
+    diag_services: Services,
     tmp_path: Path,
 ) -> None:
-    services = lib_services
+    services = diag_services
     ars = Ed25519PrivateKey.generate()
     trust(services, ars)
     first = make_package(
@@ -134,10 +134,10 @@ def test_a_new_questionnaire_version_and_uo_table_install_and_old_diagnostics_ke
 
 
 def test_a_package_signed_by_another_key_is_refused_and_installs_nothing(
-    lib_services: Services,  # noqa: F811
+    diag_services: Services,
     tmp_path: Path,
 ) -> None:
-    services = lib_services
+    services = diag_services
     trust(services, Ed25519PrivateKey.generate())
     other = make_package(
         tmp_path / "other.zip",

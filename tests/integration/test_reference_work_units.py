@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from integration_support import Cli, make_finess, make_input
 from test_cli_library import ars_key
 from test_cli_library import trust as cli_trust
-from test_questionnaire_library import lib_services  # noqa: F401
 from test_reference_packages import item, make_package, trust
 
 from hospiperf_desktop.errors import ConflictError, NotFoundError
@@ -56,14 +55,14 @@ def install(
 
 
 @pytest.fixture
-def ready(lib_services: Services) -> tuple[Services, int, Ed25519PrivateKey]:  # noqa: F811
+def ready(diag_services: Services) -> tuple[Services, int, Ed25519PrivateKey]:
     ars = Ed25519PrivateKey.generate()
-    trust(lib_services, ars)
-    establishment = lib_services.establishments.add(make_input())
-    lib_services.activity.values.set_values(
+    trust(diag_services, ars)
+    establishment = diag_services.establishments.add(make_input())
+    diag_services.activity.values.set_values(
         establishment.id, YEAR, {("ster_compositions_petites", 0): 100.0}
     )
-    return lib_services, establishment.id, ars
+    return diag_services, establishment.id, ars
 
 
 def test_a_packaged_table_is_offered_with_its_origin_and_computes_work_units(
