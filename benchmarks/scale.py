@@ -15,7 +15,10 @@ worker job it starts run to the end (the task runner idle for 150 ms). One line 
 where names ending in `_block` are the longest GUI-thread block and the others wall time.
 Last, `bundle_export` times preparing an export bundle (through the services, off the window)
 of the establishment with the most validated diagnostics, and `bundle_export_again` the same
-export once more (its PDF reports are then found, not made again).
+export once more (its PDF reports are then found, not made again); `bundle_export_one_report`
+(and `_again`) the same with only its first validated diagnostic: one report on either
+database, the same work, so that its ratio is the cost of the database's size alone. The last
+lines name the blocks over 100 ms and the wall times over twice the small database's.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/scale.py [--quick] [--repeat N]
 
@@ -46,6 +49,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 from scale_data import FULL, QUICK, large_database, small_database, working_copy
 
 from hospiperf_desktop.bundles.contents import Selection
+from hospiperf_desktop.content_cache import forget_documents
 from hospiperf_desktop.services import Services
 from ui.app import GUI_SWITCH_INTERVAL_S, install_french, start
 from ui.main_window import MainWindow
@@ -195,16 +199,22 @@ def measure_diagnostics(bench: Bench, window: MainWindow) -> None:
 def measure_export(bench: Bench, services: Services) -> None:
     """Preparing the bundle of the establishment with the most validated diagnostics (each
     brings its PDF report), for its last two years, twice: the second export finds the
-    reports made by the first (made once per content)."""
-    locked = Counter(d.establishment_id for d in services.diagnostics.list() if d.locked)
+    reports made by the first (made once per content). Then the same establishment's bundle
+    with only its first validated diagnostic, so one report on either database: the same
+    work, which tells the cost of the database's size from that of the content's."""
+    summaries = services.diagnostics.list()
+    locked = Counter(d.establishment_id for d in summaries if d.locked)
     establishment = locked.most_common(1)[0][0]
+    first = min(d.id for d in summaries if d.locked and d.establishment_id == establishment)
     years = tuple(sorted(services.activity.values.years(establishment))[-2:])
-    selection = Selection(establishment, years)
-    for name in ("bundle_export", "bundle_export_again"):
-        gc.collect()
-        started = time.perf_counter()
-        services.bundles.prepare(selection)
-        bench.results[name] = (time.perf_counter() - started) * 1000
+    for label, diagnostics in (("bundle_export", None), ("bundle_export_one_report", (first,))):
+        forget_documents(services.database.path)  # each first export makes all it sends
+        selection = Selection(establishment, years, diagnostics)
+        for name in (label, f"{label}_again"):
+            gc.collect()
+            started = time.perf_counter()
+            services.bundles.prepare(selection)
+            bench.results[name] = (time.perf_counter() - started) * 1000
 
 
 def median_results(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -248,6 +258,12 @@ def main() -> int:
         if name.endswith("_block") and large[name] > BLOCK_GOAL_MS:
             over.append(name)
     print(f"blocks over {BLOCK_GOAL_MS} ms on the large database: {len(over)} {' '.join(over)}")
+    grown = [
+        name
+        for name in small
+        if not name.endswith("_block") and small[name] >= 1 and large[name] > 2 * small[name]
+    ]
+    print(f"wall times over 2x the small database: {len(grown)} {' '.join(grown)}")
     return 0
 
 
