@@ -7,7 +7,6 @@ shows outcomes.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,6 +220,8 @@ class BackupController(QObject):
     def show_status(self, status: BackupStatus) -> None:
         now = datetime.now()
         if self._failure is not None:
+            from dataclasses import replace
+
             status = replace(status, last_attempt=self._failure)
         self._status = status
         self.status_label.setText(age_text(status, now))

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPainter
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -76,6 +75,9 @@ class DocumentBar(QWidget):
 
 def open_document(path: Path) -> bool:
     """Open `path` in the program the computer uses for it."""
+    from PySide6.QtCore import QUrl  # not at import time: the bar is built before first paint
+    from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
@@ -86,6 +88,9 @@ def show_in_folder(path: Path) -> bool:
 
         subprocess.Popen(["explorer", "/select,", str(path)])
         return True
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
@@ -105,6 +110,7 @@ def print_pdf_pages(path: Path, printer: Any, progress: Any) -> int:
     """
     import pypdfium2
     from PySide6.QtCore import Qt  # not at import time: the bar is built before first paint
+    from PySide6.QtGui import QImage, QPainter
 
     document = pypdfium2.PdfDocument(str(path))
     painter = QPainter()

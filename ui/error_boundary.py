@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
@@ -38,6 +38,8 @@ class GuiErrorBoundary:
         if issubclass(kind, KeyboardInterrupt):
             self._previous(kind, err, tb)
             return
+        from PySide6.QtWidgets import QMessageBox  # not at start-up: shown on an error only
+
         from hospiperf_desktop.failures import log_exception
         from ui.messages import error_text
 

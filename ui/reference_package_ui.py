@@ -8,7 +8,6 @@ worker, as `hospiperf library import` does; a refusal is told in French and inst
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,6 +94,8 @@ class PackageDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle(self.tr("Importer un paquet de référence"))
+        import html
+
         package = preview.package
         try:
             created = datetime.fromisoformat(package.created).strftime("%d/%m/%Y")

@@ -9,13 +9,16 @@ widgets are touched only there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from hospiperf_desktop.progress import CancellableProgress, Cancelled, Progress
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
 
 T = TypeVar("T")
 PROGRESS_DIALOG_DELAY_MS = 300
@@ -138,8 +141,10 @@ class TaskRunner(QObject):
     def _dialog(
         self, label: str, progress: CancellableProgress, parent: QWidget
     ) -> QProgressDialog:
-        # Imported here, not at start-up: Qt's enum namespace costs ~20 ms on first use.
+        # Imported here, not at start-up: Qt's enum namespace costs ~20 ms on first use, and
+        # each Qt class imported makes its enums (the window shows before any dialog).
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
 
         dialog = QProgressDialog(label, self.tr("Annuler"), 0, 0, parent)
         dialog.setWindowTitle(self.tr("Veuillez patienter"))
@@ -171,6 +176,8 @@ def _log_if_unexpected(err: BaseException) -> None:
 
 
 def show_error(parent: QWidget, err: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from ui.messages import error_text
 
     QMessageBox.critical(parent, parent.tr("Erreur"), error_text(err))
