@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ STATUS_FILLS = {
 _BAR_COLOURS = {BETTER: "#3a8a3a", WORSE: "#c0392b", STABLE: "#9e9e9e", NEUTRAL: "#6b7f99"}
 _CHART_WRAP = 42
 CHART_CAP = 100.0
+WORKBOOK_CHART_DPI = 110
 
 
 # --- charts --------------------------------------------------------------------------------
@@ -127,6 +129,20 @@ def chart_png(figure: Figure, dpi: int = 130) -> bytes:
     buffer = BytesIO()
     rgb_image(figure, dpi).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# A process draws each chart once per content and resolution: switching back to an
+# establishment, reloading the page or writing its workbook again reuses the picture (about
+# 100 ms each to draw). A chart is a few dozen kB: 128 of them stay under 10 MB.
+CHART_CACHE_SIZE = 128
+
+
+@functools.lru_cache(maxsize=CHART_CACHE_SIZE)
+def family_chart_png(family: DashboardFamily, dpi: int) -> bytes | None:
+    """The family's chart (`family_chart_figure`) as a PNG, None if it has none; drawn once
+    per family content and resolution in a process (the family is frozen, so its own key)."""
+    figure = family_chart_figure(family)
+    return None if figure is None else chart_png(figure, dpi)
 
 
 # --- workbook ------------------------------------------------------------------------------
@@ -232,9 +248,9 @@ def write_dashboard_workbook(
             if line.computed:
                 sheet.cell(row, 2).font = Font(italic=True)
                 sheet.cell(row, 8).font = Font(italic=True, color="555555")
-        figure = family_chart_figure(family)
-        if figure is not None:
-            image = XlImage(_png_stream(figure))
+        png = family_chart_png(family, WORKBOOK_CHART_DPI)
+        if png is not None:
+            image = XlImage(BytesIO(png))
             scale = 620 / image.width
             image.width, image.height = round(image.width * scale), round(image.height * scale)
             # Below the table, so that the printed page keeps the table's width.
@@ -296,12 +312,6 @@ def write_dashboard_workbook(
 
     save_workbook(workbook, out)
     progress.report(total, total, "Classeur écrit")
-
-
-def _png_stream(figure: Figure) -> Any:
-    from io import BytesIO
-
-    return BytesIO(chart_png(figure, dpi=110))
 
 
 def _excel_format(unit: str) -> str:

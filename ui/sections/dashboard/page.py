@@ -58,15 +58,15 @@ def read_dashboard(
 ) -> DashboardLoaded:
     """Run in the worker: the dashboard, each family's chart drawn off-screen, and where each
     indicator stands among the regional peers."""
-    from hospiperf_desktop.activity.dashboard_outputs import chart_png, family_chart_figure
+    from hospiperf_desktop.activity.dashboard_outputs import family_chart_png
     from hospiperf_desktop.library.positions import dashboard_positions
 
     dashboard = module.dashboard.build(establishment_id, year)
     charts = {}
     for family in dashboard.families:
-        figure = family_chart_figure(family)
-        if figure is not None:
-            charts[family.id] = chart_png(figure, SCREEN_DPI)
+        png = family_chart_png(family, SCREEN_DPI)
+        if png is not None:
+            charts[family.id] = png
     positions = {}
     if peers is not None and peers.items:
         placed = dashboard_positions(peers.items, dashboard, kind=peers.kind)
