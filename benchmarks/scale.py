@@ -126,7 +126,16 @@ def tab_name(tabs: QTabWidget, index: int) -> str:
     return "_".join(part for part in simple.replace("'", " ").split() if part)[:20]
 
 
+def forget_drawn_charts() -> None:
+    """Each run stands for a fresh start of the application: the charts a process keeps
+    (`dashboard_outputs.family_chart_png`) are forgotten, not found from an earlier run."""
+    outputs = sys.modules.get("hospiperf_desktop.activity.dashboard_outputs")
+    if outputs is not None:  # not imported here first: a fresh start has not imported it
+        outputs.family_chart_png.cache_clear()
+
+
 def run_window(database: Path) -> dict[str, float]:
+    forget_drawn_charts()
     probe = Probe()
     bench = Bench(probe)
 
@@ -209,6 +218,7 @@ def measure_export(bench: Bench, services: Services) -> None:
     years = tuple(sorted(services.activity.values.years(establishment))[-2:])
     for label, diagnostics in (("bundle_export", None), ("bundle_export_one_report", (first,))):
         forget_documents(services.database.path)  # each first export makes all it sends
+        forget_drawn_charts()
         selection = Selection(establishment, years, diagnostics)
         for name in (label, f"{label}_again"):
             gc.collect()
