@@ -125,6 +125,8 @@ class ColumnChooser(QObject):
         self._model: QAbstractItemModel | None = None
         self._follow_model()
         self.apply()
+        # Sized here from the start: Qt would measure them on its own first display too.
+        self._take_over_sizing(header)
         view.viewport().installEventFilter(self)
         header.sectionResized.connect(self._later)
         header.geometriesChanged.connect(self._later)
@@ -134,7 +136,9 @@ class ColumnChooser(QObject):
             isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width()
         ):
             self._widen = True  # the view may be wider: columns squeezed before get room
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        if event.type() == QEvent.Type.Show:
+            self.squeeze()  # now, before the first paint: the columns have their widths
+        elif event.type() == QEvent.Type.Resize:
             self._later()
         return False
 
@@ -196,7 +200,9 @@ class ColumnChooser(QObject):
         role and cell) each time any column's resize mode changes; `squeeze` changing a few
         columns measured the table a few times (10,800 `data()` calls for 50 establishments).
         They are all made Interactive at once (the global mode: nothing measured), the other
-        modes put back, and `_fit` measures them when the rows change.
+        modes put back, and `_fit` measures them when the rows change. Done when the chooser
+        is attached (Qt's first display would measure them) and again for any column a page
+        sets to ResizeToContents later.
         """
         modes = [header.sectionResizeMode(c) for c in range(header.count())]
         contents = QHeaderView.ResizeMode.ResizeToContents

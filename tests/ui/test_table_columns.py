@@ -147,10 +147,33 @@ def test_squeezing_a_wide_table_measures_it_once_not_once_per_column(qtbot):
     table = record_table(model)
     qtbot.addWidget(table)
     table.resize(500, 300)
-    table.show()  # Qt's own first layout and measure
+    table.show()  # the first layout, and the chooser's first measure
     model.calls = 0
     _settle(qtbot, table)  # the chooser: take the columns over, measure, squeeze; a paint
     header = table.horizontalHeader()
     assert header.length() <= table.viewport().width() + 2, "squeezed to fit"
     one_pass = 40 * len(model.headers) * 8  # every row (fewer than the sample), 8 roles
     assert 0 < model.calls <= 1.5 * one_pass, model.calls
+
+
+def test_the_first_display_measures_the_table_once(qtbot):
+    """Qt sized columns to their contents on its own at the first display (three passes here,
+    before the chooser measured them once more); the chooser now has them from the start and
+    measures them once, when the table is shown."""
+    model = _Counted()
+    model.headers = ["Code", "Libellé", "Catégorie", "Prix unitaire", "Fournisseur", "Note"]
+    model.set_rows(
+        [[f"A{n}", f"Produit {n}", "Médicament", "0,12", "Fournisseur", ""] for n in range(40)]
+    )
+    table = record_table(model)
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    model.calls = 0
+    table.show()
+    _settle(qtbot, table)
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    assert header.sectionSize(3) >= metrics.horizontalAdvance("Prix unitaire")
+    assert header.sectionSize(1) >= metrics.horizontalAdvance("Produit 39")
+    one_pass = 40 * len(model.headers) * 8  # every row (fewer than the sample), 8 roles
+    assert model.calls <= 1.5 * one_pass, model.calls
