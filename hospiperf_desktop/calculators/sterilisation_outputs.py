@@ -269,6 +269,9 @@ def _structure_chart(sheet: Any, parts: int) -> Any:
     return chart
 
 
+NO_COST_YET = "Aucun coût saisi : la structure apparaîtra avec les premiers montants."
+
+
 def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()) -> Figure:
     """Cost structure as grey hatched bars with the amounts written, and cost per UO beside
     the comparisons when there are any."""
@@ -310,6 +313,17 @@ def structure_figure(result: StudyResult, comparisons: Sequence[Comparison] = ()
     ax.set_title("Structure du coût annuel", fontsize=9.5, loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    if not parts:  # nothing to draw: an empty frame with "0 €, 1 €, 1 €" would say nothing
+        ax.set_axis_off()
+        ax.text(
+            0.5,
+            0.5,
+            NO_COST_YET,
+            ha="center",
+            va="center",
+            fontsize=8,
+            transform=ax.transAxes,
+        )
     if comparisons:
         bx = axes[1]
         names = ["Cette étude", *(c.label for c in comparisons)]

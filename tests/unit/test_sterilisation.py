@@ -229,3 +229,20 @@ def test_pooling_refuses_units_giving_one_category_two_coefficients() -> None:
             [hand_study(), hand_study(coefficients={"VS1": 9.0, "VS2": 3.0, "BS1": 2.0})],
             PoolingAssumptions(),
         )
+
+
+def test_a_study_without_any_cost_draws_a_sentence_not_an_empty_scale() -> None:
+    from hospiperf_desktop.calculators.sterilisation_outputs import NO_COST_YET, structure_figure
+
+    empty = compute(
+        hand_study(
+            staff=(), equipment=(), consumables=0, energy=0, premises=Premises(0, 0),
+            software=0, transport=0, overhead_rate=0.0,
+        )
+    )  # fmt: skip
+    assert not any(empty.structure.values())
+    (ax,) = structure_figure(empty).axes
+    assert not ax.axison
+    assert [t.get_text() for t in ax.texts] == [NO_COST_YET]
+    (drawn,) = structure_figure(compute(hand_study())).axes
+    assert drawn.axison and NO_COST_YET not in [t.get_text() for t in drawn.texts]
