@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from json.encoder import encode_basestring
 
 GENESIS_HASH = "0" * 64
@@ -94,32 +94,64 @@ def check_links(
 
     Returns how many entries were checked and the problems found, first problem first.
     """
-    problems: list[ChainProblem] = []
+    checked = LinkCheck().feed(entries)
+    return checked.count, checked.problems + head_problems(checked.last, head)
+
+
+@dataclass
+class LinkCheck:
+    """The links of one stretch of the chain, checked in id order from the stored hash of the
+    entry before it (`expected_prev`); stretches checked apart and put end to end
+    (`followed_by`) give what one pass over the whole chain gives."""
+
     expected_prev: object = GENESIS_HASH
-    last: tuple[object, object] | None = None
-    count = 0
-    for entry_id, prev_hash, stored_hash, intact in entries:
-        count += 1
-        if prev_hash != expected_prev:
-            problems.append(
-                ChainProblem(
-                    entry_id,  # type: ignore[arg-type]
-                    "broken_link",
-                    "does not follow the previous entry "
-                    "(an entry before it was removed or changed)",
+    last: tuple[object, object] | None = None  # (id, stored hash) of the last entry seen
+    count: int = 0
+    problems: list[ChainProblem] = field(default_factory=list)
+
+    def feed(self, entries: Iterable[tuple[object, object, object, bool]]) -> LinkCheck:
+        """Check (id, prev_hash, stored hash, whether the content hashes to it) in id order."""
+        problems = self.problems
+        expected_prev, last, count = self.expected_prev, self.last, self.count
+        for entry_id, prev_hash, stored_hash, intact in entries:
+            count += 1
+            if prev_hash != expected_prev:
+                problems.append(
+                    ChainProblem(
+                        entry_id,  # type: ignore[arg-type]
+                        "broken_link",
+                        "does not follow the previous entry "
+                        "(an entry before it was removed or changed)",
+                    )
                 )
-            )
-        if not intact:
-            problems.append(ChainProblem(entry_id, "altered", "its content was changed"))  # type: ignore[arg-type]
-        expected_prev = stored_hash
-        last = (entry_id, stored_hash)
-    if last != head:
-        problems.append(
-            ChainProblem(
-                None,
-                "head_mismatch",
-                "the last entries were removed or the head "
-                f"was changed (head {head}, last entry {last})",
-            )
+            if not intact:
+                problems.append(ChainProblem(entry_id, "altered", "its content was changed"))  # type: ignore[arg-type]
+            expected_prev = stored_hash
+            last = (entry_id, stored_hash)
+        self.expected_prev, self.last, self.count = expected_prev, last, count
+        return self
+
+    def followed_by(self, later: LinkCheck) -> LinkCheck:
+        """This stretch, then `later`, checked from the hash this one ends with."""
+        return LinkCheck(
+            later.expected_prev if later.count else self.expected_prev,
+            later.last if later.count else self.last,
+            self.count + later.count,
+            self.problems + later.problems,
         )
-    return count, problems
+
+
+def head_problems(
+    last: tuple[object, object] | None, head: tuple[int, str] | None
+) -> list[ChainProblem]:
+    """The chain must end where the stored head says: its last (id, hash) is the head."""
+    if last == head:
+        return []
+    return [
+        ChainProblem(
+            None,
+            "head_mismatch",
+            "the last entries were removed or the head "
+            f"was changed (head {head}, last entry {last})",
+        )
+    ]
