@@ -169,7 +169,7 @@ def _verify_in_halves(
     middle = last_id // 2
 
     def second_half() -> LinkCheck:
-        other = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, timeout=30)
+        other = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         try:
             before = other.execute(
                 "SELECT hash FROM audit_entries WHERE id <= ? ORDER BY id DESC LIMIT 1", (middle,)

@@ -79,3 +79,27 @@ def test_two_halves_report_what_one_pass_reports(
     assert halves.entries_checked == one_pass.entries_checked
     assert halves.problems == one_pass.problems
     assert halves.ok == (statements == ())
+
+
+def test_a_database_named_by_a_relative_path_is_verified_in_halves(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hospiperf --db base.sqlite audit verify`: the second connection needs the whole path."""
+    opened = open_services(db_file)
+    try:
+        for serial in range(1, 4):
+            opened.establishments.add(make_input(serial))
+    finally:
+        opened.close()
+    monkeypatch.chdir(db_file.parent)
+    paths: list[Path] = []
+    in_halves = audit_service._verify_in_halves
+
+    def spied(connection, head, database):  # type: ignore[no-untyped-def]
+        paths.append(database)
+        return in_halves(connection, head, database)
+
+    monkeypatch.setattr(audit_service, "_verify_in_halves", spied)
+    report = _verify(Path(db_file.name), 1, monkeypatch)
+    assert report.ok and report.entries_checked >= 3
+    assert len(paths) == 1
