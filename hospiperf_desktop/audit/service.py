@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -107,10 +108,8 @@ def _verify_entries(
     try:
         checked = None
         if database is not None and database.is_file() and head and head[0] >= SPLIT_FROM:
-            try:
+            with suppress(sqlite3.OperationalError):  # e.g. no second connection: one pass
                 checked = _verify_in_halves(connection, head, database)
-            except sqlite3.OperationalError:  # e.g. no second connection: in one pass
-                checked = None
         if checked is None:
             checked = LinkCheck().feed(_hashed(connection, "", ()))
         return checked.count, checked.problems + head_problems(checked.last, head)
@@ -158,11 +157,12 @@ def _verify_in_halves(
 ) -> LinkCheck:
     """The entries up to the middle id read on `connection`, those after it up to the head
     at the same time on a second read-only connection in a helper thread (SQLite writes the
-    canonical texts and hashlib hashes them without holding the interpreter: two cores,
-    about twice as fast), then any entry past the head. The second half starts from the
-    stored hash of the last entry of the first, so the halves put end to end check what one
-    pass checks. Entries appended by another connection after `head` was read are not in
-    the second half, as they are not in `connection`'s reading."""
+    canonical texts without holding the interpreter; on two cores about 1.25 times as fast,
+    as the hashing and the rows' Python work hardly overlap), then any entry past the head.
+    The second half starts from the stored hash of the last entry of the first, so the
+    halves put end to end check what one pass checks. Entries appended by another
+    connection after `head` was read are not in the second half, as they are not in
+    `connection`'s reading."""
     from concurrent.futures import ThreadPoolExecutor
 
     last_id = head[0]
@@ -183,8 +183,7 @@ def _verify_in_halves(
         later = pool.submit(second_half)
         first = LinkCheck().feed(_hashed(connection, "WHERE id <= ?", (middle,)))
         halves = first.followed_by(later.result())
-    past_head = LinkCheck(halves.expected_prev, halves.last)
-    return halves.followed_by(past_head.feed(_hashed(connection, "WHERE id > ?", (last_id,))))
+    return halves.feed(_hashed(connection, "WHERE id > ?", (last_id,)))  # past the head
 
 
 class AuditService:
