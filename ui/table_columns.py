@@ -132,13 +132,13 @@ class ColumnChooser(QObject):
         header.geometriesChanged.connect(self._later)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show or (
-            isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width()
-        ):
-            self._widen = True  # the view may be wider: columns squeezed before get room
+        # Shown, or wider or narrower: columns squeezed before may get room (`_widen`).
         if event.type() == QEvent.Type.Show:
+            self._widen = True
             self.squeeze()  # now, before the first paint: the columns have their widths
-        elif event.type() == QEvent.Type.Resize:
+        elif isinstance(event, QResizeEvent):
+            if event.size().width() != event.oldSize().width():
+                self._widen = True
             self._later()
         return False
 
